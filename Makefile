@@ -1,0 +1,35 @@
+# PGXS build of the minibar_migrate extension (C++17).
+#   make && make install && make installcheck
+# WERROR=1 turns warnings in our own files into errors (CI sets it).
+
+MODULE_big = minibar_migrate
+EXTENSION = minibar_migrate
+DATA = minibar_migrate--0.1.sql
+PGFILEDESC = "minibar_migrate - migrate MySQL/MariaDB and SQLite into PostgreSQL"
+
+CORE_SRCS := $(sort $(wildcard src/core/*.cpp))
+PG_SRCS := $(sort $(wildcard src/pg/*.cpp))
+OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
+
+REGRESS = boundary sqlite_fdw sqlite_pushdown sqlite_import sqlite_errors
+REGRESS_OPTS = --load-extension=minibar_migrate
+# A test database of our own (contrib_regression_minibar_migrate), not the shared one.
+USE_MODULE_DB = 1
+
+PG_CONFIG ?= pg_config
+PG_CPPFLAGS = -I$(srcdir)/src
+PG_CXXFLAGS = -std=c++17 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+	-Wno-register -fvisibility=hidden
+ifeq ($(WERROR),1)
+PG_CXXFLAGS += -Werror
+endif
+SHLIB_LINK = -lsqlite3 -lstdc++
+# No clang-14 bitcode for the C++ sources (it would compile them as C++14).
+override with_llvm = no
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# Every object depends on every header: simple and always right for a small tree.
+HEADERS := $(wildcard src/core/*.hpp src/pg/*.hpp)
+$(OBJS): $(HEADERS)

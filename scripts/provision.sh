@@ -1,0 +1,74 @@
+#!/bin/bash
+# Installs every dependency (Debian 12, as root), builds and installs the
+# extension, and starts PostgreSQL 15 (cluster 15/main, pg_cron preloaded) and
+# MariaDB 10.11. Idempotent: a second run only rebuilds what changed and
+# leaves running servers alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" != 0 ]; then
+  echo "provision.sh must run as root (it installs packages and starts servers)" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+PACKAGES=(
+  ca-certificates build-essential g++ make cmake pkg-config clang-format valgrind
+  postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap postgresql-15-cron
+  libtap-parser-sourcehandler-pgtap-perl
+  mariadb-server mariadb-client libmariadb-dev
+  libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing: ${missing[*]}"
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+echo "== building and installing the extension"
+make -s -j"$(nproc)" WERROR="${WERROR:-0}"
+make -s install
+
+echo "== PostgreSQL 15 (cluster 15/main, pg_cron preloaded)"
+# initdb refuses to run as root; Debian's cluster tools switch to postgres.
+if ! pg_lsclusters -h | awk '$1 == 15 && $2 == "main"' | grep -q .; then
+  pg_createcluster 15 main
+fi
+restart=0
+conf() {  # set a postgresql.conf value; remember whether a restart is needed
+  local cur
+  cur=$(pg_conftool -s 15 main show "$1" 2>/dev/null || true)
+  if [ "$cur" != "$2" ]; then
+    pg_conftool 15 main set "$1" "$2"
+    restart=1
+  fi
+}
+conf shared_preload_libraries pg_cron
+conf cron.database_name postgres
+if pg_lsclusters -h | awk '$1 == 15 && $2 == "main" {print $4}' | grep -q online; then
+  [ "$restart" = 1 ] && pg_ctlcluster 15 main restart
+else
+  pg_ctlcluster 15 main start
+fi
+for _ in $(seq 1 60); do pg_isready -q && break; sleep 0.5; done
+pg_isready
+# Tests and the demo run as root: give root a superuser role.
+su postgres -c "psql -qAt -v ON_ERROR_STOP=1 -c \"SELECT 1 FROM pg_roles WHERE rolname = 'root'\"" \
+  | grep -q 1 || su postgres -c "createuser -s root"
+
+echo "== MariaDB 10.11"
+install -d -o mysql -g mysql -m 755 /run/mysqld
+if [ ! -d /var/lib/mysql/mysql ]; then
+  mariadb-install-db --user=mysql --datadir=/var/lib/mysql >/dev/null
+fi
+if ! mariadb-admin ping --silent 2>/dev/null; then
+  # No systemd here: start the daemon itself, detached; it drops to user mysql.
+  (setsid /usr/sbin/mariadbd --user=mysql >/var/log/mariadbd-minibar.log 2>&1 &)
+  for _ in $(seq 1 120); do mariadb-admin ping --silent 2>/dev/null && break; sleep 0.5; done
+fi
+mariadb-admin ping
+echo "== ready"

@@ -1,0 +1,36 @@
+#include "core/quote.hpp"
+
+namespace minibar {
+
+namespace {
+std::string quote_doubling(std::string_view text, char quote) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out.push_back(quote);
+  for (char c : text) {
+    if (c == quote) out.push_back(quote);
+    out.push_back(c);
+  }
+  out.push_back(quote);
+  return out;
+}
+}  // namespace
+
+std::string sqlite_quote_ident(std::string_view name) { return quote_doubling(name, '"'); }
+
+std::string sqlite_quote_literal(std::string_view text) { return quote_doubling(text, '\''); }
+
+std::string pg_quote_ident(std::string_view name) { return quote_doubling(name, '"'); }
+
+std::string pg_quote_literal(std::string_view text) {
+  if (text.find('\\') == std::string_view::npos) return quote_doubling(text, '\'');
+  std::string out = "E'";
+  for (char c : text) {
+    if (c == '\'' || c == '\\') out.push_back(c);
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+}  // namespace minibar

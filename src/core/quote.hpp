@@ -1,0 +1,23 @@
+// Quoting of remote identifiers and literals, per remote dialect.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace minibar {
+
+// SQLite / standard SQL: "name" with embedded double quotes doubled.
+std::string sqlite_quote_ident(std::string_view name);
+
+// SQLite string literal: 'text' with embedded single quotes doubled.
+std::string sqlite_quote_literal(std::string_view text);
+
+// PostgreSQL identifier, always double-quoted (valid whatever the name).
+std::string pg_quote_ident(std::string_view name);
+
+// PostgreSQL string literal, valid whatever standard_conforming_strings says:
+// 'text' with quotes doubled, or E'...' with backslashes doubled when the text
+// has a backslash.
+std::string pg_quote_literal(std::string_view text);
+
+}  // namespace minibar

@@ -1,0 +1,120 @@
+#include "core/remote_query.hpp"
+
+#include <stdexcept>
+
+#include "core/quote.hpp"
+
+namespace minibar {
+
+namespace {
+
+std::string quote_ident(const std::string &name, Dialect dialect) {
+  switch (dialect) {
+    case Dialect::Sqlite:
+      return sqlite_quote_ident(name);
+  }
+  throw std::invalid_argument("unknown dialect");
+}
+
+bool valid_op(const std::string &op) {
+  return op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=";
+}
+
+void deparse_cond(const RemoteCond &c, Dialect dialect, std::string &out) {
+  switch (c.kind) {
+    case RemoteCond::Kind::And:
+    case RemoteCond::Kind::Or: {
+      if (c.args.size() < 2) throw std::invalid_argument("AND/OR needs two or more arguments");
+      const char *glue = c.kind == RemoteCond::Kind::And ? " AND " : " OR ";
+      out += '(';
+      for (size_t i = 0; i < c.args.size(); i++) {
+        if (i > 0) out += glue;
+        deparse_cond(c.args[i], dialect, out);
+      }
+      out += ')';
+      return;
+    }
+    case RemoteCond::Kind::Not:
+      if (c.args.size() != 1) throw std::invalid_argument("NOT needs one argument");
+      out += "(NOT ";
+      deparse_cond(c.args[0], dialect, out);
+      out += ')';
+      return;
+    case RemoteCond::Kind::Compare:
+      if (!valid_op(c.op)) throw std::invalid_argument("unsupported operator: " + c.op);
+      out += '(';
+      out += quote_ident(c.column, dialect);
+      out += ' ';
+      out += c.op;
+      out += " ?)";
+      return;
+    case RemoteCond::Kind::IsNull:
+    case RemoteCond::Kind::IsNotNull:
+      out += '(';
+      out += quote_ident(c.column, dialect);
+      out += c.kind == RemoteCond::Kind::IsNull ? " IS NULL)" : " IS NOT NULL)";
+      return;
+    case RemoteCond::Kind::In:
+      if (c.params < 1) throw std::invalid_argument("IN needs one or more elements");
+      out += '(';
+      out += quote_ident(c.column, dialect);
+      out += " IN (";
+      for (int i = 0; i < c.params; i++) out += i == 0 ? "?" : ", ?";
+      out += "))";
+      return;
+  }
+  throw std::invalid_argument("unknown condition kind");
+}
+
+int cond_params(const RemoteCond &c) {
+  switch (c.kind) {
+    case RemoteCond::Kind::Compare:
+      return 1;
+    case RemoteCond::Kind::In:
+      return c.params;
+    case RemoteCond::Kind::IsNull:
+    case RemoteCond::Kind::IsNotNull:
+      return 0;
+    default: {
+      int n = 0;
+      for (const auto &a : c.args) n += cond_params(a);
+      return n;
+    }
+  }
+}
+
+}  // namespace
+
+std::string deparse_select(const RemoteSelect &query, Dialect dialect) {
+  std::string sql = "SELECT ";
+  bool first = true;
+  if (!query.row_locator.empty()) {
+    sql += query.row_locator;
+    first = false;
+  }
+  for (const auto &col : query.columns) {
+    if (!first) sql += ", ";
+    sql += quote_ident(col, dialect);
+    first = false;
+  }
+  if (first) sql += "NULL";
+  sql += " FROM ";
+  sql += quote_ident(query.table, dialect);
+  for (size_t i = 0; i < query.where.size(); i++) {
+    sql += i == 0 ? " WHERE " : " AND ";
+    deparse_cond(query.where[i], dialect, sql);
+  }
+  if (query.limit) {
+    if (*query.limit < 0) throw std::invalid_argument("negative LIMIT");
+    sql += " LIMIT " + std::to_string(*query.limit);
+  }
+  return sql;
+}
+
+int count_params(const RemoteSelect &query) {
+  int n = 0;
+  for (const auto &c : query.where) n += cond_params(c);
+  return n;
+}
+
+}  // namespace minibar

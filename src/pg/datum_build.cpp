@@ -1,0 +1,119 @@
+#include "pg/datum_build.hpp"
+
+namespace minibar::pg {
+
+namespace {
+
+TargetKind target_kind(Oid typid, int32 typmod) {
+  switch (typid) {
+    case BOOLOID:
+      return TargetKind::Bool;
+    case INT2OID:
+      return TargetKind::Int2;
+    case INT4OID:
+      return TargetKind::Int4;
+    case INT8OID:
+      return TargetKind::Int8;
+    case FLOAT4OID:
+      return TargetKind::Float4;
+    case FLOAT8OID:
+      return TargetKind::Float8;
+    case NUMERICOID:
+      return TargetKind::Numeric;
+    case TEXTOID:
+      return TargetKind::Text;
+    case VARCHAROID:
+      return typmod < 0 ? TargetKind::Text : TargetKind::Other;
+    case BYTEAOID:
+      return TargetKind::Bytea;
+    case DATEOID:
+      return TargetKind::Date;
+    case TIMEOID:
+      return typmod < 0 ? TargetKind::Time : TargetKind::Other;
+    case TIMESTAMPOID:
+      return typmod < 0 ? TargetKind::Timestamp : TargetKind::Other;
+    case TIMESTAMPTZOID:
+      return typmod < 0 ? TargetKind::TimestampTz : TargetKind::Other;
+    default:
+      return TargetKind::Other;  // includes domains: their input function checks constraints
+  }
+}
+
+// Text from SQLite (UTF-8) in the database encoding, NUL-terminated, palloc'd.
+char *server_text(std::string_view bytes) {
+  int len = static_cast<int>(bytes.size());
+  if (GetDatabaseEncoding() == PG_UTF8) return pnstrdup(bytes.data(), len);
+  char *converted = pg_any_to_server(bytes.data(), len, PG_UTF8);
+  return converted == bytes.data() ? pnstrdup(bytes.data(), len) : converted;
+}
+
+}  // namespace
+
+void column_target_init(ColumnTarget *target, Form_pg_attribute att) {
+  target->attnum = att->attnum;
+  target->attname = pstrdup(NameStr(att->attname));
+  target->typid = att->atttypid;
+  target->typmod = att->atttypmod;
+  target->kind = target_kind(att->atttypid, att->atttypmod);
+  Oid infunc;
+  getTypeInputInfo(att->atttypid, &infunc, &target->ioparam);
+  fmgr_info(infunc, &target->infunc);
+}
+
+Datum converted_to_datum(const Converted &v, const ColumnTarget &t, bool *isnull) {
+  *isnull = false;
+  switch (v.kind) {
+    case Converted::Kind::Null:
+      *isnull = true;
+      return 0;
+    case Converted::Kind::Bool:
+      return BoolGetDatum(v.b);
+    case Converted::Kind::Int:
+      switch (t.kind) {
+        case TargetKind::Int2:
+          return Int16GetDatum(static_cast<int16>(v.i));
+        case TargetKind::Int4:
+          return Int32GetDatum(static_cast<int32>(v.i));
+        case TargetKind::Numeric: {
+          Datum n = NumericGetDatum(int64_to_numeric(v.i));
+          if (t.typmod >= 0) n = DirectFunctionCall2(numeric, n, Int32GetDatum(t.typmod));
+          return n;
+        }
+        default:
+          return Int64GetDatum(v.i);
+      }
+    case Converted::Kind::Float:
+      if (t.kind == TargetKind::Float4) return Float4GetDatum(static_cast<float4>(v.d));
+      return Float8GetDatum(v.d);
+    case Converted::Kind::Bytes:
+      if (t.kind == TargetKind::Bytea) {
+        auto *b = static_cast<bytea *>(palloc(v.bytes.size() + VARHDRSZ));
+        SET_VARSIZE(b, v.bytes.size() + VARHDRSZ);
+        memcpy(VARDATA(b), v.bytes.data(), v.bytes.size());
+        return PointerGetDatum(b);
+      } else {
+        char *s = server_text(v.bytes);
+        return PointerGetDatum(cstring_to_text(s));
+      }
+    case Converted::Kind::Date:
+      if (!IS_VALID_DATE(v.i))
+        ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("date out of range")));
+      return DateADTGetDatum(static_cast<DateADT>(v.i));
+    case Converted::Kind::Time:
+      return TimeADTGetDatum(v.i);
+    case Converted::Kind::Timestamp:
+      if (!IS_VALID_TIMESTAMP(v.i))
+        ereport(ERROR,
+                (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("timestamp out of range")));
+      return TimestampGetDatum(v.i);
+    case Converted::Kind::InputText:
+      return InputFunctionCall(const_cast<FmgrInfo *>(&t.infunc), server_text(v.bytes), t.ioparam,
+                               t.typmod);
+    case Converted::Kind::Error:
+      break;
+  }
+  ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("unexpected converted value kind")));
+  pg_unreachable();
+}
+
+}  // namespace minibar::pg

@@ -1,0 +1,176 @@
+#include "pg/sqlite_options.hpp"
+
+#include "pg/guard.hpp"
+
+namespace minibar::pg {
+
+namespace {
+
+struct OptionSpec {
+  const char *name;
+  Oid context;  // catalog the option belongs to
+};
+
+const OptionSpec kOptions[] = {
+    {"database", ForeignServerRelationId},
+    {"busy_timeout", ForeignServerRelationId},
+    {"table_name", ForeignTableRelationId},
+    {"column_name", AttributeRelationId},
+};
+
+const char *context_name(Oid context) {
+  switch (context) {
+    case ForeignDataWrapperRelationId:
+      return "foreign-data wrapper";
+    case ForeignServerRelationId:
+      return "server";
+    case UserMappingRelationId:
+      return "user mapping";
+    case ForeignTableRelationId:
+      return "foreign table";
+    case AttributeRelationId:
+      return "foreign table column";
+    default:
+      return "object";
+  }
+}
+
+// The options valid for `context`, as "a, b" (or "(none)").
+char *valid_options(Oid context) {
+  StringInfoData buf;
+  initStringInfo(&buf);
+  for (const auto &o : kOptions) {
+    if (o.context != context) continue;
+    appendStringInfo(&buf, "%s%s", buf.len ? ", " : "", o.name);
+  }
+  return buf.len ? buf.data : pstrdup("(none)");
+}
+
+int parse_busy_timeout(DefElem *def) {
+  const char *value = defGetString(def);
+  char *end = nullptr;
+  errno = 0;
+  long v = strtol(value, &end, 10);
+  if (errno != 0 || end == value || *end != '\0' || v < 0 || v > INT_MAX)
+    ereport(ERROR, (errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+                    errmsg("invalid value for option \"busy_timeout\": \"%s\"", value),
+                    errhint("busy_timeout is a number of milliseconds, 0 or more.")));
+  return static_cast<int>(v);
+}
+
+void validate_options(List *options, Oid context) {
+  ListCell *cell;
+  foreach (cell, options) {
+    auto *def = static_cast<DefElem *>(lfirst(cell));
+    const OptionSpec *spec = nullptr;
+    const OptionSpec *elsewhere = nullptr;
+    for (const auto &o : kOptions) {
+      if (strcmp(o.name, def->defname) != 0) continue;
+      if (o.context == context)
+        spec = &o;
+      else
+        elsewhere = &o;
+    }
+    if (!spec) {
+      if (elsewhere)
+        ereport(ERROR,
+                (errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+                 errmsg("option \"%s\" belongs on a %s, not on a %s", def->defname,
+                        context_name(elsewhere->context), context_name(context)),
+                 errhint("Valid options for a minibar_sqlite %s: %s.", context_name(context),
+                         valid_options(context))));
+      ereport(ERROR, (errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+                      errmsg("invalid option \"%s\" for a minibar_sqlite %s", def->defname,
+                             context_name(context)),
+                      errhint("Valid options for a minibar_sqlite %s: %s.", context_name(context),
+                              valid_options(context))));
+    }
+    if (strcmp(def->defname, "database") == 0) {
+      // Reading a file of the server's host is a privilege (SPEC).
+      if (!has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES))
+        ereport(ERROR,
+                (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                 errmsg("permission denied to set option \"database\" of a minibar_sqlite server"),
+                 errdetail("The file is opened by the database server, so only superusers and "
+                           "members of pg_read_server_files may name it.")));
+      const char *path = defGetString(def);
+      if (!is_absolute_path(path))
+        ereport(ERROR, (errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+                        errmsg("option \"database\" must be an absolute path: \"%s\"", path)));
+    } else if (strcmp(def->defname, "busy_timeout") == 0) {
+      parse_busy_timeout(def);
+    } else {
+      const char *value = defGetString(def);
+      if (value[0] == '\0')
+        ereport(ERROR, (errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+                        errmsg("option \"%s\" must not be empty", def->defname)));
+    }
+  }
+}
+
+const char *option_value(List *options, const char *name) {
+  ListCell *cell;
+  foreach (cell, options) {
+    auto *def = static_cast<DefElem *>(lfirst(cell));
+    if (strcmp(def->defname, name) == 0) return defGetString(def);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void sqlite_server_config(Oid serverid, SqliteServerConfig *out) {
+  ForeignServer *server = GetForeignServer(serverid);
+  out->server_name = server->servername;
+  out->database = nullptr;
+  out->busy_timeout_ms = 5000;
+  ListCell *cell;
+  foreach (cell, server->options) {
+    auto *def = static_cast<DefElem *>(lfirst(cell));
+    if (strcmp(def->defname, "database") == 0) out->database = defGetString(def);
+    if (strcmp(def->defname, "busy_timeout") == 0) out->busy_timeout_ms = parse_busy_timeout(def);
+  }
+  if (!out->database)
+    ereport(ERROR, (errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
+                    errmsg("minibar_sqlite server \"%s\" has no \"database\" option",
+                           server->servername),
+                    errhint("ALTER SERVER %s OPTIONS (ADD database '/path/to/file.db');",
+                            quote_identifier(server->servername))));
+}
+
+const char *sqlite_remote_table(Oid relid) {
+  ForeignTable *table = GetForeignTable(relid);
+  const char *name = option_value(table->options, "table_name");
+  return name ? name : get_rel_name(relid);
+}
+
+const char *sqlite_remote_column(Oid relid, AttrNumber attnum) {
+  const char *name = option_value(GetForeignColumnOptions(relid, attnum), "column_name");
+  return name ? name : get_attname(relid, attnum, false);
+}
+
+std::unique_ptr<SqliteDatabase> sqlite_open(const SqliteServerConfig &config) {
+  SqliteDatabase::Options o;
+  o.path = config.database ? config.database : "";
+  o.busy_timeout_ms = config.busy_timeout_ms;
+  o.interrupt_requested = [] { return interrupt_pending(); };
+  o.label = std::string("minibar_sqlite server \"") + config.server_name + "\"";
+  return std::make_unique<SqliteDatabase>(std::move(o));
+}
+
+}  // namespace minibar::pg
+
+extern "C" {
+PG_FUNCTION_INFO_V1(minibar_sqlite_fdw_validator);
+}
+
+// Called by CREATE/ALTER of the wrapper, servers, user mappings, foreign
+// tables and their columns, with the object's whole option list.
+extern "C" PGDLLEXPORT Datum minibar_sqlite_fdw_validator(PG_FUNCTION_ARGS) {
+  return minibar::pg::pg_entry([&]() -> Datum {
+    List *options = untransformRelOptions(PG_GETARG_DATUM(0));
+    Oid context = PG_GETARG_OID(1);
+    minibar::pg::validate_options(options, context);
+    PG_RETURN_VOID();
+  });
+}

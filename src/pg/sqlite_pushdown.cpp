@@ -1,0 +1,237 @@
+#include "pg/sqlite_pushdown.hpp"
+
+namespace minibar::pg {
+
+namespace {
+
+// Largest IN list sent as parameters (SQLite allows 32766 in all).
+constexpr int kMaxInList = 1000;
+
+enum class Family { None, Integer, Float, Text };
+
+Family type_family(Oid type) {
+  switch (type) {
+    case INT2OID:
+    case INT4OID:
+    case INT8OID:
+      return Family::Integer;
+    case FLOAT4OID:
+    case FLOAT8OID:
+      return Family::Float;
+    case TEXTOID:
+    case VARCHAROID:
+      return Family::Text;
+    default:
+      return Family::None;
+  }
+}
+
+bool affinity_fits(Family f, char affinity) {
+  switch (f) {
+    case Family::Integer:
+    case Family::Float:
+      return affinity == 'I' || affinity == 'R' || affinity == 'N';
+    case Family::Text:
+      return affinity == 'T';
+    default:
+      return false;
+  }
+}
+
+Expr *strip_relabel(Expr *e) {
+  while (e && IsA(e, RelabelType)) e = reinterpret_cast<RelabelType *>(e)->arg;
+  return e;
+}
+
+// The foreign table's column behind e, or 0.
+AttrNumber column_of(Expr *e, const SqliteRelInfo *info) {
+  e = strip_relabel(e);
+  if (!e || !IsA(e, Var)) return 0;
+  auto *var = reinterpret_cast<Var *>(e);
+  if (static_cast<Index>(var->varno) != info->relid || var->varlevelsup != 0) return 0;
+  if (var->varattno <= 0 || var->varattno > info->natts) return 0;
+  if (!info->remote_names[var->varattno - 1] || !info->affinity[var->varattno - 1]) return 0;
+  return var->varattno;
+}
+
+bool is_value(Expr *e) {
+  e = strip_relabel(e);
+  return e && (IsA(e, Const) || IsA(e, Param));
+}
+
+const char *static_op(const char *name) {
+  static const char *const ops[] = {"=", "<>", "<", "<=", ">", ">="};
+  for (const char *op : ops)
+    if (strcmp(op, name) == 0) return op;
+  return nullptr;
+}
+
+const char *commuted(const char *op) {
+  if (strcmp(op, "<") == 0) return ">";
+  if (strcmp(op, "<=") == 0) return ">=";
+  if (strcmp(op, ">") == 0) return "<";
+  if (strcmp(op, ">=") == 0) return "<=";
+  return op;
+}
+
+// A built-in comparison operator whose meaning SQLite shares for this family
+// and collation; returns its static name, or nullptr.
+const char *usable_operator(Oid opno, Family family, Oid collation) {
+  HeapTuple tuple = SearchSysCache1(OPEROID, ObjectIdGetDatum(opno));
+  if (!HeapTupleIsValid(tuple)) return nullptr;
+  auto *form = reinterpret_cast<Form_pg_operator>(GETSTRUCT(tuple));
+  const char *op = nullptr;
+  if (form->oprnamespace == PG_CATALOG_NAMESPACE && type_family(form->oprleft) == family &&
+      type_family(form->oprright) == family)
+    op = static_op(NameStr(form->oprname));
+  ReleaseSysCache(tuple);
+  if (!op || family != Family::Text) return op;
+  // SQLite compares text byte by byte (BINARY collation): equality agrees with
+  // any deterministic collation, ordering only with C / POSIX.
+  if (!OidIsValid(collation)) return nullptr;
+  if (strcmp(op, "=") == 0 || strcmp(op, "<>") == 0)
+    return get_collation_isdeterministic(collation) ? op : nullptr;
+  return lc_collate_is_c(collation) ? op : nullptr;
+}
+
+PushCond *make_cond(RemoteCond::Kind kind) {
+  auto *c = static_cast<PushCond *>(palloc0(sizeof(PushCond)));
+  c->kind = kind;
+  return c;
+}
+
+PushCond *push_opexpr(OpExpr *op, const SqliteRelInfo *info, List **params) {
+  if (list_length(op->args) != 2) return nullptr;
+  auto *left = static_cast<Expr *>(linitial(op->args));
+  auto *right = static_cast<Expr *>(lsecond(op->args));
+  bool swapped = false;
+  AttrNumber att = column_of(left, info);
+  Expr *value = right;
+  if (!att) {
+    att = column_of(right, info);
+    value = left;
+    swapped = true;
+  }
+  if (!att || !is_value(value)) return nullptr;
+  Family family = type_family(exprType(reinterpret_cast<Node *>(strip_relabel(
+      static_cast<Expr *>(swapped ? right : left)))));
+  if (family == Family::None || !affinity_fits(family, info->affinity[att - 1])) return nullptr;
+  if (type_family(exprType(reinterpret_cast<Node *>(value))) != family) return nullptr;
+  const char *name = usable_operator(op->opno, family, op->inputcollid);
+  if (!name) return nullptr;
+  PushCond *c = make_cond(RemoteCond::Kind::Compare);
+  c->column = info->remote_names[att - 1];
+  c->op = swapped ? commuted(name) : name;
+  c->nparams = 1;
+  *params = lappend(*params, value);
+  return c;
+}
+
+PushCond *push_in_list(ScalarArrayOpExpr *saop, const SqliteRelInfo *info, List **params) {
+  if (!saop->useOr || list_length(saop->args) != 2) return nullptr;
+  auto *left = static_cast<Expr *>(linitial(saop->args));
+  auto *right = strip_relabel(static_cast<Expr *>(lsecond(saop->args)));
+  AttrNumber att = column_of(left, info);
+  if (!att || !right || !IsA(right, Const)) return nullptr;
+  auto *array = reinterpret_cast<Const *>(right);
+  if (array->constisnull) return nullptr;
+  Family family = type_family(exprType(reinterpret_cast<Node *>(strip_relabel(left))));
+  if (family == Family::None || !affinity_fits(family, info->affinity[att - 1])) return nullptr;
+  Oid elemtype = get_element_type(array->consttype);
+  if (type_family(elemtype) != family) return nullptr;
+  const char *name = usable_operator(saop->opno, family, saop->inputcollid);
+  if (!name || strcmp(name, "=") != 0) return nullptr;
+
+  ArrayType *arr = DatumGetArrayTypeP(array->constvalue);
+  int16 typlen;
+  bool typbyval;
+  char typalign;
+  get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+  Datum *elems;
+  bool *nulls;
+  int n;
+  deconstruct_array(arr, elemtype, typlen, typbyval, typalign, &elems, &nulls, &n);
+  if (n < 1 || n > kMaxInList) return nullptr;
+  List *mine = NIL;
+  for (int i = 0; i < n; i++)
+    mine = lappend(mine, makeConst(elemtype, -1, array->constcollid, typlen, elems[i], nulls[i],
+                                   typbyval));
+  PushCond *c = make_cond(RemoteCond::Kind::In);
+  c->column = info->remote_names[att - 1];
+  c->nparams = n;
+  *params = list_concat(*params, mine);
+  return c;
+}
+
+}  // namespace
+
+char affinity_code(SqliteAffinity a) {
+  switch (a) {
+    case SqliteAffinity::Integer:
+      return 'I';
+    case SqliteAffinity::Text:
+      return 'T';
+    case SqliteAffinity::Blob:
+      return 'B';
+    case SqliteAffinity::Real:
+      return 'R';
+    case SqliteAffinity::Numeric:
+      return 'N';
+  }
+  return 0;
+}
+
+PushCond *sqlite_pushable(Expr *clause, const SqliteRelInfo *info, List **params) {
+  if (!clause) return nullptr;
+  switch (nodeTag(clause)) {
+    case T_OpExpr:
+      return push_opexpr(reinterpret_cast<OpExpr *>(clause), info, params);
+    case T_ScalarArrayOpExpr:
+      return push_in_list(reinterpret_cast<ScalarArrayOpExpr *>(clause), info, params);
+    case T_NullTest: {
+      auto *nt = reinterpret_cast<NullTest *>(clause);
+      if (nt->argisrow) return nullptr;
+      AttrNumber att = column_of(nt->arg, info);
+      if (!att) return nullptr;
+      PushCond *c = make_cond(nt->nulltesttype == IS_NULL ? RemoteCond::Kind::IsNull
+                                                          : RemoteCond::Kind::IsNotNull);
+      c->column = info->remote_names[att - 1];
+      return c;
+    }
+    case T_BoolExpr: {
+      auto *b = reinterpret_cast<BoolExpr *>(clause);
+      RemoteCond::Kind kind = b->boolop == AND_EXPR  ? RemoteCond::Kind::And
+                              : b->boolop == OR_EXPR ? RemoteCond::Kind::Or
+                                                     : RemoteCond::Kind::Not;
+      List *mine = NIL;
+      List *args = NIL;
+      ListCell *lc;
+      foreach (lc, b->args) {
+        PushCond *arg = sqlite_pushable(static_cast<Expr *>(lfirst(lc)), info, &mine);
+        if (!arg) return nullptr;  // all or nothing: *params untouched
+        args = lappend(args, arg);
+      }
+      if (kind == RemoteCond::Kind::Not ? list_length(args) != 1 : list_length(args) < 2)
+        return nullptr;
+      PushCond *c = make_cond(kind);
+      c->args = args;
+      *params = list_concat(*params, mine);
+      return c;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+RemoteCond to_remote_cond(const PushCond *cond) {
+  RemoteCond r;
+  r.kind = cond->kind;
+  if (cond->column) r.column = cond->column;
+  if (cond->op) r.op = cond->op;
+  r.params = cond->kind == RemoteCond::Kind::Compare ? 1 : cond->nparams;
+  const ListCell *lc;
+  foreach (lc, cond->args) r.args.push_back(to_remote_cond(static_cast<const PushCond *>(lfirst(lc))));
+  return r;
+}
+
+}  // namespace minibar::pg

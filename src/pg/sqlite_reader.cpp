@@ -1,0 +1,131 @@
+#include "pg/sqlite_reader.hpp"
+
+#include "pg/guard.hpp"
+
+namespace minibar::pg {
+
+namespace {
+
+// A short, printable rendering of a remote value for error messages.
+std::string describe(const Cell &cell) {
+  constexpr size_t kMax = 64;
+  CellScratch scratch;
+  switch (cell.storage) {
+    case StorageClass::Null:
+      return "NULL";
+    case StorageClass::Integer:
+      return std::to_string(cell.i);
+    case StorageClass::Float:
+      return std::string(format_double_shortest(cell.d, scratch));
+    case StorageClass::Text: {
+      std::string out = "'";
+      for (size_t i = 0; i < cell.bytes.size() && i < kMax; i++) {
+        auto c = static_cast<unsigned char>(cell.bytes[i]);
+        if (c < 0x20 || c == 0x7f) {
+          char hex[8];
+          snprintf(hex, sizeof hex, "\\x%02x", c);
+          out += hex;
+        } else {
+          out += static_cast<char>(c);
+        }
+      }
+      out += cell.bytes.size() > kMax ? "'..." : "'";
+      if (!is_valid_utf8(cell.bytes.substr(0, kMax))) {
+        // Show invalid text as bytes rather than pass broken UTF-8 on.
+        out = "text bytes X'";
+        for (size_t i = 0; i < cell.bytes.size() && i < kMax / 2; i++) {
+          char hex[4];
+          snprintf(hex, sizeof hex, "%02X", static_cast<unsigned char>(cell.bytes[i]));
+          out += hex;
+        }
+        out += cell.bytes.size() > kMax / 2 ? "'..." : "'";
+      }
+      return out;
+    }
+    case StorageClass::Blob: {
+      std::string out = "X'";
+      for (size_t i = 0; i < cell.bytes.size() && i < kMax / 2; i++) {
+        char hex[4];
+        snprintf(hex, sizeof hex, "%02X", static_cast<unsigned char>(cell.bytes[i]));
+        out += hex;
+      }
+      out += cell.bytes.size() > kMax / 2 ? "'..." : "'";
+      return out;
+    }
+  }
+  return "?";
+}
+
+}  // namespace
+
+SqliteReader::SqliteReader(std::unique_ptr<SqliteDatabase> db, const std::string &sql,
+                           const ColumnTarget *targets, int ntargets, bool has_locator,
+                           const char *relname, const char *remote_table)
+    : db_(std::move(db)),
+      stmt_(*db_, sql),
+      targets_(targets),
+      ntargets_(ntargets),
+      offset_(has_locator ? 1 : 0),
+      relname_(relname),
+      remote_table_(remote_table),
+      converted_(static_cast<size_t>(ntargets)),
+      scratch_(static_cast<size_t>(ntargets)) {}
+
+void SqliteReader::start(const std::vector<SqlValue> &params) {
+  stmt_.reset();
+  for (size_t i = 0; i < params.size(); i++) stmt_.bind(static_cast<int>(i + 1), params[i]);
+}
+
+bool SqliteReader::next() { return stmt_.step(); }
+
+std::string SqliteReader::row_label() const {
+  if (offset_ == 0) return "SQLite table \"" + std::string(remote_table_) + "\"";
+  Cell rowid = stmt_.cell(0);
+  return "SQLite table \"" + std::string(remote_table_) + "\", rowid " + describe(rowid);
+}
+
+void SqliteReader::conversion_failed(int column, const Converted &c) const {
+  const ColumnTarget &t = targets_[column];
+  throw Error(c.sqlstate ? c.sqlstate : sqlstate::kInvalidText,
+              "cannot convert the value of column \"" + std::string(t.attname) +
+                  "\" of foreign table \"" + relname_ + "\": " + (c.reason ? c.reason : "invalid"),
+              row_label() + ", value " + describe(stmt_.cell(column + offset_)),
+              "Fix the value in the source, or give the column a type that can hold it.");
+}
+
+void SqliteReader::fill(Datum *values, bool *nulls) {
+  // Pure C++: fetch and convert every value, so failures throw before any
+  // PostgreSQL call.
+  for (int i = 0; i < ntargets_; i++) {
+    auto idx = static_cast<size_t>(i);
+    converted_[idx] = convert_cell(stmt_.cell(i + offset_), targets_[i].kind, scratch_[idx]);
+    if (converted_[idx].kind == Converted::Kind::Error) conversion_failed(i, converted_[idx]);
+  }
+  // PostgreSQL: build the Datums; a PostgreSQL error (e.g. invalid JSON for a
+  // jsonb column) gets the column and row added to its context.
+  volatile int current = -1;
+  try {
+    pg_call([&] {
+      for (int i = 0; i < ntargets_; i++) {
+        current = i;
+        AttrNumber att = targets_[i].attnum;
+        values[att - 1] =
+            converted_to_datum(converted_[static_cast<size_t>(i)], targets_[i], &nulls[att - 1]);
+      }
+    });
+  } catch (const PgError &e) {
+    int col = current;
+    std::string where = col < 0 ? row_label()
+                                : "column \"" + std::string(targets_[col].attname) +
+                                      "\" of foreign table \"" + relname_ + "\", " + row_label() +
+                                      ", value " + describe(stmt_.cell(col + offset_));
+    ErrorData *edata = e.edata();
+    pg_call([&] {
+      edata->context = edata->context ? psprintf("%s\n%s", where.c_str(), edata->context)
+                                      : pstrdup(where.c_str());
+    });
+    throw;
+  }
+}
+
+}  // namespace minibar::pg
