@@ -167,6 +167,12 @@ std::optional<std::vector<SqliteColumn>> SqliteDatabase::columns(const std::stri
 
 std::string SqliteDatabase::row_locator(const std::string &table,
                                         const std::vector<SqliteColumn> &columns) {
+  {
+    // Views have no rowid (and max(rowid) over a view would run the view).
+    SqliteStatement kind(*this, "SELECT type FROM sqlite_schema WHERE name = ? COLLATE NOCASE");
+    kind.bind(1, table);
+    if (kind.step() && kind.cell(0).bytes == "view") return "";
+  }
   for (const char *alias : {"rowid", "_rowid_", "oid"}) {
     bool shadowed = false;
     for (const auto &c : columns)

@@ -1,0 +1,166 @@
+// Tests for SQLite declared-type affinity and the default PostgreSQL mapping.
+#include "core/sqlite_types.hpp"
+
+#include <gtest/gtest.h>
+
+namespace minibar {
+namespace {
+
+using A = SqliteAffinity;
+
+TEST(SqliteAffinity, IntegerRule) {
+  EXPECT_EQ(sqlite_affinity("INTEGER"), A::Integer);
+  EXPECT_EQ(sqlite_affinity("INT"), A::Integer);
+  EXPECT_EQ(sqlite_affinity("TINYINT"), A::Integer);
+  EXPECT_EQ(sqlite_affinity("SMALLINT"), A::Integer);
+  EXPECT_EQ(sqlite_affinity("MEDIUMINT"), A::Integer);
+  EXPECT_EQ(sqlite_affinity("BIGINT"), A::Integer);
+  EXPECT_EQ(sqlite_affinity("UNSIGNED BIG INT"), A::Integer);
+  EXPECT_EQ(sqlite_affinity("INT2"), A::Integer);
+  EXPECT_EQ(sqlite_affinity("INT8"), A::Integer);
+  EXPECT_EQ(sqlite_affinity("TINYINT(1)"), A::Integer);
+}
+
+TEST(SqliteAffinity, TextRule) {
+  EXPECT_EQ(sqlite_affinity("CHARACTER(20)"), A::Text);
+  EXPECT_EQ(sqlite_affinity("VARCHAR(255)"), A::Text);
+  EXPECT_EQ(sqlite_affinity("VARYING CHARACTER(255)"), A::Text);
+  EXPECT_EQ(sqlite_affinity("NCHAR(55)"), A::Text);
+  EXPECT_EQ(sqlite_affinity("NATIVE CHARACTER(70)"), A::Text);
+  EXPECT_EQ(sqlite_affinity("NVARCHAR(100)"), A::Text);
+  EXPECT_EQ(sqlite_affinity("TEXT"), A::Text);
+  EXPECT_EQ(sqlite_affinity("CLOB"), A::Text);
+}
+
+TEST(SqliteAffinity, BlobRule) {
+  EXPECT_EQ(sqlite_affinity("BLOB"), A::Blob);
+  EXPECT_EQ(sqlite_affinity(""), A::Blob);
+  EXPECT_EQ(sqlite_affinity("   "), A::Blob);
+  EXPECT_EQ(sqlite_affinity("LONGBLOB"), A::Blob);
+}
+
+TEST(SqliteAffinity, RealRule) {
+  EXPECT_EQ(sqlite_affinity("REAL"), A::Real);
+  EXPECT_EQ(sqlite_affinity("DOUBLE"), A::Real);
+  EXPECT_EQ(sqlite_affinity("DOUBLE PRECISION"), A::Real);
+  EXPECT_EQ(sqlite_affinity("FLOAT"), A::Real);
+  EXPECT_EQ(sqlite_affinity("FLOAT8"), A::Real);
+}
+
+TEST(SqliteAffinity, NumericRule) {
+  EXPECT_EQ(sqlite_affinity("NUMERIC"), A::Numeric);
+  EXPECT_EQ(sqlite_affinity("DECIMAL(10,5)"), A::Numeric);
+  EXPECT_EQ(sqlite_affinity("BOOLEAN"), A::Numeric);
+  EXPECT_EQ(sqlite_affinity("DATE"), A::Numeric);
+  EXPECT_EQ(sqlite_affinity("DATETIME"), A::Numeric);
+  EXPECT_EQ(sqlite_affinity("JSON"), A::Numeric);
+}
+
+// The quirks datatype3.html documents explicitly.
+TEST(SqliteAffinity, DocumentedQuirks) {
+  // "FLOATING POINT" contains "INT" (in "POINT"), and the INT rule comes first.
+  EXPECT_EQ(sqlite_affinity("FLOATING POINT"), A::Integer);
+  // "STRING" matches none of the rules.
+  EXPECT_EQ(sqlite_affinity("STRING"), A::Numeric);
+  // Rule order: INT before CHAR.
+  EXPECT_EQ(sqlite_affinity("CHARINT"), A::Integer);
+  // CHAR before BLOB, BLOB before REAL.
+  EXPECT_EQ(sqlite_affinity("BLOBTEXT"), A::Text);
+  EXPECT_EQ(sqlite_affinity("DOUBLEBLOB"), A::Blob);
+  // A substring anywhere counts, even inside other words.
+  EXPECT_EQ(sqlite_affinity("POINTER"), A::Integer);
+  EXPECT_EQ(sqlite_affinity("CONTEXT"), A::Text);
+  EXPECT_EQ(sqlite_affinity("SURREAL"), A::Real);
+}
+
+TEST(SqliteAffinity, CaseInsensitive) {
+  EXPECT_EQ(sqlite_affinity("integer"), A::Integer);
+  EXPECT_EQ(sqlite_affinity("InTeGeR"), A::Integer);
+  EXPECT_EQ(sqlite_affinity("varchar(10)"), A::Text);
+  EXPECT_EQ(sqlite_affinity("Blob"), A::Blob);
+  EXPECT_EQ(sqlite_affinity("double"), A::Real);
+  EXPECT_EQ(sqlite_affinity("floating point"), A::Integer);
+  EXPECT_EQ(sqlite_affinity("decimal"), A::Numeric);
+}
+
+TEST(SqliteTypeToPg, ByAffinity) {
+  EXPECT_EQ(sqlite_type_to_pg("INTEGER"), "bigint");
+  EXPECT_EQ(sqlite_type_to_pg("INT"), "bigint");
+  EXPECT_EQ(sqlite_type_to_pg("BIGINT"), "bigint");
+  EXPECT_EQ(sqlite_type_to_pg("SMALLINT"), "bigint");
+  EXPECT_EQ(sqlite_type_to_pg("TINYINT(1)"), "bigint");
+  EXPECT_EQ(sqlite_type_to_pg("UNSIGNED BIG INT"), "bigint");
+  EXPECT_EQ(sqlite_type_to_pg("VARCHAR(255)"), "text");
+  EXPECT_EQ(sqlite_type_to_pg("NVARCHAR(100)"), "text");
+  EXPECT_EQ(sqlite_type_to_pg("CHARACTER(20)"), "text");
+  EXPECT_EQ(sqlite_type_to_pg("TEXT"), "text");
+  EXPECT_EQ(sqlite_type_to_pg("CLOB"), "text");
+  EXPECT_EQ(sqlite_type_to_pg("BLOB"), "bytea");
+  EXPECT_EQ(sqlite_type_to_pg("REAL"), "double precision");
+  EXPECT_EQ(sqlite_type_to_pg("DOUBLE"), "double precision");
+  EXPECT_EQ(sqlite_type_to_pg("DOUBLE PRECISION"), "double precision");
+  EXPECT_EQ(sqlite_type_to_pg("FLOAT"), "double precision");
+  EXPECT_EQ(sqlite_type_to_pg("NUMERIC"), "numeric");
+  EXPECT_EQ(sqlite_type_to_pg("DECIMAL"), "numeric");
+  EXPECT_EQ(sqlite_type_to_pg("STRING"), "numeric");
+  EXPECT_EQ(sqlite_type_to_pg("FLOATING POINT"), "bigint");
+}
+
+TEST(SqliteTypeToPg, EmptyIsText) {
+  EXPECT_EQ(sqlite_type_to_pg(""), "text");
+  EXPECT_EQ(sqlite_type_to_pg("  "), "text");
+}
+
+TEST(SqliteTypeToPg, NamedTypes) {
+  EXPECT_EQ(sqlite_type_to_pg("BOOLEAN"), "boolean");
+  EXPECT_EQ(sqlite_type_to_pg("BOOL"), "boolean");
+  EXPECT_EQ(sqlite_type_to_pg("boolean"), "boolean");
+  EXPECT_EQ(sqlite_type_to_pg("DATETIME"), "timestamp with time zone");
+  EXPECT_EQ(sqlite_type_to_pg("datetime"), "timestamp with time zone");
+  EXPECT_EQ(sqlite_type_to_pg("DateTime"), "timestamp with time zone");
+  EXPECT_EQ(sqlite_type_to_pg("TIMESTAMP"), "timestamp with time zone");
+  EXPECT_EQ(sqlite_type_to_pg("DATE"), "date");
+  EXPECT_EQ(sqlite_type_to_pg("date"), "date");
+  EXPECT_EQ(sqlite_type_to_pg("TIME"), "time without time zone");
+  EXPECT_EQ(sqlite_type_to_pg("JSON"), "jsonb");
+  EXPECT_EQ(sqlite_type_to_pg("JSONB"), "jsonb");
+  EXPECT_EQ(sqlite_type_to_pg("json"), "jsonb");
+  // Surrounding whitespace and a modifier (e.g. Rails' "datetime(6)") are ignored.
+  EXPECT_EQ(sqlite_type_to_pg("  DATE  "), "date");
+  EXPECT_EQ(sqlite_type_to_pg("datetime(6)"), "timestamp with time zone");
+  EXPECT_EQ(sqlite_type_to_pg("TIMESTAMP (3)"), "timestamp with time zone");
+}
+
+TEST(SqliteTypeToPg, NamedTypesAreWholeNames) {
+  // Only the exact names; otherwise the affinity rules apply.
+  EXPECT_EQ(sqlite_type_to_pg("DATETIME2"), "numeric");
+  EXPECT_EQ(sqlite_type_to_pg("UPDATE"), "numeric");
+  EXPECT_EQ(sqlite_type_to_pg("BOOLEANS"), "numeric");
+  EXPECT_EQ(sqlite_type_to_pg("TIME INTERVAL"), "bigint");  // "INTERVAL" contains INT
+  EXPECT_EQ(sqlite_type_to_pg("JSON TEXT"), "text");
+}
+
+TEST(SqliteTypeToPg, DecimalTypmod) {
+  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(10,2)"), "numeric(10,2)");
+  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(10, 2)"), "numeric(10,2)");
+  EXPECT_EQ(sqlite_type_to_pg("decimal( 10 , 2 )"), "numeric(10,2)");
+  EXPECT_EQ(sqlite_type_to_pg("NUMERIC(12,0)"), "numeric(12,0)");
+  EXPECT_EQ(sqlite_type_to_pg("NUMERIC(5)"), "numeric(5)");
+  EXPECT_EQ(sqlite_type_to_pg("DECIMAL (8,3)"), "numeric(8,3)");
+  EXPECT_EQ(sqlite_type_to_pg("NUMERIC(1000,1000)"), "numeric(1000,1000)");
+}
+
+TEST(SqliteTypeToPg, DecimalBadTypmodFallsBackToNumeric) {
+  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(0,0)"), "numeric");
+  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(1001)"), "numeric");
+  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(5,6)"), "numeric");
+  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(10,-2)"), "numeric");
+  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(a,b)"), "numeric");
+  EXPECT_EQ(sqlite_type_to_pg("DECIMAL()"), "numeric");
+  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(10,2,3)"), "numeric");
+  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(99999999999999999999)"), "numeric");
+  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(10,2"), "numeric");
+}
+
+}  // namespace
+}  // namespace minibar
