@@ -35,9 +35,9 @@ enum class TargetKind : uint8_t {
 
 struct Cell {
   StorageClass storage = StorageClass::Null;
-  int64_t i = 0;                // Integer
-  double d = 0;                 // Float
-  std::string_view bytes;       // Text (UTF-8 from SQLite, not NUL-terminated) or Blob
+  int64_t i = 0;           // Integer
+  double d = 0;            // Float
+  std::string_view bytes;  // Text (UTF-8 from SQLite, not NUL-terminated) or Blob
 };
 
 struct Converted {

@@ -9,15 +9,15 @@
 namespace minibar {
 
 namespace sqlstate {
-inline constexpr const char *kInvalidText = "22P02";          // invalid_text_representation
-inline constexpr const char *kNumericOutOfRange = "22003";    // numeric_value_out_of_range
-inline constexpr const char *kDatetimeFormat = "22007";       // invalid_datetime_format
-inline constexpr const char *kDatetimeOverflow = "22008";     // datetime_field_overflow
-inline constexpr const char *kStringTooLong = "22001";        // string_data_right_truncation
+inline constexpr const char *kInvalidText = "22P02";        // invalid_text_representation
+inline constexpr const char *kNumericOutOfRange = "22003";  // numeric_value_out_of_range
+inline constexpr const char *kDatetimeFormat = "22007";     // invalid_datetime_format
+inline constexpr const char *kDatetimeOverflow = "22008";   // datetime_field_overflow
+inline constexpr const char *kStringTooLong = "22001";      // string_data_right_truncation
 inline constexpr const char *kCharacterNotInRepertoire = "22021";
-inline constexpr const char *kUntranslatable = "22P05";       // untranslatable_character
-inline constexpr const char *kFdwError = "HV000";             // fdw_error
-inline constexpr const char *kFdwColumnNotFound = "HV005";    // fdw_column_name_not_found
+inline constexpr const char *kUntranslatable = "22P05";         // untranslatable_character
+inline constexpr const char *kFdwError = "HV000";               // fdw_error
+inline constexpr const char *kFdwColumnNotFound = "HV005";      // fdw_column_name_not_found
 inline constexpr const char *kFdwOptionNameNotFound = "HV00J";  // fdw_option_name_not_found
 inline constexpr const char *kFdwInvalidOptionName = "HV00D";
 inline constexpr const char *kFdwUnableToConnect = "HV00N";  // fdw_unable_to_establish_connection

@@ -16,11 +16,17 @@ std::string quote_doubling(std::string_view text, char quote) {
 }
 }  // namespace
 
-std::string sqlite_quote_ident(std::string_view name) { return quote_doubling(name, '"'); }
+std::string sqlite_quote_ident(std::string_view name) {
+  return quote_doubling(name, '"');
+}
 
-std::string sqlite_quote_literal(std::string_view text) { return quote_doubling(text, '\''); }
+std::string sqlite_quote_literal(std::string_view text) {
+  return quote_doubling(text, '\'');
+}
 
-std::string pg_quote_ident(std::string_view name) { return quote_doubling(name, '"'); }
+std::string pg_quote_ident(std::string_view name) {
+  return quote_doubling(name, '"');
+}
 
 std::string pg_quote_literal(std::string_view text) {
   if (text.find('\\') == std::string_view::npos) return quote_doubling(text, '\'');

@@ -22,26 +22,46 @@ int64_t now_ms() {
 
 const char *rc_name(int rc) {
   switch (rc & 0xff) {
-    case SQLITE_ERROR: return "SQLITE_ERROR";
-    case SQLITE_INTERNAL: return "SQLITE_INTERNAL";
-    case SQLITE_PERM: return "SQLITE_PERM";
-    case SQLITE_ABORT: return "SQLITE_ABORT";
-    case SQLITE_BUSY: return "SQLITE_BUSY";
-    case SQLITE_LOCKED: return "SQLITE_LOCKED";
-    case SQLITE_NOMEM: return "SQLITE_NOMEM";
-    case SQLITE_READONLY: return "SQLITE_READONLY";
-    case SQLITE_INTERRUPT: return "SQLITE_INTERRUPT";
-    case SQLITE_IOERR: return "SQLITE_IOERR";
-    case SQLITE_CORRUPT: return "SQLITE_CORRUPT";
-    case SQLITE_CANTOPEN: return "SQLITE_CANTOPEN";
-    case SQLITE_SCHEMA: return "SQLITE_SCHEMA";
-    case SQLITE_TOOBIG: return "SQLITE_TOOBIG";
-    case SQLITE_MISMATCH: return "SQLITE_MISMATCH";
-    case SQLITE_MISUSE: return "SQLITE_MISUSE";
-    case SQLITE_AUTH: return "SQLITE_AUTH";
-    case SQLITE_RANGE: return "SQLITE_RANGE";
-    case SQLITE_NOTADB: return "SQLITE_NOTADB";
-    default: return "SQLITE_?";
+    case SQLITE_ERROR:
+      return "SQLITE_ERROR";
+    case SQLITE_INTERNAL:
+      return "SQLITE_INTERNAL";
+    case SQLITE_PERM:
+      return "SQLITE_PERM";
+    case SQLITE_ABORT:
+      return "SQLITE_ABORT";
+    case SQLITE_BUSY:
+      return "SQLITE_BUSY";
+    case SQLITE_LOCKED:
+      return "SQLITE_LOCKED";
+    case SQLITE_NOMEM:
+      return "SQLITE_NOMEM";
+    case SQLITE_READONLY:
+      return "SQLITE_READONLY";
+    case SQLITE_INTERRUPT:
+      return "SQLITE_INTERRUPT";
+    case SQLITE_IOERR:
+      return "SQLITE_IOERR";
+    case SQLITE_CORRUPT:
+      return "SQLITE_CORRUPT";
+    case SQLITE_CANTOPEN:
+      return "SQLITE_CANTOPEN";
+    case SQLITE_SCHEMA:
+      return "SQLITE_SCHEMA";
+    case SQLITE_TOOBIG:
+      return "SQLITE_TOOBIG";
+    case SQLITE_MISMATCH:
+      return "SQLITE_MISMATCH";
+    case SQLITE_MISUSE:
+      return "SQLITE_MISUSE";
+    case SQLITE_AUTH:
+      return "SQLITE_AUTH";
+    case SQLITE_RANGE:
+      return "SQLITE_RANGE";
+    case SQLITE_NOTADB:
+      return "SQLITE_NOTADB";
+    default:
+      return "SQLITE_?";
   }
 }
 
@@ -127,8 +147,10 @@ void SqliteDatabase::fail(int rc, const std::string &what) const {
     throw SqliteInterrupted();
   std::string hint;
   if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
-    hint = "Another process holds a lock on the SQLite database; raise the server option "
-           "busy_timeout (now " + std::to_string(opts_.busy_timeout_ms) + " ms) to wait longer.";
+    hint =
+        "Another process holds a lock on the SQLite database; raise the server option "
+        "busy_timeout (now " +
+        std::to_string(opts_.busy_timeout_ms) + " ms) to wait longer.";
   throw Error(rc_sqlstate(rc), opts_.label + ": " + what + ": " + errmsg_of(db_, rc),
               std::string("SQLite result code ") + rc_name(rc) + " (" + std::to_string(rc) + ")",
               hint);
@@ -179,8 +201,8 @@ std::string SqliteDatabase::row_locator(const std::string &table,
       if (sqlite3_stricmp(c.name.c_str(), alias) == 0) shadowed = true;
     if (shadowed) continue;
     sqlite3_stmt *probe = nullptr;
-    std::string sql = std::string("SELECT ") + alias + " FROM " + sqlite_quote_ident(table) +
-                      " LIMIT 0";
+    std::string sql =
+        std::string("SELECT ") + alias + " FROM " + sqlite_quote_ident(table) + " LIMIT 0";
     int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &probe, nullptr);
     sqlite3_finalize(probe);
     return rc == SQLITE_OK ? alias : "";
@@ -210,7 +232,9 @@ SqliteStatement::SqliteStatement(SqliteDatabase &db, const std::string &sql) : d
   if (!stmt_) db_.fail(SQLITE_MISUSE, "empty statement \"" + sql_ + "\"");
 }
 
-SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
+SqliteStatement::~SqliteStatement() {
+  sqlite3_finalize(stmt_);
+}
 
 void SqliteStatement::bind(int index, const SqlValue &value) {
   int rc = SQLITE_OK;
@@ -235,9 +259,13 @@ bool SqliteStatement::step() {
   db_.fail(rc, "could not execute \"" + sql_ + "\"");
 }
 
-void SqliteStatement::reset() { sqlite3_reset(stmt_); }
+void SqliteStatement::reset() {
+  sqlite3_reset(stmt_);
+}
 
-int SqliteStatement::column_count() const { return sqlite3_column_count(stmt_); }
+int SqliteStatement::column_count() const {
+  return sqlite3_column_count(stmt_);
+}
 
 Cell SqliteStatement::cell(int column) const {
   Cell c;

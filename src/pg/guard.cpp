@@ -47,6 +47,8 @@ void check_for_interrupts() {
   pg_call([] { CHECK_FOR_INTERRUPTS(); });
 }
 
-bool interrupt_pending() noexcept { return QueryCancelPending || ProcDiePending; }
+bool interrupt_pending() noexcept {
+  return QueryCancelPending || ProcDiePending;
+}
 
 }  // namespace minibar::pg

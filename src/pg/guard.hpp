@@ -36,9 +36,7 @@ void pg_call(F &&fn) {
   MemoryContext oldcxt = CurrentMemoryContext;
   ErrorData *volatile edata = nullptr;
   PG_TRY();
-  {
-    fn();
-  }
+  { fn(); }
   PG_CATCH();
   {
     MemoryContextSwitchTo(oldcxt);

@@ -57,8 +57,9 @@ extern "C" PGDLLEXPORT Datum minibar_selftest_pg_error(PG_FUNCTION_ARGS) {
     auto tracker = std::make_unique<Tracker>();
     std::string label = "pg_call under live objects";
     Datum result = 0;
-    minibar::pg::pg_call(
-        [&] { result = DirectFunctionCall2(int4div, Int32GetDatum(1), Int32GetDatum(raise ? 0 : 1)); });
+    minibar::pg::pg_call([&] {
+      result = DirectFunctionCall2(int4div, Int32GetDatum(1), Int32GetDatum(raise ? 0 : 1));
+    });
     return result;
   });
 }

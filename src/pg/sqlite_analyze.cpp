@@ -35,8 +35,8 @@ int acquire_sample(Relation rel, int elevel, HeapTuple *rows, int targrows, doub
     auto *values = static_cast<Datum *>(palloc0(sizeof(Datum) * (desc->natts + 1)));
     auto *nulls = static_cast<bool *>(palloc0(sizeof(bool) * (desc->natts + 1)));
     MemoryContext anl_cxt = CurrentMemoryContext;
-    MemoryContext row_cxt =
-        AllocSetContextCreate(CurrentMemoryContext, "minibar_sqlite analyze", ALLOCSET_DEFAULT_SIZES);
+    MemoryContext row_cxt = AllocSetContextCreate(CurrentMemoryContext, "minibar_sqlite analyze",
+                                                  ALLOCSET_DEFAULT_SIZES);
     ReservoirStateData rstate;
     reservoir_init_selection_state(&rstate, targrows);
     double rowstoskip = -1;
@@ -44,8 +44,8 @@ int acquire_sample(Relation rel, int elevel, HeapTuple *rows, int targrows, doub
     std::unique_ptr<SqliteDatabase> db = sqlite_open(config);
     std::optional<std::vector<SqliteColumn>> cols = db->columns(remote_table);
     if (!cols)
-      throw Error(sqlstate::kFdwTableNotFound, db->options().label + ": SQLite table \"" +
-                                                   remote_table + "\" does not exist");
+      throw Error(sqlstate::kFdwTableNotFound,
+                  db->options().label + ": SQLite table \"" + remote_table + "\" does not exist");
     RemoteSelect q;
     q.table = remote_table;
     q.row_locator = db->row_locator(remote_table, *cols);

@@ -68,8 +68,8 @@ List *sqlite_import_schema(ImportForeignSchemaStmt *stmt, Oid serverOid) {
           sql += "\n  " + pg_quote_ident(c.name) + " " + sqlite_type_to_pg(c.declared_type);
           if (c.not_null || is_rowid_alias(c, *cols)) sql += " NOT NULL";
         }
-        sql += "\n) SERVER " + pg_quote_ident(config.server_name) +
-               " OPTIONS (table_name " + pg_quote_literal(table.name) + ")";
+        sql += "\n) SERVER " + pg_quote_ident(config.server_name) + " OPTIONS (table_name " +
+               pg_quote_literal(table.name) + ")";
         statements.push_back(std::move(sql));
       }
     }

@@ -73,12 +73,11 @@ void validate_options(List *options, Oid context) {
     }
     if (!spec) {
       if (elsewhere)
-        ereport(ERROR,
-                (errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
-                 errmsg("option \"%s\" belongs on a %s, not on a %s", def->defname,
-                        context_name(elsewhere->context), context_name(context)),
-                 errhint("Valid options for a minibar_sqlite %s: %s.", context_name(context),
-                         valid_options(context))));
+        ereport(ERROR, (errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+                        errmsg("option \"%s\" belongs on a %s, not on a %s", def->defname,
+                               context_name(elsewhere->context), context_name(context)),
+                        errhint("Valid options for a minibar_sqlite %s: %s.", context_name(context),
+                                valid_options(context))));
       ereport(ERROR, (errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
                       errmsg("invalid option \"%s\" for a minibar_sqlite %s", def->defname,
                              context_name(context)),
@@ -131,11 +130,11 @@ void sqlite_server_config(Oid serverid, SqliteServerConfig *out) {
     if (strcmp(def->defname, "busy_timeout") == 0) out->busy_timeout_ms = parse_busy_timeout(def);
   }
   if (!out->database)
-    ereport(ERROR, (errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
-                    errmsg("minibar_sqlite server \"%s\" has no \"database\" option",
-                           server->servername),
-                    errhint("ALTER SERVER %s OPTIONS (ADD database '/path/to/file.db');",
-                            quote_identifier(server->servername))));
+    ereport(ERROR,
+            (errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
+             errmsg("minibar_sqlite server \"%s\" has no \"database\" option", server->servername),
+             errhint("ALTER SERVER %s OPTIONS (ADD database '/path/to/file.db');",
+                     quote_identifier(server->servername))));
 }
 
 const char *sqlite_remote_table(Oid relid) {

@@ -27,12 +27,11 @@ void sqlite_read_remote_catalog(SqlitePlanInfo *info) {
     std::unique_ptr<SqliteDatabase> db = sqlite_open(info->config);
     std::optional<std::vector<SqliteColumn>> cols = db->columns(info->remote_table);
     if (!cols)
-      throw Error(sqlstate::kFdwTableNotFound,
-                  db->options().label + ": SQLite table \"" + info->remote_table +
-                      "\" does not exist",
-                  "",
-                  "It was dropped or renamed after the foreign table was defined; re-import "
-                  "the table or set its table_name option.");
+      throw Error(
+          sqlstate::kFdwTableNotFound,
+          db->options().label + ": SQLite table \"" + info->remote_table + "\" does not exist", "",
+          "It was dropped or renamed after the foreign table was defined; re-import "
+          "the table or set its table_name option.");
     for (int i = 0; i < info->rel.natts; i++) {
       const char *name = info->rel.remote_names[i];
       info->rel.affinity[i] = 0;
@@ -91,7 +90,8 @@ void sqlite_get_rel_size(PlannerInfo *root, RelOptInfo *baserel, Oid relid) {
     bool whole_row = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, info->attrs_used);
     for (int i = 0; i < info->rel.natts; i++) {
       if (!info->rel.remote_names[i] || info->rel.affinity[i]) continue;
-      if (!whole_row && !bms_is_member(i + 1 - FirstLowInvalidHeapAttributeNumber, info->attrs_used))
+      if (!whole_row &&
+          !bms_is_member(i + 1 - FirstLowInvalidHeapAttributeNumber, info->attrs_used))
         continue;
       ereport(ERROR,
               (errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
@@ -114,10 +114,9 @@ void sqlite_get_paths(PlannerInfo *root, RelOptInfo *baserel, Oid relid) {
     // condition); PostgreSQL then handles the rows that come back.
     Cost startup = 10;
     Cost total = startup + baserel->tuples * cpu_operator_cost + baserel->rows * cpu_tuple_cost;
-    add_path(baserel,
-             reinterpret_cast<Path *>(create_foreignscan_path(
-                 root, baserel, nullptr, baserel->rows, startup, total, NIL,
-                 baserel->lateral_relids, nullptr, NIL)));
+    add_path(baserel, reinterpret_cast<Path *>(create_foreignscan_path(
+                          root, baserel, nullptr, baserel->rows, startup, total, NIL,
+                          baserel->lateral_relids, nullptr, NIL)));
   });
 }
 
@@ -158,7 +157,8 @@ ForeignScan *sqlite_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
       q.table = info->remote_table;
       if (locator) q.row_locator = info->locator;
       foreach (lc, attnums) q.columns.emplace_back(info->rel.remote_names[lfirst_int(lc) - 1]);
-      foreach (lc, used_conds) q.where.push_back(to_remote_cond(static_cast<PushCond *>(lfirst(lc))));
+      foreach (lc, used_conds)
+        q.where.push_back(to_remote_cond(static_cast<PushCond *>(lfirst(lc))));
       std::string text = deparse_select(q, Dialect::Sqlite);
       pg_call([&] { sql = pstrdup(text.c_str()); });
     }

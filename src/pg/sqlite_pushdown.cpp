@@ -113,8 +113,8 @@ PushCond *push_opexpr(OpExpr *op, const SqliteRelInfo *info, List **params) {
     swapped = true;
   }
   if (!att || !is_value(value)) return nullptr;
-  Family family = type_family(exprType(reinterpret_cast<Node *>(strip_relabel(
-      static_cast<Expr *>(swapped ? right : left)))));
+  Family family = type_family(exprType(
+      reinterpret_cast<Node *>(strip_relabel(static_cast<Expr *>(swapped ? right : left)))));
   if (family == Family::None || !affinity_fits(family, info->affinity[att - 1])) return nullptr;
   if (type_family(exprType(reinterpret_cast<Node *>(value))) != family) return nullptr;
   const char *name = usable_operator(op->opno, family, op->inputcollid);
@@ -154,8 +154,8 @@ PushCond *push_in_list(ScalarArrayOpExpr *saop, const SqliteRelInfo *info, List 
   if (n < 1 || n > kMaxInList) return nullptr;
   List *mine = NIL;
   for (int i = 0; i < n; i++)
-    mine = lappend(mine, makeConst(elemtype, -1, array->constcollid, typlen, elems[i], nulls[i],
-                                   typbyval));
+    mine = lappend(
+        mine, makeConst(elemtype, -1, array->constcollid, typlen, elems[i], nulls[i], typbyval));
   PushCond *c = make_cond(RemoteCond::Kind::In);
   c->column = info->remote_names[att - 1];
   c->nparams = n;
@@ -230,7 +230,8 @@ RemoteCond to_remote_cond(const PushCond *cond) {
   if (cond->op) r.op = cond->op;
   r.params = cond->kind == RemoteCond::Kind::Compare ? 1 : cond->nparams;
   const ListCell *lc;
-  foreach (lc, cond->args) r.args.push_back(to_remote_cond(static_cast<const PushCond *>(lfirst(lc))));
+  foreach (lc, cond->args)
+    r.args.push_back(to_remote_cond(static_cast<const PushCond *>(lfirst(lc))));
   return r;
 }
 

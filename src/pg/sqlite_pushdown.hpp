@@ -16,7 +16,7 @@ namespace minibar::pg {
 
 // What the planner knows about each column of the foreign table.
 struct SqliteRelInfo {
-  Index relid;                // range-table index of the foreign table
+  Index relid;  // range-table index of the foreign table
   int natts;
   const char **remote_names;  // [natts], by attnum - 1 (nullptr for dropped columns)
   char *affinity;             // [natts]: 'I','T','B','R','N' or 0 when missing remotely

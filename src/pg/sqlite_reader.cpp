@@ -76,7 +76,9 @@ void SqliteReader::start(const std::vector<SqlValue> &params) {
   for (size_t i = 0; i < params.size(); i++) stmt_.bind(static_cast<int>(i + 1), params[i]);
 }
 
-bool SqliteReader::next() { return stmt_.step(); }
+bool SqliteReader::next() {
+  return stmt_.step();
+}
 
 std::string SqliteReader::row_label() const {
   if (offset_ == 0) return "SQLite table \"" + std::string(remote_table_) + "\"";

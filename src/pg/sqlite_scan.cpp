@@ -128,10 +128,11 @@ void sqlite_begin_scan(ForeignScanState *node, int eflags) {
     st->targets = static_cast<ColumnTarget *>(palloc0(sizeof(ColumnTarget) * (st->ntargets + 1)));
     int i = 0;
     ListCell *lc;
-    foreach (lc, attnums) column_target_init(&st->targets[i++], TupleDescAttr(desc, lfirst_int(lc) - 1));
+    foreach (lc, attnums)
+      column_target_init(&st->targets[i++], TupleDescAttr(desc, lfirst_int(lc) - 1));
     st->param_states = ExecInitExprList(plan->fdw_exprs, reinterpret_cast<PlanState *>(node));
-    st->row_cxt = AllocSetContextCreate(estate->es_query_cxt, "minibar_sqlite row",
-                                        ALLOCSET_DEFAULT_SIZES);
+    st->row_cxt =
+        AllocSetContextCreate(estate->es_query_cxt, "minibar_sqlite row", ALLOCSET_DEFAULT_SIZES);
     st->holder = static_cast<ReaderHolder *>(
         MemoryContextAllocZero(estate->es_query_cxt, sizeof(ReaderHolder)));
     st->holder->callback.func = release_reader;
