@@ -17,18 +17,23 @@ REGRESS_OPTS = --load-extension=minibar_migrate
 USE_MODULE_DB = 1
 
 PG_CONFIG ?= pg_config
+MARIADB_CFLAGS := $(shell mariadb_config --include)
+MARIADB_LIBS := $(shell mariadb_config --libs)
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CXXFLAGS = -std=c++17 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	-Wno-register -fvisibility=hidden
 ifeq ($(WERROR),1)
 PG_CXXFLAGS += -Werror
 endif
-SHLIB_LINK = -lsqlite3 -lstdc++
+SHLIB_LINK = -lsqlite3 $(MARIADB_LIBS) -lstdc++
 # No clang-14 bitcode for the C++ sources (it would compile them as C++14).
 override with_llvm = no
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# libmariadb's headers are only for the pure core (mysql.h clashes with PostgreSQL's).
+$(CORE_SRCS:.cpp=.o): override CPPFLAGS += $(MARIADB_CFLAGS)
 
 # Every object depends on every header: simple and always right for a small tree.
 HEADERS := $(wildcard src/core/*.hpp src/pg/*.hpp)

@@ -1,5 +1,4 @@
--- minibar_migrate 0.1: the SQLite foreign data wrapper and the error-boundary
--- plumbing. Installed into schema minibar_migrate (see the control file).
+-- minibar_migrate 0.1: the SQLite and MySQL/MariaDB foreign data wrappers. Installed into schema minibar_migrate (see the control file).
 \echo Use "CREATE EXTENSION minibar_migrate" to load this file. \quit
 
 CREATE FUNCTION minibar_migrate.sqlite_fdw_handler()
@@ -18,3 +17,40 @@ CREATE FOREIGN DATA WRAPPER minibar_sqlite
 
 COMMENT ON FOREIGN DATA WRAPPER minibar_sqlite IS
   'Reads SQLite database files (read-only, streaming, with pushdown)';
+
+CREATE FUNCTION minibar_migrate.mysql_fdw_handler()
+RETURNS fdw_handler
+AS 'MODULE_PATHNAME', 'minibar_mysql_fdw_handler'
+LANGUAGE C STRICT;
+
+CREATE FUNCTION minibar_migrate.mysql_fdw_validator(text[], oid)
+RETURNS void
+AS 'MODULE_PATHNAME', 'minibar_mysql_fdw_validator'
+LANGUAGE C STRICT;
+
+CREATE FOREIGN DATA WRAPPER minibar_mysql
+  HANDLER minibar_migrate.mysql_fdw_handler
+  VALIDATOR minibar_migrate.mysql_fdw_validator;
+
+COMMENT ON FOREIGN DATA WRAPPER minibar_mysql IS
+  'Reads MySQL/MariaDB tables (streaming, typed, with pushdown and remote cancel)';
+
+-- The MySQL connections this backend keeps open (one per server and user
+-- mapping). Passwords are never shown.
+CREATE FUNCTION minibar_migrate.mysql_connections(
+  OUT server_name text, OUT user_name text, OUT thread_id bigint,
+  OUT valid boolean, OUT busy boolean)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'minibar_mysql_connections'
+LANGUAGE C STRICT VOLATILE;
+
+CREATE FUNCTION minibar_migrate.mysql_disconnect(server_name text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'minibar_mysql_disconnect'
+LANGUAGE C STRICT VOLATILE;
+
+CREATE FUNCTION minibar_migrate.mysql_disconnect_all()
+RETURNS integer
+AS 'MODULE_PATHNAME', 'minibar_mysql_disconnect_all'
+LANGUAGE C STRICT VOLATILE;
+

@@ -17,7 +17,7 @@ PACKAGES=(
   postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap postgresql-15-cron
   libtap-parser-sourcehandler-pgtap-perl
   mariadb-server mariadb-client libmariadb-dev
-  libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
+  libsqlite3-dev sqlite3 libgtest-dev libgmock-dev openssl
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -71,4 +71,10 @@ if ! mariadb-admin ping --silent 2>/dev/null; then
   for _ in $(seq 1 120); do mariadb-admin ping --silent 2>/dev/null && break; sleep 0.5; done
 fi
 mariadb-admin ping
+# A password user for TCP connections from the wrappers (tests, demo, bench).
+# PROCESS lets it see and KILL its own queries from a second connection.
+mariadb -e "CREATE USER IF NOT EXISTS 'minibar'@'localhost' IDENTIFIED BY 'minibar';
+  CREATE USER IF NOT EXISTS 'minibar'@'127.0.0.1' IDENTIFIED BY 'minibar';
+  GRANT ALL ON \`minibar\\_%\`.* TO 'minibar'@'localhost', 'minibar'@'127.0.0.1';
+  GRANT PROCESS ON *.* TO 'minibar'@'localhost', 'minibar'@'127.0.0.1';"
 echo "== ready"

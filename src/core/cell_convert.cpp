@@ -507,6 +507,7 @@ Converted convert_cell(const Cell &cell, TargetKind target, CellScratch &scratch
     case TargetKind::Timestamp:
     case TargetKind::TimestampTz:
       return to_timestamp(cell);
+    case TargetKind::TextArray:
     case TargetKind::Other:
       return to_text(cell, Kind::InputText, scratch);
   }

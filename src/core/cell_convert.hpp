@@ -30,6 +30,7 @@ enum class TargetKind : uint8_t {
   Time,
   Timestamp,
   TimestampTz,
+  TextArray,  // text[] (MySQL SET); through array_in like Other
   Other
 };
 
@@ -60,6 +61,7 @@ struct Converted {
   std::string_view bytes;
   const char *sqlstate = nullptr;  // Error: a SQLSTATE from error.hpp
   const char *reason = nullptr;    // Error: static text, e.g. "not an integer"
+  bool local_time = false;         // Timestamp: wall-clock time in the source's zone, not UTC
 };
 
 // Scratch space a conversion may format a number into; Converted::bytes may

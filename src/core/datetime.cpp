@@ -191,6 +191,10 @@ bool parse_timestamp_parts(std::string_view text, TimestampParts &p) {
 
 }  // namespace
 
+int64_t civil_to_pg_days(int64_t year, int64_t month, int64_t day) {
+  return days_from_civil(year, month, day) - kPgEpochUnixDays;
+}
+
 std::optional<int32_t> parse_iso_date(std::string_view text) {
   TimestampParts p;
   if (!parse_timestamp_parts(text, p)) return std::nullopt;

@@ -14,6 +14,10 @@ inline constexpr int64_t kPgEpochUnixDays = 10957;
 inline constexpr int64_t kMicrosPerSecond = 1000000;
 inline constexpr int64_t kMicrosPerDay = 86400LL * kMicrosPerSecond;
 
+// Days since 2000-01-01 of a proleptic Gregorian calendar date (no range or
+// validity check: callers validate month and day).
+int64_t civil_to_pg_days(int64_t year, int64_t month, int64_t day);
+
 // "YYYY-MM-DD", optionally followed by a midnight time ("YYYY-MM-DD 00:00:00",
 // "...T00:00:00.000", with or without zone "Z"). Returns days since 2000-01-01,
 // or nullopt when malformed, out of range, or carrying a non-midnight time

@@ -24,6 +24,16 @@ std::string sqlite_quote_literal(std::string_view text) {
   return quote_doubling(text, '\'');
 }
 
+std::string mysql_quote_ident(std::string_view name) {
+  std::string out = "`";
+  for (char c : name) {
+    if (c == '`') out += '`';
+    out += c;
+  }
+  out += '`';
+  return out;
+}
+
 std::string pg_quote_ident(std::string_view name) {
   return quote_doubling(name, '"');
 }

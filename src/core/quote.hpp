@@ -12,6 +12,10 @@ std::string sqlite_quote_ident(std::string_view name);
 // SQLite string literal: 'text' with embedded single quotes doubled.
 std::string sqlite_quote_literal(std::string_view text);
 
+// MySQL/MariaDB identifier: `name` with embedded backticks doubled (valid
+// whatever the sql_mode, since ANSI_QUOTES only changes what " means).
+std::string mysql_quote_ident(std::string_view name);
+
 // PostgreSQL identifier, always double-quoted (valid whatever the name).
 std::string pg_quote_ident(std::string_view name);
 

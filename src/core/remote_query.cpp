@@ -1,5 +1,6 @@
 #include "core/remote_query.hpp"
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "core/quote.hpp"
@@ -12,6 +13,8 @@ std::string quote_ident(const std::string &name, Dialect dialect) {
   switch (dialect) {
     case Dialect::Sqlite:
       return sqlite_quote_ident(name);
+    case Dialect::Mysql:
+      return mysql_quote_ident(name);
   }
   throw std::invalid_argument("unknown dialect");
 }
@@ -99,10 +102,20 @@ std::string deparse_select(const RemoteSelect &query, Dialect dialect) {
   }
   if (first) sql += "NULL";
   sql += " FROM ";
+  if (!query.schema.empty()) sql += quote_ident(query.schema, dialect) + ".";
   sql += quote_ident(query.table, dialect);
   for (size_t i = 0; i < query.where.size(); i++) {
     sql += i == 0 ? " WHERE " : " AND ";
     deparse_cond(query.where[i], dialect, sql);
+  }
+  if (query.sample_fraction) {
+    if (dialect != Dialect::Mysql || !(*query.sample_fraction > 0 && *query.sample_fraction <= 1))
+      throw std::invalid_argument("bad sample fraction");
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6f", *query.sample_fraction);
+    sql += query.where.empty() ? " WHERE " : " AND ";
+    sql += "RAND() < ";
+    sql += buf;
   }
   if (query.limit) {
     if (*query.limit < 0) throw std::invalid_argument("negative LIMIT");

@@ -21,14 +21,16 @@ struct RemoteCond {
 };
 
 struct RemoteSelect {
+  std::string schema;                // remote database (MySQL), unquoted; empty: the default
   std::string table;                 // remote table name, unquoted
   std::vector<std::string> columns;  // remote column names, unquoted; empty: no column needed
   std::string row_locator;           // optional extra first column, e.g. "rowid" (emitted as is)
   std::vector<RemoteCond> where;     // ANDed together
   std::optional<int64_t> limit;
+  std::optional<double> sample_fraction;  // MySQL: keep about this fraction of rows (RAND())
 };
 
-enum class Dialect { Sqlite };
+enum class Dialect { Sqlite, Mysql };
 
 // SQL text with one '?' per parameter, in the order conditions appear.
 // Throws std::invalid_argument for a malformed condition (e.g. an unknown op).

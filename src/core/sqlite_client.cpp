@@ -248,6 +248,9 @@ void SqliteStatement::bind(int index, const SqlValue &value) {
     rc = sqlite3_bind_text64(stmt_, index, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   } else if (auto *b = std::get_if<Blob>(&value)) {
     rc = sqlite3_bind_blob64(stmt_, index, b->bytes.data(), b->bytes.size(), SQLITE_TRANSIENT);
+  } else if (auto *n = std::get_if<Decimal>(&value)) {
+    rc = sqlite3_bind_text64(stmt_, index, n->text.data(), n->text.size(), SQLITE_TRANSIENT,
+                             SQLITE_UTF8);
   }
   if (rc != SQLITE_OK) db_.fail(rc, "could not bind parameter " + std::to_string(index));
 }

@@ -12,7 +12,13 @@ struct Blob {
   bool operator==(const Blob &o) const { return bytes == o.bytes; }
 };
 
+// An exact decimal number as text ("-12.50"), bound as a DECIMAL parameter.
+struct Decimal {
+  std::string text;
+  bool operator==(const Decimal &o) const { return text == o.text; }
+};
+
 // monostate is SQL NULL.
-using SqlValue = std::variant<std::monostate, int64_t, double, std::string, Blob>;
+using SqlValue = std::variant<std::monostate, int64_t, double, std::string, Blob, Decimal>;
 
 }  // namespace minibar

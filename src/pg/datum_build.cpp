@@ -34,6 +34,8 @@ TargetKind target_kind(Oid typid, int32 typmod) {
       return typmod < 0 ? TargetKind::Timestamp : TargetKind::Other;
     case TIMESTAMPTZOID:
       return typmod < 0 ? TargetKind::TimestampTz : TargetKind::Other;
+    case TEXTARRAYOID:
+      return TargetKind::TextArray;
     default:
       return TargetKind::Other;  // includes domains: their input function checks constraints
   }

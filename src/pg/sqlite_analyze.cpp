@@ -4,6 +4,7 @@
 #include "core/remote_query.hpp"
 #include "pg/guard.hpp"
 #include "pg/memory.hpp"
+#include "pg/row_sampler.hpp"
 #include "pg/sqlite_fdw.hpp"
 #include "pg/sqlite_plan.hpp"
 #include "pg/sqlite_reader.hpp"
@@ -14,8 +15,8 @@ namespace {
 
 int acquire_sample(Relation rel, int elevel, HeapTuple *rows, int targrows, double *totalrows,
                    double *totaldeadrows) {
-  int numrows = 0;
-  double seen = 0;
+  RowSampler sampler;
+  sampler.init(rows, targrows);
   pg_entry([&] {
     Oid relid = RelationGetRelid(rel);
     TupleDesc desc = RelationGetDescr(rel);
@@ -34,13 +35,8 @@ int acquire_sample(Relation rel, int elevel, HeapTuple *rows, int targrows, doub
     }
     auto *values = static_cast<Datum *>(palloc0(sizeof(Datum) * (desc->natts + 1)));
     auto *nulls = static_cast<bool *>(palloc0(sizeof(bool) * (desc->natts + 1)));
-    MemoryContext anl_cxt = CurrentMemoryContext;
     MemoryContext row_cxt = AllocSetContextCreate(CurrentMemoryContext, "minibar_sqlite analyze",
                                                   ALLOCSET_DEFAULT_SIZES);
-    ReservoirStateData rstate;
-    reservoir_init_selection_state(&rstate, targrows);
-    double rowstoskip = -1;
-
     std::unique_ptr<SqliteDatabase> db = sqlite_open(config);
     std::optional<std::vector<SqliteColumn>> cols = db->columns(remote_table);
     if (!cols)
@@ -56,20 +52,7 @@ int acquire_sample(Relation rel, int elevel, HeapTuple *rows, int targrows, doub
     reader.start({});
     while (reader.next()) {
       check_for_interrupts();
-      seen += 1;
-      int pos = -1;
-      bool replace = false;
-      if (numrows < targrows) {
-        pos = numrows;
-      } else {
-        // Vitter's algorithm, as PostgreSQL's own ANALYZE does for tables.
-        if (rowstoskip < 0) rowstoskip = reservoir_get_next_S(&rstate, seen, targrows);
-        if (rowstoskip <= 0) {
-          pos = static_cast<int>(targrows * sampler_random_fract(&rstate.randstate));
-          replace = true;
-        }
-        rowstoskip -= 1;
-      }
+      int pos = sampler.next_slot();
       if (pos < 0) continue;
       MemoryContextReset(row_cxt);
       memset(nulls, true, sizeof(bool) * desc->natts);
@@ -77,20 +60,14 @@ int acquire_sample(Relation rel, int elevel, HeapTuple *rows, int targrows, doub
         MemoryContextScope in_row(row_cxt);
         reader.fill(values, nulls);
       }
-      pg_call([&] {
-        MemoryContext old = MemoryContextSwitchTo(anl_cxt);
-        if (replace) heap_freetuple(rows[pos]);
-        rows[pos] = heap_form_tuple(desc, values, nulls);
-        MemoryContextSwitchTo(old);
-      });
-      if (!replace) numrows++;
+      pg_call([&] { sampler.store(pos, desc, values, nulls); });
     }
   });
-  *totalrows = seen;
+  *totalrows = sampler.seen;
   *totaldeadrows = 0;
   ereport(elevel, (errmsg("\"%s\": SQLite table contains %.0f rows; %d rows in sample",
-                          RelationGetRelationName(rel), seen, numrows)));
-  return numrows;
+                          RelationGetRelationName(rel), sampler.seen, sampler.numrows)));
+  return sampler.numrows;
 }
 
 }  // namespace

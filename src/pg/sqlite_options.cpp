@@ -1,15 +1,11 @@
 #include "pg/sqlite_options.hpp"
 
+#include "pg/fdw_options.hpp"
 #include "pg/guard.hpp"
 
 namespace minibar::pg {
 
 namespace {
-
-struct OptionSpec {
-  const char *name;
-  Oid context;  // catalog the option belongs to
-};
 
 const OptionSpec kOptions[] = {
     {"database", ForeignServerRelationId},
@@ -18,72 +14,15 @@ const OptionSpec kOptions[] = {
     {"column_name", AttributeRelationId},
 };
 
-const char *context_name(Oid context) {
-  switch (context) {
-    case ForeignDataWrapperRelationId:
-      return "foreign-data wrapper";
-    case ForeignServerRelationId:
-      return "server";
-    case UserMappingRelationId:
-      return "user mapping";
-    case ForeignTableRelationId:
-      return "foreign table";
-    case AttributeRelationId:
-      return "foreign table column";
-    default:
-      return "object";
-  }
-}
-
-// The options valid for `context`, as "a, b" (or "(none)").
-char *valid_options(Oid context) {
-  StringInfoData buf;
-  initStringInfo(&buf);
-  for (const auto &o : kOptions) {
-    if (o.context != context) continue;
-    appendStringInfo(&buf, "%s%s", buf.len ? ", " : "", o.name);
-  }
-  return buf.len ? buf.data : pstrdup("(none)");
-}
-
 int parse_busy_timeout(DefElem *def) {
-  const char *value = defGetString(def);
-  char *end = nullptr;
-  errno = 0;
-  long v = strtol(value, &end, 10);
-  if (errno != 0 || end == value || *end != '\0' || v < 0 || v > INT_MAX)
-    ereport(ERROR, (errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-                    errmsg("invalid value for option \"busy_timeout\": \"%s\"", value),
-                    errhint("busy_timeout is a number of milliseconds, 0 or more.")));
-  return static_cast<int>(v);
+  return parse_int_option(def, 0, INT_MAX, "a number of milliseconds");
 }
 
 void validate_options(List *options, Oid context) {
   ListCell *cell;
   foreach (cell, options) {
     auto *def = static_cast<DefElem *>(lfirst(cell));
-    const OptionSpec *spec = nullptr;
-    const OptionSpec *elsewhere = nullptr;
-    for (const auto &o : kOptions) {
-      if (strcmp(o.name, def->defname) != 0) continue;
-      if (o.context == context)
-        spec = &o;
-      else
-        elsewhere = &o;
-    }
-    if (!spec) {
-      if (elsewhere)
-        ereport(ERROR, (errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
-                        errmsg("option \"%s\" belongs on a %s, not on a %s", def->defname,
-                               context_name(elsewhere->context), context_name(context)),
-                        errhint("Valid options for a minibar_sqlite %s: %s.", context_name(context),
-                                valid_options(context))));
-      ereport(ERROR, (errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
-                      errmsg("invalid option \"%s\" for a minibar_sqlite %s", def->defname,
-                             context_name(context)),
-                      errhint("Valid options for a minibar_sqlite %s: %s.", context_name(context),
-                              valid_options(context))));
-    }
+    find_option(def, context, kOptions, lengthof(kOptions), "minibar_sqlite");
     if (strcmp(def->defname, "database") == 0) {
       // Reading a file of the server's host is a privilege (SPEC).
       if (!has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES))
@@ -105,15 +44,6 @@ void validate_options(List *options, Oid context) {
                         errmsg("option \"%s\" must not be empty", def->defname)));
     }
   }
-}
-
-const char *option_value(List *options, const char *name) {
-  ListCell *cell;
-  foreach (cell, options) {
-    auto *def = static_cast<DefElem *>(lfirst(cell));
-    if (strcmp(def->defname, name) == 0) return defGetString(def);
-  }
-  return nullptr;
 }
 
 }  // namespace

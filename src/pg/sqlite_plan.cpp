@@ -34,11 +34,11 @@ void sqlite_read_remote_catalog(SqlitePlanInfo *info) {
           "the table or set its table_name option.");
     for (int i = 0; i < info->rel.natts; i++) {
       const char *name = info->rel.remote_names[i];
-      info->rel.affinity[i] = 0;
+      info->rel.remote_class[i] = 0;
       if (!name) continue;
       for (const auto &c : *cols)
         if (same_sqlite_name(c.name, name))
-          info->rel.affinity[i] = affinity_code(sqlite_affinity(c.declared_type));
+          info->rel.remote_class[i] = affinity_code(sqlite_affinity(c.declared_type));
     }
     locator = db->row_locator(info->remote_table, *cols);
     max_rowid = db->max_rowid(info->remote_table, locator);
@@ -57,9 +57,10 @@ void sqlite_get_rel_size(PlannerInfo *root, RelOptInfo *baserel, Oid relid) {
     Relation rel = table_open(relid, NoLock);
     TupleDesc desc = RelationGetDescr(rel);
     info->rel.relid = baserel->relid;
+    info->rel.dialect = Dialect::Sqlite;
     info->rel.natts = desc->natts;
     info->rel.remote_names = static_cast<const char **>(palloc0(sizeof(char *) * desc->natts));
-    info->rel.affinity = static_cast<char *>(palloc0(desc->natts));
+    info->rel.remote_class = static_cast<char *>(palloc0(desc->natts));
     for (int i = 0; i < desc->natts; i++)
       if (!TupleDescAttr(desc, i)->attisdropped)
         info->rel.remote_names[i] = sqlite_remote_column(relid, static_cast<AttrNumber>(i + 1));
@@ -71,7 +72,7 @@ void sqlite_get_rel_size(PlannerInfo *root, RelOptInfo *baserel, Oid relid) {
     foreach (lc, baserel->baserestrictinfo) {
       auto *ri = static_cast<RestrictInfo *>(lfirst(lc));
       List *params = NIL;
-      PushCond *cond = sqlite_pushable(ri->clause, &info->rel, &params);
+      PushCond *cond = remote_pushable(ri->clause, &info->rel, &params);
       if (cond) {
         info->remote_conds = lappend(info->remote_conds, ri);
         info->push_conds = lappend(info->push_conds, cond);
@@ -89,7 +90,7 @@ void sqlite_get_rel_size(PlannerInfo *root, RelOptInfo *baserel, Oid relid) {
     // A used column that the remote table lacks is an error now, not a wrong answer later.
     bool whole_row = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, info->attrs_used);
     for (int i = 0; i < info->rel.natts; i++) {
-      if (!info->rel.remote_names[i] || info->rel.affinity[i]) continue;
+      if (!info->rel.remote_names[i] || info->rel.remote_class[i]) continue;
       if (!whole_row &&
           !bms_is_member(i + 1 - FirstLowInvalidHeapAttributeNumber, info->attrs_used))
         continue;

@@ -2,14 +2,14 @@
 #pragma once
 
 #include "pg/sqlite_options.hpp"
-#include "pg/sqlite_pushdown.hpp"
+#include "pg/pushdown.hpp"
 
 namespace minibar::pg {
 
 struct SqlitePlanInfo {
   SqliteServerConfig config;
   const char *remote_table;
-  SqliteRelInfo rel;
+  PushRelInfo rel;
   const char *locator;    // rowid expression, "" when the table has none
   double remote_rows;     // estimate before ANALYZE
   List *remote_conds;     // RestrictInfo* evaluated by SQLite
@@ -20,7 +20,7 @@ struct SqlitePlanInfo {
 };
 
 // Looks up the remote table's columns (affinity), rowid locator and a row
-// estimate; errors when the table is gone. Fills info->rel.affinity,
+// estimate; errors when the table is gone. Fills info->rel.remote_class,
 // info->locator and info->remote_rows.
 void sqlite_read_remote_catalog(SqlitePlanInfo *info);
 

@@ -1,5 +1,6 @@
 #include "pg/sqlite_reader.hpp"
 
+#include "core/cell_describe.hpp"
 #include "pg/guard.hpp"
 
 namespace minibar::pg {
@@ -8,7 +9,6 @@ namespace {
 
 // A short, printable rendering of a remote value for error messages.
 std::string describe(const Cell &cell) {
-  constexpr size_t kMax = 64;
   CellScratch scratch;
   switch (cell.storage) {
     case StorageClass::Null:
@@ -17,41 +17,10 @@ std::string describe(const Cell &cell) {
       return std::to_string(cell.i);
     case StorageClass::Float:
       return std::string(format_double_shortest(cell.d, scratch));
-    case StorageClass::Text: {
-      std::string out = "'";
-      for (size_t i = 0; i < cell.bytes.size() && i < kMax; i++) {
-        auto c = static_cast<unsigned char>(cell.bytes[i]);
-        if (c < 0x20 || c == 0x7f) {
-          char hex[8];
-          snprintf(hex, sizeof hex, "\\x%02x", c);
-          out += hex;
-        } else {
-          out += static_cast<char>(c);
-        }
-      }
-      out += cell.bytes.size() > kMax ? "'..." : "'";
-      if (!is_valid_utf8(cell.bytes.substr(0, kMax))) {
-        // Show invalid text as bytes rather than pass broken UTF-8 on.
-        out = "text bytes X'";
-        for (size_t i = 0; i < cell.bytes.size() && i < kMax / 2; i++) {
-          char hex[4];
-          snprintf(hex, sizeof hex, "%02X", static_cast<unsigned char>(cell.bytes[i]));
-          out += hex;
-        }
-        out += cell.bytes.size() > kMax / 2 ? "'..." : "'";
-      }
-      return out;
-    }
-    case StorageClass::Blob: {
-      std::string out = "X'";
-      for (size_t i = 0; i < cell.bytes.size() && i < kMax / 2; i++) {
-        char hex[4];
-        snprintf(hex, sizeof hex, "%02X", static_cast<unsigned char>(cell.bytes[i]));
-        out += hex;
-      }
-      out += cell.bytes.size() > kMax / 2 ? "'..." : "'";
-      return out;
-    }
+    case StorageClass::Text:
+      return describe_text(cell.bytes);
+    case StorageClass::Blob:
+      return describe_bytes(cell.bytes);
   }
   return "?";
 }

@@ -1,4 +1,4 @@
-#include "pg/sqlite_pushdown.hpp"
+#include "pg/pushdown.hpp"
 
 namespace minibar::pg {
 
@@ -7,7 +7,7 @@ namespace {
 // Largest IN list sent as parameters (SQLite allows 32766 in all).
 constexpr int kMaxInList = 1000;
 
-enum class Family { None, Integer, Float, Text };
+enum class Family { None, Integer, Float, Text, Numeric };
 
 Family type_family(Oid type) {
   switch (type) {
@@ -21,12 +21,26 @@ Family type_family(Oid type) {
     case TEXTOID:
     case VARCHAROID:
       return Family::Text;
+    case NUMERICOID:
+      return Family::Numeric;
     default:
       return Family::None;
   }
 }
 
-bool affinity_fits(Family f, char affinity) {
+bool class_fits(Family f, char cls, Dialect dialect) {
+  if (dialect == Dialect::Mysql) {
+    switch (f) {
+      case Family::Integer:
+      case Family::Numeric:
+        return cls == 'i' || cls == 'n';
+      case Family::Text:
+        return cls == 's';
+      default:
+        return false;
+    }
+  }
+  char affinity = cls;
   switch (f) {
     case Family::Integer:
     case Family::Float:
@@ -44,13 +58,13 @@ Expr *strip_relabel(Expr *e) {
 }
 
 // The foreign table's column behind e, or 0.
-AttrNumber column_of(Expr *e, const SqliteRelInfo *info) {
+AttrNumber column_of(Expr *e, const PushRelInfo *info) {
   e = strip_relabel(e);
   if (!e || !IsA(e, Var)) return 0;
   auto *var = reinterpret_cast<Var *>(e);
   if (static_cast<Index>(var->varno) != info->relid || var->varlevelsup != 0) return 0;
   if (var->varattno <= 0 || var->varattno > info->natts) return 0;
-  if (!info->remote_names[var->varattno - 1] || !info->affinity[var->varattno - 1]) return 0;
+  if (!info->remote_names[var->varattno - 1] || !info->remote_class[var->varattno - 1]) return 0;
   return var->varattno;
 }
 
@@ -74,9 +88,9 @@ const char *commuted(const char *op) {
   return op;
 }
 
-// A built-in comparison operator whose meaning SQLite shares for this family
-// and collation; returns its static name, or nullptr.
-const char *usable_operator(Oid opno, Family family, Oid collation) {
+// A built-in comparison operator whose meaning the remote side shares for
+// this family and collation; returns its static name, or nullptr.
+const char *usable_operator(Oid opno, Family family, Oid collation, Dialect dialect) {
   HeapTuple tuple = SearchSysCache1(OPEROID, ObjectIdGetDatum(opno));
   if (!HeapTupleIsValid(tuple)) return nullptr;
   auto *form = reinterpret_cast<Form_pg_operator>(GETSTRUCT(tuple));
@@ -86,6 +100,8 @@ const char *usable_operator(Oid opno, Family family, Oid collation) {
     op = static_op(NameStr(form->oprname));
   ReleaseSysCache(tuple);
   if (!op || family != Family::Text) return op;
+  // MySQL text: equality only, rechecked locally (the remote answer is a superset).
+  if (dialect == Dialect::Mysql) return strcmp(op, "=") == 0 ? op : nullptr;
   // SQLite compares text byte by byte (BINARY collation): equality agrees with
   // any deterministic collation, ordering only with C / POSIX.
   if (!OidIsValid(collation)) return nullptr;
@@ -100,7 +116,7 @@ PushCond *make_cond(RemoteCond::Kind kind) {
   return c;
 }
 
-PushCond *push_opexpr(OpExpr *op, const SqliteRelInfo *info, List **params) {
+PushCond *push_opexpr(OpExpr *op, const PushRelInfo *info, List **params) {
   if (list_length(op->args) != 2) return nullptr;
   auto *left = static_cast<Expr *>(linitial(op->args));
   auto *right = static_cast<Expr *>(lsecond(op->args));
@@ -115,11 +131,13 @@ PushCond *push_opexpr(OpExpr *op, const SqliteRelInfo *info, List **params) {
   if (!att || !is_value(value)) return nullptr;
   Family family = type_family(exprType(
       reinterpret_cast<Node *>(strip_relabel(static_cast<Expr *>(swapped ? right : left)))));
-  if (family == Family::None || !affinity_fits(family, info->affinity[att - 1])) return nullptr;
+  if (family == Family::None || !class_fits(family, info->remote_class[att - 1], info->dialect))
+    return nullptr;
   if (type_family(exprType(reinterpret_cast<Node *>(value))) != family) return nullptr;
-  const char *name = usable_operator(op->opno, family, op->inputcollid);
+  const char *name = usable_operator(op->opno, family, op->inputcollid, info->dialect);
   if (!name) return nullptr;
   PushCond *c = make_cond(RemoteCond::Kind::Compare);
+  c->recheck = family == Family::Text && info->dialect == Dialect::Mysql;
   c->column = info->remote_names[att - 1];
   c->op = swapped ? commuted(name) : name;
   c->nparams = 1;
@@ -127,7 +145,7 @@ PushCond *push_opexpr(OpExpr *op, const SqliteRelInfo *info, List **params) {
   return c;
 }
 
-PushCond *push_in_list(ScalarArrayOpExpr *saop, const SqliteRelInfo *info, List **params) {
+PushCond *push_in_list(ScalarArrayOpExpr *saop, const PushRelInfo *info, List **params) {
   if (!saop->useOr || list_length(saop->args) != 2) return nullptr;
   auto *left = static_cast<Expr *>(linitial(saop->args));
   auto *right = strip_relabel(static_cast<Expr *>(lsecond(saop->args)));
@@ -136,10 +154,11 @@ PushCond *push_in_list(ScalarArrayOpExpr *saop, const SqliteRelInfo *info, List 
   auto *array = reinterpret_cast<Const *>(right);
   if (array->constisnull) return nullptr;
   Family family = type_family(exprType(reinterpret_cast<Node *>(strip_relabel(left))));
-  if (family == Family::None || !affinity_fits(family, info->affinity[att - 1])) return nullptr;
+  if (family == Family::None || !class_fits(family, info->remote_class[att - 1], info->dialect))
+    return nullptr;
   Oid elemtype = get_element_type(array->consttype);
   if (type_family(elemtype) != family) return nullptr;
-  const char *name = usable_operator(saop->opno, family, saop->inputcollid);
+  const char *name = usable_operator(saop->opno, family, saop->inputcollid, info->dialect);
   if (!name || strcmp(name, "=") != 0) return nullptr;
 
   ArrayType *arr = DatumGetArrayTypeP(array->constvalue);
@@ -159,6 +178,7 @@ PushCond *push_in_list(ScalarArrayOpExpr *saop, const SqliteRelInfo *info, List 
   PushCond *c = make_cond(RemoteCond::Kind::In);
   c->column = info->remote_names[att - 1];
   c->nparams = n;
+  c->recheck = family == Family::Text && info->dialect == Dialect::Mysql;
   *params = list_concat(*params, mine);
   return c;
 }
@@ -181,7 +201,22 @@ char affinity_code(SqliteAffinity a) {
   return 0;
 }
 
-PushCond *sqlite_pushable(Expr *clause, const SqliteRelInfo *info, List **params) {
+char mysql_class_code(const char *t) {
+  static const char *const ints[] = {"tinyint", "smallint", "mediumint", "int",
+                                     "integer", "bigint",   "year"};
+  static const char *const decimals[] = {"decimal", "numeric", "fixed"};
+  static const char *const strings[] = {"char",       "varchar",  "tinytext", "text",
+                                        "mediumtext", "longtext", "enum"};
+  for (const char *s : ints)
+    if (pg_strcasecmp(t, s) == 0) return 'i';
+  for (const char *s : decimals)
+    if (pg_strcasecmp(t, s) == 0) return 'n';
+  for (const char *s : strings)
+    if (pg_strcasecmp(t, s) == 0) return 's';
+  return 'x';
+}
+
+PushCond *remote_pushable(Expr *clause, const PushRelInfo *info, List **params) {
   if (!clause) return nullptr;
   switch (nodeTag(clause)) {
     case T_OpExpr:
@@ -193,6 +228,9 @@ PushCond *sqlite_pushable(Expr *clause, const SqliteRelInfo *info, List **params
       if (nt->argisrow) return nullptr;
       AttrNumber att = column_of(nt->arg, info);
       if (!att) return nullptr;
+      // MySQL: a zero date is NULL here but not there; only plain classes.
+      if (info->dialect == Dialect::Mysql && !strchr("ins", info->remote_class[att - 1]))
+        return nullptr;
       PushCond *c = make_cond(nt->nulltesttype == IS_NULL ? RemoteCond::Kind::IsNull
                                                           : RemoteCond::Kind::IsNotNull);
       c->column = info->remote_names[att - 1];
@@ -205,16 +243,21 @@ PushCond *sqlite_pushable(Expr *clause, const SqliteRelInfo *info, List **params
                                                      : RemoteCond::Kind::Not;
       List *mine = NIL;
       List *args = NIL;
+      bool recheck = false;
       ListCell *lc;
       foreach (lc, b->args) {
-        PushCond *arg = sqlite_pushable(static_cast<Expr *>(lfirst(lc)), info, &mine);
+        PushCond *arg = remote_pushable(static_cast<Expr *>(lfirst(lc)), info, &mine);
         if (!arg) return nullptr;  // all or nothing: *params untouched
         args = lappend(args, arg);
+        recheck = recheck || arg->recheck;
       }
       if (kind == RemoteCond::Kind::Not ? list_length(args) != 1 : list_length(args) < 2)
         return nullptr;
+      // NOT of a superset is a subset: rows would be lost.
+      if (kind == RemoteCond::Kind::Not && recheck) return nullptr;
       PushCond *c = make_cond(kind);
       c->args = args;
+      c->recheck = recheck;
       *params = list_concat(*params, mine);
       return c;
     }

@@ -1,0 +1,34 @@
+// The minibar_mysql foreign data wrapper's callbacks, one file per concern:
+// planning (mysql_plan.cpp), execution (mysql_scan.cpp), ANALYZE
+// (mysql_analyze.cpp), IMPORT FOREIGN SCHEMA (mysql_import.cpp); the handler
+// in mysql_fdw.cpp collects them.
+#pragma once
+
+#include "pg/pg.hpp"
+
+namespace minibar::pg {
+
+void mysql_get_rel_size(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid);
+void mysql_get_paths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid);
+ForeignScan *mysql_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
+                            ForeignPath *best_path, List *tlist, List *scan_clauses,
+                            Plan *outer_plan);
+void mysql_explain_scan(ForeignScanState *node, ExplainState *es);
+
+void mysql_begin_scan(ForeignScanState *node, int eflags);
+TupleTableSlot *mysql_iterate_scan(ForeignScanState *node);
+void mysql_rescan(ForeignScanState *node);
+void mysql_end_scan(ForeignScanState *node);
+
+bool mysql_analyze(Relation relation, AcquireSampleRowsFunc *func, BlockNumber *totalpages);
+
+List *mysql_import_schema(ImportForeignSchemaStmt *stmt, Oid serverOid);
+
+// Plan-time data kept in ForeignScan.fdw_private, by position.
+enum MysqlPlanPrivate {
+  kMyPlanSql = 0,         // String: remote SELECT
+  kMyPlanAttnums = 1,     // IntList: local attnums of the fetched columns, in SELECT order
+  kMyPlanRemoteTable = 2  // String: `db`.`table`, for messages
+};
+
+}  // namespace minibar::pg

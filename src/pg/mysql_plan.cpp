@@ -1,0 +1,243 @@
+// Planning of minibar_mysql scans: the remote catalog gives column types (for
+// pushdown) and a row estimate; safe WHERE clauses, the column list and, for
+// a lone table under a plain LIMIT, the LIMIT go into the remote SELECT.
+#include <string>
+#include <vector>
+
+#include "core/quote.hpp"
+#include "core/remote_query.hpp"
+#include "pg/guard.hpp"
+#include "pg/mysql_connection.hpp"
+#include "pg/mysql_fdw.hpp"
+#include "pg/mysql_options.hpp"
+#include "pg/pushdown.hpp"
+
+namespace minibar::pg {
+
+namespace {
+
+// Row estimate for a view or a table whose size MySQL does not report.
+constexpr double kDefaultRows = 1000;
+
+struct MysqlPlanInfo {
+  MysqlServerConfig config;
+  const char *remote_db;
+  const char *remote_table;
+  PushRelInfo rel;
+  double remote_rows;
+  List *remote_conds;  // RestrictInfo* sent to MySQL
+  List *push_conds;    // PushCond*, parallel to remote_conds
+  List *push_params;   // List* of parameter Exprs, parallel to remote_conds
+  List *local_conds;   // RestrictInfo* evaluated locally only
+  Bitmapset *attrs_used;
+};
+
+struct RemoteColumn {
+  std::string name;
+  std::string data_type;
+};
+
+// Reads the remote table's columns and row estimate; errors when it is gone.
+void read_remote_catalog(MysqlPlanInfo *info) {
+  std::vector<RemoteColumn> cols;
+  double rows = -1;
+  bool found = false;
+  {
+    MysqlLease lease = mysql_acquire(info->config);
+    MysqlConnection &c = *lease.conn;
+    std::string db = c.quote_literal(info->remote_db);
+    std::string table = c.quote_literal(info->remote_table);
+    std::vector<MysqlRow> result = c.query(
+        "SELECT c.COLUMN_NAME, c.DATA_TYPE, t.TABLE_ROWS FROM information_schema.TABLES t "
+        "LEFT JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = t.TABLE_SCHEMA AND "
+        "c.TABLE_NAME = t.TABLE_NAME WHERE t.TABLE_SCHEMA = " +
+        db + " AND t.TABLE_NAME = " + table);
+    for (const MysqlRow &r : result) {
+      found = true;
+      if (r.size() < 3) continue;
+      if (r[0] && r[1]) cols.push_back({*r[0], *r[1]});
+      if (r[2]) rows = std::stod(*r[2]);
+    }
+    if (!found)
+      throw Error(sqlstate::kFdwTableNotFound,
+                  c.options().label + ": MySQL table " + mysql_quote_ident(info->remote_db) + "." +
+                      mysql_quote_ident(info->remote_table) + " does not exist",
+                  "",
+                  "It was dropped or renamed after the foreign table was defined; re-import "
+                  "the table or set its table_name option.");
+  }
+  pg_call([&] {
+    for (int i = 0; i < info->rel.natts; i++) {
+      const char *name = info->rel.remote_names[i];
+      info->rel.remote_class[i] = 0;
+      if (!name) continue;
+      for (const RemoteColumn &col : cols)
+        if (pg_strcasecmp(col.name.c_str(), name) == 0)  // MySQL column names ignore case
+          info->rel.remote_class[i] = mysql_class_code(col.data_type.c_str());
+    }
+  });
+  // InnoDB's TABLE_ROWS is an estimate; 0 may mean "never analyzed", so keep 10 at least.
+  info->remote_rows = rows < 0 ? kDefaultRows : (rows < 10 ? 10 : rows);
+}
+
+// A LIMIT the remote query may carry: the query is a plain SELECT over this
+// one relation (or an append member of it), without ORDER BY, grouping,
+// aggregates, DISTINCT, window functions, set-returning functions or row
+// locks, and every WHERE clause runs remotely without recheck. PostgreSQL's
+// root->limit_tuples already excludes the grouping cases.
+std::optional<int64_t> pushable_limit(PlannerInfo *root, RelOptInfo *baserel, List *local_exprs) {
+  Query *parse = root->parse;
+  if (local_exprs != NIL || root->limit_tuples <= 0) return std::nullopt;
+  if (parse->commandType != CMD_SELECT || parse->sortClause != NIL || parse->rowMarks != NIL ||
+      parse->hasTargetSRFs || parse->setOperations)
+    return std::nullopt;
+  if (baserel->reloptkind == RELOPT_BASEREL && bms_membership(root->all_baserels) != BMS_SINGLETON)
+    return std::nullopt;
+  if (baserel->reloptkind != RELOPT_BASEREL && baserel->reloptkind != RELOPT_OTHER_MEMBER_REL)
+    return std::nullopt;
+  if (root->limit_tuples > 1e15) return std::nullopt;
+  return static_cast<int64_t>(root->limit_tuples);
+}
+
+}  // namespace
+
+void mysql_get_rel_size(PlannerInfo *root, RelOptInfo *baserel, Oid relid) {
+  pg_entry([&] {
+    mysql_connection_cache_init();
+    auto *info = static_cast<MysqlPlanInfo *>(palloc0(sizeof(MysqlPlanInfo)));
+    baserel->fdw_private = info;
+    mysql_server_config(GetForeignTable(relid)->serverid, &info->config);
+    info->remote_db = mysql_remote_db(relid, info->config);
+    info->remote_table = mysql_remote_table(relid);
+
+    Relation rel = table_open(relid, NoLock);
+    TupleDesc desc = RelationGetDescr(rel);
+    info->rel.relid = baserel->relid;
+    info->rel.dialect = Dialect::Mysql;
+    info->rel.natts = desc->natts;
+    info->rel.remote_names = static_cast<const char **>(palloc0(sizeof(char *) * desc->natts));
+    info->rel.remote_class = static_cast<char *>(palloc0(desc->natts));
+    for (int i = 0; i < desc->natts; i++)
+      if (!TupleDescAttr(desc, i)->attisdropped)
+        info->rel.remote_names[i] = mysql_remote_column(relid, static_cast<AttrNumber>(i + 1));
+    table_close(rel, NoLock);
+
+    read_remote_catalog(info);
+
+    ListCell *lc;
+    foreach (lc, baserel->baserestrictinfo) {
+      auto *ri = static_cast<RestrictInfo *>(lfirst(lc));
+      List *params = NIL;
+      PushCond *cond = remote_pushable(ri->clause, &info->rel, &params);
+      if (cond) {
+        info->remote_conds = lappend(info->remote_conds, ri);
+        info->push_conds = lappend(info->push_conds, cond);
+        info->push_params = lappend(info->push_params, params);
+      }
+      if (!cond || cond->recheck) info->local_conds = lappend(info->local_conds, ri);
+    }
+    pull_varattnos(reinterpret_cast<Node *>(baserel->reltarget->exprs), baserel->relid,
+                   &info->attrs_used);
+    foreach (lc, info->local_conds)
+      pull_varattnos(reinterpret_cast<Node *>(static_cast<RestrictInfo *>(lfirst(lc))->clause),
+                     baserel->relid, &info->attrs_used);
+
+    bool whole_row = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, info->attrs_used);
+    for (int i = 0; i < info->rel.natts; i++) {
+      if (!info->rel.remote_names[i] || info->rel.remote_class[i]) continue;
+      if (!whole_row &&
+          !bms_is_member(i + 1 - FirstLowInvalidHeapAttributeNumber, info->attrs_used))
+        continue;
+      ereport(ERROR, (errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
+                      errmsg("column \"%s\" of foreign table \"%s\" does not exist in MySQL table "
+                             "\"%s\".\"%s\"",
+                             info->rel.remote_names[i], get_rel_name(relid), info->remote_db,
+                             info->remote_table),
+                      errdetail("minibar_mysql server \"%s\"", info->config.server_name),
+                      errhint("The MySQL table was altered after the foreign table was defined; "
+                              "re-import it or ALTER FOREIGN TABLE to match.")));
+    }
+
+    if (baserel->tuples < 0) baserel->tuples = info->remote_rows;
+    set_baserel_size_estimates(root, baserel);
+  });
+}
+
+void mysql_get_paths(PlannerInfo *root, RelOptInfo *baserel, Oid relid) {
+  pg_entry([&] {
+    // A network round trip to start, then MySQL reads every row (fewer with
+    // an index on a pushed condition) and sends the matching ones.
+    Cost startup = 25;
+    Cost total = startup + baserel->tuples * cpu_operator_cost +
+                 baserel->rows * (cpu_tuple_cost + 0.01 * baserel->reltarget->width / 100.0);
+    add_path(baserel, reinterpret_cast<Path *>(create_foreignscan_path(
+                          root, baserel, nullptr, baserel->rows, startup, total, NIL,
+                          baserel->lateral_relids, nullptr, NIL)));
+  });
+}
+
+ForeignScan *mysql_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
+                            ForeignPath *best_path, List *tlist, List *scan_clauses,
+                            Plan *outer_plan) {
+  return pg_entry([&]() -> ForeignScan * {
+    auto *info = static_cast<MysqlPlanInfo *>(baserel->fdw_private);
+    List *local_exprs = NIL;
+    List *used_conds = NIL;  // PushCond*
+    List *fdw_exprs = NIL;
+    ListCell *lc;
+    foreach (lc, scan_clauses) {
+      auto *ri = lfirst_node(RestrictInfo, lc);
+      int idx = -1;
+      for (int i = 0; i < list_length(info->remote_conds); i++)
+        if (list_nth(info->remote_conds, i) == ri) idx = i;
+      if (idx < 0) {
+        local_exprs = lappend(local_exprs, ri->clause);
+        continue;
+      }
+      auto *cond = static_cast<PushCond *>(list_nth(info->push_conds, idx));
+      used_conds = lappend(used_conds, cond);
+      fdw_exprs = list_concat(fdw_exprs, static_cast<List *>(list_nth(info->push_params, idx)));
+      if (cond->recheck) local_exprs = lappend(local_exprs, ri->clause);
+    }
+
+    bool whole_row = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, info->attrs_used);
+    List *attnums = NIL;
+    for (int i = 0; i < info->rel.natts; i++) {
+      if (!info->rel.remote_names[i]) continue;
+      if (whole_row || bms_is_member(i + 1 - FirstLowInvalidHeapAttributeNumber, info->attrs_used))
+        attnums = lappend_int(attnums, i + 1);
+    }
+    std::optional<int64_t> limit = pushable_limit(root, baserel, local_exprs);
+
+    char *sql = nullptr;
+    char *label = nullptr;
+    {
+      RemoteSelect q;
+      q.schema = info->remote_db;
+      q.table = info->remote_table;
+      foreach (lc, attnums) q.columns.emplace_back(info->rel.remote_names[lfirst_int(lc) - 1]);
+      foreach (lc, used_conds)
+        q.where.push_back(to_remote_cond(static_cast<PushCond *>(lfirst(lc))));
+      q.limit = limit;
+      std::string text = deparse_select(q, Dialect::Mysql);
+      std::string name = mysql_quote_ident(q.schema) + "." + mysql_quote_ident(q.table);
+      pg_call([&] {
+        sql = pstrdup(text.c_str());
+        label = pstrdup(name.c_str());
+      });
+    }
+    List *priv = list_make3(makeString(sql), attnums, makeString(label));
+    return make_foreignscan(tlist, local_exprs, baserel->relid, fdw_exprs, priv, NIL, NIL,
+                            outer_plan);
+  });
+}
+
+void mysql_explain_scan(ForeignScanState *node, ExplainState *es) {
+  pg_entry([&] {
+    auto *plan = reinterpret_cast<ForeignScan *>(node->ss.ps.plan);
+    if (es->verbose)
+      ExplainPropertyText("MySQL query", strVal(list_nth(plan->fdw_private, kMyPlanSql)), es);
+  });
+}
+
+}  // namespace minibar::pg

@@ -1,0 +1,132 @@
+#include "pg/mysql_reader.hpp"
+
+#include "core/cell_describe.hpp"
+#include "pg/guard.hpp"
+
+namespace minibar::pg {
+
+namespace {
+
+std::string describe(const MyCell &c) {
+  if (c.is_null) return "NULL";
+  std::string out;
+  switch (c.type) {
+    case MyType::Int:
+    case MyType::Year:
+      return std::to_string(c.i);
+    case MyType::UInt:
+      return std::to_string(c.u);
+    case MyType::Float:
+    case MyType::Double: {
+      CellScratch s;
+      return std::string(format_double_shortest(c.d, s));
+    }
+    case MyType::Date:
+    case MyType::DateTime:
+    case MyType::Timestamp: {
+      char buf[64];
+      snprintf(buf, sizeof buf, "'%04d-%02d-%02d %02d:%02d:%02d.%06d'", c.t.year, c.t.month,
+               c.t.day, c.t.hour, c.t.minute, c.t.second, c.t.micro);
+      return buf;
+    }
+    case MyType::Time:
+      return "'" + std::string(format_mysql_time(c.t, out)) + "'";
+    case MyType::Binary:
+    case MyType::Bit:
+    case MyType::Geometry:
+      return describe_bytes(c.bytes);
+    default:
+      return describe_text(c.bytes);
+  }
+}
+
+// Wall-clock microseconds in tz to UTC microseconds (PostgreSQL calls).
+int64 local_to_utc(int64 local, pg_tz *tz) {
+  struct pg_tm tm;
+  fsec_t fsec;
+  if (timestamp2tm(local, nullptr, &tm, &fsec, nullptr, nullptr) != 0)
+    ereport(ERROR,
+            (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("timestamp out of range")));
+  int offset = DetermineTimeZoneOffset(&tm, tz);  // seconds west of UTC
+  return local + static_cast<int64>(offset) * USECS_PER_SEC;
+}
+
+}  // namespace
+
+MysqlReader::MysqlReader(const MysqlServerConfig &config, const std::string &sql,
+                         const ColumnTarget *targets, int ntargets, const char *relname,
+                         const char *remote_table, pg_tz *tz)
+    : lease_(mysql_acquire(config)),
+      stmt_(*lease_.conn, sql, config.fetch_size),
+      targets_(targets),
+      ntargets_(ntargets),
+      relname_(relname),
+      remote_table_(remote_table),
+      tz_(tz),
+      converted_(static_cast<size_t>(ntargets)),
+      scratch_(static_cast<size_t>(ntargets)) {
+  convert_.zero_date_is_error = config.zero_dates_error;
+  // With no column needed (count(*)) the query selects NULL.
+  if (ntargets > 0 && static_cast<int>(stmt_.columns().size()) != ntargets)
+    throw Error(sqlstate::kFdwError, "remote query returned " +
+                                         std::to_string(stmt_.columns().size()) +
+                                         " columns, expected " + std::to_string(ntargets));
+}
+
+void MysqlReader::start(const std::vector<SqlValue> &params) {
+  stmt_.execute(params);
+}
+
+bool MysqlReader::next() {
+  return stmt_.fetch();
+}
+
+void MysqlReader::conversion_failed(int column, const Converted &c) const {
+  const ColumnTarget &t = targets_[column];
+  throw Error(c.sqlstate ? c.sqlstate : sqlstate::kInvalidText,
+              "cannot convert the value of column \"" + std::string(t.attname) +
+                  "\" of foreign table \"" + relname_ + "\": " + (c.reason ? c.reason : "invalid"),
+              "MySQL table " + std::string(remote_table_) + ", value " +
+                  describe(stmt_.cell(static_cast<size_t>(column))),
+              "Fix the value in the source, or give the column a type that can hold it.");
+}
+
+void MysqlReader::fill(Datum *values, bool *nulls) {
+  // Pure C++ first: decode and check every value before any PostgreSQL call.
+  for (int i = 0; i < ntargets_; i++) {
+    auto idx = static_cast<size_t>(i);
+    const MyCell &cell = stmt_.cell(idx);
+    converted_[idx] = convert_mysql_cell(cell, targets_[i].kind, convert_, scratch_[idx]);
+    if (converted_[idx].kind == Converted::Kind::Error) conversion_failed(i, converted_[idx]);
+    if (converted_[idx].kind == Converted::Kind::Null && !cell.is_null) zero_dates_++;
+  }
+  volatile int current = -1;
+  try {
+    pg_call([&] {
+      for (int i = 0; i < ntargets_; i++) {
+        current = i;
+        Converted &v = converted_[static_cast<size_t>(i)];
+        if (tz_ && v.kind == Converted::Kind::Timestamp && v.local_time &&
+            targets_[i].kind == TargetKind::TimestampTz)
+          v.i = local_to_utc(v.i, tz_);
+        AttrNumber att = targets_[i].attnum;
+        values[att - 1] = converted_to_datum(v, targets_[i], &nulls[att - 1]);
+      }
+    });
+  } catch (const PgError &e) {
+    int col = current;
+    std::string where = col < 0 ? "MySQL table " + std::string(remote_table_)
+                                : "column \"" + std::string(targets_[col].attname) +
+                                      "\" of foreign table \"" + relname_ + "\", MySQL table " +
+                                      remote_table_ + ", value " +
+                                      describe(stmt_.cell(static_cast<size_t>(col)));
+    ErrorData *edata = e.edata();
+    pg_call([&] {
+      edata->context = edata->context ? psprintf("%s\n%s", where.c_str(), edata->context)
+                                      : pstrdup(where.c_str());
+    });
+    throw;
+  }
+}
+
+}  // namespace minibar::pg

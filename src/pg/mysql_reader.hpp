@@ -1,0 +1,53 @@
+// Streams the rows of a remote MySQL query into PostgreSQL values: one
+// binary-protocol row at a time, each value decoded straight into a Datum.
+// Shared by the foreign scan and ANALYZE.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/mysql_client.hpp"
+#include "pg/datum_build.hpp"
+#include "pg/mysql_connection.hpp"
+
+namespace minibar::pg {
+
+class MysqlReader {
+ public:
+  // targets: the foreign table's fetched columns, in the remote SELECT's
+  // order. relname and remote_table are used in error messages; tz is the
+  // source_timezone DATETIME values are read in (nullptr: UTC). The arrays
+  // must outlive the reader. Connects (or reuses the cached connection) and
+  // prepares the statement.
+  MysqlReader(const MysqlServerConfig &config, const std::string &sql, const ColumnTarget *targets,
+              int ntargets, const char *relname, const char *remote_table, pg_tz *tz);
+
+  // Runs the statement with its parameters (again, after a rescan).
+  void start(const std::vector<SqlValue> &params);
+  // Next row; false at the end. Throws on remote errors and interrupts.
+  bool next();
+  // Sets values/nulls (indexed by attnum - 1) of the fetched columns of the
+  // current row, allocating in CurrentMemoryContext. A value that does not fit
+  // its column throws an Error naming the table, column and value.
+  void fill(Datum *values, bool *nulls);
+  // Zero dates read as NULL so far.
+  int64_t zero_dates() const { return zero_dates_; }
+
+ private:
+  [[noreturn]] void conversion_failed(int column, const Converted &c) const;
+
+  MysqlLease lease_;
+  MysqlStatement stmt_;
+  const ColumnTarget *targets_;
+  int ntargets_;
+  const char *relname_;
+  const char *remote_table_;
+  pg_tz *tz_;
+  MyConvertOptions convert_;
+  int64_t zero_dates_ = 0;
+  std::vector<Converted> converted_;
+  std::vector<MyScratch> scratch_;
+};
+
+}  // namespace minibar::pg

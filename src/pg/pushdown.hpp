@@ -1,0 +1,59 @@
+// Which WHERE clauses the wrappers evaluate remotely, and how.
+//
+// A clause is pushed only when the remote side gives PostgreSQL's answer:
+// comparisons (= <> < <= > >=) between a column and a constant or parameter,
+// IS [NOT] NULL, col = ANY(constant array) / IN (...), and AND / OR / NOT of
+// pushable clauses. Everything else is filtered locally.
+//
+// SQLite: integer and float columns stored with numeric affinity; text
+// equality on text-affinity columns (ordering only under the C collation,
+// since SQLite compares bytes).
+//
+// MySQL: integer and DECIMAL columns against integer or numeric values (exact
+// on both sides); text equality and IN on character columns, which MySQL's
+// case- and accent-insensitive collations answer with a superset, so those
+// clauses are also rechecked locally. No floats (FLOAT rounding), no dates
+// (zero dates read as NULL here but are not NULL there), no ordering of text.
+#pragma once
+
+#include "core/remote_query.hpp"
+#include "core/sqlite_types.hpp"
+#include "pg/pg.hpp"
+
+namespace minibar::pg {
+
+// What the planner knows about each column of the foreign table.
+struct PushRelInfo {
+  Index relid;  // range-table index of the foreign table
+  int natts;
+  const char **remote_names;  // [natts], by attnum - 1 (nullptr for dropped columns)
+  // [natts], 0 when the column is missing remotely. SQLite: affinity 'I','T',
+  // 'B','R','N'. MySQL: 'i' integer, 'n' decimal, 's' character, 'x' other.
+  char *remote_class;
+  Dialect dialect;
+};
+
+// A pushable clause, palloc'd (plan-time, PostgreSQL side).
+struct PushCond {
+  RemoteCond::Kind kind;
+  const char *column;  // remote name
+  const char *op;      // static text
+  int nparams;
+  List *args;    // PushCond* for And / Or / Not
+  bool recheck;  // the remote answer is a superset: keep the clause locally too
+};
+
+// nullptr when not pushable; otherwise the condition, with its parameter
+// expressions (Const or Param, in placeholder order) appended to *params.
+// PostgreSQL code only (no C++ objects): call it outside C++ object scopes.
+PushCond *remote_pushable(Expr *clause, const PushRelInfo *info, List **params);
+
+// The pure-C++ form the deparser takes.
+RemoteCond to_remote_cond(const PushCond *cond);
+
+char affinity_code(SqliteAffinity a);
+
+// MySQL remote class of a column from information_schema DATA_TYPE.
+char mysql_class_code(const char *data_type);
+
+}  // namespace minibar::pg

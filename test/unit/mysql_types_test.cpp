@@ -1,0 +1,79 @@
+// The default MySQL -> PostgreSQL type mapping used by IMPORT FOREIGN SCHEMA.
+#include <gtest/gtest.h>
+
+#include "core/mysql_types.hpp"
+
+namespace minibar {
+namespace {
+
+std::string map(const char *data_type, const char *column_type, long long len = -1,
+                long long p = -1, long long s = -1) {
+  MysqlColumnInfo c;
+  c.data_type = data_type;
+  c.column_type = column_type;
+  if (len >= 0) c.char_max_length = len;
+  if (p >= 0) c.numeric_precision = p;
+  if (s >= 0) c.numeric_scale = s;
+  return mysql_to_pg_type(c).type;
+}
+
+TEST(MysqlTypes, Integers) {
+  EXPECT_EQ(map("tinyint", "tinyint(1)"), "boolean");
+  EXPECT_EQ(map("tinyint", "tinyint(4)"), "smallint");
+  EXPECT_EQ(map("tinyint", "tinyint(3) unsigned"), "smallint");
+  EXPECT_EQ(map("smallint", "smallint(5) unsigned"), "integer");
+  EXPECT_EQ(map("mediumint", "mediumint(8) unsigned"), "integer");
+  EXPECT_EQ(map("int", "int(11)"), "integer");
+  EXPECT_EQ(map("int", "int(10) unsigned"), "bigint");
+  EXPECT_EQ(map("bigint", "bigint(20)"), "bigint");
+  EXPECT_EQ(map("bigint", "bigint(20) unsigned"), "numeric(20,0)");
+}
+
+TEST(MysqlTypes, NumbersStringsAndTimes) {
+  EXPECT_EQ(map("decimal", "decimal(65,30)", -1, 65, 30), "numeric(65,30)");
+  EXPECT_EQ(map("float", "float"), "real");
+  EXPECT_EQ(map("double", "double"), "double precision");
+  EXPECT_EQ(map("bit", "bit(1)"), "boolean");
+  EXPECT_EQ(map("bit", "bit(10)"), "bit varying(10)");
+  EXPECT_EQ(map("varchar", "varchar(20)", 20), "character varying(20)");
+  EXPECT_EQ(map("char", "char(5)", 5), "character varying(5)");
+  EXPECT_EQ(map("longtext", "longtext"), "text");
+  EXPECT_EQ(map("enum", "enum('a','b')"), "text");
+  EXPECT_EQ(map("set", "set('a','b')"), "text[]");
+  EXPECT_EQ(map("datetime", "datetime(6)"), "timestamp with time zone");
+  EXPECT_EQ(map("timestamp", "timestamp"), "timestamp with time zone");
+  EXPECT_EQ(map("time", "time(6)"), "interval");
+  EXPECT_EQ(map("year", "year(4)"), "smallint");
+  EXPECT_EQ(map("blob", "blob"), "bytea");
+  EXPECT_EQ(map("point", "point"), "bytea");
+  MysqlColumnInfo json;
+  json.data_type = "longtext";
+  json.column_type = "longtext";
+  json.is_json = true;
+  EXPECT_EQ(mysql_to_pg_type(json).type, "jsonb");
+}
+
+TEST(MysqlTypes, UnknownTypesBecomeTextWithANotice) {
+  MysqlColumnInfo c;
+  c.data_type = "vector";
+  c.column_type = "vector(3)";
+  PgTypeChoice r = mysql_to_pg_type(c);
+  EXPECT_EQ(r.type, "text");
+  EXPECT_NE(r.notice.find("vector(3)"), std::string::npos);
+}
+
+TEST(MysqlTypes, Defaults) {
+  EXPECT_EQ(mysql_default_to_pg("5", "integer"), "5");
+  EXPECT_EQ(mysql_default_to_pg("-1.50", "numeric(10,2)"), "-1.50");
+  EXPECT_EQ(mysql_default_to_pg("NULL", "integer"), std::nullopt);
+  EXPECT_EQ(mysql_default_to_pg("'it''s'", "text"), "'it''s'");
+  EXPECT_EQ(mysql_default_to_pg("'a\\\\b'", "text"), "E'a\\\\b'");
+  EXPECT_EQ(mysql_default_to_pg("1", "boolean"), "true");
+  EXPECT_EQ(mysql_default_to_pg("current_timestamp(6)", "timestamp with time zone"),
+            "CURRENT_TIMESTAMP");
+  EXPECT_EQ(mysql_default_to_pg("uuid()", "text"), std::nullopt);
+  EXPECT_EQ(mysql_default_to_pg("1+1", "integer"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace minibar
