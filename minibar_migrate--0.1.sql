@@ -39,7 +39,7 @@ COMMENT ON FOREIGN DATA WRAPPER minibar_mysql IS
 -- mapping). Passwords are never shown.
 CREATE FUNCTION minibar_migrate.mysql_connections(
   OUT server_name text, OUT user_name text, OUT thread_id bigint,
-  OUT valid boolean, OUT busy boolean)
+  OUT valid boolean, OUT busy boolean, OUT tls text)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'minibar_mysql_connections'
 LANGUAGE C STRICT VOLATILE;

@@ -303,6 +303,12 @@ std::unique_ptr<MysqlConnection> MysqlConnection::connect(const MysqlOptions &op
         options.label + ": could not connect to MySQL at " + where + ": " + errno_message(m), "",
         hint);
   }
+  // Connector/C lets MYSQL_OPT_SSL_ENFORCE fall back to plain text when the
+  // server has no TLS (verification on does fail): check for ourselves.
+  if (options.ssl_mode != SslMode::Disable && !mysql_get_ssl_cipher(m))
+    throw Error("08001",
+                options.label + ": the MySQL server did not agree to TLS, which ssl_mode requires",
+                "", "Enable TLS on the MySQL server, or set ssl_mode 'disable'.");
   auto conn = std::unique_ptr<MysqlConnection>(new MysqlConnection(std::move(impl)));
   conn->execute(kSessionSetup);
   return conn;
@@ -342,6 +348,10 @@ std::string MysqlConnection::server_version() const {
 }
 bool MysqlConnection::broken() const {
   return impl_->broken;
+}
+std::string MysqlConnection::tls_cipher() const {
+  const char *c = mysql_get_ssl_cipher(impl_->m);
+  return c ? c : "";
 }
 bool MysqlConnection::busy() const {
   return impl_->busy;

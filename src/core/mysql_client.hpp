@@ -75,6 +75,8 @@ class MysqlConnection {
   const MysqlOptions &options() const;
   uint64_t thread_id() const;
   std::string server_version() const;
+  // The TLS cipher in use, "" for a plain-text connection.
+  std::string tls_cipher() const;
   // A connection-level failure happened: discard the connection.
   bool broken() const;
   // A streaming statement holds the connection.

@@ -117,7 +117,7 @@ PG_FUNCTION_INFO_V1(minibar_mysql_disconnect_all);
 }
 
 // SETOF (server_name text, user_name text, thread_id bigint, valid boolean,
-// busy boolean). Never shows a password.
+// busy boolean, tls text). Never shows a password.
 extern "C" PGDLLEXPORT Datum minibar_mysql_connections(PG_FUNCTION_ARGS) {
   return minibar::pg::pg_entry([&]() -> Datum {
     using minibar::pg::Entry;
@@ -126,8 +126,10 @@ extern "C" PGDLLEXPORT Datum minibar_mysql_connections(PG_FUNCTION_ARGS) {
     for (auto &p : minibar::pg::cache()) {
       Entry &e = *p;
       if (!e.conn) continue;
-      Datum values[5];
-      bool nulls[5] = {false, false, false, false, false};
+      Datum values[6];
+      bool nulls[6] = {false, false, false, false, false, false};
+      std::string tls = e.conn->tls_cipher();
+      nulls[5] = tls.empty();
       bool valid = !e.invalid && !e.conn->broken();
       auto thread_id = static_cast<int64>(e.conn->thread_id());
       bool busy = e.in_use;
@@ -137,6 +139,7 @@ extern "C" PGDLLEXPORT Datum minibar_mysql_connections(PG_FUNCTION_ARGS) {
         values[2] = Int64GetDatum(thread_id);
         values[3] = BoolGetDatum(valid);
         values[4] = BoolGetDatum(busy);
+        values[5] = nulls[5] ? 0 : CStringGetTextDatum(tls.c_str());
         tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
       });
     }

@@ -25,8 +25,11 @@ std::string describe(const MyCell &c) {
     case MyType::DateTime:
     case MyType::Timestamp: {
       char buf[64];
-      snprintf(buf, sizeof buf, "'%04d-%02d-%02d %02d:%02d:%02d.%06d'", c.t.year, c.t.month,
-               c.t.day, c.t.hour, c.t.minute, c.t.second, c.t.micro);
+      if (c.type == MyType::Date)
+        snprintf(buf, sizeof buf, "'%04d-%02d-%02d'", c.t.year, c.t.month, c.t.day);
+      else
+        snprintf(buf, sizeof buf, "'%04d-%02d-%02d %02d:%02d:%02d.%06d'", c.t.year, c.t.month,
+                 c.t.day, c.t.hour, c.t.minute, c.t.second, c.t.micro);
       return buf;
     }
     case MyType::Time:
