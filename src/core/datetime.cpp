@@ -191,6 +191,11 @@ bool parse_timestamp_parts(std::string_view text, TimestampParts &p) {
 
 }  // namespace
 
+bool is_valid_civil_date(int64_t year, int64_t month, int64_t day) {
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= days_in_month(static_cast<int>(year), static_cast<int>(month));
+}
+
 int64_t civil_to_pg_days(int64_t year, int64_t month, int64_t day) {
   return days_from_civil(year, month, day) - kPgEpochUnixDays;
 }

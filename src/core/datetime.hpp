@@ -18,6 +18,9 @@ inline constexpr int64_t kMicrosPerDay = 86400LL * kMicrosPerSecond;
 // validity check: callers validate month and day).
 int64_t civil_to_pg_days(int64_t year, int64_t month, int64_t day);
 
+// True for a real calendar date (month 1..12, day within the month).
+bool is_valid_civil_date(int64_t year, int64_t month, int64_t day);
+
 // "YYYY-MM-DD", optionally followed by a midnight time ("YYYY-MM-DD 00:00:00",
 // "...T00:00:00.000", with or without zone "Z"). Returns days since 2000-01-01,
 // or nullopt when malformed, out of range, or carrying a non-midnight time

@@ -149,8 +149,9 @@ Converted from_date(const MyCell &c, TargetKind target, const MyConvertOptions &
                    "zero date or zero-in-date value (the server option zero_dates is 'error')");
     return Converted{};
   }
-  if (c.t.month < 1 || c.t.month > 12 || c.t.day < 1 || c.t.day > 31)
-    return error(sqlstate::kDatetimeOverflow, "invalid date");
+  if (!is_valid_civil_date(c.t.year, c.t.month, c.t.day))
+    return error(sqlstate::kDatetimeOverflow,
+                 "not a calendar date (MySQL's ALLOW_INVALID_DATES stored it)");
   int64_t days = civil_to_pg_days(c.t.year, c.t.month, c.t.day);
   Converted r;
   switch (target) {

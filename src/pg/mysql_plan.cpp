@@ -35,6 +35,7 @@ struct MysqlPlanInfo {
 struct RemoteColumn {
   std::string name;
   std::string data_type;
+  std::string charset;  // CHARACTER_SET_NAME, "" for non-character columns
 };
 
 // Reads the remote table's columns and row estimate; errors when it is gone.
@@ -48,14 +49,15 @@ void read_remote_catalog(MysqlPlanInfo *info) {
     std::string db = c.quote_literal(info->remote_db);
     std::string table = c.quote_literal(info->remote_table);
     std::vector<MysqlRow> result = c.query(
-        "SELECT c.COLUMN_NAME, c.DATA_TYPE, t.TABLE_ROWS FROM information_schema.TABLES t "
+        "SELECT c.COLUMN_NAME, c.DATA_TYPE, t.TABLE_ROWS, c.CHARACTER_SET_NAME "
+        "FROM information_schema.TABLES t "
         "LEFT JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = t.TABLE_SCHEMA AND "
         "c.TABLE_NAME = t.TABLE_NAME WHERE t.TABLE_SCHEMA = " +
         db + " AND t.TABLE_NAME = " + table);
     for (const MysqlRow &r : result) {
       found = true;
-      if (r.size() < 3) continue;
-      if (r[0] && r[1]) cols.push_back({*r[0], *r[1]});
+      if (r.size() < 4) continue;
+      if (r[0] && r[1]) cols.push_back({*r[0], *r[1], r[3].value_or("")});
       if (r[2]) rows = std::stod(*r[2]);
     }
     if (!found)
@@ -63,17 +65,22 @@ void read_remote_catalog(MysqlPlanInfo *info) {
                   c.options().label + ": MySQL table " + mysql_quote_ident(info->remote_db) + "." +
                       mysql_quote_ident(info->remote_table) + " does not exist",
                   "",
-                  "It was dropped or renamed after the foreign table was defined; re-import "
-                  "the table or set its table_name option.");
+                  "It was dropped or renamed after the foreign table was defined (re-import "
+                  "it or set its table_name option), or the MySQL user may not see it.");
   }
   pg_call([&] {
     for (int i = 0; i < info->rel.natts; i++) {
       const char *name = info->rel.remote_names[i];
       info->rel.remote_class[i] = 0;
       if (!name) continue;
-      for (const RemoteColumn &col : cols)
-        if (pg_strcasecmp(col.name.c_str(), name) == 0)  // MySQL column names ignore case
-          info->rel.remote_class[i] = mysql_class_code(col.data_type.c_str());
+      for (const RemoteColumn &col : cols) {
+        if (pg_strcasecmp(col.name.c_str(), name) != 0) continue;  // MySQL names ignore case
+        char cls = mysql_class_code(col.data_type.c_str());
+        // Values are sent as utf8mb4: comparing them with a latin1 (utf8mb3,
+        // ascii ...) column fails remotely for characters it cannot hold.
+        if (cls == 's' && col.charset != "utf8mb4") cls = 'x';
+        info->rel.remote_class[i] = cls;
+      }
     }
   });
   // InnoDB's TABLE_ROWS is an estimate; 0 may mean "never analyzed", so keep 10 at least.

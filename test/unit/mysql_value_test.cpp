@@ -149,6 +149,21 @@ TEST(MysqlValue, ZeroDatesAreNullOrAnError) {
   EXPECT_EQ(conv(time_cell(MyType::Date, zero_in_date), TargetKind::Date).kind, Kind::Null);
 }
 
+TEST(MysqlValue, InvalidCalendarDatesAreErrorsNotShifted) {
+  MyTime feb30;  // 2020-02-30, storable with ALLOW_INVALID_DATES
+  feb30.year = 2020;
+  feb30.month = 2;
+  feb30.day = 30;
+  Converted r = conv(time_cell(MyType::Date, feb30), TargetKind::Date);
+  EXPECT_EQ(r.kind, Kind::Error);
+  EXPECT_STREQ(r.sqlstate, sqlstate::kDatetimeOverflow);
+  MyTime leap;
+  leap.year = 2020;
+  leap.month = 2;
+  leap.day = 29;
+  EXPECT_EQ(conv(time_cell(MyType::Date, leap), TargetKind::Date).kind, Kind::Date);
+}
+
 TEST(MysqlValue, TimeBeyondADayAndNegative) {
   MyTime t;
   t.hour = 838;
