@@ -461,9 +461,20 @@ struct MysqlStatement::Impl {
 
   [[noreturn]] void fail(const std::string &context) {
     unsigned int e = mysql_stmt_errno(stmt);
+    std::string text = mysql_stmt_error(stmt);
+    if (e == 0) {
+      // A lost connection during a streamed fetch is recorded on the
+      // connection only (libmariadb 3.3).
+      e = mysql_errno(ci.m);
+      text = mysql_error(ci.m);
+    }
+    if (e == 0) {
+      e = 2013;  // no error recorded anywhere: treat the connection as lost
+      text = "unknown error; the connection is dropped";
+    }
     if (mysql_errno_breaks_connection(e)) ci.broken = true;
-    std::string msg = ci.opts.label + ": " + context + ": MySQL error " + std::to_string(e) + ": " +
-                      mysql_stmt_error(stmt);
+    std::string msg =
+        ci.opts.label + ": " + context + ": MySQL error " + std::to_string(e) + ": " + text;
     if (e == 1317 && ci.interrupted()) throw MysqlInterrupted(msg);
     std::string hint;
     if (e == 2006 || e == 2013)
