@@ -60,8 +60,29 @@ pg_isready
 su postgres -c "psql -qAt -v ON_ERROR_STOP=1 -c \"SELECT 1 FROM pg_roles WHERE rolname = 'root'\"" \
   | grep -q 1 || su postgres -c "createuser -s root"
 
-echo "== MariaDB 10.11"
+echo "== MariaDB 10.11 (with TLS, for the wrapper's ssl_mode tests)"
 install -d -o mysql -g mysql -m 755 /run/mysqld
+# A private CA and a server certificate for 127.0.0.1/localhost.
+TLS=/etc/mysql/minibar-tls
+if [ ! -f "$TLS/server-cert.pem" ]; then
+  install -d -m 755 "$TLS"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=minibar test CA" \
+    -keyout "$TLS/ca-key.pem" -out "$TLS/ca.pem" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+    -keyout "$TLS/server-key.pem" -out "$TLS/server.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$TLS/san.ext"
+  openssl x509 -req -in "$TLS/server.csr" -CA "$TLS/ca.pem" -CAkey "$TLS/ca-key.pem" \
+    -CAcreateserial -days 3650 -extfile "$TLS/san.ext" -out "$TLS/server-cert.pem" 2>/dev/null
+  chown mysql:mysql "$TLS/server-key.pem"
+  chmod 600 "$TLS/server-key.pem" "$TLS/ca-key.pem"
+  chmod 644 "$TLS/ca.pem" "$TLS/server-cert.pem"
+fi
+cat >/etc/mysql/mariadb.conf.d/99-minibar-tls.cnf <<EOF_TLS
+[mariadbd]
+ssl_ca = $TLS/ca.pem
+ssl_cert = $TLS/server-cert.pem
+ssl_key = $TLS/server-key.pem
+EOF_TLS
 if [ ! -d /var/lib/mysql/mysql ]; then
   mariadb-install-db --user=mysql --datadir=/var/lib/mysql >/dev/null
 fi
@@ -71,6 +92,14 @@ if ! mariadb-admin ping --silent 2>/dev/null; then
   for _ in $(seq 1 120); do mariadb-admin ping --silent 2>/dev/null && break; sleep 0.5; done
 fi
 mariadb-admin ping
+if [ "$(mariadb -N -e "SELECT @@have_ssl")" != YES ]; then
+  echo "== restarting MariaDB to turn TLS on"
+  mariadb-admin shutdown
+  for _ in $(seq 1 120); do mariadb-admin ping --silent 2>/dev/null || break; sleep 0.5; done
+  (setsid /usr/sbin/mariadbd --user=mysql >>/var/log/mariadbd-minibar.log 2>&1 &)
+  for _ in $(seq 1 120); do mariadb-admin ping --silent 2>/dev/null && break; sleep 0.5; done
+  mariadb-admin ping
+fi
 # A password user for TCP connections from the wrappers (tests, demo, bench).
 # PROCESS lets it see and KILL its own queries from a second connection.
 mariadb -e "CREATE USER IF NOT EXISTS 'minibar'@'localhost' IDENTIFIED BY 'minibar';

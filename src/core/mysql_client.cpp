@@ -184,22 +184,19 @@ void MysqlConnection::Impl::wait(int status, Cont cont, bool kill_on_interrupt,
         }
         if (left < slice) slice = left;
       }
-      int r = p.fd >= 0 && p.events ? poll(&p, 1, slice) : 0;
+      if (p.fd < 0) {
+        broken = true;
+        throw Error("08006", opts.label + ": the connection to the MySQL server has no socket");
+      }
+      int r = poll(&p, 1, slice);
       if (r < 0 && errno != EINTR) {
         broken = true;
-        throw Error("08006",
-                    opts.label + ": waiting for the MySQL server failed: " + std::strerror(errno));
+        throw Error("08006", opts.label + ": waiting for the MySQL server failed: " +
+                                 std::strerror(errno));
       }
       if (r > 0) {
         status = cont(ready_status(p.revents));
         break;
-      }
-      if (p.fd < 0 || !p.events) {
-        // Nothing to wait on but a timeout.
-        if (timeout_ms < 0) {
-          status = cont(0);
-          break;
-        }
       }
       if (!killed && interrupted()) {
         if (was_interrupted) *was_interrupted = true;
