@@ -93,6 +93,9 @@ do_start() {
   fi
   chown -R mysql:mysql "$DATADIR"
   rm -f "$SOCK" "$SOCK.lock"
+  # Its own tmpdir: at startup mariadbd deletes #sql* files in its tmpdir, which
+  # in /tmp could be the system server's temporary tables.
+  install -d -o mysql -g mysql -m 700 "$BASE/tmp"
 
   # setsid: its own session, so no signal aimed at the caller's process group
   # (psql, pg_prove) reaches it. A background job of a script is no group
@@ -100,7 +103,7 @@ do_start() {
   # server must not inherit (and hold) the lock.
   setsid mariadbd --no-defaults --user=mysql --basedir=/usr --datadir="$DATADIR" \
     --socket="$SOCK" --pid-file="$PIDFILE" --port="$PORT" --bind-address=127.0.0.1 \
-    --log-error="$ERRLOG" --skip-name-resolve --skip-log-bin \
+    --log-error="$ERRLOG" --skip-name-resolve --skip-log-bin --tmpdir="$BASE/tmp" \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
     --innodb-buffer-pool-size=32M --innodb-log-file-size=16M \
     </dev/null >>"$BASE/stdout.log" 2>&1 9>&- &
