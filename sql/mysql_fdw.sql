@@ -102,6 +102,14 @@ SELECT a.id, b.name FROM items a JOIN items b ON b.id = a.id WHERE a.id < 3 ORDE
 RESET enable_hashjoin;
 RESET enable_mergejoin;
 
+-- fetch_size: a server-side cursor, a few rows per round trip; a scan that
+-- ends early closes it, and the connection goes on working.
+ALTER SERVER my OPTIONS (ADD fetch_size '2');
+SELECT id, name FROM items ORDER BY id;
+SELECT count(*) FROM (SELECT id FROM items WHERE ratio > -1 LIMIT 1) s;
+SELECT count(*) FROM items;
+ALTER SERVER my OPTIONS (DROP fetch_size);
+
 -- ANALYZE samples the remote table.
 ANALYZE items;
 SELECT attname, null_frac FROM pg_stats WHERE schemaname = 'my_test' AND tablename = 'items'
