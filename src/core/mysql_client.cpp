@@ -191,8 +191,8 @@ void MysqlConnection::Impl::wait(int status, Cont cont, bool kill_on_interrupt,
       int r = poll(&p, 1, slice);
       if (r < 0 && errno != EINTR) {
         broken = true;
-        throw Error("08006", opts.label + ": waiting for the MySQL server failed: " +
-                                 std::strerror(errno));
+        throw Error("08006",
+                    opts.label + ": waiting for the MySQL server failed: " + std::strerror(errno));
       }
       if (r > 0) {
         status = cont(ready_status(p.revents));

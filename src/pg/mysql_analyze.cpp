@@ -37,55 +37,29 @@ int acquire_sample(Relation rel, int elevel, HeapTuple *rows, int targrows, doub
   double fraction = 1;
   pg_entry([&] {
     Oid relid = RelationGetRelid(rel);
-    TupleDesc desc = RelationGetDescr(rel);
-    mysql_connection_cache_init();
     auto *config = static_cast<MysqlServerConfig *>(palloc0(sizeof(MysqlServerConfig)));
     mysql_server_config(GetForeignTable(relid)->serverid, config);
     const char *remote_db = mysql_remote_db(relid, *config);
     const char *remote_table = mysql_remote_table(relid);
     const char *relname = pstrdup(RelationGetRelationName(rel));
-    pg_tz *tz = pg_strcasecmp(config->source_timezone, "UTC") == 0
-                    ? nullptr
-                    : pg_tzset(config->source_timezone);
-    auto *targets = static_cast<ColumnTarget *>(palloc0(sizeof(ColumnTarget) * (desc->natts + 1)));
-    auto **names = static_cast<const char **>(palloc0(sizeof(char *) * (desc->natts + 1)));
-    int ntargets = 0;
-    for (int i = 0; i < desc->natts; i++) {
-      Form_pg_attribute att = TupleDescAttr(desc, i);
-      if (att->attisdropped) continue;
-      column_target_init(&targets[ntargets], att);
-      names[ntargets++] = mysql_remote_column(relid, att->attnum);
-    }
-    auto *values = static_cast<Datum *>(palloc0(sizeof(Datum) * (desc->natts + 1)));
-    auto *nulls = static_cast<bool *>(palloc0(sizeof(bool) * (desc->natts + 1)));
-    MemoryContext row_cxt = AllocSetContextCreate(CurrentMemoryContext, "minibar_mysql analyze",
-                                                  ALLOCSET_DEFAULT_SIZES);
+    pg_tz *tz = mysql_source_tz(*config);
+    AnalyzeColumns cols;
+    cols.init(rel, mysql_remote_column);
 
     double estimate = remote_row_estimate(*config, remote_db, remote_table);
     RemoteSelect q;
     q.schema = remote_db;
     q.table = remote_table;
-    for (int i = 0; i < ntargets; i++) q.columns.emplace_back(names[i]);
+    for (int i = 0; i < cols.ntargets; i++) q.columns.emplace_back(cols.names[i]);
     if (estimate > 10.0 * targrows) {
       fraction = 3.0 * targrows / estimate;
       q.sample_fraction = fraction;
     }
     std::string label = mysql_quote_ident(remote_db) + "." + mysql_quote_ident(remote_table);
-    MysqlReader reader(*config, deparse_select(q, Dialect::Mysql), targets, ntargets, relname,
-                       label.c_str(), tz);
+    MysqlReader reader(*config, deparse_select(q, Dialect::Mysql), cols.targets, cols.ntargets,
+                       relname, label.c_str(), tz);
     reader.start({});
-    while (reader.next()) {
-      check_for_interrupts();
-      int pos = sampler.next_slot();
-      if (pos < 0) continue;
-      MemoryContextReset(row_cxt);
-      memset(nulls, true, sizeof(bool) * desc->natts);
-      {
-        MemoryContextScope in_row(row_cxt);
-        reader.fill(values, nulls);
-      }
-      pg_call([&] { sampler.store(pos, desc, values, nulls); });
-    }
+    sampler.sample_all(reader, cols);
   });
   *totalrows = sampler.seen / fraction;
   *totaldeadrows = 0;

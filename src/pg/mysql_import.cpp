@@ -64,13 +64,13 @@ List *mysql_import_schema(ImportForeignSchemaStmt *stmt, Oid serverOid) {
              errmsg("invalid IMPORT FOREIGN SCHEMA option \"%s\"", def->defname),
              errhint("Valid options: import_not_null, import_default, lowercase_identifiers.")));
     }
+    // PostgreSQL calls that may ereport come before any C++ object exists.
+    MysqlServerConfig config;
+    mysql_server_config(serverOid, &config);
     // LIMIT TO / EXCEPT names, as written (PostgreSQL filters the result by them too).
     std::vector<std::string> listed;
     foreach (lc, stmt->table_list)
       listed.emplace_back(static_cast<RangeVar *>(lfirst(lc))->relname);
-    mysql_connection_cache_init();
-    MysqlServerConfig config;
-    mysql_server_config(serverOid, &config);
     const char *remote_db = stmt->remote_schema;
 
     List *commands = NIL;

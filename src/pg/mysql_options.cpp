@@ -2,6 +2,7 @@
 
 #include "pg/fdw_options.hpp"
 #include "pg/guard.hpp"
+#include "pg/mysql_connection.hpp"
 
 namespace minibar::pg {
 
@@ -101,6 +102,7 @@ void validate_options(List *options, Oid context) {
 }  // namespace
 
 void mysql_server_config(Oid serverid, MysqlServerConfig *out) {
+  mysql_connection_cache_init();  // before any connection is cached
   ForeignServer *server = GetForeignServer(serverid);
   memset(out, 0, sizeof *out);
   out->serverid = serverid;
@@ -175,6 +177,11 @@ const char *mysql_remote_table(Oid relid) {
 const char *mysql_remote_column(Oid relid, AttrNumber attnum) {
   const char *name = option_value(GetForeignColumnOptions(relid, attnum), "column_name");
   return name ? name : get_attname(relid, attnum, false);
+}
+
+pg_tz *mysql_source_tz(const MysqlServerConfig &config) {
+  if (pg_strcasecmp(config.source_timezone, "UTC") == 0) return nullptr;
+  return pg_tzset(config.source_timezone);
 }
 
 MysqlOptions mysql_client_options(const MysqlServerConfig &c) {

@@ -34,7 +34,8 @@ struct MysqlServerConfig {
 
 // Reads server and user mapping options for the current user (PostgreSQL
 // calls; use outside C++ object scopes or inside pg_call). A non-superuser's
-// mapping without a password is an error.
+// mapping without a password is an error. Every path to a connection goes
+// through here, so it also registers the connection cache's invalidation.
 void mysql_server_config(Oid serverid, MysqlServerConfig *out);
 
 // Remote names: the foreign table's dbname (else the server's), its
@@ -42,6 +43,9 @@ void mysql_server_config(Oid serverid, MysqlServerConfig *out);
 const char *mysql_remote_db(Oid relid, const MysqlServerConfig &config);
 const char *mysql_remote_table(Oid relid);
 const char *mysql_remote_column(Oid relid, AttrNumber attnum);
+
+// The zone DATETIME values are read in; nullptr for UTC (no shift needed).
+pg_tz *mysql_source_tz(const MysqlServerConfig &config);
 
 // Client options for the core (pure C++; no PostgreSQL calls).
 MysqlOptions mysql_client_options(const MysqlServerConfig &config);

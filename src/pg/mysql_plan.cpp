@@ -10,7 +10,7 @@
 #include "pg/mysql_connection.hpp"
 #include "pg/mysql_fdw.hpp"
 #include "pg/mysql_options.hpp"
-#include "pg/pushdown.hpp"
+#include "pg/push_plan.hpp"
 
 namespace minibar::pg {
 
@@ -23,13 +23,8 @@ struct MysqlPlanInfo {
   MysqlServerConfig config;
   const char *remote_db;
   const char *remote_table;
-  PushRelInfo rel;
+  PushPlan push;  // remote columns, pushed and local clauses
   double remote_rows;
-  List *remote_conds;  // RestrictInfo* sent to MySQL
-  List *push_conds;    // PushCond*, parallel to remote_conds
-  List *push_params;   // List* of parameter Exprs, parallel to remote_conds
-  List *local_conds;   // RestrictInfo* evaluated locally only
-  Bitmapset *attrs_used;
 };
 
 struct RemoteColumn {
@@ -69,9 +64,9 @@ void read_remote_catalog(MysqlPlanInfo *info) {
                   "it or set its table_name option), or the MySQL user may not see it.");
   }
   pg_call([&] {
-    for (int i = 0; i < info->rel.natts; i++) {
-      const char *name = info->rel.remote_names[i];
-      info->rel.remote_class[i] = 0;
+    for (int i = 0; i < info->push.rel.natts; i++) {
+      const char *name = info->push.rel.remote_names[i];
+      info->push.rel.remote_class[i] = 0;
       if (!name) continue;
       for (const RemoteColumn &col : cols) {
         if (pg_strcasecmp(col.name.c_str(), name) != 0) continue;  // MySQL names ignore case
@@ -79,7 +74,7 @@ void read_remote_catalog(MysqlPlanInfo *info) {
         // Values are sent as utf8mb4: comparing them with a latin1 (utf8mb3,
         // ascii ...) column fails remotely for characters it cannot hold.
         if (cls == 's' && col.charset != "utf8mb4") cls = 'x';
-        info->rel.remote_class[i] = cls;
+        info->push.rel.remote_class[i] = cls;
       }
     }
   });
@@ -110,60 +105,17 @@ std::optional<int64_t> pushable_limit(PlannerInfo *root, RelOptInfo *baserel, Li
 
 void mysql_get_rel_size(PlannerInfo *root, RelOptInfo *baserel, Oid relid) {
   pg_entry([&] {
-    mysql_connection_cache_init();
     auto *info = static_cast<MysqlPlanInfo *>(palloc0(sizeof(MysqlPlanInfo)));
     baserel->fdw_private = info;
     mysql_server_config(GetForeignTable(relid)->serverid, &info->config);
     info->remote_db = mysql_remote_db(relid, info->config);
     info->remote_table = mysql_remote_table(relid);
 
-    Relation rel = table_open(relid, NoLock);
-    TupleDesc desc = RelationGetDescr(rel);
-    info->rel.relid = baserel->relid;
-    info->rel.dialect = Dialect::Mysql;
-    info->rel.natts = desc->natts;
-    info->rel.remote_names = static_cast<const char **>(palloc0(sizeof(char *) * desc->natts));
-    info->rel.remote_class = static_cast<char *>(palloc0(desc->natts));
-    for (int i = 0; i < desc->natts; i++)
-      if (!TupleDescAttr(desc, i)->attisdropped)
-        info->rel.remote_names[i] = mysql_remote_column(relid, static_cast<AttrNumber>(i + 1));
-    table_close(rel, NoLock);
-
+    push_plan_init(&info->push, baserel->relid, relid, Dialect::Mysql, mysql_remote_column);
     read_remote_catalog(info);
-
-    ListCell *lc;
-    foreach (lc, baserel->baserestrictinfo) {
-      auto *ri = static_cast<RestrictInfo *>(lfirst(lc));
-      List *params = NIL;
-      PushCond *cond = remote_pushable(ri->clause, &info->rel, &params);
-      if (cond) {
-        info->remote_conds = lappend(info->remote_conds, ri);
-        info->push_conds = lappend(info->push_conds, cond);
-        info->push_params = lappend(info->push_params, params);
-      }
-      if (!cond || cond->recheck) info->local_conds = lappend(info->local_conds, ri);
-    }
-    pull_varattnos(reinterpret_cast<Node *>(baserel->reltarget->exprs), baserel->relid,
-                   &info->attrs_used);
-    foreach (lc, info->local_conds)
-      pull_varattnos(reinterpret_cast<Node *>(static_cast<RestrictInfo *>(lfirst(lc))->clause),
-                     baserel->relid, &info->attrs_used);
-
-    bool whole_row = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, info->attrs_used);
-    for (int i = 0; i < info->rel.natts; i++) {
-      if (!info->rel.remote_names[i] || info->rel.remote_class[i]) continue;
-      if (!whole_row &&
-          !bms_is_member(i + 1 - FirstLowInvalidHeapAttributeNumber, info->attrs_used))
-        continue;
-      ereport(ERROR, (errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
-                      errmsg("column \"%s\" of foreign table \"%s\" does not exist in MySQL table "
-                             "\"%s\".\"%s\"",
-                             info->rel.remote_names[i], get_rel_name(relid), info->remote_db,
-                             info->remote_table),
-                      errdetail("minibar_mysql server \"%s\"", info->config.server_name),
-                      errhint("The MySQL table was altered after the foreign table was defined; "
-                              "re-import it or ALTER FOREIGN TABLE to match.")));
-    }
+    push_plan_classify(&info->push, baserel);
+    push_plan_check_columns(&info->push, relid, "minibar_mysql", info->config.server_name, "MySQL",
+                            psprintf("\"%s\".\"%s\"", info->remote_db, info->remote_table));
 
     if (baserel->tuples < 0) baserel->tuples = info->remote_rows;
     set_baserel_size_estimates(root, baserel);
@@ -188,33 +140,9 @@ ForeignScan *mysql_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
                             Plan *outer_plan) {
   return pg_entry([&]() -> ForeignScan * {
     auto *info = static_cast<MysqlPlanInfo *>(baserel->fdw_private);
-    List *local_exprs = NIL;
-    List *used_conds = NIL;  // PushCond*
-    List *fdw_exprs = NIL;
-    ListCell *lc;
-    foreach (lc, scan_clauses) {
-      auto *ri = lfirst_node(RestrictInfo, lc);
-      int idx = -1;
-      for (int i = 0; i < list_length(info->remote_conds); i++)
-        if (list_nth(info->remote_conds, i) == ri) idx = i;
-      if (idx < 0) {
-        local_exprs = lappend(local_exprs, ri->clause);
-        continue;
-      }
-      auto *cond = static_cast<PushCond *>(list_nth(info->push_conds, idx));
-      used_conds = lappend(used_conds, cond);
-      fdw_exprs = list_concat(fdw_exprs, static_cast<List *>(list_nth(info->push_params, idx)));
-      if (cond->recheck) local_exprs = lappend(local_exprs, ri->clause);
-    }
-
-    bool whole_row = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, info->attrs_used);
-    List *attnums = NIL;
-    for (int i = 0; i < info->rel.natts; i++) {
-      if (!info->rel.remote_names[i]) continue;
-      if (whole_row || bms_is_member(i + 1 - FirstLowInvalidHeapAttributeNumber, info->attrs_used))
-        attnums = lappend_int(attnums, i + 1);
-    }
-    std::optional<int64_t> limit = pushable_limit(root, baserel, local_exprs);
+    ScanClauses clauses = push_plan_scan_clauses(&info->push, scan_clauses);
+    List *attnums = push_plan_attnums(&info->push);
+    std::optional<int64_t> limit = pushable_limit(root, baserel, clauses.local_exprs);
 
     char *sql = nullptr;
     char *label = nullptr;
@@ -222,8 +150,9 @@ ForeignScan *mysql_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
       RemoteSelect q;
       q.schema = info->remote_db;
       q.table = info->remote_table;
-      foreach (lc, attnums) q.columns.emplace_back(info->rel.remote_names[lfirst_int(lc) - 1]);
-      foreach (lc, used_conds)
+      ListCell *lc;
+      foreach (lc, attnums) q.columns.emplace_back(info->push.rel.remote_names[lfirst_int(lc) - 1]);
+      foreach (lc, clauses.used_conds)
         q.where.push_back(to_remote_cond(static_cast<PushCond *>(lfirst(lc))));
       q.limit = limit;
       std::string text = deparse_select(q, Dialect::Mysql);
@@ -234,8 +163,8 @@ ForeignScan *mysql_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
       });
     }
     List *priv = list_make3(makeString(sql), attnums, makeString(label));
-    return make_foreignscan(tlist, local_exprs, baserel->relid, fdw_exprs, priv, NIL, NIL,
-                            outer_plan);
+    return make_foreignscan(tlist, clauses.local_exprs, baserel->relid, clauses.fdw_exprs, priv,
+                            NIL, NIL, outer_plan);
   });
 }
 

@@ -2,6 +2,24 @@
 
 namespace minibar::pg {
 
+void AnalyzeColumns::init(Relation rel, RemoteColumnFn remote_column) {
+  Oid relid = RelationGetRelid(rel);
+  desc = RelationGetDescr(rel);
+  targets = static_cast<ColumnTarget *>(palloc0(sizeof(ColumnTarget) * (desc->natts + 1)));
+  names = static_cast<const char **>(palloc0(sizeof(char *) * (desc->natts + 1)));
+  ntargets = 0;
+  for (int i = 0; i < desc->natts; i++) {
+    Form_pg_attribute att = TupleDescAttr(desc, i);
+    if (att->attisdropped) continue;
+    column_target_init(&targets[ntargets], att);
+    names[ntargets++] = remote_column(relid, att->attnum);
+  }
+  values = static_cast<Datum *>(palloc0(sizeof(Datum) * (desc->natts + 1)));
+  nulls = static_cast<bool *>(palloc0(sizeof(bool) * (desc->natts + 1)));
+  row_cxt =
+      AllocSetContextCreate(CurrentMemoryContext, "minibar analyze row", ALLOCSET_DEFAULT_SIZES);
+}
+
 void RowSampler::init(HeapTuple *out, int target) {
   rows = out;
   targrows = target;

@@ -4,9 +4,27 @@
 // are PostgreSQL code that does not throw C++ exceptions.
 #pragma once
 
-#include "pg/pg.hpp"
+#include "pg/datum_build.hpp"
+#include "pg/guard.hpp"
+#include "pg/memory.hpp"
+#include "pg/push_plan.hpp"
 
 namespace minibar::pg {
+
+// Every live column of the analyzed table: its conversion target and remote
+// name, plus the row buffers and the per-row context a sample row is built in.
+struct AnalyzeColumns {
+  TupleDesc desc;
+  ColumnTarget *targets;
+  const char **names;
+  int ntargets;
+  Datum *values;
+  bool *nulls;
+  MemoryContext row_cxt;
+
+  // PostgreSQL calls (use outside C++ object scopes).
+  void init(Relation rel, RemoteColumnFn remote_column);
+};
 
 struct RowSampler {
   HeapTuple *rows;
@@ -22,6 +40,24 @@ struct RowSampler {
   int next_slot();
   // Stores the row for slot pos (from next_slot). Call inside pg_call.
   void store(int pos, TupleDesc desc, Datum *values, bool *nulls);
+
+  // Reads every row of a started reader (SqliteReader, MysqlReader), keeping
+  // a reservoir sample. C++: throws on remote errors and interrupts.
+  template <typename Reader>
+  void sample_all(Reader &reader, AnalyzeColumns &cols) {
+    while (reader.next()) {
+      check_for_interrupts();
+      int pos = next_slot();
+      if (pos < 0) continue;
+      MemoryContextReset(cols.row_cxt);
+      memset(cols.nulls, true, sizeof(bool) * cols.desc->natts);
+      {
+        MemoryContextScope in_row(cols.row_cxt);
+        reader.fill(cols.values, cols.nulls);
+      }
+      pg_call([&] { store(pos, cols.desc, cols.values, cols.nulls); });
+    }
+  }
 };
 
 }  // namespace minibar::pg

@@ -19,49 +19,26 @@ int acquire_sample(Relation rel, int elevel, HeapTuple *rows, int targrows, doub
   sampler.init(rows, targrows);
   pg_entry([&] {
     Oid relid = RelationGetRelid(rel);
-    TupleDesc desc = RelationGetDescr(rel);
     SqliteServerConfig config;
     sqlite_server_config(GetForeignTable(relid)->serverid, &config);
     const char *remote_table = sqlite_remote_table(relid);
     const char *relname = pstrdup(RelationGetRelationName(rel));
-    auto *targets = static_cast<ColumnTarget *>(palloc0(sizeof(ColumnTarget) * (desc->natts + 1)));
-    auto **names = static_cast<const char **>(palloc0(sizeof(char *) * (desc->natts + 1)));
-    int ntargets = 0;
-    for (int i = 0; i < desc->natts; i++) {
-      Form_pg_attribute att = TupleDescAttr(desc, i);
-      if (att->attisdropped) continue;
-      column_target_init(&targets[ntargets], att);
-      names[ntargets++] = sqlite_remote_column(relid, att->attnum);
-    }
-    auto *values = static_cast<Datum *>(palloc0(sizeof(Datum) * (desc->natts + 1)));
-    auto *nulls = static_cast<bool *>(palloc0(sizeof(bool) * (desc->natts + 1)));
-    MemoryContext row_cxt = AllocSetContextCreate(CurrentMemoryContext, "minibar_sqlite analyze",
-                                                  ALLOCSET_DEFAULT_SIZES);
+    AnalyzeColumns cols;
+    cols.init(rel, sqlite_remote_column);
     std::unique_ptr<SqliteDatabase> db = sqlite_open(config);
-    std::optional<std::vector<SqliteColumn>> cols = db->columns(remote_table);
-    if (!cols)
+    std::optional<std::vector<SqliteColumn>> remote_cols = db->columns(remote_table);
+    if (!remote_cols)
       throw Error(sqlstate::kFdwTableNotFound,
                   db->options().label + ": SQLite table \"" + remote_table + "\" does not exist");
     RemoteSelect q;
     q.table = remote_table;
-    q.row_locator = db->row_locator(remote_table, *cols);
-    for (int i = 0; i < ntargets; i++) q.columns.emplace_back(names[i]);
+    q.row_locator = db->row_locator(remote_table, *remote_cols);
+    for (int i = 0; i < cols.ntargets; i++) q.columns.emplace_back(cols.names[i]);
     bool locator = !q.row_locator.empty();
-    SqliteReader reader(std::move(db), deparse_select(q, Dialect::Sqlite), targets, ntargets,
-                        locator, relname, remote_table);
+    SqliteReader reader(std::move(db), deparse_select(q, Dialect::Sqlite), cols.targets,
+                        cols.ntargets, locator, relname, remote_table);
     reader.start({});
-    while (reader.next()) {
-      check_for_interrupts();
-      int pos = sampler.next_slot();
-      if (pos < 0) continue;
-      MemoryContextReset(row_cxt);
-      memset(nulls, true, sizeof(bool) * desc->natts);
-      {
-        MemoryContextScope in_row(row_cxt);
-        reader.fill(values, nulls);
-      }
-      pg_call([&] { sampler.store(pos, desc, values, nulls); });
-    }
+    sampler.sample_all(reader, cols);
   });
   *totalrows = sampler.seen;
   *totaldeadrows = 0;

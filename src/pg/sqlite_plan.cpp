@@ -32,13 +32,13 @@ void sqlite_read_remote_catalog(SqlitePlanInfo *info) {
           db->options().label + ": SQLite table \"" + info->remote_table + "\" does not exist", "",
           "It was dropped or renamed after the foreign table was defined; re-import "
           "the table or set its table_name option.");
-    for (int i = 0; i < info->rel.natts; i++) {
-      const char *name = info->rel.remote_names[i];
-      info->rel.remote_class[i] = 0;
+    for (int i = 0; i < info->push.rel.natts; i++) {
+      const char *name = info->push.rel.remote_names[i];
+      info->push.rel.remote_class[i] = 0;
       if (!name) continue;
       for (const auto &c : *cols)
         if (same_sqlite_name(c.name, name))
-          info->rel.remote_class[i] = affinity_code(sqlite_affinity(c.declared_type));
+          info->push.rel.remote_class[i] = affinity_code(sqlite_affinity(c.declared_type));
     }
     locator = db->row_locator(info->remote_table, *cols);
     max_rowid = db->max_rowid(info->remote_table, locator);
@@ -54,54 +54,12 @@ void sqlite_get_rel_size(PlannerInfo *root, RelOptInfo *baserel, Oid relid) {
     sqlite_server_config(GetForeignTable(relid)->serverid, &info->config);
     info->remote_table = sqlite_remote_table(relid);
 
-    Relation rel = table_open(relid, NoLock);
-    TupleDesc desc = RelationGetDescr(rel);
-    info->rel.relid = baserel->relid;
-    info->rel.dialect = Dialect::Sqlite;
-    info->rel.natts = desc->natts;
-    info->rel.remote_names = static_cast<const char **>(palloc0(sizeof(char *) * desc->natts));
-    info->rel.remote_class = static_cast<char *>(palloc0(desc->natts));
-    for (int i = 0; i < desc->natts; i++)
-      if (!TupleDescAttr(desc, i)->attisdropped)
-        info->rel.remote_names[i] = sqlite_remote_column(relid, static_cast<AttrNumber>(i + 1));
-    table_close(rel, NoLock);
-
+    push_plan_init(&info->push, baserel->relid, relid, Dialect::Sqlite, sqlite_remote_column);
     sqlite_read_remote_catalog(info);
-
-    ListCell *lc;
-    foreach (lc, baserel->baserestrictinfo) {
-      auto *ri = static_cast<RestrictInfo *>(lfirst(lc));
-      List *params = NIL;
-      PushCond *cond = remote_pushable(ri->clause, &info->rel, &params);
-      if (cond) {
-        info->remote_conds = lappend(info->remote_conds, ri);
-        info->push_conds = lappend(info->push_conds, cond);
-        info->push_params = lappend(info->push_params, params);
-      } else {
-        info->local_conds = lappend(info->local_conds, ri);
-      }
-    }
-    pull_varattnos(reinterpret_cast<Node *>(baserel->reltarget->exprs), baserel->relid,
-                   &info->attrs_used);
-    foreach (lc, info->local_conds)
-      pull_varattnos(reinterpret_cast<Node *>(static_cast<RestrictInfo *>(lfirst(lc))->clause),
-                     baserel->relid, &info->attrs_used);
-
+    push_plan_classify(&info->push, baserel);
     // A used column that the remote table lacks is an error now, not a wrong answer later.
-    bool whole_row = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, info->attrs_used);
-    for (int i = 0; i < info->rel.natts; i++) {
-      if (!info->rel.remote_names[i] || info->rel.remote_class[i]) continue;
-      if (!whole_row &&
-          !bms_is_member(i + 1 - FirstLowInvalidHeapAttributeNumber, info->attrs_used))
-        continue;
-      ereport(ERROR,
-              (errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
-               errmsg("column \"%s\" of foreign table \"%s\" does not exist in SQLite table \"%s\"",
-                      info->rel.remote_names[i], get_rel_name(relid), info->remote_table),
-               errdetail("minibar_sqlite server \"%s\"", info->config.server_name),
-               errhint("The SQLite table was altered after the foreign table was defined; "
-                       "re-import it or ALTER FOREIGN TABLE to match.")));
-    }
+    push_plan_check_columns(&info->push, relid, "minibar_sqlite", info->config.server_name,
+                            "SQLite", psprintf("\"%s\"", info->remote_table));
 
     // Before ANALYZE the planner has no count: use SQLite's max(rowid).
     if (baserel->tuples < 0) baserel->tuples = info->remote_rows;
@@ -126,30 +84,8 @@ ForeignScan *sqlite_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
                              Plan *outer_plan) {
   return pg_entry([&]() -> ForeignScan * {
     auto *info = static_cast<SqlitePlanInfo *>(baserel->fdw_private);
-    List *local_exprs = NIL;
-    List *used_conds = NIL;  // PushCond*
-    List *fdw_exprs = NIL;
-    ListCell *lc;
-    foreach (lc, scan_clauses) {
-      auto *ri = lfirst_node(RestrictInfo, lc);
-      int idx = -1;
-      for (int i = 0; i < list_length(info->remote_conds); i++)
-        if (list_nth(info->remote_conds, i) == ri) idx = i;
-      if (idx < 0) {
-        local_exprs = lappend(local_exprs, ri->clause);
-        continue;
-      }
-      used_conds = lappend(used_conds, list_nth(info->push_conds, idx));
-      fdw_exprs = list_concat(fdw_exprs, static_cast<List *>(list_nth(info->push_params, idx)));
-    }
-
-    bool whole_row = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, info->attrs_used);
-    List *attnums = NIL;
-    for (int i = 0; i < info->rel.natts; i++) {
-      if (!info->rel.remote_names[i]) continue;
-      if (whole_row || bms_is_member(i + 1 - FirstLowInvalidHeapAttributeNumber, info->attrs_used))
-        attnums = lappend_int(attnums, i + 1);
-    }
+    ScanClauses clauses = push_plan_scan_clauses(&info->push, scan_clauses);
+    List *attnums = push_plan_attnums(&info->push);
     bool locator = attnums != NIL && info->locator[0] != '\0';
 
     char *sql = nullptr;
@@ -157,16 +93,17 @@ ForeignScan *sqlite_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
       RemoteSelect q;
       q.table = info->remote_table;
       if (locator) q.row_locator = info->locator;
-      foreach (lc, attnums) q.columns.emplace_back(info->rel.remote_names[lfirst_int(lc) - 1]);
-      foreach (lc, used_conds)
+      ListCell *lc;
+      foreach (lc, attnums) q.columns.emplace_back(info->push.rel.remote_names[lfirst_int(lc) - 1]);
+      foreach (lc, clauses.used_conds)
         q.where.push_back(to_remote_cond(static_cast<PushCond *>(lfirst(lc))));
       std::string text = deparse_select(q, Dialect::Sqlite);
       pg_call([&] { sql = pstrdup(text.c_str()); });
     }
     List *priv = list_make4(makeString(sql), attnums, makeInteger(locator ? 1 : 0),
                             makeString(pstrdup(info->remote_table)));
-    return make_foreignscan(tlist, local_exprs, baserel->relid, fdw_exprs, priv, NIL, NIL,
-                            outer_plan);
+    return make_foreignscan(tlist, clauses.local_exprs, baserel->relid, clauses.fdw_exprs, priv,
+                            NIL, NIL, outer_plan);
   });
 }
 

@@ -2,25 +2,20 @@
 #pragma once
 
 #include "pg/sqlite_options.hpp"
-#include "pg/pushdown.hpp"
+#include "pg/push_plan.hpp"
 
 namespace minibar::pg {
 
 struct SqlitePlanInfo {
   SqliteServerConfig config;
   const char *remote_table;
-  PushRelInfo rel;
-  const char *locator;    // rowid expression, "" when the table has none
-  double remote_rows;     // estimate before ANALYZE
-  List *remote_conds;     // RestrictInfo* evaluated by SQLite
-  List *push_conds;       // PushCond*, parallel to remote_conds
-  List *push_params;      // List* of parameter Exprs, parallel to remote_conds
-  List *local_conds;      // RestrictInfo* evaluated locally
-  Bitmapset *attrs_used;  // offset by FirstLowInvalidHeapAttributeNumber
+  PushPlan push;        // remote columns, pushed and local clauses
+  const char *locator;  // rowid expression, "" when the table has none
+  double remote_rows;   // estimate before ANALYZE
 };
 
 // Looks up the remote table's columns (affinity), rowid locator and a row
-// estimate; errors when the table is gone. Fills info->rel.remote_class,
+// estimate; errors when the table is gone. Fills info->push.rel.remote_class,
 // info->locator and info->remote_rows.
 void sqlite_read_remote_catalog(SqlitePlanInfo *info);
 
