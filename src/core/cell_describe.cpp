@@ -1,8 +1,11 @@
 #include "core/cell_describe.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 #include "core/cell_convert.hpp"
+#include "core/json_text.hpp"
+#include "core/mysql_value.hpp"
 
 namespace minibar {
 
@@ -38,6 +41,89 @@ std::string describe_text(std::string_view bytes) {
   }
   out += bytes.size() > kMaxText ? "'..." : "'";
   return out;
+}
+
+}  // namespace minibar
+
+namespace minibar {
+
+namespace {
+
+void append_number_or_string(std::string &out, double d) {
+  CellScratch s;
+  std::string_view t = format_double_shortest(d, s);
+  if (std::isfinite(d))
+    out += t;
+  else
+    json_append_string(out, t);
+}
+
+}  // namespace
+
+void json_append_cell(std::string &out, const Cell &cell) {
+  switch (cell.storage) {
+    case StorageClass::Null:
+      out += "null";
+      return;
+    case StorageClass::Integer:
+      out += std::to_string(cell.i);
+      return;
+    case StorageClass::Float:
+      append_number_or_string(out, cell.d);
+      return;
+    case StorageClass::Text:
+      json_append_string(out, cell.bytes);
+      return;
+    case StorageClass::Blob:
+      json_append_hex(out, cell.bytes);
+      return;
+  }
+}
+
+void json_append_mycell(std::string &out, const MyCell &c) {
+  if (c.is_null) {
+    out += "null";
+    return;
+  }
+  char buf[64];
+  switch (c.type) {
+    case MyType::Int:
+    case MyType::Year:
+      out += std::to_string(c.i);
+      return;
+    case MyType::UInt:
+      out += std::to_string(c.u);
+      return;
+    case MyType::Float:
+    case MyType::Double:
+      append_number_or_string(out, c.d);
+      return;
+    case MyType::Decimal:
+      out += c.bytes;
+      return;
+    case MyType::Date:
+      snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.t.year, c.t.month, c.t.day);
+      json_append_string(out, buf);
+      return;
+    case MyType::DateTime:
+    case MyType::Timestamp:
+      snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%06d", c.t.year, c.t.month, c.t.day,
+               c.t.hour, c.t.minute, c.t.second, c.t.micro);
+      json_append_string(out, buf);
+      return;
+    case MyType::Time: {
+      std::string t;
+      json_append_string(out, format_mysql_time(c.t, t));
+      return;
+    }
+    case MyType::Binary:
+    case MyType::Bit:
+    case MyType::Geometry:
+      json_append_hex(out, c.bytes);
+      return;
+    default:
+      json_append_string(out, c.bytes);
+  }
 }
 
 }  // namespace minibar

@@ -12,3 +12,16 @@ std::string describe_text(std::string_view bytes);
 std::string describe_bytes(std::string_view bytes);
 
 }  // namespace minibar
+
+namespace minibar {
+
+struct Cell;
+struct MyCell;
+
+// Appends a remote value as a JSON value (for reject records): numbers as
+// numbers (non-finite ones as strings), text as a string, binary and text
+// that jsonb cannot hold as "\\x<hex>", dates as ISO strings, NULL as null.
+void json_append_cell(std::string &out, const Cell &cell);
+void json_append_mycell(std::string &out, const MyCell &cell);
+
+}  // namespace minibar

@@ -105,7 +105,7 @@ SqliteDatabase::SqliteDatabase(Options options) : opts_(std::move(options)) {
   }
   sqlite3_extended_result_codes(db_, 1);
   // Nothing in the source file (views, triggers) may call functions with side effects.
-  sqlite3_db_config(db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, opts_.trusted_schema ? 1 : 0, nullptr);
   sqlite3_db_config(db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_progress_handler(db_, kProgressSteps, &SqliteDatabase::on_progress, this);
   sqlite3_busy_handler(db_, &SqliteDatabase::on_busy, this);
@@ -151,7 +151,12 @@ void SqliteDatabase::fail(int rc, const std::string &what) const {
         "Another process holds a lock on the SQLite database; raise the server option "
         "busy_timeout (now " +
         std::to_string(opts_.busy_timeout_ms) + " ms) to wait longer.";
-  throw Error(rc_sqlstate(rc), opts_.label + ": " + what + ": " + errmsg_of(db_, rc),
+  std::string message = errmsg_of(db_, rc);
+  if (message.find("unsafe use of") != std::string::npos)
+    hint =
+        "The file's schema calls a function SQLite does not trust there. If the file is trusted, "
+        "set the server option trusted_schema 'true'.";
+  throw Error(rc_sqlstate(rc), opts_.label + ": " + what + ": " + message,
               std::string("SQLite result code ") + rc_name(rc) + " (" + std::to_string(rc) + ")",
               hint);
 }

@@ -43,6 +43,9 @@ class SqliteDatabase {
   struct Options {
     std::string path;
     int busy_timeout_ms = 5000;
+    // Let the file's schema (indexes, views, triggers) call functions SQLite does
+    // not mark innocuous, e.g. json_extract() in an expression index.
+    bool trusted_schema = false;
     // Polled while a statement runs and while waiting on a lock; returning true
     // makes the statement fail with SqliteInterrupted. Must not throw.
     std::function<bool()> interrupt_requested;

@@ -76,6 +76,25 @@ MysqlReader::MysqlReader(const MysqlServerConfig &config, const std::string &sql
                                          " columns, expected " + std::to_string(ntargets));
 }
 
+MysqlReader::MysqlReader(const MysqlServerConfig &config, MysqlConnection &borrowed,
+                         const std::string &sql, const ColumnTarget *targets, int ntargets,
+                         const char *relname, const char *remote_table, pg_tz *tz)
+    : stmt_(borrowed, sql, config.fetch_size),
+      targets_(targets),
+      ntargets_(ntargets),
+      relname_(relname),
+      remote_table_(remote_table),
+      tz_(tz),
+      converted_(static_cast<size_t>(ntargets)),
+      scratch_(static_cast<size_t>(ntargets)) {
+  convert_.zero_date_is_error = config.zero_dates_error;
+  // With no column needed (count(*)) the query selects NULL.
+  if (ntargets > 0 && static_cast<int>(stmt_.columns().size()) != ntargets)
+    throw Error(sqlstate::kFdwError, "remote query returned " +
+                                         std::to_string(stmt_.columns().size()) +
+                                         " columns, expected " + std::to_string(ntargets));
+}
+
 void MysqlReader::start(const std::vector<SqlValue> &params) {
   stmt_.execute(params);
 }
@@ -95,19 +114,43 @@ void MysqlReader::conversion_failed(int column, const Converted &c) const {
 }
 
 void MysqlReader::fill(Datum *values, bool *nulls) {
+  fill_row(values, nulls, nullptr);
+}
+
+bool MysqlReader::try_fill(Datum *values, bool *nulls, RowFault *fault) {
+  return fill_row(values, nulls, fault);
+}
+
+std::string MysqlReader::describe_value(int column) const {
+  return describe(stmt_.cell(static_cast<size_t>(column)));
+}
+
+void MysqlReader::append_json(std::string &out, int column) const {
+  json_append_mycell(out, stmt_.cell(static_cast<size_t>(column)));
+}
+
+bool MysqlReader::fill_row(Datum *values, bool *nulls, RowFault *fault) {
   // Pure C++ first: decode and check every value before any PostgreSQL call.
+  current_ = -1;
   for (int i = 0; i < ntargets_; i++) {
     auto idx = static_cast<size_t>(i);
     const MyCell &cell = stmt_.cell(idx);
     converted_[idx] = convert_mysql_cell(cell, targets_[i].kind, convert_, scratch_[idx]);
-    if (converted_[idx].kind == Converted::Kind::Error) conversion_failed(i, converted_[idx]);
+    if (converted_[idx].kind == Converted::Kind::Error) {
+      if (!fault) conversion_failed(i, converted_[idx]);
+      fault->column = i;
+      fault->sqlstate =
+          converted_[idx].sqlstate ? converted_[idx].sqlstate : sqlstate::kInvalidText;
+      fault->reason = converted_[idx].reason ? converted_[idx].reason : "invalid";
+      fault->value = describe(cell);
+      return false;
+    }
     if (converted_[idx].kind == Converted::Kind::Null && !cell.is_null) zero_dates_++;
   }
-  volatile int current = -1;
   try {
     pg_call([&] {
       for (int i = 0; i < ntargets_; i++) {
-        current = i;
+        current_ = i;
         Converted &v = converted_[static_cast<size_t>(i)];
         if (tz_ && v.kind == Converted::Kind::Timestamp && v.local_time &&
             targets_[i].kind == TargetKind::TimestampTz)
@@ -117,7 +160,8 @@ void MysqlReader::fill(Datum *values, bool *nulls) {
       }
     });
   } catch (const PgError &e) {
-    int col = current;
+    if (fault) throw;
+    int col = current_;
     std::string where = col < 0 ? "MySQL table " + std::string(remote_table_)
                                 : "column \"" + std::string(targets_[col].attname) +
                                       "\" of foreign table \"" + relname_ + "\", MySQL table " +
@@ -130,6 +174,7 @@ void MysqlReader::fill(Datum *values, bool *nulls) {
     });
     throw;
   }
+  return true;
 }
 
 }  // namespace minibar::pg

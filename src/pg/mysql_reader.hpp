@@ -10,6 +10,7 @@
 #include "core/mysql_client.hpp"
 #include "pg/datum_build.hpp"
 #include "pg/mysql_connection.hpp"
+#include "pg/row_fault.hpp"
 
 namespace minibar::pg {
 
@@ -20,6 +21,11 @@ class MysqlReader {
   // source_timezone DATETIME values are read in (nullptr: UTC). The arrays
   // must outlive the reader. Connects (or reuses the cached connection) and
   // prepares the statement.
+  // Reads over a connection the caller holds (e.g. inside its remote
+  // transaction) instead of acquiring one; it must outlive the reader.
+  MysqlReader(const MysqlServerConfig &config, MysqlConnection &borrowed, const std::string &sql,
+              const ColumnTarget *targets, int ntargets, const char *relname,
+              const char *remote_table, pg_tz *tz);
   MysqlReader(const MysqlServerConfig &config, const std::string &sql, const ColumnTarget *targets,
               int ntargets, const char *relname, const char *remote_table, pg_tz *tz);
 
@@ -31,11 +37,20 @@ class MysqlReader {
   // current row, allocating in CurrentMemoryContext. A value that does not fit
   // its column throws an Error naming the table, column and value.
   void fill(Datum *values, bool *nulls);
+  // Like fill, but a value the pure C++ conversion rejects is described in
+  // *fault (and false returned) instead of thrown. A PostgreSQL error still
+  // propagates as PgError; current_column() then names the column.
+  bool try_fill(Datum *values, bool *nulls, RowFault *fault);
+  int current_column() const { return current_; }
+  // The current row's value of target column i: described, and as JSON.
+  std::string describe_value(int column) const;
+  void append_json(std::string &out, int column) const;
   // Zero dates read as NULL so far.
   int64_t zero_dates() const { return zero_dates_; }
 
  private:
   [[noreturn]] void conversion_failed(int column, const Converted &c) const;
+  bool fill_row(Datum *values, bool *nulls, RowFault *fault);
 
   MysqlLease lease_;
   MysqlStatement stmt_;
@@ -48,6 +63,7 @@ class MysqlReader {
   int64_t zero_dates_ = 0;
   std::vector<Converted> converted_;
   std::vector<MyScratch> scratch_;
+  int current_ = -1;
 };
 
 }  // namespace minibar::pg

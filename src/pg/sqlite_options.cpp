@@ -8,9 +8,8 @@ namespace minibar::pg {
 namespace {
 
 const OptionSpec kOptions[] = {
-    {"database", ForeignServerRelationId},
-    {"busy_timeout", ForeignServerRelationId},
-    {"table_name", ForeignTableRelationId},
+    {"database", ForeignServerRelationId},       {"busy_timeout", ForeignServerRelationId},
+    {"trusted_schema", ForeignServerRelationId}, {"table_name", ForeignTableRelationId},
     {"column_name", AttributeRelationId},
 };
 
@@ -23,14 +22,19 @@ void validate_options(List *options, Oid context) {
   foreach (cell, options) {
     auto *def = static_cast<DefElem *>(lfirst(cell));
     find_option(def, context, kOptions, lengthof(kOptions), "minibar_sqlite");
-    if (strcmp(def->defname, "database") == 0) {
+    if (strcmp(def->defname, "database") == 0 || strcmp(def->defname, "trusted_schema") == 0) {
       // Reading a file of the server's host is a privilege (SPEC).
       if (!has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES))
         ereport(ERROR,
                 (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                 errmsg("permission denied to set option \"database\" of a minibar_sqlite server"),
+                 errmsg("permission denied to set option \"%s\" of a minibar_sqlite server",
+                        def->defname),
                  errdetail("The file is opened by the database server, so only superusers and "
                            "members of pg_read_server_files may name it.")));
+      if (strcmp(def->defname, "trusted_schema") == 0) {
+        (void)defGetBoolean(def);
+        continue;
+      }
       const char *path = defGetString(def);
       if (!is_absolute_path(path))
         ereport(ERROR, (errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
@@ -53,11 +57,13 @@ void sqlite_server_config(Oid serverid, SqliteServerConfig *out) {
   out->server_name = server->servername;
   out->database = nullptr;
   out->busy_timeout_ms = 5000;
+  out->trusted_schema = false;
   ListCell *cell;
   foreach (cell, server->options) {
     auto *def = static_cast<DefElem *>(lfirst(cell));
     if (strcmp(def->defname, "database") == 0) out->database = defGetString(def);
     if (strcmp(def->defname, "busy_timeout") == 0) out->busy_timeout_ms = parse_busy_timeout(def);
+    if (strcmp(def->defname, "trusted_schema") == 0) out->trusted_schema = defGetBoolean(def);
   }
   if (!out->database)
     ereport(ERROR,
@@ -82,6 +88,7 @@ std::unique_ptr<SqliteDatabase> sqlite_open(const SqliteServerConfig &config) {
   SqliteDatabase::Options o;
   o.path = config.database ? config.database : "";
   o.busy_timeout_ms = config.busy_timeout_ms;
+  o.trusted_schema = config.trusted_schema;
   o.interrupt_requested = [] { return interrupt_pending(); };
   o.label = std::string("minibar_sqlite server \"") + config.server_name + "\"";
   return std::make_unique<SqliteDatabase>(std::move(o));

@@ -13,6 +13,7 @@ struct SqliteServerConfig {
   const char *server_name;
   const char *database;  // absolute path, or nullptr when not set
   int busy_timeout_ms;
+  bool trusted_schema;  // the file's schema may call non-innocuous functions
 };
 
 // Reads the server's options (PostgreSQL calls; use outside C++ object scopes

@@ -65,27 +65,52 @@ void SqliteReader::conversion_failed(int column, const Converted &c) const {
 }
 
 void SqliteReader::fill(Datum *values, bool *nulls) {
+  fill_row(values, nulls, nullptr);
+}
+
+bool SqliteReader::try_fill(Datum *values, bool *nulls, RowFault *fault) {
+  return fill_row(values, nulls, fault);
+}
+
+std::string SqliteReader::describe_value(int column) const {
+  return describe(stmt_.cell(column + offset_));
+}
+
+void SqliteReader::append_json(std::string &out, int column) const {
+  json_append_cell(out, stmt_.cell(column + offset_));
+}
+
+bool SqliteReader::fill_row(Datum *values, bool *nulls, RowFault *fault) {
   // Pure C++: fetch and convert every value, so failures throw before any
   // PostgreSQL call.
+  current_ = -1;
   for (int i = 0; i < ntargets_; i++) {
     auto idx = static_cast<size_t>(i);
     converted_[idx] = convert_cell(stmt_.cell(i + offset_), targets_[i].kind, scratch_[idx]);
-    if (converted_[idx].kind == Converted::Kind::Error) conversion_failed(i, converted_[idx]);
+    if (converted_[idx].kind == Converted::Kind::Error) {
+      if (!fault) conversion_failed(i, converted_[idx]);
+      fault->column = i;
+      fault->sqlstate =
+          converted_[idx].sqlstate ? converted_[idx].sqlstate : sqlstate::kInvalidText;
+      fault->reason = converted_[idx].reason ? converted_[idx].reason : "invalid";
+      fault->value = describe_value(i);
+      return false;
+    }
   }
   // PostgreSQL: build the Datums; a PostgreSQL error (e.g. invalid JSON for a
   // jsonb column) gets the column and row added to its context.
-  volatile int current = -1;
   try {
     pg_call([&] {
       for (int i = 0; i < ntargets_; i++) {
-        current = i;
+        current_ = i;
         AttrNumber att = targets_[i].attnum;
         values[att - 1] =
             converted_to_datum(converted_[static_cast<size_t>(i)], targets_[i], &nulls[att - 1]);
       }
     });
   } catch (const PgError &e) {
-    int col = current;
+    if (fault) throw;
+    int col = current_;
     std::string where = col < 0 ? row_label()
                                 : "column \"" + std::string(targets_[col].attname) +
                                       "\" of foreign table \"" + relname_ + "\", " + row_label() +
@@ -97,6 +122,7 @@ void SqliteReader::fill(Datum *values, bool *nulls) {
     });
     throw;
   }
+  return true;
 }
 
 }  // namespace minibar::pg

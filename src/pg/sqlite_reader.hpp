@@ -9,6 +9,7 @@
 
 #include "core/sqlite_client.hpp"
 #include "pg/datum_build.hpp"
+#include "pg/row_fault.hpp"
 
 namespace minibar::pg {
 
@@ -30,10 +31,20 @@ class SqliteReader {
   // current row, allocating in CurrentMemoryContext. A value that does not fit
   // its column throws an Error naming the table, column, rowid and value.
   void fill(Datum *values, bool *nulls);
+  // Like fill, but a value the pure C++ conversion rejects is described in
+  // *fault (and false returned) instead of thrown. A PostgreSQL error from an
+  // input function still propagates as PgError; current_column() then names
+  // the column being converted.
+  bool try_fill(Datum *values, bool *nulls, RowFault *fault);
+  int current_column() const { return current_; }
+  // The current row's value of target column i: described, and as JSON.
+  std::string describe_value(int column) const;
+  void append_json(std::string &out, int column) const;
 
  private:
   [[noreturn]] void conversion_failed(int column, const Converted &c) const;
   std::string row_label() const;
+  bool fill_row(Datum *values, bool *nulls, RowFault *fault);
 
   std::unique_ptr<SqliteDatabase> db_;
   SqliteStatement stmt_;
@@ -44,6 +55,7 @@ class SqliteReader {
   const char *remote_table_;
   std::vector<Converted> converted_;
   std::vector<CellScratch> scratch_;
+  int current_ = -1;
 };
 
 }  // namespace minibar::pg

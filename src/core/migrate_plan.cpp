@@ -1,0 +1,550 @@
+#include "core/migrate_plan.hpp"
+
+#include <set>
+
+#include "core/error.hpp"
+#include "core/quote.hpp"
+#include "core/sqlite_types.hpp"
+
+namespace minibar {
+
+namespace {
+
+std::string lower(std::string s) {
+  for (char &c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+std::string trim(const std::string &s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return {};
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+bool starts_with(const std::string &s, const std::string &p) {
+  return s.rfind(p, 0) == 0;
+}
+
+bool is_integer_type(const std::string &t) {
+  return t == "smallint" || t == "integer" || t == "bigint" || t == "int2" || t == "int4" ||
+         t == "int8" || t == "int";
+}
+
+bool is_number_literal(const std::string &s) {
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) i++;
+  bool digits = false, dot = false, exp = false;
+  for (; i < s.size(); i++) {
+    char c = s[i];
+    if (c >= '0' && c <= '9') {
+      digits = true;
+    } else if (c == '.' && !dot && !exp) {
+      dot = true;
+    } else if ((c == 'e' || c == 'E') && digits && !exp) {
+      exp = true;
+      if (i + 1 < s.size() && (s[i + 1] == '-' || s[i + 1] == '+')) i++;
+    } else {
+      return false;
+    }
+  }
+  return digits;
+}
+
+// 'text' with '' doubling (no backslash escapes) -> text.
+std::optional<std::string> sql_string(const std::string &s, bool backslash_escapes) {
+  if (s.size() < 2 || s.front() != '\'' || s.back() != '\'') return std::nullopt;
+  std::string out;
+  for (size_t i = 1; i + 1 < s.size(); i++) {
+    char c = s[i];
+    if (c == '\'') {
+      if (i + 2 < s.size() && s[i + 1] == '\'') {
+        out += '\'';
+        i++;
+        continue;
+      }
+      return std::nullopt;
+    }
+    if (c == '\\' && backslash_escapes) {
+      if (i + 2 >= s.size()) return std::nullopt;
+      char n = s[++i];
+      if (n == '0') return std::nullopt;  // NUL cannot be in PostgreSQL text
+      out += n == 'n' ? '\n' : n == 't' ? '\t' : n == 'r' ? '\r' : n;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string strip_parens(std::string s) {
+  s = trim(s);
+  while (s.size() >= 2 && s.front() == '(' && s.back() == ')') {
+    // Only when the outer parentheses match each other.
+    int depth = 0;
+    bool outer = true;
+    for (size_t i = 0; i < s.size(); i++) {
+      if (s[i] == '(') depth++;
+      if (s[i] == ')') depth--;
+      if (depth == 0 && i + 1 < s.size()) {
+        outer = false;
+        break;
+      }
+    }
+    if (!outer) break;
+    s = trim(s.substr(1, s.size() - 2));
+  }
+  return s;
+}
+
+bool is_timestamp_type(const std::string &t) {
+  return starts_with(t, "timestamp");
+}
+
+std::string key_of(const std::string &table, const std::string &column) {
+  return table + "." + column;
+}
+
+std::string join_quoted(const std::vector<std::string> &names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); i++) {
+    if (i) out += ", ";
+    out += pg_quote_ident(names[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string TablePlan::qualified() const {
+  return pg_quote_ident(schema) + "." + pg_quote_ident(name);
+}
+
+std::string fold_identifier(const std::string &name, bool keep_case) {
+  return keep_case ? name : lower(name);
+}
+
+std::string truncate_identifier(const std::string &name) {
+  if (name.size() <= 63) return name;
+  size_t n = 63;
+  while (n > 0 && (static_cast<unsigned char>(name[n]) & 0xC0) == 0x80) n--;
+  return name.substr(0, n);
+}
+
+std::optional<std::string> translate_default(const std::string &value, Dialect dialect,
+                                             const std::string &pg_type) {
+  std::string v = dialect == Dialect::Sqlite ? strip_parens(value) : trim(value);
+  std::string l = lower(v);
+  if (v.empty() || l == "null") return std::nullopt;
+  bool is_bool = pg_type == "boolean";
+  bool is_num = is_integer_type(pg_type) || pg_type == "real" || pg_type == "double precision" ||
+                starts_with(pg_type, "numeric");
+  if (is_number_literal(v)) {
+    if (is_bool) {
+      if (v == "0") return std::string("false");
+      if (v == "1") return std::string("true");
+      return std::nullopt;
+    }
+    if (is_num) return v;
+    return std::nullopt;
+  }
+  if (is_bool) {
+    if (l == "true" || l == "b'1'") return std::string("true");
+    if (l == "false" || l == "b'0'") return std::string("false");
+    return std::nullopt;
+  }
+  bool now = l == "current_timestamp" || starts_with(l, "current_timestamp(") || l == "now()" ||
+             starts_with(l, "now(") || l == "localtimestamp" || starts_with(l, "localtimestamp(") ||
+             (dialect == Dialect::Sqlite &&
+              (l == "datetime('now')" || l == "datetime(\"now\")" || l == "datetime('now','utc')" ||
+               l == "datetime('now', 'utc')"));
+  if (now) {
+    if (is_timestamp_type(pg_type)) return std::string("now()");
+    return std::nullopt;
+  }
+  bool today =
+      l == "current_date" || l == "curdate()" || (dialect == Dialect::Sqlite && l == "date('now')");
+  if (today) {
+    if (pg_type == "date") return std::string("CURRENT_DATE");
+    return std::nullopt;
+  }
+  std::optional<std::string> s = sql_string(v, dialect == Dialect::Mysql);
+  if (!s || is_num) return std::nullopt;
+  // Zero dates have no PostgreSQL value.
+  if (starts_with(*s, "0000-00-00")) return std::nullopt;
+  if (pg_type == "bytea") return std::nullopt;
+  if (pg_type == "text[]") {  // a MySQL SET default: 'a,b'
+    std::string arr = "ARRAY[";
+    size_t start = 0;
+    bool any = false;
+    while (!s->empty() && start <= s->size()) {
+      size_t comma = s->find(',', start);
+      if (comma == std::string::npos) comma = s->size();
+      arr += (any ? ", " : "") + pg_quote_literal(s->substr(start, comma - start));
+      any = true;
+      start = comma + 1;
+    }
+    return arr + "]::text[]";
+  }
+  return pg_quote_literal(*s);
+}
+
+std::string translate_check_expr(const std::string &expr, Dialect dialect, bool keep_case) {
+  std::string out;
+  for (size_t i = 0; i < expr.size();) {
+    char c = expr[i];
+    if (c == '\'') {  // a string literal, copied as is
+      size_t j = i + 1;
+      while (j < expr.size()) {
+        if (expr[j] == '\\' && dialect == Dialect::Mysql) {
+          j += 2;
+          continue;
+        }
+        if (expr[j] == '\'') {
+          if (j + 1 < expr.size() && expr[j + 1] == '\'') {
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        j++;
+      }
+      out += expr.substr(i, j + 1 - i);
+      i = j + 1;
+      continue;
+    }
+    if (c == '`' || c == '"' || c == '[') {
+      char close = c == '[' ? ']' : c;
+      std::string name;
+      size_t j = i + 1;
+      while (j < expr.size()) {
+        if (expr[j] == close) {
+          if (close != ']' && j + 1 < expr.size() && expr[j + 1] == close) {
+            name += close;
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        name += expr[j++];
+      }
+      out += pg_quote_ident(fold_identifier(name, keep_case));
+      i = j + 1;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
+
+TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRules &rules,
+                     const std::string &target_schema, const std::string &target_name) {
+  TablePlan plan;
+  plan.source_name = table.name;
+  plan.schema = target_schema;
+  plan.name = truncate_identifier(target_name.empty() ? fold_identifier(table.name, rules.keep_case)
+                                                      : target_name);
+  plan.comment = table.comment;
+  std::map<std::string, std::string> target_of;  // source column -> target column
+  std::map<std::string, std::string> seen;       // target column -> source column
+  for (const SourceColumn &col : table.columns) {
+    PlannedColumn pc;
+    pc.source_name = col.name;
+    pc.name = truncate_identifier(fold_identifier(col.name, rules.keep_case));
+    auto dup = seen.find(pc.name);
+    if (dup != seen.end())
+      throw Error("42701",
+                  "columns \"" + dup->second + "\" and \"" + col.name + "\" of table \"" +
+                      table.name + "\" both become column \"" + pc.name + "\" in PostgreSQL",
+                  "", "Keep the case of identifiers with the option {\"keep_case\": true}.");
+    seen[pc.name] = col.name;
+    target_of[col.name] = pc.name;
+    pc.comment = col.comment;
+
+    auto by_column = rules.columns.find(key_of(table.name, col.name));
+    std::string declared = lower(trim(col.declared));
+    std::string base = declared.substr(0, declared.find('('));
+    base = trim(base);
+    auto by_type = rules.types.find(declared);
+    if (by_type == rules.types.end() && dialect == Dialect::Mysql)
+      by_type = rules.types.find(col.mysql.data_type);
+    if (by_type == rules.types.end()) by_type = rules.types.find(base);
+    if (by_column != rules.columns.end()) {
+      pc.type = by_column->second;
+      pc.from_rule = true;
+    } else if (by_type != rules.types.end()) {
+      pc.type = by_type->second;
+      pc.from_rule = true;
+    } else if (dialect == Dialect::Mysql) {
+      if (col.mysql.data_type == "enum" && !col.enum_labels.empty()) {
+        pc.enum_labels = col.enum_labels;
+        pc.type = truncate_identifier(plan.name + "_" + pc.name);
+      } else if (col.mysql.data_type == "time") {
+        pc.type = "time without time zone";
+        pc.mysql_time = true;
+      } else {
+        PgTypeChoice choice = mysql_to_pg_type(col.mysql);
+        pc.type = choice.type;
+        if (!choice.notice.empty()) plan.notes.push_back({"type", col.name, choice.notice});
+      }
+    } else {
+      pc.type = sqlite_type_to_pg(col.declared);
+    }
+
+    if (col.auto_increment) {
+      if (pc.type == "numeric(20,0)") {
+        pc.type = "bigint";
+        plan.notes.push_back({"type", col.name,
+                              "AUTO_INCREMENT BIGINT UNSIGNED became a bigint identity; values "
+                              "above 9223372036854775807 are rejected"});
+      }
+      if (is_integer_type(pc.type))
+        pc.identity = true;
+      else
+        plan.notes.push_back({"identity", col.name,
+                              "auto-increment column mapped to " + pc.type +
+                                  ", which cannot be an identity column; no sequence"});
+    }
+    pc.not_null = !col.nullable || pc.identity;
+    if (col.default_value && !pc.identity) {
+      std::string d = trim(*col.default_value);
+      std::string pg_type = pc.enum_labels.empty() ? pc.type : "enum";
+      std::optional<std::string> expr = translate_default(d, dialect, pg_type);
+      if (expr)
+        pc.default_expr = expr;
+      else if (!d.empty() && lower(strip_parens(d)) != "null")
+        plan.notes.push_back({"default", col.name,
+                              "default " + d + " has no PostgreSQL translation for type " +
+                                  pc.type + "; the column has no default"});
+    }
+    if (col.on_update_now)
+      plan.notes.push_back({"on_update", col.name,
+                            "ON UPDATE CURRENT_TIMESTAMP is not kept; use a BEFORE UPDATE "
+                            "trigger that sets the column to now()"});
+    if (col.generated)
+      plan.notes.push_back(
+          {"generated", col.name, "generated column copied as a plain column with its values"});
+    plan.columns.push_back(std::move(pc));
+  }
+
+  std::set<std::string> column_names;
+  for (const PlannedColumn &c : plan.columns) column_names.insert(c.name);
+  for (const SourceCheck &chk : table.checks) {
+    PlannedCheck pc;
+    pc.source_expr = chk.expr;
+    pc.expr = translate_check_expr(chk.expr, dialect, rules.keep_case);
+    if (!chk.name.empty()) {
+      std::string n = fold_identifier(chk.name, rules.keep_case);
+      if (column_names.count(n)) n = plan.name + "_" + n + "_check";
+      pc.name = truncate_identifier(n);
+    }
+    plan.checks.push_back(std::move(pc));
+  }
+
+  auto target_cols = [&](const SourceIndex &idx) {
+    std::vector<std::string> out;
+    for (const IndexColumn &ic : idx.columns) {
+      auto it = target_of.find(ic.column);
+      out.push_back(it != target_of.end() ? it->second
+                                          : fold_identifier(ic.column, rules.keep_case));
+    }
+    return out;
+  };
+  auto index_name = [&](const SourceIndex &idx, const std::vector<std::string> &cols,
+                        const char *suffix) {
+    std::string n = fold_identifier(idx.name, rules.keep_case);
+    if (dialect == Dialect::Sqlite && starts_with(idx.name, "sqlite_autoindex_")) {
+      n = plan.name;
+      for (const std::string &c : cols) n += "_" + c;
+      n += suffix;
+    } else if (dialect == Dialect::Mysql && !starts_with(n, plan.name + "_")) {
+      n = plan.name + "_" + n;  // MySQL index names are per table, PostgreSQL's per schema
+    }
+    return truncate_identifier(n);
+  };
+  for (const SourceIndex &idx : table.indexes) {
+    std::vector<std::string> cols = target_cols(idx);
+    std::string list;
+    bool any_prefix = false, any_desc = false;
+    for (size_t i = 0; i < cols.size(); i++) {
+      if (i) list += ", ";
+      list += pg_quote_ident(cols[i]);
+      if (idx.columns[i].descending) {
+        list += " DESC";
+        any_desc = true;
+      }
+      if (idx.columns[i].prefix > 0) any_prefix = true;
+    }
+    std::string method = lower(idx.method);
+    if (idx.primary) {
+      plan.key_columns = cols;
+      plan.post_load.push_back("ALTER TABLE " + plan.qualified() + " ADD CONSTRAINT " +
+                               pg_quote_ident(truncate_identifier(plan.name + "_pkey")) +
+                               " PRIMARY KEY (" + join_quoted(cols) + ")");
+      if (any_prefix)
+        plan.notes.push_back({"prefix_index", idx.name,
+                              "primary key over a column prefix became a full-column key"});
+      continue;
+    }
+    if (idx.expression || idx.partial) {
+      plan.notes.push_back({"index", idx.name,
+                            std::string(idx.expression ? "expression" : "partial") +
+                                " index not translated: " + idx.definition});
+      continue;
+    }
+    if (method == "fulltext") {
+      std::string doc;
+      for (size_t i = 0; i < cols.size(); i++)
+        doc +=
+            (i ? " || ' ' || " : "") + std::string("coalesce(") + pg_quote_ident(cols[i]) + ", '')";
+      plan.notes.push_back(
+          {"fulltext", idx.name,
+           "FULLTEXT index not created; suggested: CREATE INDEX " +
+               pg_quote_ident(truncate_identifier(plan.name + "_" + lower(idx.name) + "_fts")) +
+               " ON " + plan.qualified() + " USING gin (to_tsvector('simple', " + doc + "))"});
+      continue;
+    }
+    if (method == "spatial") {
+      plan.notes.push_back({"spatial", idx.name,
+                            "SPATIAL index not created (geometry is stored as WKB bytea); with "
+                            "PostGIS, convert the column and create a GiST index"});
+      continue;
+    }
+    std::string name = index_name(idx, cols, idx.unique ? "_key" : "_idx");
+    if (idx.unique && !any_desc)
+      plan.post_load.push_back("ALTER TABLE " + plan.qualified() + " ADD CONSTRAINT " +
+                               pg_quote_ident(name) + " UNIQUE (" + list + ")");
+    else
+      plan.post_load.push_back(std::string(idx.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") +
+                               pg_quote_ident(name) + " ON " + plan.qualified() + " (" + list +
+                               ")");
+    if (any_prefix) {
+      std::string what;
+      for (const IndexColumn &ic : idx.columns)
+        if (ic.prefix > 0)
+          what += (what.empty() ? "" : ", ") + ic.column + "(" + std::to_string(ic.prefix) + ")";
+      plan.notes.push_back({"prefix_index", idx.name,
+                            "prefix index on " + what + " became a full-column index " + name});
+    }
+  }
+  return plan;
+}
+
+void plan_foreign_keys(TablePlan &plan, const SourceTable &table,
+                       const std::map<std::string, const TablePlan *> &tables,
+                       const SourceSchema &schema) {
+  std::map<std::string, std::string> target_of;
+  for (const PlannedColumn &c : plan.columns) target_of[c.source_name] = c.name;
+  for (const SourceForeignKey &fk : table.foreign_keys) {
+    auto ref = tables.find(fk.ref_table);
+    if (ref == tables.end()) {
+      plan.notes.push_back({"foreign_key", fk.name.empty() ? fk.ref_table : fk.name,
+                            "references table " + fk.ref_table +
+                                ", which is not part of this migration; not created"});
+      continue;
+    }
+    const TablePlan &rp = *ref->second;
+    PlannedForeignKey p;
+    p.name = fk.name.empty() ? "" : truncate_identifier(fold_identifier(fk.name, false));
+    p.ref_source_table = fk.ref_table;
+    p.on_delete = fk.on_delete;
+    p.on_update = fk.on_update;
+    bool ok = true;
+    for (const std::string &c : fk.columns) {
+      auto it = target_of.find(c);
+      if (it == target_of.end())
+        ok = false;
+      else
+        p.columns.push_back(it->second);
+    }
+    if (fk.ref_columns.empty()) {
+      p.ref_columns = rp.key_columns;
+    } else {
+      std::map<std::string, std::string> ref_target;
+      for (const PlannedColumn &c : rp.columns) ref_target[c.source_name] = c.name;
+      for (const std::string &c : fk.ref_columns) {
+        auto it = ref_target.find(c);
+        if (it == ref_target.end())
+          ok = false;
+        else
+          p.ref_columns.push_back(it->second);
+      }
+    }
+    (void)schema;
+    if (!ok || p.columns.size() != p.ref_columns.size() || p.columns.empty()) {
+      plan.notes.push_back(
+          {"foreign_key", fk.name.empty() ? fk.ref_table : fk.name,
+           "foreign key to " + fk.ref_table + " names columns that do not exist; not created"});
+      continue;
+    }
+    plan.foreign_keys.push_back(std::move(p));
+  }
+}
+
+std::string create_enum_sql(const std::string &schema, const std::string &name,
+                            const std::vector<std::string> &labels) {
+  std::string sql =
+      "CREATE TYPE " + pg_quote_ident(schema) + "." + pg_quote_ident(name) + " AS ENUM (";
+  for (size_t i = 0; i < labels.size(); i++) sql += (i ? ", " : "") + pg_quote_literal(labels[i]);
+  return sql + ")";
+}
+
+std::string create_table_sql(const TablePlan &plan) {
+  std::string sql = "CREATE TABLE " + plan.qualified() + " (";
+  for (size_t i = 0; i < plan.columns.size(); i++) {
+    const PlannedColumn &c = plan.columns[i];
+    sql += i ? ",\n  " : "\n  ";
+    sql += pg_quote_ident(c.name) + " ";
+    sql +=
+        c.enum_labels.empty() ? c.type : pg_quote_ident(plan.schema) + "." + pg_quote_ident(c.type);
+    if (c.identity) sql += " GENERATED BY DEFAULT AS IDENTITY";
+    if (c.not_null) sql += " NOT NULL";
+    if (c.default_expr) sql += " DEFAULT " + *c.default_expr;
+  }
+  return sql + "\n)";
+}
+
+std::string add_check_sql(const TablePlan &plan, const PlannedCheck &check) {
+  return "ALTER TABLE " + plan.qualified() + " ADD " +
+         (check.name.empty() ? "" : "CONSTRAINT " + pg_quote_ident(check.name) + " ") + "CHECK (" +
+         check.expr + ")";
+}
+
+std::vector<std::string> comment_sql(const TablePlan &plan) {
+  std::vector<std::string> out;
+  if (!plan.comment.empty())
+    out.push_back("COMMENT ON TABLE " + plan.qualified() + " IS " + pg_quote_literal(plan.comment));
+  for (const PlannedColumn &c : plan.columns)
+    if (!c.comment.empty())
+      out.push_back("COMMENT ON COLUMN " + plan.qualified() + "." + pg_quote_ident(c.name) +
+                    " IS " + pg_quote_literal(c.comment));
+  return out;
+}
+
+std::string add_foreign_key_sql(const TablePlan &plan, const PlannedForeignKey &fk,
+                                const std::string &ref_qualified, bool not_valid) {
+  std::string sql = "ALTER TABLE " + plan.qualified() + " ADD ";
+  if (!fk.name.empty()) sql += "CONSTRAINT " + pg_quote_ident(fk.name) + " ";
+  sql += "FOREIGN KEY (" + join_quoted(fk.columns) + ") REFERENCES " + ref_qualified + " (" +
+         join_quoted(fk.ref_columns) + ") ON DELETE " + fk.on_delete + " ON UPDATE " + fk.on_update;
+  if (not_valid) sql += " NOT VALID";
+  return sql;
+}
+
+std::string orphan_count_sql(const TablePlan &plan, const PlannedForeignKey &fk,
+                             const std::string &ref_qualified) {
+  std::string key, notnull, match;
+  for (size_t i = 0; i < fk.columns.size(); i++) {
+    std::string c = "c." + pg_quote_ident(fk.columns[i]);
+    key += (i ? ", " : "") + c + "::text";
+    notnull += (i ? " AND " : "") + c + " IS NOT NULL";
+    match += (i ? " AND " : "") + std::string("p.") + pg_quote_ident(fk.ref_columns[i]) + " = " + c;
+  }
+  return "SELECT count(*), min(concat_ws(', ', " + key + ")) FROM " + plan.qualified() +
+         " c WHERE " + notnull + " AND NOT EXISTS (SELECT 1 FROM " + ref_qualified + " p WHERE " +
+         match + ")";
+}
+
+}  // namespace minibar

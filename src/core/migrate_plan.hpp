@@ -1,0 +1,115 @@
+// From a source table's definition to the PostgreSQL table the migration
+// creates: names (identifier policy), column types (SPEC's mapping, then the
+// user's per-type and per-column rules), identity, NOT NULL, defaults, CHECK
+// constraints, comments, and the SQL run after the load (primary key, unique
+// constraints, indexes) and at the end (foreign keys). What cannot be
+// translated becomes a note, never silently dropped. Pure C++: the SQL text
+// (and its quoting) is unit-tested without PostgreSQL.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/schema_model.hpp"
+
+namespace minibar {
+
+struct MigrateRules {
+  bool keep_case = false;  // false: fold names to lower case (ASCII)
+  // Source type (lower case; the full type like "tinyint(1)" or "int(10) unsigned"
+  // is tried first, then its name like "tinyint") -> PostgreSQL type.
+  std::map<std::string, std::string> types;
+  // "table.column" (source names) -> PostgreSQL type.
+  std::map<std::string, std::string> columns;
+};
+
+struct Note {
+  std::string kind;  // default, check, index, fulltext, prefix_index, on_update, ...
+  std::string object;
+  std::string detail;
+};
+
+struct PlannedColumn {
+  std::string source_name;
+  std::string name;  // target column name
+  std::string type;  // PostgreSQL type as SQL text
+  bool from_rule = false;
+  bool identity = false;
+  bool not_null = false;
+  std::optional<std::string> default_expr;  // PostgreSQL expression
+  std::string comment;
+  std::vector<std::string> enum_labels;  // non-empty: type is an enum to create with these labels
+  bool mysql_time = false;               // MySQL TIME: interval when values lie beyond 0..24h
+};
+
+struct PlannedCheck {
+  std::string name;  // may be empty
+  std::string expr;  // PostgreSQL expression
+  std::string source_expr;
+};
+
+struct PlannedForeignKey {
+  std::string name;
+  std::string ref_source_table;
+  std::vector<std::string> columns, ref_columns;  // target names
+  std::string on_delete, on_update;
+};
+
+struct TablePlan {
+  std::string source_name;
+  std::string schema;  // target schema
+  std::string name;    // target table
+  std::vector<PlannedColumn> columns;
+  std::vector<PlannedCheck> checks;
+  std::vector<std::string> key_columns;  // primary key (target names); empty: none
+  std::vector<std::string> post_load;    // primary key, unique constraints, indexes
+  std::vector<PlannedForeignKey> foreign_keys;
+  std::string comment;
+  std::vector<Note> notes;
+
+  std::string qualified() const;  // "schema"."name"
+};
+
+// ASCII lower case unless keep_case.
+std::string fold_identifier(const std::string &name, bool keep_case);
+// name cut to PostgreSQL's 63 bytes at a UTF-8 character boundary.
+std::string truncate_identifier(const std::string &name);
+
+// Plans one table. target_name: the table to create (empty: the folded source
+// name). Throws Error (42710) when two columns fold to the same name.
+TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRules &rules,
+                     const std::string &target_schema, const std::string &target_name = {});
+
+// Resolves the foreign keys' referenced columns (the referenced table's
+// primary key when the source leaves them out) and target names. tables maps
+// source table name -> its plan; keys to tables outside become notes.
+void plan_foreign_keys(TablePlan &plan, const SourceTable &table,
+                       const std::map<std::string, const TablePlan *> &tables,
+                       const SourceSchema &schema);
+
+// A CHECK expression from the source rewritten for PostgreSQL: quoted
+// identifiers (`x`, "x", [x]) become "folded" names. It may still not be
+// valid PostgreSQL; the caller tries it and notes a failure.
+std::string translate_check_expr(const std::string &expr, Dialect dialect, bool keep_case);
+
+// A source default as a PostgreSQL expression for pg_type, when the
+// translation is exact; nullopt otherwise.
+std::optional<std::string> translate_default(const std::string &value, Dialect dialect,
+                                             const std::string &pg_type);
+
+// SQL text.
+std::string create_enum_sql(const std::string &schema, const std::string &name,
+                            const std::vector<std::string> &labels);
+std::string create_table_sql(const TablePlan &plan);
+std::string add_check_sql(const TablePlan &plan, const PlannedCheck &check);
+std::vector<std::string> comment_sql(const TablePlan &plan);
+std::string add_foreign_key_sql(const TablePlan &plan, const PlannedForeignKey &fk,
+                                const std::string &ref_qualified, bool not_valid);
+// SELECT count(*), min(key text) of rows of plan whose non-NULL key has no
+// referenced row: the orphans that keep fk from being valid.
+std::string orphan_count_sql(const TablePlan &plan, const PlannedForeignKey &fk,
+                             const std::string &ref_qualified);
+
+}  // namespace minibar

@@ -1,0 +1,186 @@
+#include "pg/migrate_source.hpp"
+
+#include "core/mysql_schema.hpp"
+#include "core/quote.hpp"
+#include "core/remote_query.hpp"
+#include "core/sqlite_schema.hpp"
+#include "pg/guard.hpp"
+#include "pg/mysql_connection.hpp"
+#include "pg/mysql_reader.hpp"
+#include "pg/sqlite_reader.hpp"
+
+namespace minibar::pg {
+
+namespace {
+
+template <typename Reader>
+class ReaderStream : public RowStream {
+ public:
+  explicit ReaderStream(std::unique_ptr<Reader> r) : r_(std::move(r)) {}
+  bool next() override { return r_->next(); }
+  bool try_fill(Datum *values, bool *nulls, RowFault *fault) override {
+    return r_->try_fill(values, nulls, fault);
+  }
+  int current_column() const override { return r_->current_column(); }
+  std::string describe_value(int column) const override { return r_->describe_value(column); }
+  void append_json(std::string &out, int column) const override { r_->append_json(out, column); }
+  int64_t zero_dates() const override {
+    if constexpr (std::is_same_v<Reader, MysqlReader>)
+      return r_->zero_dates();
+    else
+      return 0;
+  }
+
+ private:
+  std::unique_ptr<Reader> r_;
+};
+
+class MysqlSource : public MigrationSource {
+ public:
+  explicit MysqlSource(const SourceConfig &config)
+      : config_(config), lease_(mysql_acquire(config.mysql)), db_(config.mysql.dbname) {
+    // One snapshot for every table of the run: counts and rows agree, and
+    // foreign keys between tables hold as they did at this moment.
+    conn().execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    conn().execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+    in_txn_ = true;
+    // A slow PostgreSQL side must not make the server drop a streaming read.
+    conn().execute("SET SESSION net_write_timeout = 3600, net_read_timeout = 3600");
+  }
+  ~MysqlSource() override {
+    if (!in_txn_) return;
+    try {
+      if (!conn().broken()) conn().execute("ROLLBACK");
+    } catch (...) {
+      // The connection is dropped from the cache when broken; nothing to undo remotely.
+    }
+  }
+  Dialect dialect() const override { return Dialect::Mysql; }
+  SourceSchema read_schema(const std::vector<std::string> &only) override {
+    return read_mysql_schema(conn(), db_, only);
+  }
+  int64_t begin_table(const std::string &table) override {
+    std::vector<MysqlRow> r = conn().query("SELECT COUNT(*) FROM " + mysql_quote_ident(db_) + "." +
+                                           mysql_quote_ident(table));
+    if (r.empty() || r[0].empty() || !r[0][0]) throw Error(sqlstate::kFdwError, "COUNT(*) failed");
+    return std::stoll(*r[0][0]);
+  }
+  std::unique_ptr<RowStream> rows(const std::string &table, const std::vector<std::string> &columns,
+                                  const ColumnTarget *targets, int ntargets,
+                                  const char *relname) override {
+    RemoteSelect q;
+    q.schema = db_;
+    q.table = table;
+    q.columns = columns;
+    table_ = table;
+    auto reader =
+        std::make_unique<MysqlReader>(config_.mysql, conn(), deparse_select(q, Dialect::Mysql),
+                                      targets, ntargets, relname, table_.c_str(), config_.mysql_tz);
+    reader->start({});
+    return std::make_unique<ReaderStream<MysqlReader>>(std::move(reader));
+  }
+  std::set<std::string> times_beyond_day(const std::string &table,
+                                         const std::vector<std::string> &columns) override {
+    std::set<std::string> out;
+    if (columns.empty()) return out;
+    std::string sql = "SELECT ";
+    for (size_t i = 0; i < columns.size(); i++) {
+      std::string c = mysql_quote_ident(columns[i]);
+      sql += (i ? ", " : "") + std::string("COALESCE(MAX(") + c + " < TIME'00:00:00' OR " + c +
+             " >= TIME'24:00:00'), 0)";
+    }
+    sql += " FROM " + mysql_quote_ident(db_) + "." + mysql_quote_ident(table);
+    std::vector<MysqlRow> r = conn().query(sql);
+    for (size_t i = 0; i < columns.size(); i++)
+      if (!r.empty() && i < r[0].size() && r[0][i] && *r[0][i] != "0") out.insert(columns[i]);
+    return out;
+  }
+
+ private:
+  MysqlConnection &conn() { return *lease_.conn; }
+  SourceConfig config_;
+  MysqlLease lease_;
+  std::string db_;
+  std::string table_;
+  bool in_txn_ = false;
+};
+
+class SqliteSource : public MigrationSource {
+ public:
+  explicit SqliteSource(const SourceConfig &config)
+      : config_(config), db_(sqlite_open(config.sqlite)) {}
+  Dialect dialect() const override { return Dialect::Sqlite; }
+  SourceSchema read_schema(const std::vector<std::string> &only) override {
+    return read_sqlite_schema(*db_, only);
+  }
+  int64_t begin_table(const std::string &table) override {
+    // A connection of its own per table, in a read transaction that the
+    // count and the rows share.
+    pending_ = sqlite_open(config_.sqlite);
+    SqliteStatement(*pending_, "BEGIN").step();
+    SqliteStatement count(*pending_, "SELECT count(*) FROM " + sqlite_quote_ident(table));
+    if (!count.step()) throw Error(sqlstate::kFdwError, "count(*) returned no row");
+    Cell c = count.cell(0);
+    return c.i;
+  }
+  std::unique_ptr<RowStream> rows(const std::string &table, const std::vector<std::string> &columns,
+                                  const ColumnTarget *targets, int ntargets,
+                                  const char *relname) override {
+    RemoteSelect q;
+    q.table = table;
+    q.columns = columns;
+    table_ = table;
+    if (!pending_) begin_table(table);
+    auto reader =
+        std::make_unique<SqliteReader>(std::move(pending_), deparse_select(q, Dialect::Sqlite),
+                                       targets, ntargets, false, relname, table_.c_str());
+    reader->start({});
+    return std::make_unique<ReaderStream<SqliteReader>>(std::move(reader));
+  }
+  std::set<std::string> times_beyond_day(const std::string &,
+                                         const std::vector<std::string> &) override {
+    return {};
+  }
+
+ private:
+  SourceConfig config_;
+  std::unique_ptr<SqliteDatabase> db_;
+  std::unique_ptr<SqliteDatabase> pending_;
+  std::string table_;
+};
+
+}  // namespace
+
+void source_config(Oid serverid, SourceConfig *out) {
+  ForeignServer *server = GetForeignServer(serverid);
+  ForeignDataWrapper *fdw = GetForeignDataWrapper(server->fdwid);
+  AclResult acl = pg_foreign_server_aclcheck(serverid, GetUserId(), ACL_USAGE);
+  if (acl != ACLCHECK_OK) aclcheck_error(acl, OBJECT_FOREIGN_SERVER, server->servername);
+  out->server_name = server->servername;
+  out->mysql_tz = nullptr;
+  if (strcmp(fdw->fdwname, "minibar_mysql") == 0) {
+    out->dialect = Dialect::Mysql;
+    mysql_server_config(serverid, &out->mysql);
+    if (!out->mysql.dbname)
+      ereport(ERROR, (errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
+                      errmsg("server \"%s\" has no dbname option", server->servername),
+                      errhint("ALTER SERVER %s OPTIONS (ADD dbname 'the MySQL database');",
+                              quote_identifier(server->servername))));
+    out->mysql_tz = mysql_source_tz(out->mysql);
+  } else if (strcmp(fdw->fdwname, "minibar_sqlite") == 0) {
+    out->dialect = Dialect::Sqlite;
+    sqlite_server_config(serverid, &out->sqlite);
+  } else {
+    ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
+                    errmsg("server \"%s\" does not use minibar_mysql or minibar_sqlite",
+                           server->servername),
+                    errdetail("Its foreign-data wrapper is \"%s\".", fdw->fdwname)));
+  }
+}
+
+std::unique_ptr<MigrationSource> open_source(const SourceConfig &config) {
+  if (config.dialect == Dialect::Mysql) return std::make_unique<MysqlSource>(config);
+  return std::make_unique<SqliteSource>(config);
+}
+
+}  // namespace minibar::pg

@@ -1,0 +1,68 @@
+// The database a migration reads: a minibar_mysql or minibar_sqlite server,
+// seen through one interface. It reads the schema, gives each table's row
+// count and rows in one consistent view (MySQL: one REPEATABLE READ snapshot
+// for the whole run; SQLite: one read transaction per table), and streams
+// rows converted for the target columns.
+#pragma once
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/schema_model.hpp"
+#include "pg/datum_build.hpp"
+#include "pg/mysql_options.hpp"
+#include "pg/row_fault.hpp"
+#include "pg/sqlite_options.hpp"
+
+namespace minibar::pg {
+
+// A table's rows, converted for the target columns (see MysqlReader/SqliteReader).
+class RowStream {
+ public:
+  virtual ~RowStream() = default;
+  virtual bool next() = 0;
+  virtual bool try_fill(Datum *values, bool *nulls, RowFault *fault) = 0;
+  virtual int current_column() const = 0;
+  virtual std::string describe_value(int column) const = 0;
+  virtual void append_json(std::string &out, int column) const = 0;
+  virtual int64_t zero_dates() const { return 0; }
+};
+
+// What is needed to open the source, read with PostgreSQL calls up front.
+struct SourceConfig {
+  Dialect dialect;
+  const char *server_name;
+  MysqlServerConfig mysql;
+  pg_tz *mysql_tz;
+  SqliteServerConfig sqlite;
+};
+
+// PostgreSQL calls (use inside pg_call): the server's options and the
+// caller's user mapping; checks USAGE on the server. Errors when the server
+// is not a minibar_mysql / minibar_sqlite server or MySQL has no dbname.
+void source_config(Oid serverid, SourceConfig *out);
+
+class MigrationSource {
+ public:
+  virtual ~MigrationSource() = default;
+  virtual Dialect dialect() const = 0;
+  // Tables (all, or `only`) and the objects not migrated.
+  virtual SourceSchema read_schema(const std::vector<std::string> &only) = 0;
+  // Starts reading a table: returns its row count in the view the rows come from.
+  virtual int64_t begin_table(const std::string &table) = 0;
+  // The table's rows (after begin_table), columns in the order of targets.
+  virtual std::unique_ptr<RowStream> rows(const std::string &table,
+                                          const std::vector<std::string> &columns,
+                                          const ColumnTarget *targets, int ntargets,
+                                          const char *relname) = 0;
+  // MySQL TIME columns holding values outside 00:00:00..23:59:59.999999.
+  virtual std::set<std::string> times_beyond_day(const std::string &table,
+                                                 const std::vector<std::string> &columns) = 0;
+};
+
+// Connects. Pure C++ apart from the readers' conversions.
+std::unique_ptr<MigrationSource> open_source(const SourceConfig &config);
+
+}  // namespace minibar::pg

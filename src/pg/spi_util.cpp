@@ -1,0 +1,98 @@
+#include "pg/spi_util.hpp"
+
+namespace minibar::pg {
+
+void Subxact::begin() {
+  pg_call([&] {
+    cxt_ = CurrentMemoryContext;
+    owner_ = CurrentResourceOwner;
+    BeginInternalSubTransaction(nullptr);
+    MemoryContextSwitchTo(cxt_);
+  });
+  active_ = true;
+}
+
+void Subxact::commit() {
+  active_ = false;
+  pg_call([&] {
+    ReleaseCurrentSubTransaction();
+    MemoryContextSwitchTo(cxt_);
+    CurrentResourceOwner = owner_;
+  });
+}
+
+void Subxact::rollback() {
+  active_ = false;
+  pg_call([&] {
+    RollbackAndReleaseCurrentSubTransaction();
+    MemoryContextSwitchTo(cxt_);
+    CurrentResourceOwner = owner_;
+  });
+}
+
+bool is_data_error(const ErrorData *edata) {
+  int category = ERRCODE_TO_CATEGORY(edata->sqlerrcode);
+  return category == ERRCODE_DATA_EXCEPTION || category == ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION;
+}
+
+std::string sqlstate_of(const ErrorData *edata) {
+  return unpack_sql_state(edata->sqlerrcode);
+}
+
+void spi_exec(const std::string &sql) {
+  pg_call([&] {
+    int rc = SPI_execute(sql.c_str(), false, 0);
+    if (rc < 0) elog(ERROR, "SPI_execute failed (%d): %s", rc, sql.c_str());
+  });
+}
+
+std::optional<std::string> spi_try(const std::string &sql) {
+  Subxact sx;
+  sx.begin();
+  try {
+    spi_exec(sql);
+  } catch (const PgError &e) {
+    sx.rollback();
+    int category = ERRCODE_TO_CATEGORY(e.edata()->sqlerrcode);
+    if (category == ERRCODE_TO_CATEGORY(ERRCODE_QUERY_CANCELED) ||
+        category == ERRCODE_TO_CATEGORY(ERRCODE_OUT_OF_MEMORY) ||
+        category == ERRCODE_TO_CATEGORY(ERRCODE_INTERNAL_ERROR))
+      throw;
+    return std::string(e.edata()->message ? e.edata()->message : "error");
+  }
+  sx.commit();
+  return std::nullopt;
+}
+
+std::vector<std::vector<std::optional<std::string>>> spi_rows(
+    const std::string &sql, const std::vector<std::string> &args) {
+  std::vector<std::vector<std::optional<std::string>>> out;
+  uint64 nrows = 0;
+  int ncols = 0;
+  pg_call([&] {
+    int nargs = static_cast<int>(args.size());
+    Oid *types = nargs ? static_cast<Oid *>(palloc(sizeof(Oid) * nargs)) : nullptr;
+    Datum *values = nargs ? static_cast<Datum *>(palloc(sizeof(Datum) * nargs)) : nullptr;
+    for (int i = 0; i < nargs; i++) {
+      types[i] = TEXTOID;
+      values[i] = CStringGetTextDatum(args[static_cast<size_t>(i)].c_str());
+    }
+    int rc = nargs ? SPI_execute_with_args(sql.c_str(), nargs, types, values, nullptr, false, 0)
+                   : SPI_execute(sql.c_str(), false, 0);
+    if (rc < 0) elog(ERROR, "SPI_execute failed (%d): %s", rc, sql.c_str());
+    nrows = SPI_processed;
+    ncols = SPI_tuptable ? SPI_tuptable->tupdesc->natts : 0;
+  });
+  for (uint64 r = 0; r < nrows; r++) {
+    std::vector<std::optional<std::string>> row;
+    for (int c = 1; c <= ncols; c++) {
+      char *v = nullptr;
+      pg_call([&] { v = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, c); });
+      row.push_back(v ? std::optional<std::string>(v) : std::nullopt);
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+}  // namespace minibar::pg

@@ -1,0 +1,44 @@
+// SPI and subtransaction helpers for C++ code: each wraps its PostgreSQL
+// calls in pg_call, so a PostgreSQL error arrives as a PgError. The caller
+// has done SPI_connect.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pg/guard.hpp"
+
+namespace minibar::pg {
+
+// An internal subtransaction that keeps the caller's memory context and
+// resource owner current (the way PL/pgSQL's exception blocks do).
+class Subxact {
+ public:
+  void begin();
+  void commit();
+  void rollback();
+  bool active() const { return active_; }
+
+ private:
+  MemoryContext cxt_ = nullptr;
+  ResourceOwner owner_ = nullptr;
+  bool active_ = false;
+};
+
+// True for errors about the data (SQLSTATE class 22 or 23): a row is
+// rejected for them; anything else fails the call.
+bool is_data_error(const ErrorData *edata);
+// The five-character SQLSTATE of an error.
+std::string sqlstate_of(const ErrorData *edata);
+
+// Runs a statement (no result wanted).
+void spi_exec(const std::string &sql);
+// Runs a statement in a subtransaction; returns the error message when it
+// failed (interrupts and resource errors are re-thrown).
+std::optional<std::string> spi_try(const std::string &sql);
+// The rows of a query as text (NULL: nullopt).
+std::vector<std::vector<std::optional<std::string>>> spi_rows(
+    const std::string &sql, const std::vector<std::string> &args = {});
+
+}  // namespace minibar::pg
