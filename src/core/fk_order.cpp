@@ -35,13 +35,31 @@ std::vector<size_t> foreign_key_order(const SourceSchema &schema) {
       }
     }
     if (!progressed) {
-      // A cycle: take the first remaining table by name.
+      // Stuck on a cycle: take the first remaining table (by name) that is on
+      // one, i.e. reaches itself through tables not yet loaded.
+      auto on_cycle = [&](size_t start) {
+        std::vector<bool> seen(n, false);
+        std::vector<size_t> stack(deps[start].begin(), deps[start].end());
+        while (!stack.empty()) {
+          size_t t = stack.back();
+          stack.pop_back();
+          if (t == start) return true;
+          if (done[t] || seen[t]) continue;
+          seen[t] = true;
+          stack.insert(stack.end(), deps[t].begin(), deps[t].end());
+        }
+        return false;
+      };
+      size_t pick = n;
       for (size_t i : names)
-        if (!done[i]) {
-          done[i] = true;
-          order.push_back(i);
+        if (!done[i] && on_cycle(i)) {
+          pick = i;
           break;
         }
+      for (size_t i : names)  // cannot happen (stuck implies a cycle), but never loop forever
+        if (pick == n && !done[i]) pick = i;
+      done[pick] = true;
+      order.push_back(pick);
     }
   }
   return order;

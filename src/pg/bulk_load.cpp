@@ -184,6 +184,7 @@ class Loader {
   LoadCounts run() {
     pg_call([&] { pg_setup(&s_, req_); });
     counts_.general_path = s_.general;
+    if (s_.general) general_keys_.resize(static_cast<size_t>(req_.batch_size));
     bool eof = false;
     while (!eof) {
       check_for_interrupts();
@@ -270,7 +271,10 @@ class Loader {
       pg_call([&] { MemoryContextSwitchTo(s_.batch_cxt); });
       ok = false;
     }
-    if (ok) return true;
+    if (ok) {
+      if (s_.general) general_keys_[static_cast<size_t>(n)] = record(RowFault{}).row;
+      return true;
+    }
     // Zero dates of a rejected row were not copied as NULL: do not count them.
     zero_dates_rejected_ += req_.rows->zero_dates() - zero_dates_before;
     pending_.push_back(record(fault));
@@ -327,25 +331,34 @@ class Loader {
   }
 
   // General path: one prepared INSERT per row; a batch that fails is retried
-  // row by row so that only the failing rows are rejected.
+  // row by row so that only the failing rows are rejected. A row a BEFORE
+  // trigger suppressed is rejected too, so the report still adds up.
   void insert_general(int n) {
     if (n == 0) return;
     pg_call([&] { stage_general(n); });
+    std::vector<int> skipped;
     Subxact sx;
     sx.begin();
     try {
-      int64_t inserted = 0;
-      for (int k = 0; k < n; k++) inserted += exec_general(k);
+      for (int k = 0; k < n; k++)
+        if (exec_general(k) == 0) skipped.push_back(k);
       sx.commit();
-      counts_.copied += inserted;
-      for (int k = 0; k < n; k++) (void)k;
-      skipped_ += n - inserted;
+      counts_.copied += n - static_cast<int64_t>(skipped.size());
     } catch (const PgError &e) {
       sx.rollback();
       if (!is_data_error(e.edata())) throw;
-      retry_general(n);
+      skipped.clear();
+      retry_general(n, skipped);
     }
-    flush_skipped();
+    for (int k : skipped) {
+      RejectRecord r;
+      r.row = general_keys_[static_cast<size_t>(k)];
+      r.reason = "a BEFORE INSERT trigger on the target skipped the row";
+      r.sqlstate = "00000";
+      pending_general_.push_back(std::move(r));
+    }
+    for (const RejectRecord &r : pending_general_) reject(r);
+    pending_general_.clear();
   }
 
   void stage_general(int n) {
@@ -370,7 +383,7 @@ class Loader {
     return done;
   }
 
-  void retry_general(int n) {
+  void retry_general(int n, std::vector<int> &skipped) {
     for (int k = 0; k < n; k++) {
       Subxact sx;
       sx.begin();
@@ -378,32 +391,18 @@ class Loader {
         int64_t done = exec_general(k);
         sx.commit();
         counts_.copied += done;
-        skipped_ += 1 - done;
+        if (done == 0) skipped.push_back(k);
       } catch (const PgError &e) {
         ErrorData *ed = e.edata();
         sx.rollback();
         if (!is_data_error(ed)) throw;
         RejectRecord r;
-        r.row = "{}";
+        r.row = general_keys_[static_cast<size_t>(k)];
         r.reason = ed->message ? ed->message : "error";
         if (ed->column_name) r.column = ed->column_name;
         r.sqlstate = sqlstate_of(ed);
-        r.row = "{\"batch_row\": " + std::to_string(counts_.read - n + k + 1) + "}";
         pending_general_.push_back(std::move(r));
       }
-    }
-  }
-
-  void flush_skipped() {
-    for (const RejectRecord &r : pending_general_) reject(r);
-    pending_general_.clear();
-    while (skipped_ > 0) {
-      RejectRecord r;
-      r.row = "{}";
-      r.reason = "a trigger on the target skipped the row (BEFORE INSERT returned NULL)";
-      r.sqlstate = "00000";
-      reject(r);
-      skipped_--;
     }
   }
 
@@ -412,7 +411,7 @@ class Loader {
   LoadCounts counts_;
   std::vector<RejectRecord> pending_;
   std::vector<RejectRecord> pending_general_;
-  int64_t skipped_ = 0;
+  std::vector<std::string> general_keys_;  // general path: each batch row's key as JSON
   int64_t zero_dates_rejected_ = 0;
 };
 
