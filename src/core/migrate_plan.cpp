@@ -1,5 +1,6 @@
 #include "core/migrate_plan.hpp"
 
+#include <regex>
 #include <set>
 
 #include "core/error.hpp"
@@ -332,6 +333,23 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
   std::set<std::string> column_names;
   for (const PlannedColumn &c : plan.columns) column_names.insert(c.name);
   for (const SourceCheck &chk : table.checks) {
+    // SQLAlchemy's CHECK (flag IN (0, 1)) on a boolean column says what the
+    // PostgreSQL type already guarantees.
+    static const std::regex boolean_check(R"(^\s*[`"\[]?(\w+)[`"\]]?\s+in\s*\(\s*0\s*,\s*1\s*\)\s*$)",
+                                          std::regex::icase);
+    std::smatch m;
+    if (std::regex_match(chk.expr, m, boolean_check)) {
+      auto it = target_of.find(m[1].str());
+      const PlannedColumn *bc = nullptr;
+      for (const PlannedColumn &c : plan.columns)
+        if (it != target_of.end() && c.name == it->second) bc = &c;
+      if (bc && bc->type == "boolean") {
+        plan.notes.push_back({"check", chk.name.empty() ? chk.expr : chk.name,
+                              "CHECK (" + chk.expr + ") dropped: the column is boolean, which "
+                              "holds only true and false"});
+        continue;
+      }
+    }
     PlannedCheck pc;
     pc.source_expr = chk.expr;
     pc.expr = translate_check_expr(chk.expr, dialect, rules.keep_case);

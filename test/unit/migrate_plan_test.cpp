@@ -281,6 +281,17 @@ TEST(MigratePlan, CheckExpressionsAndDefaults) {
   EXPECT_EQ(translate_default("NULL", Dialect::Sqlite, "text"), std::nullopt);
 }
 
+TEST(MigratePlan, BooleanInZeroOneCheckIsDropped) {
+  SourceTable t;
+  t.name = "t";
+  t.columns = {sqlite_col("is_active", "BOOLEAN"), sqlite_col("n", "INTEGER")};
+  t.checks = {{"", "is_active IN (0, 1)"}, {"n01", "n IN (0,1)"}};
+  TablePlan p = plan_table(t, Dialect::Sqlite, {}, "public");
+  ASSERT_EQ(p.checks.size(), 1u);
+  EXPECT_EQ(p.checks[0].name, "n01");
+  EXPECT_TRUE(has_note(p, "check"));
+}
+
 TEST(MigratePlan, IdentifierTruncation) {
   std::string longname(70, 'a');
   EXPECT_EQ(truncate_identifier(longname).size(), 63u);
