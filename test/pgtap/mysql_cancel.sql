@@ -86,7 +86,7 @@ CREATE FUNCTION pg_temp.running_sql(tid bigint, object text) RETURNS text LANGUA
 $$;
 SELECT pg_backend_pid() AS mypid \gset
 
-SELECT plan(22);
+SELECT plan(27);
 
 SELECT is(:'fixture_load'::text, 'loaded', 'fixture database minibar_tap_cancel is ready on MariaDB');
 
@@ -199,6 +199,28 @@ SELECT is((SELECT count(*) FROM pg_stat_activity WHERE pid = :mypid), 1::bigint,
 SELECT is((SELECT count(*) FROM minibar_migrate.mysql_connections()
             WHERE server_name = 'tap_mysql_cancel' AND valid AND NOT busy), 1::bigint,
           'one valid, idle cached connection to the server');
+
+-- 5. statement_timeout stops migrate_table in the middle of its bulk load: the
+-- remote query is killed, and the call leaves no table and no run behind.
+SELECT count(*) FROM small \g /dev/null
+SELECT pg_temp.cached_thread() AS tid \gset
+DROP TABLE IF EXISTS public.tap_cancel_copy;
+SET statement_timeout = '1s';
+SELECT pg_temp.run_capture('migrate timeout',
+  $$SELECT * FROM minibar_migrate.migrate_table('tap_mysql_cancel', 'big', 'public.tap_cancel_copy')$$);
+RESET statement_timeout;
+SELECT is((SELECT code || ' ' || coalesce(message, '') FROM outcome WHERE label = 'migrate timeout'),
+          '57014 canceling statement due to statement timeout',
+          'statement_timeout stops migrate_table of a 2M-row table');
+SELECT cmp_ok(pg_temp.seconds('migrate timeout'), '<', 3.5, 'migrate_table stopped within 3.5 s (timeout 1 s)');
+SELECT is(pg_temp.wait_mysql('migrate gone', 3306, pg_temp.running_sql(:tid, 'big'), '0', 5), '0',
+          'the migration''s remote SELECT is gone from the MariaDB process list');
+SELECT is(to_regclass('public.tap_cancel_copy'), NULL, 'no half-written target table is left behind');
+SELECT is((SELECT string_agg(label, ',' ORDER BY id) FROM small), 'one,two,three',
+          'the same backend queries through the wrapper after the cancelled migration');
+SELECT diag(format('migrate_table: stopped after %s s; MariaDB thread %s idle again after %s s of polling',
+                   round(pg_temp.seconds('migrate timeout'), 3), :tid,
+                   round((SELECT seconds FROM waited WHERE label = 'migrate gone'), 3)));
 
 SELECT * FROM finish();
 \! rm -f /tmp/minibar_migrate_tap/mysql_cancel_*.out
