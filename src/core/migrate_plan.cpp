@@ -335,8 +335,8 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
   for (const SourceCheck &chk : table.checks) {
     // SQLAlchemy's CHECK (flag IN (0, 1)) on a boolean column says what the
     // PostgreSQL type already guarantees.
-    static const std::regex boolean_check(R"(^\s*[`"\[]?(\w+)[`"\]]?\s+in\s*\(\s*0\s*,\s*1\s*\)\s*$)",
-                                          std::regex::icase);
+    static const std::regex boolean_check(
+        R"(^\s*[`"\[]?(\w+)[`"\]]?\s+in\s*\(\s*0\s*,\s*1\s*\)\s*$)", std::regex::icase);
     std::smatch m;
     if (std::regex_match(chk.expr, m, boolean_check)) {
       auto it = target_of.find(m[1].str());
@@ -345,8 +345,9 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
         if (it != target_of.end() && c.name == it->second) bc = &c;
       if (bc && bc->type == "boolean") {
         plan.notes.push_back({"check", chk.name.empty() ? chk.expr : chk.name,
-                              "CHECK (" + chk.expr + ") dropped: the column is boolean, which "
-                              "holds only true and false"});
+                              "CHECK (" + chk.expr +
+                                  ") dropped: the column is boolean, which "
+                                  "holds only true and false"});
         continue;
       }
     }
@@ -370,17 +371,29 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
     }
     return out;
   };
+  // Names of the table's indexes and key constraints share the schema's
+  // namespace with the table: each is cut to 63 bytes keeping its suffix, and
+  // made unique within the table with a number, the way PostgreSQL names them.
+  std::set<std::string> used{plan.name};
+  auto unique_name = [&](const std::string &base, const std::string &suffix) {
+    for (int i = 0;; i++) {
+      std::string tail = (i ? std::to_string(i) : "") + suffix;
+      std::string n =
+          truncate_identifier(base.substr(0, 63 > tail.size() ? 63 - tail.size() : 0)) + tail;
+      if (used.insert(n).second) return n;
+    }
+  };
   auto index_name = [&](const SourceIndex &idx, const std::vector<std::string> &cols,
                         const char *suffix) {
     std::string n = fold_identifier(idx.name, rules.keep_case);
     if (dialect == Dialect::Sqlite && starts_with(idx.name, "sqlite_autoindex_")) {
       n = plan.name;
       for (const std::string &c : cols) n += "_" + c;
-      n += suffix;
-    } else if (dialect == Dialect::Mysql && !starts_with(n, plan.name + "_")) {
-      n = plan.name + "_" + n;  // MySQL index names are per table, PostgreSQL's per schema
+      return unique_name(n, suffix);
     }
-    return truncate_identifier(n);
+    if (dialect == Dialect::Mysql && !starts_with(n, plan.name + "_"))
+      n = plan.name + "_" + n;  // MySQL index names are per table, PostgreSQL's per schema
+    return unique_name(n, "");
   };
   for (const SourceIndex &idx : table.indexes) {
     std::vector<std::string> cols = target_cols(idx);
@@ -399,8 +412,8 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
     if (idx.primary) {
       plan.key_columns = cols;
       plan.post_load.push_back("ALTER TABLE " + plan.qualified() + " ADD CONSTRAINT " +
-                               pg_quote_ident(truncate_identifier(plan.name + "_pkey")) +
-                               " PRIMARY KEY (" + join_quoted(cols) + ")");
+                               pg_quote_ident(unique_name(plan.name, "_pkey")) + " PRIMARY KEY (" +
+                               join_quoted(cols) + ")");
       if (any_prefix)
         plan.notes.push_back({"prefix_index", idx.name,
                               "primary key over a column prefix became a full-column key"});

@@ -93,6 +93,10 @@ Datum converted_to_datum(const Converted &v, const ColumnTarget &t, bool *isnull
         SET_VARSIZE(b, v.bytes.size() + VARHDRSZ);
         memcpy(VARDATA(b), v.bytes.data(), v.bytes.size());
         return PointerGetDatum(b);
+      } else if (GetDatabaseEncoding() == PG_UTF8) {
+        // One copy, straight into the text value.
+        return PointerGetDatum(
+            cstring_to_text_with_len(v.bytes.data(), static_cast<int>(v.bytes.size())));
       } else {
         char *s = server_text(v.bytes);
         return PointerGetDatum(cstring_to_text(s));

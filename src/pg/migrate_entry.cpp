@@ -221,6 +221,21 @@ PGDLLEXPORT Datum minibar_migrate_database(PG_FUNCTION_ARGS) {
         if (created[i]) add_foreign_keys(plans[i], qualified, results[i].notes);
       spi_exec("SELECT count(*) FROM minibar_migrate.reset_sequences(" +
                pg_quote_literal(target_schema) + ")");
+      // Ids the source already handed out (rows deleted since) are not reused.
+      std::map<std::string, int64_t> next_ids = src->next_ids();
+      for (size_t i = 0; i < plans.size(); i++) {
+        auto next = next_ids.find(schema.tables[i].name);
+        if (!created[i] || next == next_ids.end()) continue;
+        for (const PlannedColumn &c : plans[i].columns)
+          if (c.identity)
+            spi_rows(
+                "SELECT pg_catalog.setval(s::pg_catalog.regclass, $3::pg_catalog.int8, false) "
+                "FROM pg_catalog.pg_get_serial_sequence($1, $2) AS s JOIN pg_catalog.pg_sequence "
+                "q ON q.seqrelid = s::pg_catalog.regclass WHERE $3::pg_catalog.int8 > "
+                "coalesce(pg_catalog.pg_sequence_last_value(s::pg_catalog.regclass) + "
+                "q.seqincrement, q.seqstart)",
+                {plans[i].qualified(), c.name, std::to_string(next->second)});
+      }
       if (opts.analyze)
         for (const TableResult &r : results) spi_exec("ANALYZE " + r.target_name);
 

@@ -79,6 +79,15 @@ class MysqlSource : public MigrationSource {
     reader->start({});
     return std::make_unique<ReaderStream<MysqlReader>>(std::move(reader));
   }
+  std::map<std::string, int64_t> next_ids() override {
+    std::map<std::string, int64_t> out;
+    for (const MysqlRow &r :
+         conn().query("SELECT TABLE_NAME, AUTO_INCREMENT FROM information_schema.TABLES WHERE "
+                      "TABLE_SCHEMA = " +
+                      conn().quote_literal(db_) + " AND AUTO_INCREMENT IS NOT NULL"))
+      if (r.size() == 2 && r[0] && r[1]) out[*r[0]] = std::stoll(*r[1]);
+    return out;
+  }
   std::set<std::string> times_beyond_day(const std::string &table,
                                          const std::vector<std::string> &columns) override {
     std::set<std::string> out;
@@ -140,6 +149,19 @@ class SqliteSource : public MigrationSource {
   std::set<std::string> times_beyond_day(const std::string &,
                                          const std::vector<std::string> &) override {
     return {};
+  }
+  std::map<std::string, int64_t> next_ids() override {
+    std::map<std::string, int64_t> out;
+    SqliteStatement exists(
+        *db_, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_sequence'");
+    if (!exists.step()) return out;
+    SqliteStatement st(*db_, "SELECT name, seq FROM sqlite_sequence");
+    while (st.step()) {
+      Cell name = st.cell(0), seq = st.cell(1);
+      if (name.storage == StorageClass::Text && seq.storage == StorageClass::Integer)
+        out[std::string(name.bytes)] = seq.i + 1;
+    }
+    return out;
   }
 
  private:

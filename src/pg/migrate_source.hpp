@@ -5,6 +5,7 @@
 // rows converted for the target columns.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -57,6 +58,10 @@ class MigrationSource {
                                           const std::vector<std::string> &columns,
                                           const ColumnTarget *targets, int ntargets,
                                           const char *relname) = 0;
+  // The id an auto-increment table would hand out next (MySQL's AUTO_INCREMENT
+  // counter, SQLite's sqlite_sequence + 1), per table that has one; it can lie
+  // past max(id) after deletes, and such ids are never reused.
+  virtual std::map<std::string, int64_t> next_ids() = 0;
   // MySQL TIME columns holding values outside 00:00:00..23:59:59.999999.
   virtual std::set<std::string> times_beyond_day(const std::string &table,
                                                  const std::vector<std::string> &columns) = 0;

@@ -46,7 +46,7 @@ void spi_exec(const std::string &sql) {
   });
 }
 
-std::optional<std::string> spi_try(const std::string &sql) {
+std::optional<SpiFailure> spi_try_code(const std::string &sql) {
   Subxact sx;
   sx.begin();
   try {
@@ -58,10 +58,16 @@ std::optional<std::string> spi_try(const std::string &sql) {
         category == ERRCODE_TO_CATEGORY(ERRCODE_OUT_OF_MEMORY) ||
         category == ERRCODE_TO_CATEGORY(ERRCODE_INTERNAL_ERROR))
       throw;
-    return std::string(e.edata()->message ? e.edata()->message : "error");
+    return SpiFailure{sqlstate_of(e.edata()), e.edata()->message ? e.edata()->message : "error"};
   }
   sx.commit();
   return std::nullopt;
+}
+
+std::optional<std::string> spi_try(const std::string &sql) {
+  std::optional<SpiFailure> f = spi_try_code(sql);
+  if (!f) return std::nullopt;
+  return f->message;
 }
 
 std::vector<std::vector<std::optional<std::string>>> spi_rows(

@@ -37,6 +37,12 @@ void spi_exec(const std::string &sql);
 // Runs a statement in a subtransaction; returns the error message when it
 // failed (interrupts and resource errors are re-thrown).
 std::optional<std::string> spi_try(const std::string &sql);
+struct SpiFailure {
+  std::string sqlstate;
+  std::string message;
+};
+// Like spi_try, with the failed statement's SQLSTATE.
+std::optional<SpiFailure> spi_try_code(const std::string &sql);
 // The rows of a query as text (NULL: nullopt).
 std::vector<std::vector<std::optional<std::string>>> spi_rows(
     const std::string &sql, const std::vector<std::string> &args = {});

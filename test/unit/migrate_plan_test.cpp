@@ -292,6 +292,34 @@ TEST(MigratePlan, BooleanInZeroOneCheckIsDropped) {
   EXPECT_TRUE(has_note(p, "check"));
 }
 
+TEST(MigratePlan, LongNamesStayDistinct) {
+  SourceTable t;
+  t.name = std::string(63, 't');
+  t.columns = {mysql_col("id", "int", "int(11)", false), mysql_col("a", "int", "int(11)"),
+               mysql_col("b", "int", "int(11)")};
+  SourceIndex pk;
+  pk.name = "PRIMARY";
+  pk.primary = pk.unique = true;
+  pk.columns = {{"id", 0, false}};
+  SourceIndex ia;
+  ia.name = "ix_long_name_a";
+  ia.columns = {{"a", 0, false}};
+  SourceIndex ib;
+  ib.name = "ix_long_name_b";
+  ib.columns = {{"b", 0, false}};
+  t.indexes = {pk, ia, ib};
+  TablePlan p = plan_table(t, Dialect::Mysql, {}, "s");
+  ASSERT_EQ(p.post_load.size(), 3u);
+  std::string table = std::string(63, 't');
+  EXPECT_NE(p.post_load[0].find("\"" + std::string(58, 't') + "_pkey\""), std::string::npos)
+      << p.post_load[0];
+  // Both index names truncate to the table's name: numbered instead.
+  EXPECT_NE(p.post_load[1].find("\"" + std::string(62, 't') + "1\""), std::string::npos)
+      << p.post_load[1];
+  EXPECT_NE(p.post_load[2].find("\"" + std::string(62, 't') + "2\""), std::string::npos)
+      << p.post_load[2];
+}
+
 TEST(MigratePlan, IdentifierTruncation) {
   std::string longname(70, 'a');
   EXPECT_EQ(truncate_identifier(longname).size(), 63u);
