@@ -59,27 +59,21 @@ int64 local_to_utc(int64 local, pg_tz *tz) {
 MysqlReader::MysqlReader(const MysqlServerConfig &config, const std::string &sql,
                          const ColumnTarget *targets, int ntargets, const char *relname,
                          const char *remote_table, pg_tz *tz)
-    : lease_(mysql_acquire(config)),
-      stmt_(*lease_.conn, sql, config.fetch_size),
-      targets_(targets),
-      ntargets_(ntargets),
-      relname_(relname),
-      remote_table_(remote_table),
-      tz_(tz),
-      converted_(static_cast<size_t>(ntargets)),
-      scratch_(static_cast<size_t>(ntargets)) {
-  convert_.zero_date_is_error = config.zero_dates_error;
-  // With no column needed (count(*)) the query selects NULL.
-  if (ntargets > 0 && static_cast<int>(stmt_.columns().size()) != ntargets)
-    throw Error(sqlstate::kFdwError, "remote query returned " +
-                                         std::to_string(stmt_.columns().size()) +
-                                         " columns, expected " + std::to_string(ntargets));
-}
+    : MysqlReader(config, mysql_acquire(config), nullptr, sql, targets, ntargets, relname,
+                  remote_table, tz) {}
 
 MysqlReader::MysqlReader(const MysqlServerConfig &config, MysqlConnection &borrowed,
                          const std::string &sql, const ColumnTarget *targets, int ntargets,
                          const char *relname, const char *remote_table, pg_tz *tz)
-    : stmt_(borrowed, sql, config.fetch_size),
+    : MysqlReader(config, MysqlLease(), &borrowed, sql, targets, ntargets, relname, remote_table,
+                  tz) {}
+
+MysqlReader::MysqlReader(const MysqlServerConfig &config, MysqlLease lease,
+                         MysqlConnection *borrowed, const std::string &sql,
+                         const ColumnTarget *targets, int ntargets, const char *relname,
+                         const char *remote_table, pg_tz *tz)
+    : lease_(std::move(lease)),
+      stmt_(borrowed ? *borrowed : *lease_.conn, sql, config.fetch_size),
       targets_(targets),
       ntargets_(ntargets),
       relname_(relname),

@@ -49,6 +49,9 @@ class MysqlReader {
   int64_t zero_dates() const { return zero_dates_; }
 
  private:
+  MysqlReader(const MysqlServerConfig &config, MysqlLease lease, MysqlConnection *borrowed,
+              const std::string &sql, const ColumnTarget *targets, int ntargets,
+              const char *relname, const char *remote_table, pg_tz *tz);
   [[noreturn]] void conversion_failed(int column, const Converted &c) const;
   bool fill_row(Datum *values, bool *nulls, RowFault *fault);
 
