@@ -11,12 +11,6 @@ namespace minibar {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (char &c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
 std::string trim(const std::string &s) {
   size_t b = s.find_first_not_of(" \t\r\n");
   if (b == std::string::npos) return {};
@@ -123,7 +117,7 @@ std::string TablePlan::qualified() const {
 }
 
 std::string fold_identifier(const std::string &name, bool keep_case) {
-  return keep_case ? name : lower(name);
+  return keep_case ? name : ascii_lower(name);
 }
 
 std::string truncate_identifier(const std::string &name) {
@@ -136,7 +130,7 @@ std::string truncate_identifier(const std::string &name) {
 std::optional<std::string> translate_default(const std::string &value, Dialect dialect,
                                              const std::string &pg_type) {
   std::string v = dialect == Dialect::Sqlite ? strip_parens(value) : trim(value);
-  std::string l = lower(v);
+  std::string l = ascii_lower(v);
   if (v.empty() || l == "null") return std::nullopt;
   bool is_bool = pg_type == "boolean";
   bool is_num = is_integer_type(pg_type) || pg_type == "real" || pg_type == "double precision" ||
@@ -265,7 +259,7 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
     pc.comment = col.comment;
 
     auto by_column = rules.columns.find(key_of(table.name, col.name));
-    std::string declared = lower(trim(col.declared));
+    std::string declared = ascii_lower(trim(col.declared));
     std::string base = declared.substr(0, declared.find('('));
     base = trim(base);
     auto by_type = rules.types.find(declared);
@@ -315,7 +309,7 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
       std::optional<std::string> expr = translate_default(d, dialect, pg_type);
       if (expr)
         pc.default_expr = expr;
-      else if (!d.empty() && lower(strip_parens(d)) != "null")
+      else if (!d.empty() && ascii_lower(strip_parens(d)) != "null")
         plan.notes.push_back({"default", col.name,
                               "default " + d + " has no PostgreSQL translation for type " +
                                   pc.type + "; the column has no default"});
@@ -408,7 +402,7 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
       }
       if (idx.columns[i].prefix > 0) any_prefix = true;
     }
-    std::string method = lower(idx.method);
+    std::string method = ascii_lower(idx.method);
     if (idx.primary) {
       plan.key_columns = cols;
       plan.post_load.push_back("ALTER TABLE " + plan.qualified() + " ADD CONSTRAINT " +
@@ -433,7 +427,8 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
       plan.notes.push_back(
           {"fulltext", idx.name,
            "FULLTEXT index not created; suggested: CREATE INDEX " +
-               pg_quote_ident(truncate_identifier(plan.name + "_" + lower(idx.name) + "_fts")) +
+               pg_quote_ident(
+                   truncate_identifier(plan.name + "_" + ascii_lower(idx.name) + "_fts")) +
                " ON " + plan.qualified() + " USING gin (to_tsvector('simple', " + doc + "))"});
       continue;
     }
@@ -464,8 +459,7 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
 }
 
 void plan_foreign_keys(TablePlan &plan, const SourceTable &table,
-                       const std::map<std::string, const TablePlan *> &tables,
-                       const SourceSchema &schema) {
+                       const std::map<std::string, const TablePlan *> &tables) {
   std::map<std::string, std::string> target_of;
   for (const PlannedColumn &c : plan.columns) target_of[c.source_name] = c.name;
   for (const SourceForeignKey &fk : table.foreign_keys) {
@@ -503,7 +497,6 @@ void plan_foreign_keys(TablePlan &plan, const SourceTable &table,
           p.ref_columns.push_back(it->second);
       }
     }
-    (void)schema;
     if (!ok || p.columns.size() != p.ref_columns.size() || p.columns.empty()) {
       plan.notes.push_back(
           {"foreign_key", fk.name.empty() ? fk.ref_table : fk.name,

@@ -86,8 +86,7 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
 // primary key when the source leaves them out) and target names. tables maps
 // source table name -> its plan; keys to tables outside become notes.
 void plan_foreign_keys(TablePlan &plan, const SourceTable &table,
-                       const std::map<std::string, const TablePlan *> &tables,
-                       const SourceSchema &schema);
+                       const std::map<std::string, const TablePlan *> &tables);
 
 // A CHECK expression from the source rewritten for PostgreSQL: quoted
 // identifiers (`x`, "x", [x]) become "folded" names. It may still not be

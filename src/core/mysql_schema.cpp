@@ -10,12 +10,6 @@ namespace minibar {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (char &c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
 std::optional<long long> to_ll(const std::optional<std::string> &v) {
   if (!v || v->empty()) return std::nullopt;
   try {
@@ -62,9 +56,9 @@ std::string rule(const std::string &r) {
 
 std::vector<std::string> parse_mysql_enum_labels(const std::string &column_type) {
   std::vector<std::string> labels;
-  std::string l = lower(column_type.substr(0, 5));
+  std::string l = ascii_lower(column_type.substr(0, 5));
   size_t open = column_type.find('(');
-  if ((l.rfind("enum(", 0) != 0 && lower(column_type.substr(0, 4)) != "set(") ||
+  if ((l.rfind("enum(", 0) != 0 && ascii_lower(column_type.substr(0, 4)) != "set(") ||
       open == std::string::npos)
     return labels;
   size_t i = open + 1;
@@ -165,7 +159,7 @@ SourceSchema read_mysql_schema(MysqlConnection &c, const std::string &db,
     if (it == index_of.end()) continue;
     SourceColumn col;
     col.name = str(r, 1);
-    col.mysql.data_type = lower(str(r, 2));
+    col.mysql.data_type = ascii_lower(str(r, 2));
     col.mysql.column_type = str(r, 3);
     col.declared = col.mysql.column_type;
     col.mysql.char_max_length = to_ll(r[4]);
@@ -174,8 +168,8 @@ SourceSchema read_mysql_schema(MysqlConnection &c, const std::string &db,
     col.mysql.is_json = json_columns.count({str(r, 0), col.name}) > 0;
     col.nullable = str(r, 7) != "NO";
     col.default_value = r.size() > 8 ? r[8] : std::nullopt;
-    if (col.default_value && lower(*col.default_value) == "null") col.default_value.reset();
-    std::string extra = lower(str(r, 9));
+    if (col.default_value && ascii_lower(*col.default_value) == "null") col.default_value.reset();
+    std::string extra = ascii_lower(str(r, 9));
     col.auto_increment = extra.find("auto_increment") != std::string::npos;
     col.on_update_now = extra.find("on update") != std::string::npos;
     col.generated = extra.find("generated") != std::string::npos;
@@ -250,8 +244,9 @@ SourceSchema read_mysql_schema(MysqlConnection &c, const std::string &db,
                  "ROUTINE_SCHEMA = " +
                  qdb + " ORDER BY ROUTINE_NAME"))
       schema.others.push_back({"routine", str(r, 0),
-                               lower(str(r, 1)) + "; routines are not migrated, rewrite it in "
-                                                  "PL/pgSQL"});
+                               ascii_lower(str(r, 1)) +
+                                   "; routines are not migrated, rewrite it in "
+                                   "PL/pgSQL"});
     for (const MysqlRow &r :
          c.query("SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = " + qdb +
                  " ORDER BY EVENT_NAME"))

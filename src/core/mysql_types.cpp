@@ -8,11 +8,6 @@ namespace minibar {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (char &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 bool starts_with(const std::string &s, const char *prefix) {
   return s.rfind(prefix, 0) == 0;
 }
@@ -106,8 +101,8 @@ std::optional<std::string> unquote_mysql_string(const std::string &s) {
 }  // namespace
 
 PgTypeChoice mysql_to_pg_type(const MysqlColumnInfo &c) {
-  std::string dt = lower(c.data_type);
-  std::string ct = lower(c.column_type);
+  std::string dt = ascii_lower(c.data_type);
+  std::string ct = ascii_lower(c.column_type);
   bool u = is_unsigned(ct);
   if (c.is_json || dt == "json") return {"jsonb", ""};
   if (dt == "tinyint") return {starts_with(ct, "tinyint(1)") && !u ? "boolean" : "smallint", ""};
@@ -153,7 +148,7 @@ PgTypeChoice mysql_to_pg_type(const MysqlColumnInfo &c) {
 }
 
 std::optional<std::string> mysql_default_to_pg(const std::string &d, const std::string &pg_type) {
-  if (d.empty() || lower(d) == "null") return std::nullopt;
+  if (d.empty() || ascii_lower(d) == "null") return std::nullopt;
   if (pg_type == "boolean") {
     if (d == "0" || d == "b'0'") return std::string("false");
     if (d == "1" || d == "b'1'") return std::string("true");
@@ -169,7 +164,7 @@ std::optional<std::string> mysql_default_to_pg(const std::string &d, const std::
     return std::nullopt;
   }
   if (pg_type == "timestamp with time zone") {
-    std::string l = lower(d);
+    std::string l = ascii_lower(d);
     if (starts_with(l, "current_timestamp") || starts_with(l, "now("))
       return std::string("CURRENT_TIMESTAMP");
   }

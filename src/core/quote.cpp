@@ -34,6 +34,13 @@ std::string mysql_quote_ident(std::string_view name) {
   return out;
 }
 
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char &c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 std::string pg_quote_ident(std::string_view name) {
   return quote_doubling(name, '"');
 }

@@ -16,6 +16,10 @@ std::string sqlite_quote_literal(std::string_view text);
 // whatever the sql_mode, since ANSI_QUOTES only changes what " means).
 std::string mysql_quote_ident(std::string_view name);
 
+// ASCII letters lower-cased, other bytes (UTF-8 included) kept: how
+// PostgreSQL folds unquoted identifiers and how MySQL names compare.
+std::string ascii_lower(std::string_view text);
+
 // PostgreSQL identifier, always double-quoted (valid whatever the name).
 std::string pg_quote_ident(std::string_view name);
 

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "core/json_text.hpp"
+
 #include "pg/guard.hpp"
 #include "pg/spi_util.hpp"
 
@@ -168,7 +170,7 @@ void pg_finish(PgState *s, int batch_size) {
   if (!s->general) {
     FreeBulkInsertState(s->bistate);
     table_finish_bulk_insert(s->rel, 0);
-    if (s->rri->ri_NumIndices > 0 || s->has_indexes) ExecCloseIndices(s->rri);
+    ExecCloseIndices(s->rri);  // a no-op when none were opened
   } else {
     SPI_freeplan(s->insert_plan);
   }
@@ -202,6 +204,8 @@ class Loader {
           break;
         }
         counts_.read++;
+        if (InterruptPending)
+          check_for_interrupts();  // a flag test per row; the call only when set
         if (convert_row(sx, n)) n++;
       }
       sx.commit();
@@ -294,13 +298,8 @@ class Loader {
     auto add = [&](int i) {
       if (!first) r.row += ", ";
       first = false;
-      std::string name = req_.targets[i].attname;
-      r.row += "\"";
-      for (char c : name) {
-        if (c == '"' || c == '\\') r.row += '\\';
-        r.row += c;
-      }
-      r.row += "\": ";
+      json_append_string(r.row, req_.targets[i].attname);
+      r.row += ": ";
       req_.rows->append_json(r.row, i);
     };
     if (!req_.key_columns.empty())

@@ -228,11 +228,6 @@ TableResult migrate_into_existing(MigrateContext &ctx, const SourceTable &table,
   });
   res.target_name = pg_quote_ident(nsp) + "." + pg_quote_ident(relname);
 
-  auto lower = [](std::string s) {
-    for (char &c : s)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return s;
-  };
   std::vector<std::string> cols;
   std::vector<AttrNumber> attnums;
   std::vector<std::string> missing, extra;
@@ -243,7 +238,8 @@ TableResult migrate_into_existing(MigrateContext &ctx, const SourceTable &table,
       if (table.columns[i].name == a.name) found = static_cast<int>(i);
     if (found < 0)
       for (size_t i = 0; i < table.columns.size(); i++)
-        if (!used[i] && lower(table.columns[i].name) == lower(a.name)) found = static_cast<int>(i);
+        if (!used[i] && ascii_lower(table.columns[i].name) == ascii_lower(a.name))
+          found = static_cast<int>(i);
     if (found < 0) {
       missing.push_back(a.name);
       continue;

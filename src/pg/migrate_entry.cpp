@@ -199,7 +199,7 @@ PGDLLEXPORT Datum minibar_migrate_database(PG_FUNCTION_ARGS) {
         qualified[schema.tables[i].name] = plans[i].qualified();
       }
       for (size_t i = 0; i < plans.size(); i++)
-        plan_foreign_keys(plans[i], schema.tables[i], plan_of, schema);
+        plan_foreign_keys(plans[i], schema.tables[i], plan_of);
 
       MigrateContext ctx;
       ctx.source = src.get();
@@ -207,7 +207,8 @@ PGDLLEXPORT Datum minibar_migrate_database(PG_FUNCTION_ARGS) {
       ctx.run_id = run_id;
       std::vector<TableResult> results(plans.size());
       std::vector<bool> created(plans.size(), false);
-      for (size_t i : foreign_key_order(schema)) {
+      const std::vector<size_t> order = foreign_key_order(schema);
+      for (size_t i : order) {
         Oid existing = find_table(target_schema, plans[i].name);
         if (OidIsValid(existing)) {
           results[i] = migrate_into_existing(ctx, schema.tables[i], existing);
@@ -239,7 +240,7 @@ PGDLLEXPORT Datum minibar_migrate_database(PG_FUNCTION_ARGS) {
       if (opts.analyze)
         for (const TableResult &r : results) spi_exec("ANALYZE " + r.target_name);
 
-      for (size_t i : foreign_key_order(schema)) {
+      for (size_t i : order) {
         const TableResult &r = results[i];
         run_record_table(run_id, r);
         for (const Note &n : r.notes) run_record_note(run_id, r.source_table, n);

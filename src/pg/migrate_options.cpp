@@ -1,6 +1,7 @@
 #include "pg/migrate_options.hpp"
 
 #include "core/error.hpp"
+#include "core/quote.hpp"
 #include "pg/spi_util.hpp"
 
 namespace minibar::pg {
@@ -77,9 +78,7 @@ MigrateOptions parse_migrate_options(const std::string &json, bool database_leve
         if (r[1].value_or("") != "string") bad(key, "each type must be a string");
         std::string k = r[0].value_or("");
         if (key == "types") {
-          for (char &c : k)
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-          o.rules.types[k] = r[2].value_or("");
+          o.rules.types[ascii_lower(k)] = r[2].value_or("");
         } else {
           if (k.find('.') == std::string::npos) bad(key, "keys are \"table.column\"");
           o.rules.columns[k] = r[2].value_or("");

@@ -25,12 +25,6 @@ struct ImportOptions {
   bool lowercase = false;
 };
 
-std::string lower_ascii(std::string s) {
-  for (char &c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
 struct ImportColumn {
   std::string name;
   MysqlColumnInfo info;
@@ -119,7 +113,7 @@ List *mysql_import_schema(ImportForeignSchemaStmt *stmt, Oid serverOid) {
       for (const MysqlRow &t : tables) {
         if (t.empty() || !t[0]) continue;
         const std::string &remote = *t[0];
-        std::string local = opts.lowercase ? lower_ascii(remote) : remote;
+        std::string local = opts.lowercase ? ascii_lower(remote) : remote;
         if (stmt->list_type != FDW_IMPORT_SCHEMA_ALL) {
           bool in_list = false;
           for (const std::string &n : listed)
@@ -149,7 +143,7 @@ List *mysql_import_schema(ImportForeignSchemaStmt *stmt, Oid serverOid) {
           if (!type.notice.empty())
             notices.push_back("table " + mysql_quote_ident(remote) + ", column " +
                               mysql_quote_ident(col.name) + ": " + type.notice);
-          std::string local_col = opts.lowercase ? lower_ascii(col.name) : col.name;
+          std::string local_col = opts.lowercase ? ascii_lower(col.name) : col.name;
           sql += i > 0 ? ",\n  " : "\n  ";
           sql += pg_quote_ident(local_col) + " " + type.type;
           if (local_col != col.name)

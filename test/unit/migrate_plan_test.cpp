@@ -219,8 +219,6 @@ TEST(MigratePlan, IndexesPrefixFulltextPartial) {
 }
 
 TEST(MigratePlan, ForeignKeysResolvedToTargetNames) {
-  SourceSchema schema;
-  schema.dialect = Dialect::Sqlite;
   SourceTable parent;
   parent.name = "Floors";
   parent.columns = {sqlite_col("ID", "INTEGER", false)};
@@ -241,11 +239,10 @@ TEST(MigratePlan, ForeignKeysResolvedToTargetNames) {
   missing.columns = {"parent"};
   missing.ref_table = "elsewhere";
   child.foreign_keys = {fk, missing};
-  schema.tables = {parent, child};
   TablePlan pp = plan_table(parent, Dialect::Sqlite, {}, "s");
   TablePlan cp = plan_table(child, Dialect::Sqlite, {}, "s");
   std::map<std::string, const TablePlan *> plans{{"Floors", &pp}, {"rooms", &cp}};
-  plan_foreign_keys(cp, child, plans, schema);
+  plan_foreign_keys(cp, child, plans);
   ASSERT_EQ(cp.foreign_keys.size(), 1u);
   EXPECT_EQ(add_foreign_key_sql(cp, cp.foreign_keys[0], pp.qualified(), false),
             "ALTER TABLE \"s\".\"rooms\" ADD FOREIGN KEY (\"floor_id\") REFERENCES "
