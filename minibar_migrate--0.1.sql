@@ -66,24 +66,82 @@ CREATE TABLE minibar_migrate.runs (
   server name NOT NULL,
   target_schema name,
   options jsonb NOT NULL DEFAULT '{}',
-  status text NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'failed')),
+  status text NOT NULL DEFAULT 'running'
+    CHECK (status IN ('running', 'done', 'failed', 'rolled back')),
   started_at timestamptz NOT NULL DEFAULT clock_timestamp(),
   finished_at timestamptz,
-  started_by name NOT NULL DEFAULT current_user
+  started_by name NOT NULL DEFAULT current_user,
+  workers int NOT NULL DEFAULT 0,          -- 0: ran in the caller's transaction
+  resumable boolean NOT NULL DEFAULT false, -- progress kept on failure ({"resume": true})
+  error text                               -- why a failed run failed
 );
 
--- One row per table a run migrated. source rows = copied + rejected.
+-- One row per table of a run, written when the run is planned and completed
+-- when the table is done. source rows = copied + rejected.
 CREATE TABLE minibar_migrate.run_tables (
   run_id bigint NOT NULL REFERENCES minibar_migrate.runs ON DELETE CASCADE,
   source_table text NOT NULL,
   target_table text NOT NULL,
   created boolean NOT NULL,
-  rows_source bigint NOT NULL,
-  rows_copied bigint NOT NULL,
-  rows_rejected bigint NOT NULL,
+  rows_source bigint NOT NULL DEFAULT 0,
+  rows_copied bigint NOT NULL DEFAULT 0,
+  rows_rejected bigint NOT NULL DEFAULT 0,
   zero_dates bigint NOT NULL DEFAULT 0,
-  seconds double precision NOT NULL,
+  seconds double precision NOT NULL DEFAULT 0,
+  table_no int NOT NULL DEFAULT 0,          -- foreign-key order
+  done boolean NOT NULL DEFAULT false,
+  rows_estimated bigint,                    -- from the source's statistics
+  rows_before bigint NOT NULL DEFAULT 0,    -- an existing target's rows before the load
+  chunks int NOT NULL DEFAULT 1,
+  chunk_key text,                           -- source column the chunks split on
+  source_columns text[] NOT NULL DEFAULT '{}',
+  target_columns text[] NOT NULL DEFAULT '{}',  -- fed from source_columns, same order
+  key_columns text[] NOT NULL DEFAULT '{}',     -- source key, to name rejected rows
+  identity_column text,                     -- created identity column (sequence upkeep)
   PRIMARY KEY (run_id, source_table)
+);
+
+-- The work of a run, one row per step, committed as each step is done (with
+-- background workers: by the worker, in the transaction that did the work,
+-- so a resumed run redoes only steps that never committed). A step is ready
+-- when no pending step of a lower phase remains (of its own table when
+-- table_scoped). Phases: 1 copy (a key-range chunk or the whole table),
+-- 2 primary key / unique / index, 3 check (counts), 100.. foreign keys (one
+-- phase each: one at a time), 1000000 analyze, 2000000 finish.
+CREATE TABLE minibar_migrate.run_tasks (
+  run_id bigint NOT NULL REFERENCES minibar_migrate.runs ON DELETE CASCADE,
+  task_no int NOT NULL,
+  phase int NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('copy', 'index', 'check', 'foreign_key', 'analyze',
+                                     'finish')),
+  source_table text,
+  table_scoped boolean NOT NULL DEFAULT true,
+  key_lo bigint,                            -- copy: chunk bounds, lo <= key < hi (NULL: open)
+  key_hi bigint,
+  sql text,                                 -- index: the statement
+  detail jsonb,                             -- foreign_key: statements and label
+  rows_estimated bigint,
+  state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done')),
+  rows_source bigint,
+  rows_copied bigint,
+  rows_rejected bigint,
+  zero_dates bigint,
+  general_path boolean,
+  started_at timestamptz,
+  finished_at timestamptz,
+  seconds double precision,
+  worker_pid int,
+  PRIMARY KEY (run_id, task_no)
+);
+
+-- What a run created, for rollback: schema, types, tables, foreign keys.
+CREATE TABLE minibar_migrate.run_objects (
+  run_id bigint NOT NULL REFERENCES minibar_migrate.runs ON DELETE CASCADE,
+  object_no int NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('schema', 'type', 'table', 'constraint')),
+  identity text NOT NULL,                   -- schema.name, quoted
+  constraint_name name,                     -- constraint: its name on table `identity`
+  PRIMARY KEY (run_id, object_no)
 );
 
 -- Rows that were not copied, with the reason.
@@ -104,6 +162,7 @@ CREATE INDEX ON minibar_migrate.rejects (run_id, source_table);
 -- What a run did not translate (defaults, checks, FULLTEXT and prefix
 -- indexes, views, triggers, routines, events, orphans...).
 CREATE TABLE minibar_migrate.run_notes (
+  note_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   run_id bigint NOT NULL REFERENCES minibar_migrate.runs ON DELETE CASCADE,
   source_table text,
   kind text NOT NULL,
@@ -116,11 +175,14 @@ SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.runs', '');
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.run_tables', '');
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.rejects', '');
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.run_notes', '');
+SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.run_tasks', '');
+SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.run_objects', '');
 
 -- Everyone may migrate (with their own privileges on servers and schemas);
 -- each user sees only their own runs and their rows.
 GRANT SELECT, INSERT, UPDATE ON minibar_migrate.runs, minibar_migrate.run_tables,
-  minibar_migrate.rejects, minibar_migrate.run_notes TO PUBLIC;
+  minibar_migrate.rejects, minibar_migrate.run_notes, minibar_migrate.run_tasks,
+  minibar_migrate.run_objects TO PUBLIC;
 ALTER TABLE minibar_migrate.runs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE minibar_migrate.run_tables ENABLE ROW LEVEL SECURITY;
 ALTER TABLE minibar_migrate.rejects ENABLE ROW LEVEL SECURITY;
@@ -132,6 +194,12 @@ CREATE POLICY own_rejects ON minibar_migrate.rejects USING (EXISTS (
   SELECT 1 FROM minibar_migrate.runs r WHERE r.run_id = rejects.run_id));
 CREATE POLICY own_run_notes ON minibar_migrate.run_notes USING (EXISTS (
   SELECT 1 FROM minibar_migrate.runs r WHERE r.run_id = run_notes.run_id));
+ALTER TABLE minibar_migrate.run_tasks ENABLE ROW LEVEL SECURITY;
+ALTER TABLE minibar_migrate.run_objects ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_run_tasks ON minibar_migrate.run_tasks USING (EXISTS (
+  SELECT 1 FROM minibar_migrate.runs r WHERE r.run_id = run_tasks.run_id));
+CREATE POLICY own_run_objects ON minibar_migrate.run_objects USING (EXISTS (
+  SELECT 1 FROM minibar_migrate.runs r WHERE r.run_id = run_objects.run_id));
 
 -- ---------------------------------------------------------------------------
 -- Migration functions
@@ -205,5 +273,205 @@ BEGIN
     column_name := r.col;
     RETURN NEXT;
   END LOOP;
+END
+$$;
+
+-- ---------------------------------------------------------------------------
+-- Runs: progress, report, rollback
+-- ---------------------------------------------------------------------------
+
+-- Where every run stands, per table: committed chunks plus the rows of the
+-- chunks being copied right now (read from the copying backends' progress,
+-- the same numbers pg_stat_progress_copy shows).
+CREATE VIEW minibar_migrate.progress AS
+WITH live AS (
+  SELECT p.param11 AS run_id, p.param12::int AS task_no, p.param3 + p.param4 AS rows_done,
+         p.pid, a.xact_start
+    FROM pg_catalog.pg_stat_get_progress_info('COPY') p
+    LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = p.pid
+   WHERE p.param11 > 0
+), per_table AS (
+  SELECT t.run_id, t.table_no, t.source_table, t.target_table, t.done, t.chunks,
+         t.rows_estimated,
+         (SELECT count(*) FROM minibar_migrate.run_tasks k
+           WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.kind = 'copy'
+             AND k.state = 'done') AS chunks_done,
+         (SELECT coalesce(sum(k.rows_copied + k.rows_rejected), 0) FROM minibar_migrate.run_tasks k
+           WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.kind = 'copy'
+             AND k.state = 'done') AS rows_committed,
+         (SELECT min(k.started_at) FROM minibar_migrate.run_tasks k
+           WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.state = 'done')
+           AS first_done_start,
+         (SELECT coalesce(sum(l.rows_done), 0) FROM live l JOIN minibar_migrate.run_tasks k
+             ON k.run_id = l.run_id AND k.task_no = l.task_no
+           WHERE k.run_id = t.run_id AND k.source_table = t.source_table) AS rows_live,
+         (SELECT min(l.xact_start) FROM live l JOIN minibar_migrate.run_tasks k
+             ON k.run_id = l.run_id AND k.task_no = l.task_no
+           WHERE k.run_id = t.run_id AND k.source_table = t.source_table) AS live_start,
+         (SELECT count(*) FROM live l JOIN minibar_migrate.run_tasks k
+             ON k.run_id = l.run_id AND k.task_no = l.task_no
+           WHERE k.run_id = t.run_id AND k.source_table = t.source_table) AS copying
+    FROM minibar_migrate.run_tables t
+), rated AS (
+  SELECT p.*, p.rows_committed + p.rows_live AS rows_done,
+         extract(epoch FROM clock_timestamp()
+           - least(p.first_done_start, p.live_start)) AS elapsed
+    FROM per_table p
+)
+SELECT r.run_id, r.table_no, r.source_table, r.target_table,
+       CASE WHEN r.done THEN 'done'
+            WHEN r.copying > 0 THEN 'copying'
+            WHEN r.chunks_done = r.chunks THEN 'indexing'
+            WHEN r.chunks_done > 0 THEN 'copying'
+            ELSE 'pending' END AS state,
+       r.chunks_done, r.chunks, r.copying::int AS workers,
+       r.rows_done, r.rows_estimated,
+       CASE WHEN r.elapsed > 0 THEN r.rows_done / r.elapsed END::float8 AS rows_per_second,
+       CASE WHEN NOT r.done AND r.elapsed > 0 AND r.rows_done > 0
+                 AND r.rows_estimated > r.rows_done
+            THEN (r.rows_estimated - r.rows_done) / (r.rows_done / r.elapsed)
+                 * interval '1 second' END AS eta
+  FROM rated r;
+GRANT SELECT ON minibar_migrate.progress TO PUBLIC;
+
+-- A run's report (the caller's latest run when run_id is NULL): a row per
+-- table, a total, then what was not translated.
+CREATE FUNCTION minibar_migrate.run_report(run_id bigint DEFAULT NULL)
+RETURNS TABLE (run_id bigint, line text, source_table text, target_table text,
+  rows_source bigint, rows_copied bigint, rows_rejected bigint, seconds double precision,
+  rows_per_second double precision, notes text[])
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+  WITH the_run AS (
+    SELECT r.run_id, r.started_at, r.finished_at FROM minibar_migrate.runs r
+     WHERE r.run_id = coalesce($1, (SELECT max(x.run_id) FROM minibar_migrate.runs x))
+  )
+  SELECT * FROM (
+    SELECT t.run_id, 'table', t.source_table, t.target_table, t.rows_source, t.rows_copied,
+           t.rows_rejected, t.seconds,
+           CASE WHEN t.seconds > 0 THEN t.rows_copied / t.seconds END,
+           ARRAY(SELECT n.kind || ' ' || n.object || ': ' || n.detail
+                   FROM minibar_migrate.run_notes n
+                  WHERE n.run_id = t.run_id AND n.source_table = t.source_table
+                  ORDER BY n.note_id)
+      FROM minibar_migrate.run_tables t JOIN the_run USING (run_id)
+    UNION ALL
+    SELECT u.run_id, 'total', NULL, NULL, sum(t.rows_source)::bigint, sum(t.rows_copied)::bigint,
+           sum(t.rows_rejected)::bigint,
+           extract(epoch FROM coalesce(u.finished_at, clock_timestamp()) - u.started_at)::float8,
+           sum(t.rows_copied) / nullif(extract(epoch FROM coalesce(u.finished_at,
+             clock_timestamp()) - u.started_at), 0)::float8,
+           '{}'::text[]
+      FROM the_run u LEFT JOIN minibar_migrate.run_tables t ON t.run_id = u.run_id
+     GROUP BY u.run_id, u.started_at, u.finished_at
+    UNION ALL
+    SELECT n.run_id, n.kind, n.object, NULL, NULL, NULL, NULL, NULL, NULL, ARRAY[n.detail]
+      FROM minibar_migrate.run_notes n JOIN the_run USING (run_id)
+     WHERE n.source_table IS NULL
+  ) rep
+$$;
+
+-- The same report as text, for psql (\pset format unaligned, or just read it).
+CREATE FUNCTION minibar_migrate.run_report_text(run_id bigint DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  r record;
+  run minibar_migrate.runs;
+  out text;
+  n text;
+BEGIN
+  SELECT * INTO run FROM minibar_migrate.runs x
+   WHERE x.run_id = coalesce($1, (SELECT max(y.run_id) FROM minibar_migrate.runs y));
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no run %', coalesce($1::text, '(you have none)') USING ERRCODE = '42704';
+  END IF;
+  out := format(E'run %s: migrate_%s from server %s into %s, %s (%s workers), started %s\n',
+                run.run_id, run.kind, run.server, coalesce(run.target_schema, '-'), run.status,
+                run.workers, run.started_at);
+  IF run.error IS NOT NULL THEN
+    out := out || format(E'error: %s\n', run.error);
+  END IF;
+  out := out || format(E'%-32s %12s %12s %10s %9s %12s\n', 'table', 'source rows', 'copied',
+                       'rejected', 'seconds', 'rows/s');
+  FOR r IN SELECT * FROM minibar_migrate.run_report(run.run_id) LOOP
+    IF r.line IN ('table', 'total') THEN
+      out := out || format(E'%-32s %12s %12s %10s %9s %12s\n',
+                           coalesce(r.source_table, '(total)'), r.rows_source, r.rows_copied,
+                           r.rows_rejected, round(r.seconds::numeric, 3),
+                           coalesce(round(r.rows_per_second::numeric)::text, '-'));
+      FOREACH n IN ARRAY r.notes LOOP
+        out := out || format(E'    note: %s\n', n);
+      END LOOP;
+    ELSE
+      out := out || format(E'not translated: %s %s: %s\n', r.line, r.source_table,
+                           array_to_string(r.notes, '; '));
+    END IF;
+  END LOOP;
+  RETURN out;
+END
+$$;
+
+-- Drops what a run created (its tables with their keys, indexes, identity
+-- sequences and foreign keys; its enum types; its schema) and nothing else:
+-- rows it loaded into tables that existed before stay. Refuses (2BP01) when
+-- a dropped object has gained dependents since (a view, another table's
+-- foreign key, a new object in the schema...), and while the run is being
+-- run. reason: recorded as the run's error (used by the run itself).
+CREATE FUNCTION minibar_migrate.rollback(run_id bigint, reason text DEFAULT NULL)
+RETURNS TABLE (kind text, object text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  run minibar_migrate.runs;
+  names text;
+  msg text;
+  det text;
+BEGIN
+  SELECT * INTO run FROM minibar_migrate.runs x WHERE x.run_id = $1 FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no run %', $1 USING ERRCODE = '42704';
+  END IF;
+  IF run.status = 'rolled back' THEN
+    RAISE EXCEPTION 'run % was already rolled back', $1 USING ERRCODE = '55000';
+  END IF;
+  IF reason IS NULL AND NOT pg_try_advisory_xact_lock(2037257729, $1::int) THEN
+    RAISE EXCEPTION 'run % is being run by another session', $1 USING ERRCODE = '55006';
+  END IF;
+  BEGIN
+    SELECT string_agg(o.identity, ', ' ORDER BY o.object_no DESC) INTO names
+      FROM minibar_migrate.run_objects o
+     WHERE o.run_id = $1 AND o.kind = 'table' AND to_regclass(o.identity) IS NOT NULL;
+    IF names IS NOT NULL THEN
+      EXECUTE 'DROP TABLE ' || names || ' RESTRICT';
+    END IF;
+    SELECT string_agg(o.identity, ', ' ORDER BY o.object_no DESC) INTO names
+      FROM minibar_migrate.run_objects o
+     WHERE o.run_id = $1 AND o.kind = 'type' AND to_regtype(o.identity) IS NOT NULL;
+    IF names IS NOT NULL THEN
+      EXECUTE 'DROP TYPE ' || names || ' RESTRICT';
+    END IF;
+    FOR names IN
+      SELECT o.identity FROM minibar_migrate.run_objects o
+       WHERE o.run_id = $1 AND o.kind = 'schema'
+         AND EXISTS (SELECT 1 FROM pg_namespace s WHERE quote_ident(s.nspname) = o.identity)
+    LOOP
+      EXECUTE 'DROP SCHEMA ' || names || ' RESTRICT';
+    END LOOP;
+  EXCEPTION WHEN dependent_objects_still_exist THEN
+    GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+    RAISE EXCEPTION 'run % cannot be rolled back: %', $1, msg
+      USING ERRCODE = '2BP01', DETAIL = det,
+            HINT = 'Something made since depends on what the run created. Drop it first, or keep the run.';
+  END;
+  UPDATE minibar_migrate.runs x SET status = 'rolled back', finished_at = clock_timestamp(),
+         error = coalesce(reason, x.error)
+   WHERE x.run_id = $1;
+  RETURN QUERY SELECT o.kind, o.identity FROM minibar_migrate.run_objects o
+                WHERE o.run_id = $1 ORDER BY o.object_no DESC;
 END
 $$;

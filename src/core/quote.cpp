@@ -56,4 +56,17 @@ std::string pg_quote_literal(std::string_view text) {
   return out;
 }
 
+std::string pg_text_array_literal(const std::vector<std::string> &items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); i++) {
+    out += i ? ",\"" : "\"";
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 }  // namespace minibar

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace minibar {
 
@@ -27,5 +28,9 @@ std::string pg_quote_ident(std::string_view name);
 // 'text' with quotes doubled, or E'...' with backslashes doubled when the text
 // has a backslash.
 std::string pg_quote_literal(std::string_view text);
+
+// PostgreSQL text[] input: {"a","b\"c"} (every element quoted, quotes and
+// backslashes escaped).
+std::string pg_text_array_literal(const std::vector<std::string> &items);
 
 }  // namespace minibar

@@ -216,6 +216,12 @@ class Loader {
       if (!s_.general) counts_.copied += n;
       pg_call([&] { MemoryContextSwitchTo(s_.caller_cxt); });
       for (const RejectRecord &r : pending_) reject(r);
+      // pg_stat_progress_copy (when a progress command was started) and minibar_migrate.progress.
+      pg_call([&] {
+        const int index[] = {PROGRESS_COPY_TUPLES_PROCESSED, PROGRESS_COPY_TUPLES_EXCLUDED};
+        const int64 value[] = {counts_.copied, counts_.rejected};
+        pgstat_progress_update_multi_param(2, index, value);
+      });
     }
     counts_.zero_dates = req_.rows->zero_dates() - zero_dates_rejected_;
     pg_call([&] { pg_finish(&s_, req_.batch_size); });

@@ -24,6 +24,7 @@
 namespace minibar::pg {
 
 struct LoadCounts {
+  int64_t source = 0;  // what the source counted (load_chunk)
   int64_t read = 0;
   int64_t copied = 0;
   int64_t rejected = 0;

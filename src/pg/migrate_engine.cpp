@@ -1,6 +1,6 @@
 #include "pg/migrate_engine.hpp"
 
-#include <chrono>
+#include <set>
 
 #include "core/quote.hpp"
 #include "pg/bulk_load.hpp"
@@ -10,10 +10,6 @@
 namespace minibar::pg {
 
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 int64_t count_rows(const std::string &qualified) {
   auto r = spi_rows("SELECT count(*) FROM " + qualified);
@@ -38,7 +34,8 @@ std::string canonical_type(const std::string &type, const std::string &where) {
   return out;
 }
 
-void ensure_enum(const std::string &schema, const std::string &name,
+// Creates the enum type (true) or checks the existing one has the labels (false).
+bool ensure_enum(const std::string &schema, const std::string &name,
                  const std::vector<std::string> &labels) {
   auto kind = spi_rows(
       "SELECT t.typtype FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = "
@@ -46,7 +43,7 @@ void ensure_enum(const std::string &schema, const std::string &name,
       {schema, name});
   if (kind.empty()) {
     spi_exec(create_enum_sql(schema, name, labels));
-    return;
+    return true;
   }
   auto existing = spi_rows(
       "SELECT e.enumlabel FROM pg_catalog.pg_enum e JOIN pg_catalog.pg_type t ON t.oid = "
@@ -62,76 +59,7 @@ void ensure_enum(const std::string &schema, const std::string &name,
                 "The migration needs it as an enum with the source's labels in order.",
                 "Drop or rename the type, or map the column to another type with the \"columns\" "
                 "option.");
-}
-
-// Loads table's rows into relid through the given columns; verifies counts.
-void load_into(MigrateContext &ctx, const SourceTable &table, Oid relid,
-               const std::vector<std::string> &source_columns,
-               const std::vector<AttrNumber> &attnums, int64_t before, TableResult &res) {
-  const int n = static_cast<int>(attnums.size());
-  Relation rel = nullptr;
-  ColumnTarget *targets = nullptr;
-  const char *relname = nullptr;
-  pg_call([&] {
-    rel = table_open(relid, RowExclusiveLock);
-    targets = static_cast<ColumnTarget *>(palloc0(sizeof(ColumnTarget) * (n + 1)));
-    for (int i = 0; i < n; i++)
-      column_target_init(&targets[i], TupleDescAttr(RelationGetDescr(rel), attnums[i] - 1));
-    relname = pstrdup(RelationGetRelationName(rel));
-  });
-  std::vector<int> key;
-  if (const SourceIndex *pk = table.primary_key())
-    for (const IndexColumn &ic : pk->columns)
-      for (int i = 0; i < n; i++)
-        if (source_columns[static_cast<size_t>(i)] == ic.column) key.push_back(i);
-  if (table.primary_key() && key.size() != table.primary_key()->columns.size()) key.clear();
-
-  int64_t expected = ctx.source->begin_table(table.name);
-  LoadCounts counts;
-  {
-    std::unique_ptr<RowStream> rows =
-        ctx.source->rows(table.name, source_columns, targets, n, relname);
-    RejectLog rejects(ctx.run_id, table.name, res.target_name);
-    LoadRequest req;
-    req.rel = rel;
-    req.targets = targets;
-    req.ntargets = n;
-    req.rows = rows.get();
-    req.batch_size = ctx.options->batch_size;
-    req.max_rejects = ctx.options->max_rejects;
-    req.key_columns = key;
-    req.rejects = &rejects;
-    counts = bulk_load(req);
-  }
-  pg_call([&] { table_close(rel, NoLock); });
-  res.rows_source = expected;
-  res.rows_copied = counts.copied;
-  res.rows_rejected = counts.rejected;
-  res.zero_dates = counts.zero_dates;
-  if (counts.general_path)
-    res.notes.push_back({"load", table.name,
-                         "target is partitioned or has triggers or generated columns: rows went "
-                         "through INSERT, not the bulk path"});
-  // The report must add up; anything else is an error, never a silent success.
-  if (counts.read != expected)
-    throw Error("XX000",
-                "source table " + table.name + ": read " + std::to_string(counts.read) +
-                    " rows, but the source counted " + std::to_string(expected) +
-                    " in the same snapshot",
-                "Nothing was kept.");
-  if (counts.read != counts.copied + counts.rejected)
-    throw Error("XX000", "table " + table.name + ": " + std::to_string(counts.read) +
-                             " rows read, but " + std::to_string(counts.copied) + " copied + " +
-                             std::to_string(counts.rejected) + " rejected");
-  int64_t after = count_rows(res.target_name);
-  if (after - before != counts.copied)
-    throw Error("XX000",
-                "target " + res.target_name + " gained " + std::to_string(after - before) +
-                    " rows, but " + std::to_string(counts.copied) + " were copied",
-                "Nothing was kept.");
-  if (counts.zero_dates > 0)
-    res.notes.push_back(
-        {"zero_dates", table.name, std::to_string(counts.zero_dates) + " zero dates became NULL"});
+  return false;
 }
 
 }  // namespace
@@ -145,13 +73,8 @@ Oid find_table(const std::string &schema, const std::string &name) {
   return relid;
 }
 
-TableResult migrate_new_table(MigrateContext &ctx, const SourceTable &table, TablePlan &plan) {
-  auto t0 = std::chrono::steady_clock::now();
-  TableResult res;
-  res.source_table = table.name;
-  res.created = true;
-  res.target_name = plan.qualified();
-
+Oid create_target(MigrateContext &ctx, const SourceTable &table, TablePlan &plan,
+                  std::vector<std::string> &created_types) {
   std::vector<std::string> times;
   for (const PlannedColumn &c : plan.columns)
     if (c.mysql_time && !c.from_rule) times.push_back(c.source_name);
@@ -163,46 +86,20 @@ TableResult migrate_new_table(MigrateContext &ctx, const SourceTable &table, Tab
       plan.notes.push_back({"type", c.source_name,
                             "TIME values lie outside 00:00..24:00; the column became interval"});
     }
-    if (!c.enum_labels.empty()) ensure_enum(plan.schema, c.type, c.enum_labels);
+    if (!c.enum_labels.empty() && ensure_enum(plan.schema, c.type, c.enum_labels))
+      created_types.push_back(pg_quote_ident(plan.schema) + "." + pg_quote_ident(c.type));
   }
-
   spi_exec(create_table_sql(plan));
   for (const PlannedCheck &chk : plan.checks)
     if (std::optional<std::string> err = spi_try(add_check_sql(plan, chk)))
       plan.notes.push_back({"check", chk.name.empty() ? chk.source_expr : chk.name,
                             "CHECK (" + chk.source_expr + ") not translated: " + *err});
   for (const std::string &sql : comment_sql(plan)) spi_exec(sql);
-
-  Oid relid = find_table(plan.schema, plan.name);
-  res.target = relid;
-  std::vector<std::string> cols;
-  std::vector<AttrNumber> attnums;
-  for (size_t i = 0; i < plan.columns.size(); i++) {
-    cols.push_back(plan.columns[i].source_name);
-    attnums.push_back(static_cast<AttrNumber>(i + 1));
-  }
-  load_into(ctx, table, relid, cols, attnums, 0, res);
-
-  // Keys and indexes after the data: one sort per index instead of per-row upkeep.
-  for (const std::string &sql : plan.post_load) {
-    if (sql.rfind("CREATE INDEX", 0) == 0) {
-      if (std::optional<std::string> err = spi_try(sql))
-        plan.notes.push_back({"index", sql, "index not created: " + *err});
-    } else {
-      spi_exec(sql);  // a primary key or unique constraint the data breaks is an error
-    }
-  }
-  res.notes.insert(res.notes.begin(), plan.notes.begin(), plan.notes.end());
-  res.seconds = seconds_since(t0);
-  return res;
+  return find_table(plan.schema, plan.name);
 }
 
-TableResult migrate_into_existing(MigrateContext &ctx, const SourceTable &table, Oid relid) {
-  auto t0 = std::chrono::steady_clock::now();
-  TableResult res;
-  res.source_table = table.name;
-  res.created = false;
-  res.target = relid;
+ColumnMatch match_existing(const MigrateOptions &options, const SourceTable &table, Oid relid) {
+  ColumnMatch out;
   struct Att {
     AttrNumber num;
     std::string name;
@@ -226,10 +123,8 @@ TableResult migrate_into_existing(MigrateContext &ctx, const SourceTable &table,
     relname.assign(RelationGetRelationName(rel));
     table_close(rel, NoLock);
   });
-  res.target_name = pg_quote_ident(nsp) + "." + pg_quote_ident(relname);
+  out.qualified = pg_quote_ident(nsp) + "." + pg_quote_ident(relname);
 
-  std::vector<std::string> cols;
-  std::vector<AttrNumber> attnums;
   std::vector<std::string> missing, extra;
   std::vector<bool> used(table.columns.size(), false);
   for (const Att &a : atts) {
@@ -245,8 +140,8 @@ TableResult migrate_into_existing(MigrateContext &ctx, const SourceTable &table,
       continue;
     }
     used[static_cast<size_t>(found)] = true;
-    cols.push_back(table.columns[static_cast<size_t>(found)].name);
-    attnums.push_back(a.num);
+    out.source_columns.push_back(table.columns[static_cast<size_t>(found)].name);
+    out.target_columns.push_back(a.name);
   }
   for (size_t i = 0; i < table.columns.size(); i++)
     if (!used[i]) extra.push_back(table.columns[i].name);
@@ -255,62 +150,144 @@ TableResult migrate_into_existing(MigrateContext &ctx, const SourceTable &table,
     for (const std::string &x : v) s += (s.empty() ? "" : ", ") + x;
     return s;
   };
-  if ((!missing.empty() && !ctx.options->ignore_missing) ||
-      (!extra.empty() && !ctx.options->ignore_extra) || cols.empty())
+  if ((!missing.empty() && !options.ignore_missing) || (!extra.empty() && !options.ignore_extra) ||
+      out.source_columns.empty())
     throw Error("42703",
-                "the columns of " + res.target_name + " do not match source table " + table.name,
+                "the columns of " + out.qualified + " do not match source table " + table.name,
                 (missing.empty() ? "" : "Not in the source: " + join(missing) + ". ") +
                     (extra.empty() ? "" : "Not in the target: " + join(extra) + "."),
                 "Nothing was loaded. Add or rename the columns, or set "
                 "{\"ignore_missing_columns\": true} (target columns get their defaults) or "
                 "{\"ignore_extra_columns\": true} (source columns are skipped).");
   for (const std::string &m : missing)
-    res.notes.push_back({"column", m, "not in the source; filled with its default"});
+    out.notes.push_back({"column", m, "not in the source; filled with its default"});
   for (const std::string &e : extra)
-    res.notes.push_back({"column", e, "not in the target; skipped"});
-  int64_t before = count_rows(res.target_name);
-  load_into(ctx, table, relid, cols, attnums, before, res);
-  res.seconds = seconds_since(t0);
-  return res;
+    out.notes.push_back({"column", e, "not in the target; skipped"});
+  return out;
 }
 
-void add_foreign_keys(const TablePlan &plan, const std::map<std::string, std::string> &tables,
-                      std::vector<Note> &notes) {
+LoadCounts load_chunk(MigrateContext &ctx, const ChunkLoad &load) {
+  const int n = static_cast<int>(load.target_columns.size());
+  Relation rel = nullptr;
+  ColumnTarget *targets = nullptr;
+  const char *relname = nullptr;
+  pg_call([&] {
+    rel = table_open(load.relid, RowExclusiveLock);
+    targets = static_cast<ColumnTarget *>(palloc0(sizeof(ColumnTarget) * (n + 1)));
+    relname = pstrdup(RelationGetRelationName(rel));
+  });
+  for (int i = 0; i < n; i++) {
+    AttrNumber att = InvalidAttrNumber;
+    const std::string &name = load.target_columns[static_cast<size_t>(i)];
+    pg_call([&] { att = get_attnum(load.relid, name.c_str()); });
+    if (att == InvalidAttrNumber)
+      throw Error("42703", "column \"" + name + "\" of " + load.target_name + " is gone");
+    pg_call(
+        [&] { column_target_init(&targets[i], TupleDescAttr(RelationGetDescr(rel), att - 1)); });
+  }
+  std::vector<int> key;
+  for (const std::string &k : load.key_columns)
+    for (int i = 0; i < n; i++)
+      if (load.source_columns[static_cast<size_t>(i)] == k) key.push_back(i);
+  if (key.size() != load.key_columns.size()) key.clear();
+
+  int64_t expected = ctx.source->begin_table(load.source_table, load.range);
+  LoadCounts counts;
+  {
+    std::unique_ptr<RowStream> rows =
+        ctx.source->rows(load.source_table, load.source_columns, targets, n, relname, load.range);
+    RejectLog rejects(ctx.run_id, load.source_table, load.target_name);
+    LoadRequest req;
+    req.rel = rel;
+    req.targets = targets;
+    req.ntargets = n;
+    req.rows = rows.get();
+    req.batch_size = ctx.options->batch_size;
+    req.max_rejects = load.max_rejects;
+    req.key_columns = key;
+    req.rejects = &rejects;
+    counts = bulk_load(req);
+  }
+  pg_call([&] { table_close(rel, NoLock); });
+  // The report must add up; anything else is an error, never a silent success.
+  std::string what =
+      "source table " + load.source_table +
+      (load.range.whole()
+           ? std::string()
+           : " (chunk" + key_range_condition(load.range, ctx.source->dialect()) + ")");
+  if (counts.read != expected)
+    throw Error("XX000",
+                what + ": read " + std::to_string(counts.read) + " rows, but the source counted " +
+                    std::to_string(expected) + " in the same snapshot",
+                "Nothing of it was kept.");
+  if (counts.read != counts.copied + counts.rejected)
+    throw Error("XX000", what + ": " + std::to_string(counts.read) + " rows read, but " +
+                             std::to_string(counts.copied) + " copied + " +
+                             std::to_string(counts.rejected) + " rejected");
+  counts.source = expected;
+  return counts;
+}
+
+int64_t count_target_rows(const std::string &qualified) {
+  return count_rows(qualified);
+}
+
+void run_post_load(const std::string &sql, std::vector<Note> &notes) {
+  if (sql.rfind("CREATE INDEX", 0) == 0) {
+    if (std::optional<std::string> err = spi_try(sql))
+      notes.push_back({"index", sql, "index not created: " + *err});
+  } else {
+    spi_exec(sql);  // a primary key or unique constraint the data breaks is an error
+  }
+}
+
+std::vector<ForeignKeyStep> foreign_key_steps(const TablePlan &plan,
+                                              const std::map<std::string, std::string> &tables) {
+  std::vector<ForeignKeyStep> out;
   for (const PlannedForeignKey &fk : plan.foreign_keys) {
     auto ref = tables.find(fk.ref_source_table);
     if (ref == tables.end()) continue;
-    std::string label = fk.name.empty() ? "(" +
-                                              [&] {
-                                                std::string s;
-                                                for (const std::string &c : fk.columns)
-                                                  s += (s.empty() ? "" : ", ") + c;
-                                                return s;
-                                              }() +
-                                              ") -> " + fk.ref_source_table
-                                        : fk.name;
-    // Validating the key is one join; only when it fails on orphan rows are
-    // they counted (a second join) and the key created NOT VALID.
-    std::optional<SpiFailure> failed =
-        spi_try_code(add_foreign_key_sql(plan, fk, ref->second, false));
-    if (!failed) continue;
-    if (failed->sqlstate != "23503") {
-      notes.push_back({"foreign_key", label, "not created: " + failed->message});
-      continue;
+    ForeignKeyStep step;
+    if (fk.name.empty()) {
+      std::string cols;
+      for (const std::string &c : fk.columns) cols += (cols.empty() ? "" : ", ") + c;
+      step.label = "(" + cols + ") -> " + fk.ref_source_table;
+    } else {
+      step.label = fk.name;
     }
-    auto r = spi_rows(orphan_count_sql(plan, fk, ref->second));
-    std::string orphans = r.at(0).at(0).value_or("0");
-    std::string example = r.at(0).at(1).value_or("");
-    if (std::optional<SpiFailure> again =
-            spi_try_code(add_foreign_key_sql(plan, fk, ref->second, true))) {
-      notes.push_back({"foreign_key", label, "not created: " + again->message});
-      continue;
-    }
-    notes.push_back({"orphans", label,
-                     orphans + " rows of " + plan.qualified() + " reference no row of " +
-                         ref->second + " (e.g. key (" + example +
-                         ")); the foreign key was created NOT VALID. Fix the rows, then "
-                         "ALTER TABLE ... VALIDATE CONSTRAINT"});
+    step.name = fk.name;
+    step.table = plan.qualified();
+    step.ref_table = ref->second;
+    step.valid_sql = add_foreign_key_sql(plan, fk, ref->second, false);
+    step.not_valid_sql = add_foreign_key_sql(plan, fk, ref->second, true);
+    step.orphans_sql = orphan_count_sql(plan, fk, ref->second);
+    out.push_back(std::move(step));
   }
+  return out;
+}
+
+bool apply_foreign_key(const ForeignKeyStep &step, std::vector<Note> &notes) {
+  // Validating the key is one join; only when it fails on orphan rows are
+  // they counted (a second join) and the key created NOT VALID.
+  std::optional<SpiFailure> failed = spi_try_code(step.valid_sql);
+  if (!failed) return true;
+  if (failed->sqlstate != "23503") {
+    notes.push_back({"foreign_key", step.label, "not created: " + failed->message});
+    return false;
+  }
+  auto r = spi_rows(step.orphans_sql);
+  std::string orphans = r.at(0).at(0).value_or("0");
+  std::string example = r.at(0).at(1).value_or("");
+  if (std::optional<SpiFailure> again = spi_try_code(step.not_valid_sql)) {
+    notes.push_back({"foreign_key", step.label, "not created: " + again->message});
+    return false;
+  }
+  notes.push_back({"orphans", step.label,
+                   orphans + " rows of " + step.table + " reference no row of " + step.ref_table +
+                       " (e.g. key (" + example +
+                       ")); the foreign key was created NOT VALID. Fix the rows, then "
+                       "ALTER TABLE ... VALIDATE CONSTRAINT"});
+  return true;
 }
 
 }  // namespace minibar::pg

@@ -1,14 +1,15 @@
-// One table's migration: create the target from the plan (enum types,
-// columns, defaults, CHECKs, comments) or check an existing target's columns,
-// load every row (bulk_load), build keys and indexes after the load, and
-// prove the count: source rows = copied + rejected, and the target holds the
-// copied rows. Then, for a whole database, the foreign keys.
+// The steps of one table's migration, each usable on its own (a run's tasks
+// call them, in one backend or in background workers): create the target
+// from the plan (enum types, columns, defaults, CHECKs, comments) or match an
+// existing target's columns; load a chunk of rows (bulk_load) proving its
+// count; build keys and indexes after the load; add foreign keys.
 #pragma once
 
 #include <map>
 #include <string>
 
 #include "core/migrate_plan.hpp"
+#include "pg/bulk_load.hpp"
 #include "pg/migrate_options.hpp"
 #include "pg/migrate_run.hpp"
 #include "pg/migrate_source.hpp"
@@ -24,17 +25,54 @@ struct MigrateContext {
 // The OID of schema.name, or InvalidOid.
 Oid find_table(const std::string &schema, const std::string &name);
 
-// Creates plan's table (it must not exist), loads it and builds its keys and
-// indexes. Notes of the plan and of the run go into the result.
-TableResult migrate_new_table(MigrateContext &ctx, const SourceTable &table, TablePlan &plan);
+// Creates plan's table (it must not exist): enum types, columns, CHECKs (a
+// CHECK PostgreSQL refuses becomes a note), comments. Returns its OID; the
+// enum types it created (quoted, qualified) are added to created_types.
+Oid create_target(MigrateContext &ctx, const SourceTable &table, TablePlan &plan,
+                  std::vector<std::string> &created_types);
 
-// Loads into an existing table, matching columns by name.
-TableResult migrate_into_existing(MigrateContext &ctx, const SourceTable &table, Oid relid);
+// How an existing table's columns are fed: matched by name (exactly, then
+// ignoring ASCII case). A missing or extra column is 42703 unless the
+// options ignore it (then a note).
+struct ColumnMatch {
+  std::string qualified;
+  std::vector<std::string> source_columns, target_columns;
+  std::vector<Note> notes;
+};
+ColumnMatch match_existing(const MigrateOptions &options, const SourceTable &table, Oid relid);
 
-// Adds plan's foreign keys (tables maps source table -> qualified target).
-// Orphan rows make a key NOT VALID, with a note; a key PostgreSQL refuses is
-// a note.
-void add_foreign_keys(const TablePlan &plan, const std::map<std::string, std::string> &tables,
-                      std::vector<Note> &notes);
+// One copy step: the rows of source_table in range into relid.
+struct ChunkLoad {
+  std::string source_table;
+  Oid relid = InvalidOid;
+  std::string target_name;                                  // "schema"."table"
+  std::vector<std::string> source_columns, target_columns;  // same order
+  std::vector<std::string> key_columns;                     // source key, names rejected rows
+  KeyRange range;
+  int64_t max_rejects = -1;
+};
+// Loads and proves the count: the source counted (in the snapshot the rows
+// came from) = read = copied + rejected, else an error.
+LoadCounts load_chunk(MigrateContext &ctx, const ChunkLoad &load);
+
+// count(*) of a target table.
+int64_t count_target_rows(const std::string &qualified);
+
+// A key or index statement built after the load: CREATE INDEX failing is a
+// note; a primary key or unique constraint the data breaks is an error.
+void run_post_load(const std::string &sql, std::vector<Note> &notes);
+
+// A foreign key to add once both tables hold their rows.
+struct ForeignKeyStep {
+  std::string label, name, table, ref_table;
+  std::string valid_sql, not_valid_sql, orphans_sql;
+};
+// plan's foreign keys whose referenced table is in tables (source table ->
+// qualified target).
+std::vector<ForeignKeyStep> foreign_key_steps(const TablePlan &plan,
+                                              const std::map<std::string, std::string> &tables);
+// Adds the key; orphan rows make it NOT VALID with a note; a key PostgreSQL
+// refuses is a note (returns false: not created).
+bool apply_foreign_key(const ForeignKeyStep &step, std::vector<Note> &notes);
 
 }  // namespace minibar::pg

@@ -7,7 +7,7 @@
 #include "core/fk_order.hpp"
 #include "core/quote.hpp"
 #include "pg/guard.hpp"
-#include "pg/migrate_engine.hpp"
+#include "pg/run_workers.hpp"
 #include "pg/spi_util.hpp"
 
 namespace minibar::pg {
@@ -47,6 +47,16 @@ void notice_notes(const std::string &table, const std::vector<Note> &notes) {
       ereport(NOTICE, (errmsg("%s: %s %s: %s", table.c_str(), n.kind.c_str(), n.object.c_str(),
                               n.detail.c_str())));
     });
+}
+
+// The notes of a table run, in the order they were made.
+std::vector<Note> run_notes(int64_t run_id) {
+  std::vector<Note> out;
+  for (const auto &r : spi_rows("SELECT kind, object, detail FROM minibar_migrate.run_notes WHERE "
+                                "run_id = $1::pg_catalog.int8 ORDER BY note_id",
+                                {std::to_string(run_id)}))
+    out.push_back({r.at(0).value_or(""), r.at(1).value_or(""), r.at(2).value_or("")});
+  return out;
 }
 
 }  // namespace
@@ -92,36 +102,32 @@ PGDLLEXPORT Datum minibar_migrate_table(PG_FUNCTION_ARGS) {
     }
     pg_begin(s);
 
-    TableResult res;
+    // The result, read back from the run's record.
+    Oid result_target = InvalidOid;
+    int64_t copied = 0, rejected = 0;
+    double seconds = 0;
     {
       MigrateOptions opts = parse_migrate_options(s->options, false);
-      int64_t run_id = run_begin("table", s->server, target_schema, s->options);
-      std::unique_ptr<MigrationSource> src = open_source(s->config);
-      SourceSchema schema = src->read_schema({remote});
-      const SourceTable &table = schema.tables.at(0);
-      std::string name =
-          target_name ? std::string(target_name)
-                      : truncate_identifier(fold_identifier(table.name, opts.rules.keep_case));
-      MigrateContext ctx;
-      ctx.source = src.get();
-      ctx.options = &opts;
-      ctx.run_id = run_id;
-      Oid existing = find_table(target_schema, name);
-      if (OidIsValid(existing)) {
-        res = migrate_into_existing(ctx, table, existing);
-      } else {
-        TablePlan plan = plan_table(table, schema.dialect, opts.rules, target_schema, name);
-        for (const SourceForeignKey &fk : table.foreign_keys)
-          plan.notes.push_back({"foreign_key", fk.name.empty() ? fk.ref_table : fk.name,
-                                "references " + fk.ref_table +
-                                    "; migrate_table does not create foreign keys "
-                                    "(migrate_database does)"});
-        res = migrate_new_table(ctx, table, plan);
-      }
-      run_record_table(run_id, res);
-      for (const Note &n : res.notes) run_record_note(run_id, table.name, n);
-      run_finish(run_id);
-      notice_notes(table.name, res.notes);
+      RunRequest req;
+      req.kind = "table";
+      req.server = s->server;
+      req.target_schema = target_schema;
+      req.remote_table = remote;
+      req.target_table = target_name ? target_name : "";
+      req.options_json = s->options;
+      int64_t run_id = run_migration(req, opts, s->config);
+      auto rows = spi_rows(
+          "SELECT pg_catalog.to_regclass(target_table)::pg_catalog.oid, rows_copied, "
+          "rows_rejected, seconds, source_table FROM minibar_migrate.run_tables WHERE run_id = "
+          "$1::pg_catalog.int8",
+          {std::to_string(run_id)});
+      if (rows.empty())
+        throw Error("XX000", "run " + std::to_string(run_id) + " recorded no table");
+      result_target = static_cast<Oid>(std::stoul(rows[0].at(0).value_or("0")));
+      copied = std::stoll(rows[0].at(1).value_or("0"));
+      rejected = std::stoll(rows[0].at(2).value_or("0"));
+      seconds = std::stod(rows[0].at(3).value_or("0"));
+      notice_notes(rows[0].at(4).value_or(""), run_notes(run_id));
     }
 
     Datum result = 0;
@@ -129,10 +135,10 @@ PGDLLEXPORT Datum minibar_migrate_table(PG_FUNCTION_ARGS) {
       pg_end(s);
       Datum values[4];
       bool nulls[4] = {false, false, false, false};
-      values[0] = ObjectIdGetDatum(res.target);
-      values[1] = Int64GetDatum(res.rows_copied);
-      values[2] = Int64GetDatum(res.rows_rejected);
-      values[3] = Float8GetDatum(res.seconds);
+      values[0] = ObjectIdGetDatum(result_target);
+      values[1] = Int64GetDatum(copied);
+      values[2] = Int64GetDatum(rejected);
+      values[3] = Float8GetDatum(seconds);
       result = HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
     });
     return result;
@@ -158,111 +164,57 @@ PGDLLEXPORT Datum minibar_migrate_database(PG_FUNCTION_ARGS) {
       std::string kind, source;
       Oid target = InvalidOid;
       bool has_counts = false;
-      TableResult t;
+      int64_t rows_source = 0, rows_copied = 0, rows_rejected = 0, zero_dates = 0;
+      double seconds = 0;
       std::vector<std::string> notes;
     };
     std::vector<Row> out;
     int64_t run_id = 0;
     {
       MigrateOptions opts = parse_migrate_options(s->options, true);
-      if (spi_rows("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", {target_schema})
-              .empty())
-        spi_exec("CREATE SCHEMA " + pg_quote_ident(target_schema));
-      run_id = run_begin("database", s->server, target_schema, s->options);
-      std::unique_ptr<MigrationSource> src = open_source(s->config);
-      SourceSchema schema = src->read_schema(opts.tables);
-      std::set<std::string> excluded(opts.exclude.begin(), opts.exclude.end());
-      std::vector<SourceTable> kept;
-      for (SourceTable &t : schema.tables)
-        if (!excluded.count(t.name)) kept.push_back(std::move(t));
-      schema.tables = std::move(kept);
-
-      // Plan every table first: name collisions are errors before anything is created.
-      std::vector<TablePlan> plans;
-      std::map<std::string, std::string> target_of;  // target name -> source table
-      for (const SourceTable &t : schema.tables) {
-        plans.push_back(plan_table(t, schema.dialect, opts.rules, target_schema));
-        const std::string &name = plans.back().name;
-        auto [it, fresh] = target_of.emplace(name, t.name);
-        if (!fresh)
-          throw Error("42P07",
-                      "source tables \"" + it->second + "\" and \"" + t.name +
-                          "\" both become table \"" + name + "\" in PostgreSQL",
-                      "Nothing was created.",
-                      "Keep the case of identifiers with {\"keep_case\": true}, or leave one out "
-                      "with {\"exclude\": [...]}.");
-      }
-      std::map<std::string, const TablePlan *> plan_of;
-      std::map<std::string, std::string> qualified;
-      for (size_t i = 0; i < plans.size(); i++) {
-        plan_of[schema.tables[i].name] = &plans[i];
-        qualified[schema.tables[i].name] = plans[i].qualified();
-      }
-      for (size_t i = 0; i < plans.size(); i++)
-        plan_foreign_keys(plans[i], schema.tables[i], plan_of);
-
-      MigrateContext ctx;
-      ctx.source = src.get();
-      ctx.options = &opts;
-      ctx.run_id = run_id;
-      std::vector<TableResult> results(plans.size());
-      std::vector<bool> created(plans.size(), false);
-      const std::vector<size_t> order = foreign_key_order(schema);
-      for (size_t i : order) {
-        Oid existing = find_table(target_schema, plans[i].name);
-        if (OidIsValid(existing)) {
-          results[i] = migrate_into_existing(ctx, schema.tables[i], existing);
+      RunRequest req;
+      req.kind = "database";
+      req.server = s->server;
+      req.target_schema = target_schema;
+      req.options_json = s->options;
+      run_id = run_migration(req, opts, s->config);
+      // A row per table in load order, then what was not translated.
+      std::map<std::string, std::vector<std::string>> notes_of;
+      std::vector<Row> others;
+      for (const auto &n :
+           spi_rows("SELECT source_table, kind, object, detail FROM minibar_migrate.run_notes "
+                    "WHERE run_id = $1::pg_catalog.int8 ORDER BY note_id",
+                    {std::to_string(run_id)})) {
+        if (n.at(0)) {
+          notes_of[*n.at(0)].push_back(n.at(1).value_or("") + " " + n.at(2).value_or("") + ": " +
+                                       n.at(3).value_or(""));
         } else {
-          results[i] = migrate_new_table(ctx, schema.tables[i], plans[i]);
-          created[i] = true;
+          Row row;
+          row.kind = n.at(1).value_or("");
+          row.source = n.at(2).value_or("");
+          row.notes.push_back(n.at(3).value_or(""));
+          others.push_back(std::move(row));
         }
       }
-      // Foreign keys once every table holds its rows (cycles and self-references too).
-      for (size_t i = 0; i < plans.size(); i++)
-        if (created[i]) add_foreign_keys(plans[i], qualified, results[i].notes);
-      spi_exec("SELECT count(*) FROM minibar_migrate.reset_sequences(" +
-               pg_quote_literal(target_schema) + ")");
-      // Ids the source already handed out (rows deleted since) are not reused.
-      std::map<std::string, int64_t> next_ids = src->next_ids();
-      for (size_t i = 0; i < plans.size(); i++) {
-        auto next = next_ids.find(schema.tables[i].name);
-        if (!created[i] || next == next_ids.end()) continue;
-        for (const PlannedColumn &c : plans[i].columns)
-          if (c.identity)
-            spi_rows(
-                "SELECT pg_catalog.setval(s::pg_catalog.regclass, $3::pg_catalog.int8, false) "
-                "FROM pg_catalog.pg_get_serial_sequence($1, $2) AS s JOIN pg_catalog.pg_sequence "
-                "q ON q.seqrelid = s::pg_catalog.regclass WHERE $3::pg_catalog.int8 > "
-                "coalesce(pg_catalog.pg_sequence_last_value(s::pg_catalog.regclass) + "
-                "q.seqincrement, q.seqstart)",
-                {plans[i].qualified(), c.name, std::to_string(next->second)});
-      }
-      if (opts.analyze)
-        for (const TableResult &r : results) spi_exec("ANALYZE " + r.target_name);
-
-      for (size_t i : order) {
-        const TableResult &r = results[i];
-        run_record_table(run_id, r);
-        for (const Note &n : r.notes) run_record_note(run_id, r.source_table, n);
+      for (const auto &r : spi_rows(
+               "SELECT source_table, pg_catalog.to_regclass(target_table)::pg_catalog.oid, "
+               "rows_source, rows_copied, rows_rejected, zero_dates, seconds FROM "
+               "minibar_migrate.run_tables WHERE run_id = $1::pg_catalog.int8 ORDER BY table_no",
+               {std::to_string(run_id)})) {
         Row row;
         row.kind = "table";
-        row.source = r.source_table;
-        row.target = r.target;
+        row.source = r.at(0).value_or("");
+        row.target = r.at(1) ? static_cast<Oid>(std::stoul(*r.at(1))) : InvalidOid;
+        row.rows_source = std::stoll(r.at(2).value_or("0"));
+        row.rows_copied = std::stoll(r.at(3).value_or("0"));
+        row.rows_rejected = std::stoll(r.at(4).value_or("0"));
+        row.zero_dates = std::stoll(r.at(5).value_or("0"));
+        row.seconds = std::stod(r.at(6).value_or("0"));
         row.has_counts = true;
-        row.t = r;
-        for (const Note &n : r.notes)
-          row.notes.push_back(n.kind + " " + n.object + ": " + n.detail);
+        row.notes = notes_of[row.source];
         out.push_back(std::move(row));
       }
-      for (const SourceObject &o : schema.others) {
-        run_record_note(run_id, "", {o.kind, o.name, o.detail});
-        Row row;
-        row.kind = o.kind;
-        row.source = o.name;
-        row.notes.push_back(o.detail);
-        out.push_back(std::move(row));
-      }
-      run_finish(run_id);
+      for (Row &r : others) out.push_back(std::move(r));
     }
 
     pg_call([&] {
@@ -275,13 +227,13 @@ PGDLLEXPORT Datum minibar_migrate_database(PG_FUNCTION_ARGS) {
         values[2] = CStringGetTextDatum(r.source.c_str());
         values[3] = ObjectIdGetDatum(r.target);
         nulls[3] = !OidIsValid(r.target);
-        values[4] = Int64GetDatum(r.t.rows_source);
-        values[5] = Int64GetDatum(r.t.rows_copied);
-        values[6] = Int64GetDatum(r.t.rows_rejected);
-        values[7] = Int64GetDatum(r.t.zero_dates);
-        values[8] = Float8GetDatum(r.t.seconds);
-        values[9] = Float8GetDatum(
-            r.t.seconds > 0 ? static_cast<double>(r.t.rows_copied) / r.t.seconds : 0);
+        values[4] = Int64GetDatum(r.rows_source);
+        values[5] = Int64GetDatum(r.rows_copied);
+        values[6] = Int64GetDatum(r.rows_rejected);
+        values[7] = Int64GetDatum(r.zero_dates);
+        values[8] = Float8GetDatum(r.seconds);
+        values[9] =
+            Float8GetDatum(r.seconds > 0 ? static_cast<double>(r.rows_copied) / r.seconds : 0);
         for (int k = 4; k <= 9; k++) nulls[k] = !r.has_counts;
         Datum *elems = static_cast<Datum *>(palloc(sizeof(Datum) * (r.notes.size() + 1)));
         for (size_t k = 0; k < r.notes.size(); k++)

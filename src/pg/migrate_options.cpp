@@ -62,12 +62,13 @@ MigrateOptions parse_migrate_options(const std::string &json, bool database_leve
     } else if (key == "analyze") {
       o.analyze = as_bool(key, type, v);
     } else if (key == "workers") {
-      if (as_int(key, type, v, 1, 64) != 1)
-        bad(key, "only 1 is supported in this version (parallel workers come with resumable runs)");
+      o.workers = static_cast<int>(as_int(key, type, v, 0, 64));
     } else if (key == "resume") {
-      if (as_bool(key, type, v)) bad(key, "resuming runs is not supported in this version");
+      o.resume = as_bool(key, type, v);
     } else if (key == "chunk_size") {
-      as_int(key, type, v, 1, INT64_MAX);  // used by resumable runs; accepted
+      o.chunk_size = as_int(key, type, v, 1000, INT64_MAX);
+    } else if (key == "progress_interval") {
+      o.progress_interval = static_cast<int>(as_int(key, type, v, 0, 86400));
     } else if (key == "types" || key == "columns") {
       if (type != "object") bad(key, "expected an object of \"source\": \"PostgreSQL type\"");
       auto rules = spi_rows(

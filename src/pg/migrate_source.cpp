@@ -59,25 +59,42 @@ class MysqlSource : public MigrationSource {
   SourceSchema read_schema(const std::vector<std::string> &only) override {
     return read_mysql_schema(conn(), db_, only);
   }
-  int64_t begin_table(const std::string &table) override {
-    std::vector<MysqlRow> r = conn().query("SELECT COUNT(*) FROM " + mysql_quote_ident(db_) + "." +
-                                           mysql_quote_ident(table));
+  int64_t begin_table(const std::string &table, const KeyRange &range) override {
+    std::vector<MysqlRow> r =
+        conn().query("SELECT COUNT(*) FROM " + mysql_quote_ident(db_) + "." +
+                     mysql_quote_ident(table) + key_range_condition(range, Dialect::Mysql));
     if (r.empty() || r[0].empty() || !r[0][0]) throw Error(sqlstate::kFdwError, "COUNT(*) failed");
     return std::stoll(*r[0][0]);
   }
   std::unique_ptr<RowStream> rows(const std::string &table, const std::vector<std::string> &columns,
-                                  const ColumnTarget *targets, int ntargets,
-                                  const char *relname) override {
+                                  const ColumnTarget *targets, int ntargets, const char *relname,
+                                  const KeyRange &range) override {
     RemoteSelect q;
     q.schema = db_;
     q.table = table;
     q.columns = columns;
     table_ = table;
-    auto reader =
-        std::make_unique<MysqlReader>(config_.mysql, conn(), deparse_select(q, Dialect::Mysql),
-                                      targets, ntargets, relname, table_.c_str(), config_.mysql_tz);
+    auto reader = std::make_unique<MysqlReader>(
+        config_.mysql, conn(),
+        deparse_select(q, Dialect::Mysql) + key_range_condition(range, Dialect::Mysql), targets,
+        ntargets, relname, table_.c_str(), config_.mysql_tz);
     reader->start({});
     return std::make_unique<ReaderStream<MysqlReader>>(std::move(reader));
+  }
+  std::optional<std::pair<int64_t, int64_t>> key_bounds(const std::string &table,
+                                                        const std::string &column) override {
+    std::string c = mysql_quote_ident(column);
+    std::vector<MysqlRow> r = conn().query("SELECT MIN(" + c + "), MAX(" + c + ") FROM " +
+                                           mysql_quote_ident(db_) + "." + mysql_quote_ident(table));
+    if (r.empty() || r[0].size() != 2 || !r[0][0] || !r[0][1]) return std::nullopt;
+    return std::make_pair(std::stoll(*r[0][0]), std::stoll(*r[0][1]));
+  }
+  int64_t estimate_rows(const std::string &table) override {
+    std::vector<MysqlRow> r = conn().query(
+        "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
+        conn().quote_literal(db_) + " AND TABLE_NAME = " + conn().quote_literal(table));
+    if (r.empty() || r[0].empty() || !r[0][0]) return 0;
+    return std::stoll(*r[0][0]);
   }
   std::map<std::string, int64_t> next_ids() override {
     std::map<std::string, int64_t> out;
@@ -122,33 +139,53 @@ class SqliteSource : public MigrationSource {
   SourceSchema read_schema(const std::vector<std::string> &only) override {
     return read_sqlite_schema(*db_, only);
   }
-  int64_t begin_table(const std::string &table) override {
-    // A connection of its own per table, in a read transaction that the
-    // count and the rows share.
+  int64_t begin_table(const std::string &table, const KeyRange &range) override {
+    // A connection of its own per table (or chunk), in a read transaction
+    // that the count and the rows share.
     pending_ = sqlite_open(config_.sqlite);
     SqliteStatement(*pending_, "BEGIN").step();
-    SqliteStatement count(*pending_, "SELECT count(*) FROM " + sqlite_quote_ident(table));
+    SqliteStatement count(*pending_, "SELECT count(*) FROM " + sqlite_quote_ident(table) +
+                                         key_range_condition(range, Dialect::Sqlite));
     if (!count.step()) throw Error(sqlstate::kFdwError, "count(*) returned no row");
     Cell c = count.cell(0);
     return c.i;
   }
   std::unique_ptr<RowStream> rows(const std::string &table, const std::vector<std::string> &columns,
-                                  const ColumnTarget *targets, int ntargets,
-                                  const char *relname) override {
+                                  const ColumnTarget *targets, int ntargets, const char *relname,
+                                  const KeyRange &range) override {
     RemoteSelect q;
     q.table = table;
     q.columns = columns;
     table_ = table;
-    if (!pending_) begin_table(table);
-    auto reader =
-        std::make_unique<SqliteReader>(std::move(pending_), deparse_select(q, Dialect::Sqlite),
-                                       targets, ntargets, false, relname, table_.c_str());
+    if (!pending_) begin_table(table, range);
+    auto reader = std::make_unique<SqliteReader>(
+        std::move(pending_),
+        deparse_select(q, Dialect::Sqlite) + key_range_condition(range, Dialect::Sqlite), targets,
+        ntargets, false, relname, table_.c_str());
     reader->start({});
     return std::make_unique<ReaderStream<SqliteReader>>(std::move(reader));
   }
   std::set<std::string> times_beyond_day(const std::string &,
                                          const std::vector<std::string> &) override {
     return {};
+  }
+  std::optional<std::pair<int64_t, int64_t>> key_bounds(const std::string &table,
+                                                        const std::string &column) override {
+    // Only called for the rowid (INTEGER PRIMARY KEY): always an integer, and
+    // min() and max() are one b-tree descent each.
+    std::string c = sqlite_quote_ident(column);
+    SqliteStatement st(*db_,
+                       "SELECT min(" + c + "), max(" + c + ") FROM " + sqlite_quote_ident(table));
+    if (!st.step()) return std::nullopt;
+    Cell lo = st.cell(0), hi = st.cell(1);
+    if (lo.storage != StorageClass::Integer || hi.storage != StorageClass::Integer)
+      return std::nullopt;
+    return std::make_pair(lo.i, hi.i);
+  }
+  int64_t estimate_rows(const std::string &table) override {
+    SqliteStatement st(*db_, "SELECT count(*) FROM " + sqlite_quote_ident(table));
+    if (!st.step()) return 0;
+    return st.cell(0).i;
   }
   std::map<std::string, int64_t> next_ids() override {
     std::map<std::string, int64_t> out;

@@ -5,6 +5,11 @@
 // rows converted for the target columns.
 #pragma once
 
+#include <optional>
+#include <utility>
+
+#include "core/chunk_plan.hpp"
+
 #include <map>
 #include <memory>
 #include <set>
@@ -51,13 +56,19 @@ class MigrationSource {
   virtual Dialect dialect() const = 0;
   // Tables (all, or `only`) and the objects not migrated.
   virtual SourceSchema read_schema(const std::vector<std::string> &only) = 0;
-  // Starts reading a table: returns its row count in the view the rows come from.
-  virtual int64_t begin_table(const std::string &table) = 0;
-  // The table's rows (after begin_table), columns in the order of targets.
+  // Starts reading a table (or the chunk `range` of it): returns its row
+  // count in the view the rows come from.
+  virtual int64_t begin_table(const std::string &table, const KeyRange &range = {}) = 0;
+  // The rows (after begin_table, same range), columns in the order of targets.
   virtual std::unique_ptr<RowStream> rows(const std::string &table,
                                           const std::vector<std::string> &columns,
                                           const ColumnTarget *targets, int ntargets,
-                                          const char *relname) = 0;
+                                          const char *relname, const KeyRange &range = {}) = 0;
+  // MIN and MAX of an integer column (nullopt: the table is empty).
+  virtual std::optional<std::pair<int64_t, int64_t>> key_bounds(const std::string &table,
+                                                                const std::string &column) = 0;
+  // About how many rows the table has (MySQL: the statistics; SQLite: count(*)).
+  virtual int64_t estimate_rows(const std::string &table) = 0;
   // The id an auto-increment table would hand out next (MySQL's AUTO_INCREMENT
   // counter, SQLite's sqlite_sequence + 1), per table that has one; it can lie
   // past max(id) after deletes, and such ids are never reused.

@@ -1,0 +1,43 @@
+// A migration run as a list of steps: plan_run() reads the source schema,
+// creates (or matches) every target and records the run's tables and tasks;
+// run_next_task() claims one ready task (FOR UPDATE SKIP LOCKED) and does it.
+// The caller's backend drives both in its own transaction (workers = 0), or
+// background workers do, each task in a transaction of its own (run_workers).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "pg/migrate_engine.hpp"
+#include "pg/migrate_run.hpp"
+
+namespace minibar::pg {
+
+struct RunRequest {
+  std::string kind;  // "table" / "database"
+  std::string server;
+  std::string target_schema;
+  std::string remote_table;  // table runs
+  std::string target_table;  // table runs: the target's name (empty: the folded remote name)
+  std::string options_json;
+  int workers = 0;
+  bool resumable = false;
+};
+
+// Plans the run in the current transaction; returns its run_id. With
+// chunked, a big table with an integer key is split into options.chunk_size
+// key ranges.
+int64_t plan_run(const RunRequest &req, const MigrateOptions &options, MigrationSource &source,
+                 bool chunked);
+
+// Progress parameters of a copy step beyond COPY's own (pgstat progress slots
+// 10..12, read by the minibar_migrate.progress view).
+constexpr int kProgressRunId = 10, kProgressTaskNo = 11, kProgressRowsEstimated = 12;
+
+enum class TaskOutcome { Ran, NoneReady, AllDone };
+
+// Claims and does one ready task of run_id in the current transaction.
+TaskOutcome run_next_task(int64_t run_id, const RunInfo &run, const MigrateOptions &options,
+                          MigrationSource &source);
+
+}  // namespace minibar::pg

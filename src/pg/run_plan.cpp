@@ -1,0 +1,224 @@
+// plan_run: what a run will do, decided and recorded before any row moves.
+#include <map>
+#include <set>
+
+#include "core/chunk_plan.hpp"
+#include "core/fk_order.hpp"
+#include "core/json_text.hpp"
+#include "core/quote.hpp"
+#include "pg/run_engine.hpp"
+#include "pg/spi_util.hpp"
+
+namespace minibar::pg {
+
+namespace {
+
+// Phases of run_tasks (see the extension script).
+constexpr int kCopy = 1, kIndex = 2, kCheck = 3, kForeignKey = 100, kAnalyze = 1000000,
+              kFinish = 2000000;
+
+// Task list under construction.
+struct Tasks {
+  int64_t run_id;
+  int next = 1;
+  void add(RunTask t) {
+    t.task_no = next++;
+    run_add_task(run_id, t);
+  }
+};
+
+std::string fk_detail(const ForeignKeyStep &s) {
+  std::string j = "{";
+  auto field = [&](const char *k, const std::string &v) {
+    if (j.size() > 1) j += ", ";
+    json_append_string(j, k);
+    j += ": ";
+    json_append_string(j, v);
+  };
+  field("label", s.label);
+  field("table", s.table);
+  field("ref_table", s.ref_table);
+  field("valid", s.valid_sql);
+  field("not_valid", s.not_valid_sql);
+  field("orphans", s.orphans_sql);
+  return j + "}";
+}
+
+}  // namespace
+
+int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSource &src,
+                 bool chunked) {
+  const bool database = req.kind == "database";
+  bool schema_created = false;
+  if (database &&
+      spi_rows("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", {req.target_schema})
+          .empty()) {
+    spi_exec("CREATE SCHEMA " + pg_quote_ident(req.target_schema));
+    schema_created = true;
+  }
+  const int64_t run_id = run_begin(req.kind, req.server, req.target_schema, req.options_json,
+                                   req.workers, req.resumable);
+  if (schema_created) run_record_object(run_id, "schema", pg_quote_ident(req.target_schema));
+
+  SourceSchema schema =
+      src.read_schema(database ? opts.tables : std::vector<std::string>{req.remote_table});
+  std::set<std::string> excluded(opts.exclude.begin(), opts.exclude.end());
+  std::vector<SourceTable> kept;
+  for (SourceTable &t : schema.tables)
+    if (!database || !excluded.count(t.name)) kept.push_back(std::move(t));
+  schema.tables = std::move(kept);
+
+  // Plan every table first: name collisions are errors before anything is created.
+  std::vector<TablePlan> plans;
+  std::map<std::string, std::string> target_of;  // target name -> source table
+  for (const SourceTable &t : schema.tables) {
+    std::string name = req.target_table;
+    if (!database && name.empty())
+      name = truncate_identifier(fold_identifier(t.name, opts.rules.keep_case));
+    plans.push_back(plan_table(t, schema.dialect, opts.rules, req.target_schema, name));
+    auto [it, fresh] = target_of.emplace(plans.back().name, t.name);
+    if (!fresh)
+      throw Error("42P07",
+                  "source tables \"" + it->second + "\" and \"" + t.name +
+                      "\" both become table \"" + plans.back().name + "\" in PostgreSQL",
+                  "Nothing was created.",
+                  "Keep the case of identifiers with {\"keep_case\": true}, or leave one out "
+                  "with {\"exclude\": [...]}.");
+  }
+  std::map<std::string, const TablePlan *> plan_of;
+  std::map<std::string, std::string> qualified;
+  for (size_t i = 0; i < plans.size(); i++) {
+    plan_of[schema.tables[i].name] = &plans[i];
+    qualified[schema.tables[i].name] = plans[i].qualified();
+  }
+  if (database)
+    for (size_t i = 0; i < plans.size(); i++)
+      plan_foreign_keys(plans[i], schema.tables[i], plan_of);
+
+  MigrateContext ctx;
+  ctx.source = &src;
+  ctx.options = &opts;
+  ctx.run_id = run_id;
+  Tasks tasks{run_id};
+  std::vector<bool> created(plans.size(), false);
+  const std::vector<size_t> order = foreign_key_order(schema);
+  int table_no = 0;
+  for (size_t i : order) {
+    const SourceTable &table = schema.tables[i];
+    TablePlan &plan = plans[i];
+    RunTable rt;
+    rt.source_table = table.name;
+    rt.table_no = table_no++;
+    rt.rows_estimated =
+        table.estimated_rows >= 0 ? table.estimated_rows : src.estimate_rows(table.name);
+    std::vector<Note> notes;
+    Oid existing = find_table(plan.schema, plan.name);
+    if (OidIsValid(existing)) {
+      ColumnMatch m = match_existing(opts, table, existing);
+      rt.target_table = m.qualified;
+      rt.source_columns = m.source_columns;
+      rt.target_columns = m.target_columns;
+      rt.rows_before = count_target_rows(m.qualified);
+      notes = m.notes;
+    } else {
+      std::vector<std::string> types;
+      create_target(ctx, table, plan, types);
+      for (const std::string &t : types) run_record_object(run_id, "type", t);
+      run_record_object(run_id, "table", plan.qualified());
+      created[i] = true;
+      rt.created = true;
+      rt.target_table = plan.qualified();
+      for (const PlannedColumn &c : plan.columns) {
+        rt.source_columns.push_back(c.source_name);
+        rt.target_columns.push_back(c.name);
+        if (c.identity && rt.identity_column.empty()) rt.identity_column = c.name;
+      }
+      if (!database)
+        for (const SourceForeignKey &fk : table.foreign_keys)
+          plan.notes.push_back({"foreign_key", fk.name.empty() ? fk.ref_table : fk.name,
+                                "references " + fk.ref_table +
+                                    "; migrate_table does not create foreign keys "
+                                    "(migrate_database does)"});
+      notes = plan.notes;
+    }
+    if (const SourceIndex *pk = table.primary_key())
+      for (const IndexColumn &ic : pk->columns) rt.key_columns.push_back(ic.column);
+
+    // Copy steps: key-range chunks of a big table with an integer key, else the whole table.
+    std::vector<KeyRange> ranges{KeyRange{}};
+    std::string key = chunked ? chunk_key_column(table, schema.dialect) : "";
+    bool key_fed = false;
+    for (const std::string &c : rt.source_columns) key_fed = key_fed || c == key;
+    if (!key.empty() && key_fed && rt.rows_estimated > opts.chunk_size)
+      if (auto bounds = src.key_bounds(table.name, key)) {
+        ranges = split_key_range(key, bounds->first, bounds->second, opts.chunk_size, 10000);
+        if (ranges.size() > 1) rt.chunk_key = key;
+      }
+    if (rt.chunk_key.empty()) ranges = {KeyRange{}};
+    rt.chunks = static_cast<int>(ranges.size());
+    if (chunked && rt.chunk_key.empty() && rt.rows_estimated > opts.chunk_size)
+      notes.push_back({"chunks", table.name,
+                       "no integer key to split on: copied whole, and a resumed run copies it "
+                       "again from the start"});
+    run_add_table(run_id, rt);
+    for (const Note &n : notes) run_record_note(run_id, table.name, n);
+
+    for (const KeyRange &r : ranges) {
+      RunTask t;
+      t.phase = kCopy;
+      t.kind = "copy";
+      t.source_table = table.name;
+      t.key_lo = r.lo;
+      t.key_hi = r.hi;
+      t.rows_estimated = rt.rows_estimated < 0 ? -1 : rt.rows_estimated / rt.chunks;
+      tasks.add(t);
+    }
+    if (created[i])
+      for (const std::string &sql : plan.post_load) {
+        RunTask t;
+        t.phase = kIndex;
+        t.kind = "index";
+        t.source_table = table.name;
+        t.sql = sql;
+        tasks.add(t);
+      }
+    RunTask check;
+    check.phase = kCheck;
+    check.kind = "check";
+    check.source_table = table.name;
+    tasks.add(check);
+    if (database && opts.analyze) {
+      RunTask t;
+      t.phase = kAnalyze;
+      t.kind = "analyze";
+      t.source_table = table.name;
+      tasks.add(t);
+    }
+  }
+  // Foreign keys once every table holds its rows and keys (cycles and
+  // self-references too), one at a time: two keys between the same tables
+  // added at once could deadlock.
+  int fk_phase = kForeignKey;
+  for (size_t i = 0; i < plans.size(); i++) {
+    if (!created[i]) continue;
+    for (const ForeignKeyStep &s : foreign_key_steps(plans[i], qualified)) {
+      RunTask t;
+      t.phase = fk_phase++;
+      t.kind = "foreign_key";
+      t.source_table = schema.tables[i].name;
+      t.table_scoped = false;
+      t.detail_json = fk_detail(s);
+      tasks.add(t);
+    }
+  }
+  RunTask finish;
+  finish.phase = kFinish;
+  finish.kind = "finish";
+  finish.table_scoped = false;
+  tasks.add(finish);
+  for (const SourceObject &o : schema.others)
+    run_record_note(run_id, "", {o.kind, o.name, o.detail});
+  return run_id;
+}
+
+}  // namespace minibar::pg

@@ -1,0 +1,262 @@
+// run_next_task: claim one ready step of a run and do it, in the current
+// transaction, recording its result in the same transaction.
+#include <chrono>
+
+#include "core/chunk_plan.hpp"
+#include "core/quote.hpp"
+#include "pg/guard.hpp"
+#include "pg/run_engine.hpp"
+#include "pg/spi_util.hpp"
+
+namespace minibar::pg {
+
+namespace {
+
+using Rows = std::vector<std::vector<std::optional<std::string>>>;
+
+struct Claimed {
+  int task_no = 0;
+  std::string kind, source_table, sql;
+  std::optional<int64_t> key_lo, key_hi;
+  int64_t rows_estimated = -1;
+  std::string started_at;
+  ForeignKeyStep fk;
+};
+
+std::optional<int64_t> as_int(const std::optional<std::string> &v) {
+  if (!v) return std::nullopt;
+  return std::stoll(*v);
+}
+
+std::optional<Claimed> claim(int64_t run_id) {
+  Rows r = spi_rows(
+      "SELECT t.task_no, t.kind, coalesce(t.source_table, ''), coalesce(t.sql, ''), t.key_lo, "
+      "t.key_hi, coalesce(t.rows_estimated, -1), pg_catalog.clock_timestamp()::pg_catalog.text, "
+      "t.detail ->> 'label', t.detail ->> 'table', t.detail ->> 'ref_table', "
+      "t.detail ->> 'valid', t.detail ->> 'not_valid', t.detail ->> 'orphans' "
+      "FROM minibar_migrate.run_tasks t WHERE t.run_id = $1::pg_catalog.int8 AND t.state = "
+      "'pending' AND NOT EXISTS (SELECT 1 FROM minibar_migrate.run_tasks u WHERE u.run_id = "
+      "t.run_id AND u.state = 'pending' AND u.phase < t.phase AND (NOT t.table_scoped OR "
+      "u.source_table = t.source_table)) ORDER BY t.phase, t.rows_estimated DESC NULLS LAST, "
+      "t.task_no LIMIT 1 FOR UPDATE OF t SKIP LOCKED",
+      {std::to_string(run_id)});
+  if (r.empty()) return std::nullopt;
+  const auto &row = r[0];
+  Claimed c;
+  c.task_no = std::stoi(row.at(0).value_or("0"));
+  c.kind = row.at(1).value_or("");
+  c.source_table = row.at(2).value_or("");
+  c.sql = row.at(3).value_or("");
+  c.key_lo = as_int(row.at(4));
+  c.key_hi = as_int(row.at(5));
+  c.rows_estimated = std::stoll(row.at(6).value_or("-1"));
+  c.started_at = row.at(7).value_or("");
+  c.fk.label = row.at(8).value_or("");
+  c.fk.table = row.at(9).value_or("");
+  c.fk.ref_table = row.at(10).value_or("");
+  c.fk.valid_sql = row.at(11).value_or("");
+  c.fk.not_valid_sql = row.at(12).value_or("");
+  c.fk.orphans_sql = row.at(13).value_or("");
+  return c;
+}
+
+std::vector<std::string> column(const Rows &rows, size_t i) {
+  std::vector<std::string> out;
+  for (const auto &r : rows) out.push_back(r.at(i).value_or(""));
+  return out;
+}
+
+Oid regclass_of(const std::string &qualified) {
+  Rows r = spi_rows("SELECT pg_catalog.to_regclass($1)::pg_catalog.oid", {qualified});
+  if (r.empty() || !r[0][0])
+    throw Error("42P01", "target table " + qualified + " of the run no longer exists",
+                "The run cannot continue.", "Roll the run back with minibar_migrate.rollback().");
+  return static_cast<Oid>(std::stoul(*r[0][0]));
+}
+
+void mark_done(int64_t run_id, const Claimed &c, double seconds, const LoadCounts *counts) {
+  std::vector<std::string> args{std::to_string(run_id), std::to_string(c.task_no), c.started_at,
+                                std::to_string(seconds)};
+  std::string set;
+  if (counts) {
+    set =
+        ", rows_source = $5::pg_catalog.int8, rows_copied = $6::pg_catalog.int8, rows_rejected = "
+        "$7::pg_catalog.int8, zero_dates = $8::pg_catalog.int8, general_path = $9::pg_catalog.bool";
+    args.insert(args.end(), {std::to_string(counts->source), std::to_string(counts->copied),
+                             std::to_string(counts->rejected), std::to_string(counts->zero_dates),
+                             counts->general_path ? "true" : "false"});
+  }
+  spi_rows(
+      "UPDATE minibar_migrate.run_tasks SET state = 'done', started_at = "
+      "$3::pg_catalog.timestamptz, finished_at = pg_catalog.clock_timestamp(), seconds = "
+      "$4::pg_catalog.float8, worker_pid = pg_catalog.pg_backend_pid()" +
+          set + " WHERE run_id = $1::pg_catalog.int8 AND task_no = $2::pg_catalog.int4",
+      args);
+}
+
+LoadCounts do_copy(int64_t run_id, const RunInfo &run, const MigrateOptions &opts,
+                   MigrationSource &src, const Claimed &c) {
+  const std::vector<std::string> key{std::to_string(run_id), c.source_table};
+  Rows t = spi_rows(
+      "SELECT target_table, coalesce(chunk_key, '') FROM minibar_migrate.run_tables WHERE "
+      "run_id = $1::pg_catalog.int8 AND source_table = $2",
+      key);
+  if (t.empty())
+    throw Error("XX000", "run " + std::to_string(run_id) + " has no table " + c.source_table);
+  ChunkLoad load;
+  load.source_table = c.source_table;
+  load.target_name = t[0].at(0).value_or("");
+  load.relid = regclass_of(load.target_name);
+  Rows cols = spi_rows(
+      "SELECT u.s, u.t FROM minibar_migrate.run_tables rt, ROWS FROM (pg_catalog.unnest("
+      "rt.source_columns), pg_catalog.unnest(rt.target_columns)) WITH ORDINALITY AS u(s, t, n) "
+      "WHERE rt.run_id = $1::pg_catalog.int8 AND "
+      "rt.source_table = $2 ORDER BY u.n",
+      key);
+  load.source_columns = column(cols, 0);
+  load.target_columns = column(cols, 1);
+  load.key_columns = column(
+      spi_rows("SELECT u.k FROM minibar_migrate.run_tables rt, pg_catalog.unnest(rt.key_columns) "
+               "WITH ORDINALITY AS u(k, n) WHERE rt.run_id = $1::pg_catalog.int8 AND "
+               "rt.source_table = $2 ORDER BY u.n",
+               key),
+      0);
+  std::string chunk_key = t[0].at(1).value_or("");
+  if (!chunk_key.empty()) load.range = KeyRange{chunk_key, c.key_lo, c.key_hi};
+  load.max_rejects = opts.max_rejects;
+  if (opts.max_rejects >= 0) {
+    Rows done = spi_rows(
+        "SELECT coalesce(sum(rows_rejected), 0) FROM minibar_migrate.run_tasks WHERE run_id = "
+        "$1::pg_catalog.int8 AND source_table = $2 AND kind = 'copy' AND state = 'done'",
+        key);
+    load.max_rejects =
+        std::max<int64_t>(0, opts.max_rejects - std::stoll(done[0][0].value_or("0")));
+  }
+  pg_call([&] {
+    pgstat_progress_start_command(PROGRESS_COMMAND_COPY, load.relid);
+    const int index[] = {PROGRESS_COPY_COMMAND, PROGRESS_COPY_TYPE, kProgressRunId, kProgressTaskNo,
+                         kProgressRowsEstimated};
+    const int64 value[] = {PROGRESS_COPY_COMMAND_FROM, PROGRESS_COPY_TYPE_CALLBACK, run_id,
+                           c.task_no, c.rows_estimated};
+    pgstat_progress_update_multi_param(5, index, value);
+  });
+  MigrateContext ctx;
+  ctx.source = &src;
+  ctx.options = &opts;
+  ctx.run_id = run_id;
+  LoadCounts counts = load_chunk(ctx, load);
+  pg_call([&] { pgstat_progress_end_command(); });
+  (void)run;
+  return counts;
+}
+
+void do_check(int64_t run_id, const Claimed &c, std::vector<Note> &notes) {
+  const std::vector<std::string> key{std::to_string(run_id), c.source_table};
+  Rows s = spi_rows(
+      "SELECT coalesce(sum(rows_source), 0), coalesce(sum(rows_copied), 0), "
+      "coalesce(sum(rows_rejected), 0), coalesce(sum(zero_dates), 0), coalesce(bool_or("
+      "general_path), false), (SELECT target_table FROM minibar_migrate.run_tables WHERE run_id = "
+      "$1::pg_catalog.int8 AND source_table = $2), (SELECT rows_before FROM "
+      "minibar_migrate.run_tables WHERE run_id = $1::pg_catalog.int8 AND source_table = $2) FROM "
+      "minibar_migrate.run_tasks WHERE run_id = $1::pg_catalog.int8 AND source_table = $2 AND "
+      "kind = 'copy'",
+      key);
+  const auto &r = s.at(0);
+  int64_t copied = std::stoll(r.at(1).value_or("0"));
+  int64_t zero_dates = std::stoll(r.at(3).value_or("0"));
+  std::string target = r.at(5).value_or("");
+  int64_t before = std::stoll(r.at(6).value_or("0"));
+  auto t0 = std::chrono::steady_clock::now();
+  int64_t after = count_target_rows(target);
+  if (after - before != copied)
+    throw Error("XX000",
+                "target " + target + " gained " + std::to_string(after - before) + " rows, but " +
+                    std::to_string(copied) + " were copied",
+                "Nothing was kept.");
+  if (r.at(4).value_or("f") == "t")
+    notes.push_back({"load", c.source_table,
+                     "target is partitioned or has triggers or generated columns: rows went "
+                     "through INSERT, not the bulk path"});
+  if (zero_dates > 0)
+    notes.push_back(
+        {"zero_dates", c.source_table, std::to_string(zero_dates) + " zero dates became NULL"});
+  spi_rows(
+      "UPDATE minibar_migrate.run_tables rt SET rows_source = $3::pg_catalog.int8, rows_copied = "
+      "$4::pg_catalog.int8, rows_rejected = $5::pg_catalog.int8, zero_dates = "
+      "$6::pg_catalog.int8, done = true, seconds = coalesce((SELECT pg_catalog.date_part('epoch', "
+      "max(t.finished_at) - min(t.started_at)) FROM minibar_migrate.run_tasks t WHERE "
+      "t.run_id = rt.run_id AND t.source_table = rt.source_table AND t.kind IN ('copy', 'index') "
+      "AND t.state = 'done'), 0) + $7::pg_catalog.float8 WHERE run_id = $1::pg_catalog.int8 AND "
+      "source_table = $2",
+      {std::to_string(run_id), c.source_table, r.at(0).value_or("0"), std::to_string(copied),
+       r.at(2).value_or("0"), std::to_string(zero_dates),
+       std::to_string(
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count())});
+}
+
+void do_finish(int64_t run_id, const RunInfo &run, MigrationSource &src) {
+  if (run.kind == "database") {
+    spi_exec("SELECT count(*) FROM minibar_migrate.reset_sequences(" +
+             pg_quote_literal(run.target_schema) + ")");
+    // Ids the source already handed out (rows deleted since) are not reused.
+    std::map<std::string, int64_t> next_ids = src.next_ids();
+    Rows tables = spi_rows(
+        "SELECT source_table, target_table, identity_column FROM minibar_migrate.run_tables "
+        "WHERE run_id = $1::pg_catalog.int8 AND created AND identity_column IS NOT NULL",
+        {std::to_string(run_id)});
+    for (const auto &t : tables) {
+      auto next = next_ids.find(t.at(0).value_or(""));
+      if (next == next_ids.end()) continue;
+      spi_rows(
+          "SELECT pg_catalog.setval(s::pg_catalog.regclass, $3::pg_catalog.int8, false) "
+          "FROM pg_catalog.pg_get_serial_sequence($1, $2) AS s JOIN pg_catalog.pg_sequence "
+          "q ON q.seqrelid = s::pg_catalog.regclass WHERE $3::pg_catalog.int8 > "
+          "coalesce(pg_catalog.pg_sequence_last_value(s::pg_catalog.regclass) + "
+          "q.seqincrement, q.seqstart)",
+          {t.at(1).value_or(""), t.at(2).value_or(""), std::to_string(next->second)});
+    }
+  }
+  run_finish(run_id);
+}
+
+}  // namespace
+
+TaskOutcome run_next_task(int64_t run_id, const RunInfo &run, const MigrateOptions &opts,
+                          MigrationSource &src) {
+  std::optional<Claimed> c = claim(run_id);
+  if (!c) {
+    Rows left = spi_rows(
+        "SELECT count(*) FROM minibar_migrate.run_tasks WHERE run_id = $1::pg_catalog.int8 AND "
+        "state = 'pending'",
+        {std::to_string(run_id)});
+    return left.at(0).at(0).value_or("0") == "0" ? TaskOutcome::AllDone : TaskOutcome::NoneReady;
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<Note> notes;
+  std::optional<LoadCounts> counts;
+  if (c->kind == "copy") {
+    counts = do_copy(run_id, run, opts, src, *c);
+  } else if (c->kind == "index") {
+    run_post_load(c->sql, notes);
+  } else if (c->kind == "check") {
+    do_check(run_id, *c, notes);
+  } else if (c->kind == "foreign_key") {
+    apply_foreign_key(c->fk, notes);
+  } else if (c->kind == "analyze") {
+    Rows t = spi_rows(
+        "SELECT target_table FROM minibar_migrate.run_tables WHERE run_id = $1::pg_catalog.int8 "
+        "AND source_table = $2",
+        {std::to_string(run_id), c->source_table});
+    if (!t.empty()) spi_exec("ANALYZE " + t[0].at(0).value_or(""));
+  } else if (c->kind == "finish") {
+    do_finish(run_id, run, src);
+  } else {
+    throw Error("XX000", "unknown task kind " + c->kind);
+  }
+  for (const Note &n : notes) run_record_note(run_id, c->source_table, n);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  mark_done(run_id, *c, seconds, counts ? &*counts : nullptr);
+  return TaskOutcome::Ran;
+}
+
+}  // namespace minibar::pg

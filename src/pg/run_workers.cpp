@@ -1,0 +1,521 @@
+// run_migration: the calling backend plans and runs the tasks itself, or
+// launches background workers and waits for them.
+#include "pg/run_workers.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+#include "core/quote.hpp"
+#include "pg/guard.hpp"
+#include "pg/spi_util.hpp"
+
+namespace minibar::pg {
+
+namespace {
+
+constexpr int kMaxWorkers = 64;
+
+enum class WorkerMode : int { Run = 0, Finalize = 1 };
+
+struct WorkerSlot {
+  bool finished;  // left cleanly: its tasks are done or the run stopped
+};
+
+// Shared by the caller and its workers (one DSM segment per call).
+struct RunShared {
+  slock_t mutex;
+  Oid dbid, userid;
+  int nworkers;
+  WorkerMode mode;
+  bool resumable;
+  pg_atomic_uint64 run_id;  // 0 until planned (or the run being resumed)
+  pg_atomic_uint32 planned;
+  pg_atomic_uint32 stop;
+  // The first error of a worker.
+  bool failed;
+  int failed_worker;
+  char sqlstate[6];
+  char message[2048];
+  char detail[1024];
+  char hint[1024];
+  // The request (Run) or the reason (Finalize, in message).
+  char kind[16];
+  char server[NAMEDATALEN];
+  char target_schema[NAMEDATALEN];
+  char target_table[NAMEDATALEN];
+  char remote_table[1024];
+  char options[8192];
+  WorkerSlot slots[kMaxWorkers];
+};
+
+void copy_field(char *dst, size_t size, const std::string &src, const char *what) {
+  if (src.size() >= size)
+    throw Error("22023", std::string(what) + " is too long for a background-worker run (" +
+                             std::to_string(src.size()) + " bytes, at most " +
+                             std::to_string(size - 1) + ")");
+  std::memcpy(dst, src.c_str(), src.size() + 1);
+}
+
+// ---------------------------------------------------------------- worker side
+
+void xact_begin() {
+  pg_call([] {
+    SetCurrentStatementStartTimestamp();
+    StartTransactionCommand();
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    PushActiveSnapshot(GetTransactionSnapshot());
+  });
+}
+
+void xact_commit() {
+  pg_call([] {
+    SPI_finish();
+    PopActiveSnapshot();
+    CommitTransactionCommand();
+    pgstat_report_activity(STATE_IDLE, nullptr);
+  });
+}
+
+// Sleeps up to ms or until the latch is set; throws on interrupts.
+void nap(long ms) {
+  pg_call([&] {
+    (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, ms,
+                    PG_WAIT_EXTENSION);
+    ResetLatch(MyLatch);
+    CHECK_FOR_INTERRUPTS();
+  });
+}
+
+SourceConfig *worker_source_config(const char *server) {
+  SourceConfig *cfg = nullptr;
+  pg_call([&] {
+    // It outlives the transaction: the source is used by every task.
+    MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+    cfg = static_cast<SourceConfig *>(palloc0(sizeof(SourceConfig)));
+    source_config(get_foreign_server_oid(server, false), cfg);
+    MemoryContextSwitchTo(old);
+  });
+  return cfg;
+}
+
+void worker_finalize(RunShared *sh) {
+  const int64_t run_id = static_cast<int64_t>(pg_atomic_read_u64(&sh->run_id));
+  xact_begin();
+  if (sh->resumable)
+    run_failed(run_id, sh->message);
+  else
+    spi_rows("SELECT count(*) FROM minibar_migrate.rollback($1::pg_catalog.int8, $2)",
+             {std::to_string(run_id), sh->message});
+  xact_commit();
+}
+
+void worker_run(RunShared *sh, int index) {
+  if (sh->mode == WorkerMode::Finalize) {
+    worker_finalize(sh);
+    return;
+  }
+  const bool database = std::strcmp(sh->kind, "database") == 0;
+  xact_begin();
+  SourceConfig *cfg = worker_source_config(sh->server);
+  int64_t run_id = static_cast<int64_t>(pg_atomic_read_u64(&sh->run_id));
+  std::unique_ptr<MigrationSource> src;
+  if (index == 0 && run_id == 0) {
+    // The planner: creates the targets and the tasks, commits, and lets the others start.
+    MigrateOptions opts = parse_migrate_options(sh->options, database);
+    src = open_source(*cfg);
+    RunRequest req;
+    req.kind = sh->kind;
+    req.server = sh->server;
+    req.target_schema = sh->target_schema;
+    req.target_table = sh->target_table;
+    req.remote_table = sh->remote_table;
+    req.options_json = sh->options;
+    req.workers = sh->nworkers;
+    req.resumable = sh->resumable;
+    run_id = plan_run(req, opts, *src, true);
+    xact_commit();
+    pg_atomic_write_u64(&sh->run_id, static_cast<uint64>(run_id));
+    pg_atomic_write_u32(&sh->planned, 1);
+    xact_begin();
+  } else if (index == 0) {
+    // Resuming: the run is running again (its tasks say what is left).
+    spi_rows(
+        "UPDATE minibar_migrate.runs SET status = 'running', error = NULL, finished_at = NULL "
+        "WHERE run_id = $1::pg_catalog.int8",
+        {std::to_string(run_id)});
+  } else {
+    xact_commit();
+    while (!pg_atomic_read_u32(&sh->planned)) {
+      if (pg_atomic_read_u32(&sh->stop)) return;
+      nap(10);
+    }
+    run_id = static_cast<int64_t>(pg_atomic_read_u64(&sh->run_id));
+    xact_begin();
+  }
+  std::optional<RunInfo> run = run_load(run_id);
+  if (!run) throw Error("XX000", "run " + std::to_string(run_id) + " is not visible to the worker");
+  MigrateOptions opts = parse_migrate_options(run->options, run->kind == "database");
+  xact_commit();
+  if (!src) src = open_source(*cfg);
+  while (!pg_atomic_read_u32(&sh->stop)) {
+    xact_begin();
+    TaskOutcome out = run_next_task(run_id, *run, opts, *src);
+    xact_commit();
+    if (out == TaskOutcome::AllDone) break;
+    if (out == TaskOutcome::NoneReady) nap(10);
+  }
+}
+
+void record_error(RunShared *sh, int index, ErrorData *e) {
+  SpinLockAcquire(&sh->mutex);
+  if (!sh->failed) {
+    sh->failed = true;
+    sh->failed_worker = index;
+    const char *state = unpack_sql_state(e->sqlerrcode);
+    strlcpy(sh->sqlstate, state, sizeof sh->sqlstate);
+    strlcpy(sh->message, e->message ? e->message : "unknown error", sizeof sh->message);
+    strlcpy(sh->detail, e->detail ? e->detail : "", sizeof sh->detail);
+    strlcpy(sh->hint, e->hint ? e->hint : "", sizeof sh->hint);
+  }
+  SpinLockRelease(&sh->mutex);
+  pg_atomic_write_u32(&sh->stop, 1);
+}
+
+// ---------------------------------------------------------------- caller side
+
+struct Launched {
+  dsm_segment *seg = nullptr;
+  RunShared *sh = nullptr;
+  std::vector<BackgroundWorkerHandle *> handles;
+};
+
+BackgroundWorkerHandle *launch_one(dsm_segment *seg, int index) {
+  BackgroundWorker w;
+  std::memset(&w, 0, sizeof w);
+  w.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+  w.bgw_start_time = BgWorkerStart_RecoveryFinished;
+  w.bgw_restart_time = BGW_NEVER_RESTART;
+  strlcpy(w.bgw_library_name, "minibar_migrate", sizeof w.bgw_library_name);
+  strlcpy(w.bgw_function_name, "minibar_migrate_worker_main", sizeof w.bgw_function_name);
+  snprintf(w.bgw_name, sizeof w.bgw_name, "minibar_migrate worker %d", index);
+  strlcpy(w.bgw_type, "minibar_migrate worker", sizeof w.bgw_type);
+  w.bgw_main_arg = UInt32GetDatum(dsm_segment_handle(seg));
+  std::memcpy(w.bgw_extra, &index, sizeof index);
+  w.bgw_notify_pid = MyProcPid;
+  BackgroundWorkerHandle *h = nullptr;
+  if (!RegisterDynamicBackgroundWorker(&w, &h)) return nullptr;
+  return h;
+}
+
+// PostgreSQL calls: the segment and the workers (as many as there are slots).
+void pg_launch(Launched *l, int nworkers) {
+  l->seg = dsm_create(sizeof(RunShared), 0);
+  l->sh = static_cast<RunShared *>(dsm_segment_address(l->seg));
+  std::memset(l->sh, 0, sizeof(RunShared));
+  SpinLockInit(&l->sh->mutex);
+  pg_atomic_init_u64(&l->sh->run_id, 0);
+  pg_atomic_init_u32(&l->sh->planned, 0);
+  pg_atomic_init_u32(&l->sh->stop, 0);
+  l->sh->dbid = MyDatabaseId;
+  l->sh->userid = GetUserId();
+  l->sh->nworkers = nworkers;
+}
+
+bool all_stopped(const Launched &l) {
+  bool all = true;
+  pg_call([&] {
+    for (BackgroundWorkerHandle *h : l.handles) {
+      pid_t pid;
+      if (GetBackgroundWorkerPid(h, &pid) != BGWH_STOPPED) all = false;
+    }
+  });
+  return all;
+}
+
+// Stops every worker and waits until they are gone; for error handling, so
+// it never throws (a PostgreSQL error here becomes a WARNING).
+void stop_all(Launched &l) noexcept {
+  if (!l.sh) return;
+  pg_atomic_write_u32(&l.sh->stop, 1);
+  try {
+    pg_call([&] {
+      HOLD_INTERRUPTS();
+      for (BackgroundWorkerHandle *h : l.handles) TerminateBackgroundWorker(h);
+      for (BackgroundWorkerHandle *h : l.handles) (void)WaitForBackgroundWorkerShutdown(h);
+      RESUME_INTERRUPTS();
+    });
+  } catch (...) {
+    // Interrupts were held: only a resource error can get here; the workers stop on their own.
+  }
+}
+
+// PostgreSQL calls: one worker that marks the run failed (resumable) or
+// rolls it back, waited for.
+void pg_finalize(const RunShared *from, int64_t run_id, const char *reason) {
+  HOLD_INTERRUPTS();
+  dsm_segment *seg = dsm_create(sizeof(RunShared), 0);
+  auto *sh = static_cast<RunShared *>(dsm_segment_address(seg));
+  std::memset(sh, 0, sizeof(RunShared));
+  SpinLockInit(&sh->mutex);
+  pg_atomic_init_u64(&sh->run_id, static_cast<uint64>(run_id));
+  pg_atomic_init_u32(&sh->planned, 1);
+  pg_atomic_init_u32(&sh->stop, 0);
+  sh->dbid = from->dbid;
+  sh->userid = from->userid;
+  sh->mode = WorkerMode::Finalize;
+  sh->resumable = from->resumable;
+  strlcpy(sh->message, reason, sizeof sh->message);
+  BackgroundWorkerHandle *h = launch_one(seg, 0);
+  if (h) (void)WaitForBackgroundWorkerShutdown(h);
+  if (!h || !sh->slots[0].finished)
+    ereport(WARNING,
+            (errmsg("could not %s run %lld", from->resumable ? "mark as failed" : "roll back",
+                    static_cast<long long>(run_id)),
+             errhint("Call minibar_migrate.rollback(%lld) to drop what it created.",
+                     static_cast<long long>(run_id))));
+  dsm_detach(seg);
+  RESUME_INTERRUPTS();
+}
+
+void finalize_run(const Launched &l, int64_t run_id, const std::string &reason) noexcept {
+  if (run_id == 0) return;
+  try {
+    pg_call([&] { pg_finalize(l.sh, run_id, reason.c_str()); });
+  } catch (...) {
+    // Already failing with the run's own error; the run stays for rollback().
+  }
+}
+
+std::optional<int64_t> find_unfinished(const RunRequest &req) {
+  auto r = spi_rows(
+      "SELECT run_id FROM minibar_migrate.runs r WHERE kind = $1 AND server = $2 AND "
+      "target_schema IS NOT DISTINCT FROM NULLIF($3, '') AND status IN ('running', 'failed') AND "
+      "resumable AND ($1 = 'database' OR EXISTS (SELECT 1 FROM minibar_migrate.run_tables t "
+      "WHERE t.run_id = r.run_id AND t.source_table = $4)) ORDER BY run_id DESC LIMIT 1",
+      {req.kind, req.server, req.target_schema, req.remote_table});
+  if (r.empty()) return std::nullopt;
+  return std::stoll(r[0][0].value_or("0"));
+}
+
+// One run at a time per run id: a second session resuming it waits for nothing and fails.
+void lock_run(int64_t run_id) {
+  auto r = spi_rows("SELECT pg_catalog.pg_try_advisory_xact_lock(2037257729, $1::pg_catalog.int4)",
+                    {std::to_string(run_id)});
+  if (r.at(0).at(0).value_or("f") != "t")
+    throw Error("55006", "run " + std::to_string(run_id) + " is being run by another session");
+}
+
+void progress_notice(int64_t run_id) {
+  auto rows = spi_rows(
+      "SELECT source_table, state, rows_done, coalesce(rows_estimated, 0), "
+      "round(coalesce(rows_per_second, 0)), coalesce(pg_catalog.round(pg_catalog.date_part("
+      "'epoch', eta)), -1) FROM minibar_migrate.progress WHERE run_id = $1::pg_catalog.int8 AND "
+      "state <> 'done' ORDER BY table_no",
+      {std::to_string(run_id)});
+  std::string line;
+  for (const auto &r : rows) {
+    if (!line.empty()) line += "; ";
+    line += r.at(0).value_or("") + " " + r.at(1).value_or("") + " " + r.at(2).value_or("0") + "/" +
+            r.at(3).value_or("0") + " rows";
+    if (r.at(4).value_or("0") != "0") line += ", " + r.at(4).value_or("0") + " rows/s";
+    if (r.at(5).value_or("-1") != "-1") line += ", ETA " + r.at(5).value_or("") + " s";
+  }
+  if (line.empty()) line = "finishing";
+  pg_call([&] {
+    ereport(NOTICE, (errmsg("run %lld: %s", static_cast<long long>(run_id), line.c_str())));
+  });
+}
+
+int64_t run_in_caller(RunRequest &req, const MigrateOptions &opts, const SourceConfig &config) {
+  std::unique_ptr<MigrationSource> src = open_source(config);
+  const int64_t run_id = plan_run(req, opts, *src, false);
+  std::optional<RunInfo> run = run_load(run_id);
+  if (!run) throw Error("XX000", "run " + std::to_string(run_id) + " vanished");
+  auto last = std::chrono::steady_clock::now();
+  for (;;) {
+    TaskOutcome out = run_next_task(run_id, *run, opts, *src);
+    if (out == TaskOutcome::AllDone) break;
+    if (out == TaskOutcome::NoneReady)
+      throw Error("XX000", "run " + std::to_string(run_id) + ": no task is ready, none is running");
+    if (opts.progress_interval > 0 &&
+        std::chrono::steady_clock::now() - last >= std::chrono::seconds(opts.progress_interval)) {
+      progress_notice(run_id);
+      last = std::chrono::steady_clock::now();
+    }
+  }
+  return run_id;
+}
+
+int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optional<int64_t> resume) {
+  bool snapshot_per_xact = false;
+  pg_call([&] { snapshot_per_xact = IsolationUsesXactSnapshot(); });
+  if (snapshot_per_xact)
+    throw Error("25001", "migrating with background workers needs a READ COMMITTED transaction",
+                "This transaction's snapshot would not see what the workers commit.",
+                "Use {\"workers\": 0}, or run it outside a REPEATABLE READ / SERIALIZABLE "
+                "transaction.");
+  Launched l;
+  pg_call([&] { pg_launch(&l, req.workers); });
+  RunShared *sh = l.sh;
+  copy_field(sh->kind, sizeof sh->kind, req.kind, "kind");
+  copy_field(sh->server, sizeof sh->server, req.server, "server name");
+  copy_field(sh->target_schema, sizeof sh->target_schema, req.target_schema, "target schema");
+  copy_field(sh->target_table, sizeof sh->target_table, req.target_table, "target table");
+  copy_field(sh->remote_table, sizeof sh->remote_table, req.remote_table, "remote table");
+  copy_field(sh->options, sizeof sh->options, req.options_json, "options");
+  sh->resumable = req.resumable;
+  if (resume) {
+    lock_run(*resume);
+    pg_atomic_write_u64(&sh->run_id, static_cast<uint64>(*resume));
+    pg_atomic_write_u32(&sh->planned, 1);
+  }
+  int64_t run_id = resume.value_or(0);
+  try {
+    pg_call([&] {
+      for (int i = 0; i < req.workers; i++) {
+        BackgroundWorkerHandle *h = launch_one(l.seg, i);
+        if (!h) break;
+        l.handles.push_back(h);
+      }
+    });
+    if (l.handles.empty())
+      throw Error("53000", "could not start a background worker for the migration",
+                  "Every background-worker slot (max_worker_processes) is taken.",
+                  "Raise max_worker_processes, or use {\"workers\": 0} to migrate in this "
+                  "session.");
+    auto last = std::chrono::steady_clock::now();
+    bool locked = resume.has_value();
+    while (!all_stopped(l)) {
+      nap(50);
+      if (!locked && pg_atomic_read_u32(&sh->planned)) {
+        run_id = static_cast<int64_t>(pg_atomic_read_u64(&sh->run_id));
+        lock_run(run_id);
+        locked = true;
+      }
+      if (pg_atomic_read_u32(&sh->stop)) {
+        stop_all(l);
+        break;
+      }
+      if (opts.progress_interval > 0 && locked &&
+          std::chrono::steady_clock::now() - last >= std::chrono::seconds(opts.progress_interval)) {
+        progress_notice(run_id);
+        last = std::chrono::steady_clock::now();
+      }
+    }
+    if (!run_id && pg_atomic_read_u32(&sh->planned))
+      run_id = static_cast<int64_t>(pg_atomic_read_u64(&sh->run_id));
+    if (sh->failed) {
+      std::string where = " (background worker " + std::to_string(sh->failed_worker) +
+                          (run_id ? " of run " + std::to_string(run_id) : std::string()) + ")";
+      throw Error(
+          sh->sqlstate, std::string(sh->message) + where, sh->detail,
+          std::string(sh->hint) + (req.resumable && run_id
+                                       ? std::string(sh->hint[0] ? " " : "") +
+                                             "The run kept its committed chunks: call again with "
+                                             "{\"resume\": true} to continue it."
+                                       : std::string()));
+    }
+    // A worker that vanished without an error was terminated (or crashed).
+    for (int i = 0; i < static_cast<int>(l.handles.size()); i++)
+      if (!sh->slots[i].finished)
+        throw Error("57P01",
+                    "background worker " + std::to_string(i) +
+                        (run_id ? " of run " + std::to_string(run_id) : std::string()) +
+                        " stopped before the run was done",
+                    "It was terminated, or it crashed.",
+                    req.resumable ? "Call again with {\"resume\": true} to continue the run."
+                                  : "Nothing of the run was kept.");
+  } catch (...) {
+    stop_all(l);
+    if (!run_id && pg_atomic_read_u32(&sh->planned))
+      run_id = static_cast<int64_t>(pg_atomic_read_u64(&sh->run_id));
+    std::string reason =
+        sh->failed ? std::string(sh->message) : "stopped (cancelled or terminated)";
+    finalize_run(l, run_id, reason);
+    pg_call([&] { dsm_detach(l.seg); });
+    throw;
+  }
+  pg_call([&] { dsm_detach(l.seg); });
+  return run_id;
+}
+
+}  // namespace
+
+int resolve_workers(const MigrateOptions &opts) {
+  if (opts.workers >= 0) return opts.workers;
+  bool in_block = false;
+  pg_call([&] { in_block = IsTransactionBlock(); });
+  if (in_block && !opts.resume) return 0;
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  return static_cast<int>(std::clamp<long>(cpus, 1, 4));
+}
+
+int64_t run_migration(RunRequest &req, const MigrateOptions &opts, const SourceConfig &config) {
+  req.workers = resolve_workers(opts);
+  req.resumable = opts.resume;
+  if (opts.resume && req.workers == 0)
+    throw Error("22023", "resume needs background workers (\"workers\" >= 1)",
+                "A run in the caller's transaction keeps nothing when it fails.");
+  std::optional<int64_t> unfinished = find_unfinished(req);
+  if (unfinished && !opts.resume)
+    throw Error("55000", "run " + std::to_string(*unfinished) + " of this migration is unfinished",
+                "Its committed chunks are in the target tables.",
+                "Continue it with {\"resume\": true}, or drop what it created with "
+                "minibar_migrate.rollback(" +
+                    std::to_string(*unfinished) + ").");
+  if (req.workers == 0) return run_in_caller(req, opts, config);
+  return run_in_workers(req, opts, unfinished);
+}
+
+}  // namespace minibar::pg
+
+using namespace minibar;
+using namespace minibar::pg;
+
+extern "C" {
+
+PGDLLEXPORT void minibar_migrate_worker_main(Datum arg);
+
+// A background worker of a run: attaches the run's segment, connects as the
+// caller, and works until the run is done or stopped. Errors go to the
+// segment (the caller reports them) and to the server log.
+void minibar_migrate_worker_main(Datum arg) {
+  pqsignal(SIGTERM, die);
+  BackgroundWorkerUnblockSignals();
+  int index = 0;
+  std::memcpy(&index, MyBgworkerEntry->bgw_extra, sizeof index);
+  dsm_segment *seg = dsm_attach(DatumGetUInt32(arg));
+  if (!seg)
+    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                    errmsg("minibar_migrate worker: the run's shared memory is gone")));
+  auto *sh = static_cast<RunShared *>(dsm_segment_address(seg));
+  BackgroundWorkerInitializeConnectionByOid(sh->dbid, sh->userid, 0);
+  pgstat_report_appname("minibar_migrate worker");
+  SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION);
+  MemoryContext cxt = CurrentMemoryContext;
+  PG_TRY();
+  {
+    pg_entry([&] {
+      worker_run(sh, index);
+      return 0;
+    });
+  }
+  PG_CATCH();
+  {
+    MemoryContextSwitchTo(cxt);
+    ErrorData *e = CopyErrorData();
+    record_error(sh, index, e);
+    EmitErrorReport();
+    FlushErrorState();
+    AbortOutOfAnyTransaction();
+    proc_exit(1);
+  }
+  PG_END_TRY();
+  if (index < kMaxWorkers) sh->slots[index].finished = true;
+  proc_exit(0);
+}
+
+}  // extern "C"
