@@ -48,8 +48,43 @@ struct RunShared {
   char target_table[NAMEDATALEN];
   char remote_table[1024];
   char options[8192];
+  char settings[4096];  // the caller's settings the work depends on: "name\0value\0...\0"
   WorkerSlot slots[kMaxWorkers];
 };
+
+// Settings a worker takes from the caller (as parallel workers do), so that a
+// run behaves the same with and without workers.
+const char *const kInheritedSettings[] = {
+    "maintenance_work_mem", "work_mem", "synchronous_commit", "max_parallel_maintenance_workers",
+    "TimeZone", "DateStyle", "IntervalStyle", "lock_timeout", "default_tablespace",
+    "temp_tablespaces"};
+
+// PostgreSQL calls: the caller's values into sh->settings.
+void pg_save_settings(RunShared *sh) {
+  size_t at = 0;
+  for (const char *name : kInheritedSettings) {
+    const char *value = GetConfigOption(name, true, false);
+    if (!value) continue;
+    size_t need = strlen(name) + strlen(value) + 2;
+    if (at + need + 1 > sizeof sh->settings) break;
+    memcpy(sh->settings + at, name, strlen(name) + 1);
+    at += strlen(name) + 1;
+    memcpy(sh->settings + at, value, strlen(value) + 1);
+    at += strlen(value) + 1;
+  }
+  sh->settings[at] = '\0';
+}
+
+// PostgreSQL calls, in a transaction (tablespace names are looked up).
+void pg_apply_settings(const RunShared *sh) {
+  const char *p = sh->settings;
+  while (*p) {
+    const char *name = p;
+    const char *value = name + strlen(name) + 1;
+    SetConfigOption(name, value, PGC_USERSET, PGC_S_SESSION);
+    p = value + strlen(value) + 1;
+  }
+}
 
 void copy_field(char *dst, size_t size, const std::string &src, const char *what) {
   if (src.size() >= size)
@@ -119,6 +154,7 @@ void worker_run(RunShared *sh, int index) {
   }
   const bool database = std::strcmp(sh->kind, "database") == 0;
   xact_begin();
+  pg_call([&] { pg_apply_settings(sh); });
   SourceConfig *cfg = worker_source_config(sh->server);
   int64_t run_id = static_cast<int64_t>(pg_atomic_read_u64(&sh->run_id));
   std::unique_ptr<MigrationSource> src;
@@ -222,6 +258,7 @@ void pg_launch(Launched *l, int nworkers) {
   l->sh->dbid = MyDatabaseId;
   l->sh->userid = GetUserId();
   l->sh->nworkers = nworkers;
+  pg_save_settings(l->sh);
 }
 
 bool all_stopped(const Launched &l) {
