@@ -134,13 +134,13 @@ CREATE TABLE minibar_migrate.run_tasks (
   PRIMARY KEY (run_id, task_no)
 );
 
--- What a run created, for rollback: schema, types, tables, foreign keys.
+-- What a run created, for rollback: its schema, enum types and tables (their
+-- keys, indexes, sequences and foreign keys go with them).
 CREATE TABLE minibar_migrate.run_objects (
   run_id bigint NOT NULL REFERENCES minibar_migrate.runs ON DELETE CASCADE,
   object_no int NOT NULL,
-  kind text NOT NULL CHECK (kind IN ('schema', 'type', 'table', 'constraint')),
-  identity text NOT NULL,                   -- schema.name, quoted
-  constraint_name name,                     -- constraint: its name on table `identity`
+  kind text NOT NULL CHECK (kind IN ('schema', 'type', 'table')),
+  identity text NOT NULL,                   -- quoted, schema-qualified name
   PRIMARY KEY (run_id, object_no)
 );
 
@@ -445,20 +445,20 @@ BEGIN
   BEGIN
     SELECT string_agg(o.identity, ', ' ORDER BY o.object_no DESC) INTO names
       FROM minibar_migrate.run_objects o
-     WHERE o.run_id = $1 AND o.kind = 'table' AND to_regclass(o.identity) IS NOT NULL;
+     WHERE o.run_id = $1 AND CASE WHEN o.kind = 'table' THEN to_regclass(o.identity) IS NOT NULL END;
     IF names IS NOT NULL THEN
       EXECUTE 'DROP TABLE ' || names || ' RESTRICT';
     END IF;
     SELECT string_agg(o.identity, ', ' ORDER BY o.object_no DESC) INTO names
       FROM minibar_migrate.run_objects o
-     WHERE o.run_id = $1 AND o.kind = 'type' AND to_regtype(o.identity) IS NOT NULL;
+     WHERE o.run_id = $1 AND CASE WHEN o.kind = 'type' THEN to_regtype(o.identity) IS NOT NULL END;
     IF names IS NOT NULL THEN
       EXECUTE 'DROP TYPE ' || names || ' RESTRICT';
     END IF;
     FOR names IN
       SELECT o.identity FROM minibar_migrate.run_objects o
        WHERE o.run_id = $1 AND o.kind = 'schema'
-         AND EXISTS (SELECT 1 FROM pg_namespace s WHERE quote_ident(s.nspname) = o.identity)
+         AND CASE WHEN o.kind = 'schema' THEN to_regnamespace(o.identity) IS NOT NULL END
     LOOP
       EXECUTE 'DROP SCHEMA ' || names || ' RESTRICT';
     END LOOP;

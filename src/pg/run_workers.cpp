@@ -54,10 +54,16 @@ struct RunShared {
 
 // Settings a worker takes from the caller (as parallel workers do), so that a
 // run behaves the same with and without workers.
-const char *const kInheritedSettings[] = {
-    "maintenance_work_mem", "work_mem", "synchronous_commit", "max_parallel_maintenance_workers",
-    "TimeZone", "DateStyle", "IntervalStyle", "lock_timeout", "default_tablespace",
-    "temp_tablespaces"};
+const char *const kInheritedSettings[] = {"maintenance_work_mem",
+                                          "work_mem",
+                                          "synchronous_commit",
+                                          "max_parallel_maintenance_workers",
+                                          "TimeZone",
+                                          "DateStyle",
+                                          "IntervalStyle",
+                                          "lock_timeout",
+                                          "default_tablespace",
+                                          "temp_tablespaces"};
 
 // PostgreSQL calls: the caller's values into sh->settings.
 void pg_save_settings(RunShared *sh) {
@@ -326,11 +332,14 @@ void finalize_run(const Launched &l, int64_t run_id, const std::string &reason) 
   }
 }
 
+// The latest run of the same migration that background workers left
+// unfinished (failed with resume, or cut off by a restart): its committed
+// steps are in the targets, so a new run must not load them again.
 std::optional<int64_t> find_unfinished(const RunRequest &req) {
   auto r = spi_rows(
       "SELECT run_id FROM minibar_migrate.runs r WHERE kind = $1 AND server = $2 AND "
       "target_schema IS NOT DISTINCT FROM NULLIF($3, '') AND status IN ('running', 'failed') AND "
-      "resumable AND ($1 = 'database' OR EXISTS (SELECT 1 FROM minibar_migrate.run_tables t "
+      "workers > 0 AND ($1 = 'database' OR EXISTS (SELECT 1 FROM minibar_migrate.run_tables t "
       "WHERE t.run_id = r.run_id AND t.source_table = $4)) ORDER BY run_id DESC LIMIT 1",
       {req.kind, req.server, req.target_schema, req.remote_table});
   if (r.empty()) return std::nullopt;
