@@ -106,7 +106,7 @@ CREATE TABLE minibar_migrate.run_tables (
 -- so a resumed run redoes only steps that never committed). A step is ready
 -- when no pending step of a lower phase remains (of its own table when
 -- table_scoped). Phases: 1 copy (a key-range chunk or the whole table),
--- 2 primary key / unique / index, 3 check (counts), 100.. foreign keys (one
+-- 2 primary key / unique / index and check (counts), 100.. foreign keys (one
 -- phase each: one at a time), 1000000 analyze, 2000000 finish.
 CREATE TABLE minibar_migrate.run_tasks (
   run_id bigint NOT NULL REFERENCES minibar_migrate.runs ON DELETE CASCADE,
@@ -319,7 +319,10 @@ WITH live AS (
     FROM per_table p
 )
 SELECT r.run_id, r.table_no, r.source_table, r.target_table,
-       CASE WHEN r.done THEN 'done'
+       CASE WHEN r.done OR NOT EXISTS (SELECT 1 FROM minibar_migrate.run_tasks k
+                  WHERE k.run_id = r.run_id AND k.source_table = r.source_table
+                    AND k.kind IN ('copy', 'index', 'check') AND k.state = 'pending')
+            THEN 'done'
             WHEN r.copying > 0 THEN 'copying'
             WHEN r.chunks_done = r.chunks THEN 'indexing'
             WHEN r.chunks_done > 0 THEN 'copying'
@@ -327,7 +330,7 @@ SELECT r.run_id, r.table_no, r.source_table, r.target_table,
        r.chunks_done, r.chunks, r.copying::int AS workers,
        r.rows_done, r.rows_estimated,
        CASE WHEN r.elapsed > 0 THEN r.rows_done / r.elapsed END::float8 AS rows_per_second,
-       CASE WHEN NOT r.done AND r.elapsed > 0 AND r.rows_done > 0
+       CASE WHEN r.chunks_done < r.chunks AND r.elapsed > 0 AND r.rows_done > 0
                  AND r.rows_estimated > r.rows_done
             THEN (r.rows_estimated - r.rows_done) / (r.rows_done / r.elapsed)
                  * interval '1 second' END AS eta

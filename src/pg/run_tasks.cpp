@@ -166,7 +166,6 @@ void do_check(int64_t run_id, const Claimed &c, std::vector<Note> &notes) {
   int64_t zero_dates = std::stoll(r.at(3).value_or("0"));
   std::string target = r.at(5).value_or("");
   int64_t before = std::stoll(r.at(6).value_or("0"));
-  auto t0 = std::chrono::steady_clock::now();
   int64_t after = count_target_rows(target);
   if (after - before != copied)
     throw Error("XX000",
@@ -181,20 +180,22 @@ void do_check(int64_t run_id, const Claimed &c, std::vector<Note> &notes) {
     notes.push_back(
         {"zero_dates", c.source_table, std::to_string(zero_dates) + " zero dates became NULL"});
   spi_rows(
-      "UPDATE minibar_migrate.run_tables rt SET rows_source = $3::pg_catalog.int8, rows_copied = "
+      "UPDATE minibar_migrate.run_tables SET rows_source = $3::pg_catalog.int8, rows_copied = "
       "$4::pg_catalog.int8, rows_rejected = $5::pg_catalog.int8, zero_dates = "
-      "$6::pg_catalog.int8, done = true, seconds = coalesce((SELECT pg_catalog.date_part('epoch', "
-      "max(t.finished_at) - min(t.started_at)) FROM minibar_migrate.run_tasks t WHERE "
-      "t.run_id = rt.run_id AND t.source_table = rt.source_table AND t.kind IN ('copy', 'index') "
-      "AND t.state = 'done'), 0) + $7::pg_catalog.float8 WHERE run_id = $1::pg_catalog.int8 AND "
-      "source_table = $2",
+      "$6::pg_catalog.int8 WHERE run_id = $1::pg_catalog.int8 AND source_table = $2",
       {std::to_string(run_id), c.source_table, r.at(0).value_or("0"), std::to_string(copied),
-       r.at(2).value_or("0"), std::to_string(zero_dates),
-       std::to_string(
-           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count())});
+       r.at(2).value_or("0"), std::to_string(zero_dates)});
 }
 
 void do_finish(int64_t run_id, const RunInfo &run, MigrationSource &src) {
+  // A table's time: from its first copy to its last index or check.
+  spi_rows(
+      "UPDATE minibar_migrate.run_tables rt SET done = true, seconds = coalesce((SELECT "
+      "pg_catalog.date_part('epoch', max(t.finished_at) - min(t.started_at)) FROM "
+      "minibar_migrate.run_tasks t WHERE t.run_id = rt.run_id AND t.source_table = "
+      "rt.source_table AND t.kind IN ('copy', 'index', 'check') AND t.state = 'done'), 0) WHERE "
+      "rt.run_id = $1::pg_catalog.int8",
+      {std::to_string(run_id)});
   if (run.kind == "database") {
     spi_exec("SELECT count(*) FROM minibar_migrate.reset_sequences(" +
              pg_quote_literal(run.target_schema) + ")");
