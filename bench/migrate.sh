@@ -6,6 +6,7 @@
 #
 #   bash bench/migrate.sh [scale]      # scale = millions of stock movements (default 1)
 #   RUNS=1 bash bench/migrate.sh 0.2   # quick run
+#   WORKERS="0 1 2 4" ENGINES="minibar_mysql pgloader" bash bench/migrate.sh
 #
 # A benchmark, not a test: timings never make it fail. It exits non-zero only
 # when it cannot set up, or when an engine errored or produced the wrong row
@@ -14,6 +15,8 @@
 # Environment (all optional):
 #   RUNS=3              measurements per engine; the median is shown
 #   ENGINES="minibar_mysql minibar_sqlite pgloader mysql_fdw copy_limit minibar_table"
+#   WORKERS="0 2"       background-worker counts the minibar engines are measured
+#                       with ({"workers": N}; "default" = no option), one row each
 #   TIMEOUT=3600        seconds allowed per measurement
 #   MY_DB=minibar_bench_migrate   MariaDB database generated and migrated
 #   MY_HOST=127.0.0.1 MY_PORT=3306 MY_USER=minibar MY_PASSWORD=minibar
@@ -25,6 +28,7 @@ set -euo pipefail
 SCALE=${1:-${SCALE:-1}}
 RUNS=${RUNS:-3}
 ENGINES=${ENGINES:-minibar_mysql minibar_sqlite pgloader mysql_fdw copy_limit minibar_table}
+WORKERS=${WORKERS:-0 2}
 TIMEOUT=${TIMEOUT:-3600}
 MY_DB=${MY_DB:-minibar_bench_migrate}
 MY_HOST=${MY_HOST:-127.0.0.1}
@@ -60,6 +64,19 @@ for e in $ENGINES; do
   *) echo "migrate.sh: unknown engine '$e' in ENGINES" >&2; exit 2 ;;
   esac
 done
+WORKER_COUNTS=() # WORKERS without duplicates, in the given order
+for w in $WORKERS; do
+  if ! [[ $w == default || ($w =~ ^[0-9]+$ && $((10#$w)) -le 64) ]]; then
+    echo "migrate.sh: WORKERS must list worker counts 0..64 or 'default', got '$w'" >&2
+    exit 2
+  fi
+  [[ $w == default ]] || w=$((10#$w))
+  [[ " ${WORKER_COUNTS[*]} " == *" $w "* ]] || WORKER_COUNTS+=("$w")
+done
+if ((${#WORKER_COUNTS[@]} == 0)); then
+  echo "migrate.sh: WORKERS is empty (give at least one worker count, e.g. WORKERS=0)" >&2
+  exit 2
+fi
 for v in MY_DB PG_DB PGL_DB; do
   if ! [[ ${!v} =~ ^[a-z_][a-z0-9_]*$ ]]; then
     echo "migrate.sh: $v must be a plain lower-case identifier, got '${!v}'" >&2
@@ -74,6 +91,22 @@ declare -A EXPECT=([hotels]=20 [floors]=100 [rooms]=2000 [users]=500 [product_gr
 TOTAL_ROWS=0
 for t in "${TABLES[@]}"; do TOTAL_ROWS=$((TOTAL_ROWS + EXPECT[$t])); done
 EXPECT_FKS=10
+
+# What is measured: one job per engine, and for each minibar engine one per
+# worker count ("minibar_mysql.w2", "minibar_table.wdefault").
+JOBS=()
+for e in $ENGINES; do
+  case $e in
+  minibar_*) for w in "${WORKER_COUNTS[@]}"; do JOBS+=("$e.w$w"); done ;;
+  *) JOBS+=("$e") ;;
+  esac
+done
+engine_of() { printf '%s' "${1%%.w*}"; }
+workers_of() { # job -> its worker count ("default"), or nothing
+  if [[ $1 == *.w* ]]; then printf '%s' "${1##*.w}"; fi
+}
+# A minibar job whose work is done by background workers, not the caller.
+in_workers() { local w; w=$(workers_of "$1"); [[ -n $w && $w != 0 ]]; }
 
 SQLITE_FILE=$DATA_DIR/minibar_bench.sqlite
 TSV_FILE=$DATA_DIR/stock_movements.tsv
@@ -558,9 +591,9 @@ SQL
     UNAVAILABLE[mysql_fdw]="setup failed: $(tr '\n' ' ' <<<"$out")"
     log "mysql_fdw: ${UNAVAILABLE[mysql_fdw]}"
   fi
-  log "PostgreSQL settings: $(pg -d "$PG_DB" -At -c "SELECT string_agg(name || '=' || setting || COALESCE(unit, ''), ' ' ORDER BY name)
+  log "PostgreSQL settings: $(pg -d "$PG_DB" -At -c "SELECT string_agg(name || '=' || current_setting(name), ' ' ORDER BY name)
      FROM pg_settings WHERE name IN ('shared_buffers', 'maintenance_work_mem', 'max_parallel_maintenance_workers',
-       'max_wal_size', 'synchronous_commit', 'wal_level', 'work_mem')")"
+       'max_wal_size', 'max_worker_processes', 'synchronous_commit', 'wal_level', 'work_mem')")"
 }
 
 # The DDL minibar_migrate created in schema bench_ref, as SQL for another
@@ -652,7 +685,7 @@ prepare_reference() {
   if ! out=$(PGOPTIONS="-c statement_timeout=${TIMEOUT}s" pg -d "$PG_DB" -At \
     -c "SELECT count(*) FROM minibar_migrate.migrate_database('mb_my', 'bench_ref')" 2>&1); then
     local why
-    why="needs minibar's DDL, and the reference migration failed: $(tr '\n' ' ' <<<"$out" | head -c 600)"
+    why="needs minibar's DDL, and the reference migration failed: $(tr '\n' ' ' <<<"$out" | cut -c 1-600)"
     log "$why"
     for e in mysql_fdw copy_limit; do UNAVAILABLE[$e]=${UNAVAILABLE[$e]:-$why}; done
     return
@@ -690,35 +723,46 @@ prepare_reference() {
     echo "$HWM_SQL"
   } >"$LOG_DIR/copy_limit.sql"
 
-  printf '%s\n' \
-    "SELECT kind, source_name, rows_copied, rows_rejected, round(seconds::numeric, 3), round(rows_per_second::numeric) FROM minibar_migrate.migrate_database('mb_my', 'mb_mysql');" \
-    "$HWM_SQL" >"$LOG_DIR/minibar_mysql.sql"
-  printf '%s\n' \
-    "SELECT kind, source_name, rows_copied, rows_rejected, round(seconds::numeric, 3), round(rows_per_second::numeric) FROM minibar_migrate.migrate_database('mb_lite', 'mb_sqlite');" \
-    "$HWM_SQL" >"$LOG_DIR/minibar_sqlite.sql"
-  printf '%s\n' \
-    "SELECT target, rows_copied, rows_rejected, round(seconds::numeric, 3) FROM minibar_migrate.migrate_table('mb_my', 'stock_movements', 'mb_sm.stock_movements');" \
-    "$HWM_SQL" >"$LOG_DIR/minibar_table.sql"
-  log "generated SQL in $LOG_DIR (mysql_fdw.sql, copy_limit.sql, ...)"
+  log "generated SQL in $LOG_DIR (mysql_fdw.sql, copy_limit.sql, minibar_*.w*.sql)"
+}
+
+# The call every minibar job times: {"workers": N}, or no options for "default".
+write_minibar_sql() {
+  local job w opts call
+  for job in "${JOBS[@]}"; do
+    [[ $job == minibar_* ]] || continue
+    w=$(workers_of "$job")
+    opts=""
+    [[ $w == default ]] || opts=", '{\"workers\": $w}'"
+    case $(engine_of "$job") in
+    minibar_mysql) call="SELECT kind, source_name, rows_copied, rows_rejected, round(seconds::numeric, 3), round(rows_per_second::numeric) FROM minibar_migrate.migrate_database('mb_my', 'mb_mysql'$opts);" ;;
+    minibar_sqlite) call="SELECT kind, source_name, rows_copied, rows_rejected, round(seconds::numeric, 3), round(rows_per_second::numeric) FROM minibar_migrate.migrate_database('mb_lite', 'mb_sqlite'$opts);" ;;
+    minibar_table) call="SELECT target, rows_copied, rows_rejected, round(seconds::numeric, 3) FROM minibar_migrate.migrate_table('mb_my', 'stock_movements', 'mb_sm.stock_movements'$opts);" ;;
+    esac
+    printf '%s\n' "$call" "$HWM_SQL" >"$LOG_DIR/$job.sql"
+  done
 }
 
 # ------------------------------------------------------------ 4. measuring
-# Every measurement prints "seconds backend_peak_kb client_peak_kb" (- when
-# not known); on failure the error text, with status 1. Wall time is that of
-# the whole client process (psql or pgloader), connection included.
+# Every measurement prints "seconds backend_peak_kb client_peak_kb caller_kb"
+# (- when not known); on failure the error text, with status 1. Wall time is
+# that of the whole client process (psql or pgloader), connection included.
+# backend_peak_kb is the largest PostgreSQL process that did the work;
+# caller_kb is only given for minibar runs in background workers (the calling
+# backend, which then only waits).
 
 psql_measure() { # db sqlfile out
   local db=$1 file=$2 out=$3 t0 t1 hwm
   t0=$(now_ns)
   if ! PGOPTIONS="-c statement_timeout=${TIMEOUT}s -c TimeZone=UTC" \
     timeout $((TIMEOUT + 60)) psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -f "$file" >"$out" 2>&1; then
-    grep -E 'ERROR|FATAL|error' "$out" | head -n 5 || tail -n 5 "$out"
+    if grep -qE 'ERROR|FATAL|error' "$out"; then grep -E 'ERROR|FATAL|error' "$out" | sed -n 1,5p; else tail -n 5 "$out"; fi
     return 1
   fi
   t1=$(now_ns)
   hwm=$(sed -n 's/^hwm_kb=//p' "$out")
   [[ -n $hwm ]] || hwm=-
-  printf '%s %s -\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" "$hwm"
+  printf '%s %s - -\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" "$hwm"
 }
 
 # Peak VmHWM of every backend connected to database $1, polled every 0.2 s
@@ -732,6 +776,66 @@ poll_backends() { # db outfile
     done >>"$out"
     sleep 0.2
   done
+}
+
+# VmHWM of every minibar_migrate background worker of database $1, polled
+# every 0.1 s. The process title does not name the database, so each new
+# worker pid is looked up once in pg_stat_activity (workers of other
+# databases — a test suite running beside the benchmark — are left out).
+poll_workers() { # db outfile
+  local db=$1 out=$2 pid d k v rest hwm anon
+  local -A ours=() # pid -> 1 (this database) or 0 (another one)
+  while :; do
+    local new=()
+    for pid in $(pgrep -f '^postgres: .*minibar_migrate worker' || true); do
+      [[ -n ${ours[$pid]:-} ]] || new+=("$pid")
+    done
+    if ((${#new[@]})); then
+      # Not in pg_stat_activity yet (or no database yet): asked again next time.
+      while IFS='|' read -r pid d; do
+        if [[ $d == "$db" ]]; then ours[$pid]=1; elif [[ -n $d ]]; then ours[$pid]=0; fi
+      done < <(psql -X -At -d postgres -c "SELECT pid, coalesce(datname, '') FROM pg_stat_activity
+                 WHERE backend_type = 'minibar_migrate worker' AND pid IN ($(IFS=,; echo "${new[*]}"))" 2>/dev/null || true)
+    fi
+    for pid in "${!ours[@]}"; do
+      [[ ${ours[$pid]} == 1 ]] || continue
+      hwm="" anon=""
+      { while read -r k v rest; do
+        case $k in
+        VmHWM:) hwm=$v ;;
+        RssAnon:) anon=$v ;;
+        esac
+      done </proc/"$pid"/status; } 2>/dev/null || true
+      if [[ -n $hwm ]]; then echo "$pid $hwm ${anon:-0}"; fi
+    done >>"$out"
+    sleep 0.1
+  done
+}
+
+# A minibar run in background workers: the psql measurement, with the
+# workers' VmHWM polled meanwhile. Backend peak: the largest worker or the
+# calling backend, whichever is larger; the caller's own peak is the 4th field.
+minibar_workers_measure() { # job run
+  local job=$1 run=$2 wfile=$LOG_DIR/$1.$2.workers res rc=0 secs hwm rss wmax peak
+  : >"$wfile"
+  poll_workers "$PG_DB" "$wfile" >/dev/null &
+  POLLER=$!
+  res=$(psql_measure "$PG_DB" "$LOG_DIR/$job.sql" "$LOG_DIR/$job.$run.out") || rc=$?
+  kill "$POLLER" 2>/dev/null || true
+  wait "$POLLER" 2>/dev/null || true
+  POLLER=""
+  if ((rc != 0)); then
+    printf '%s\n' "$res"
+    return 1
+  fi
+  read -r secs hwm rss _ <<<"$res"
+  wmax=$(awk '$2 > m { m = $2 } END { print (m ? m : "-") }' "$wfile")
+  log "$job: $(cut -d' ' -f1 "$wfile" | sort -u | wc -l) worker process(es) seen, peak VmHWM (RssAnon) per pid: $(awk '
+    $2 > m[$1] { m[$1] = $2 } $3 > a[$1] { a[$1] = $3 }
+    END { for (p in m) printf "%s%s %.1f (%.1f) MB", (n++ ? ", " : ""), p, m[p] / 1024, a[p] / 1024; if (!n) printf "none" }' "$wfile"); caller VmHWM $(awk -v k="$hwm" 'BEGIN { if (k == "-") print "?"; else printf "%.1f MB", k / 1024 }')"
+  peak=$(awk -v a="$wmax" -v b="$hwm" 'BEGIN {
+    if (a == "-") print b; else if (b == "-") print a; else print (a + 0 > b + 0 ? a : b) }')
+  printf '%s %s %s %s\n' "$secs" "$peak" "$rss" "$hwm"
 }
 
 pgloader_measure() { # run
@@ -750,13 +854,13 @@ pgloader_measure() { # run
   wait "$POLLER" 2>/dev/null || true
   POLLER=""
   if ((rc != 0)); then
-    echo "pgloader exited with status $rc: $(grep -E 'FATAL|ERROR' "$out" | head -n 3 | tr '\n' ' ')"
+    echo "pgloader exited with status $rc: $(grep -E 'FATAL|ERROR' "$out" | sed -n 1,3p | tr '\n' ' ')"
     return 1
   fi
   hwm=$(awk '$2 > m { m = $2 } END { print (m ? m : "-") }' "$pfile")
   log "pgloader: $(cut -d' ' -f1 "$pfile" | sort -u | wc -l) backends seen; log $out"
   rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tfile")
-  printf '%s %s %s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" "$hwm" "${rss:--}"
+  printf '%s %s %s -\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" "$hwm" "${rss:--}"
 }
 
 # Row counts, index and foreign key counts of a schema. Prints
@@ -808,7 +912,7 @@ declare -A TDB=([minibar_mysql]=$PG_DB [minibar_sqlite]=$PG_DB [pgloader]=$PGL_D
   [mysql_fdw]=$PG_DB [copy_limit]=$PG_DB [minibar_table]=$PG_DB)
 declare -A TSCHEMA=([minibar_mysql]=mb_mysql [minibar_sqlite]=mb_sqlite [pgloader]=$MY_DB
   [mysql_fdw]=fdw_mysql [copy_limit]=copy_sm [minibar_table]=mb_sm)
-declare -A LABEL=(
+declare -A ENGINE_LABEL=(
   [minibar_mysql]='minibar migrate_database <- MariaDB'
   [minibar_sqlite]='minibar migrate_database <- SQLite'
   [pgloader]='pgloader <- MariaDB'
@@ -818,6 +922,11 @@ declare -A LABEL=(
 declare -A JOB_ROWS=([minibar_mysql]=$TOTAL_ROWS [minibar_sqlite]=$TOTAL_ROWS [pgloader]=$TOTAL_ROWS
   [mysql_fdw]=$TOTAL_ROWS [copy_limit]=$N [minibar_table]=$N)
 whole_db() { [[ $1 != copy_limit && $1 != minibar_table ]]; }
+declare -A LABEL=()
+for job in "${JOBS[@]}"; do
+  LABEL[$job]=${ENGINE_LABEL[$(engine_of "$job")]}
+  if [[ -n $(workers_of "$job") ]]; then LABEL[$job]+=", workers $(workers_of "$job")"; fi
+done
 
 # Drops what an engine made last time (untimed), then CHECKPOINT so that no
 # engine pays for the previous one's dirty buffers.
@@ -838,69 +947,132 @@ prepare_engine() {
   pg -d postgres -c CHECKPOINT
 }
 
-measure() { # engine run
-  local e=$1 run=$2
-  case $e in
+measure() { # job run
+  local job=$1 run=$2
+  case $job in
   pgloader) pgloader_measure "$run" ;;
-  *) psql_measure "$PG_DB" "$LOG_DIR/$e.sql" "$LOG_DIR/$e.$run.out" ;;
+  minibar_*)
+    if in_workers "$job"; then
+      minibar_workers_measure "$job" "$run"
+    else
+      psql_measure "$PG_DB" "$LOG_DIR/$job.sql" "$LOG_DIR/$job.$run.out"
+    fi
+    ;;
+  *) psql_measure "$PG_DB" "$LOG_DIR/$job.sql" "$LOG_DIR/$job.$run.out" ;;
   esac
 }
 
-declare -A TIMES=() BRSS=() CRSS=() ERRS=() SHAPE=()
+last_run_id() { pg -d "$PG_DB" -At -c "SELECT coalesce(max(run_id), 0) FROM minibar_migrate.runs"; }
+
+# Where the time of a minibar run went, from minibar_migrate.runs/run_tasks:
+# the run's wall time (started_at -> finished_at), planning (until the first
+# step started), then per kind of step, in phase order: the seconds of its
+# steps summed (work: with workers, several run at once), their number, and
+# "in" the window from the first one's start to the last one's end (elapsed;
+# the windows of different kinds can overlap a little: one table's indexes
+# while another is still being copied).
+phase_line() { # run_id newer than this
+  pg -d "$PG_DB" -At -v after="$1" <<'SQL'
+WITH r AS (
+  SELECT * FROM minibar_migrate.runs WHERE run_id > :after ORDER BY run_id LIMIT 1
+), k AS (
+  SELECT t.kind, min(t.phase) AS phase, min(t.task_no) AS first, count(*) AS n, count(*) FILTER (WHERE t.state = 'done') AS done,
+         coalesce(sum(t.seconds), 0) AS secs,
+         extract(epoch FROM max(t.finished_at) - min(t.started_at)) AS span
+    FROM minibar_migrate.run_tasks t JOIN r USING (run_id) GROUP BY t.kind
+), tot AS (
+  SELECT coalesce(sum(t.seconds), 0) AS secs, count(DISTINCT t.worker_pid) AS pids,
+         extract(epoch FROM min(t.started_at) - (SELECT started_at FROM r)) AS plan
+    FROM minibar_migrate.run_tasks t JOIN r USING (run_id)
+), w AS (
+  SELECT extract(epoch FROM r.finished_at - r.started_at) AS wall FROM r
+)
+SELECT format('run %s (%s, %s): wall %s s, plan %s s; %s; steps %s s%s',
+         r.run_id, CASE WHEN r.workers = 0 THEN 'workers 0: in the calling backend'
+                        ELSE format('workers %s, %s process(es) did steps', r.workers, tot.pids) END,
+         r.status, coalesce(round(w.wall::numeric, 3)::text, '?'),
+         coalesce(round(tot.plan::numeric, 3)::text, '?'),
+         coalesce((SELECT string_agg(format('%s %s s (%s%s%s)', k.kind, round(k.secs::numeric, 3), k.n,
+                                            CASE WHEN k.done < k.n THEN format(', %s done', k.done) ELSE '' END,
+                                            CASE WHEN k.span IS NOT NULL
+                                                 THEN format(', in %s s', round(k.span::numeric, 3)) ELSE '' END),
+                                     ', ' ORDER BY k.phase, k.first) FROM k), 'no steps'),
+         round(tot.secs::numeric, 3),
+         CASE WHEN w.wall > 0 AND r.workers > 0
+              THEN format(' = %s%% of %s x wall', round(100 * tot.secs / (r.workers * w.wall)), r.workers)
+              WHEN w.wall > 0 THEN format(', outside steps %s s', round((w.wall - tot.secs)::numeric, 3))
+              ELSE '' END)
+  FROM r, tot, w;
+SQL
+}
+
+declare -A TIMES=() BRSS=() CRSS=() KRSS=() ERRS=() SHAPE=()
 FAILED=0
 
 run_all() {
-  local run e res secs hwm rss v
+  local run job e res secs hwm rss caller v before phases
   SOURCE_FP=$(mariadb_fingerprint)
   log "MariaDB stock_movements fingerprint (count, sums of id, product_id, room_id, user_id, quantity, unit_cost, notes, note chars, epoch, consumes): $SOURCE_FP"
   for ((run = 1; run <= RUNS; run++)); do
-    for e in $ENGINES; do
+    for job in "${JOBS[@]}"; do
+      e=$(engine_of "$job")
       [[ -z ${UNAVAILABLE[$e]:-} ]] || continue
-      stage "run $run/$RUNS: ${LABEL[$e]}"
+      stage "run $run/$RUNS: ${LABEL[$job]}"
       if ! prepare_engine "$e" >&2; then
-        ERRS[$e]="could not drop/create its target"
+        ERRS[$job]="could not drop/create its target"
         FAILED=1
         continue
       fi
-      if res=$(measure "$e" "$run"); then
-        read -r secs hwm rss <<<"$res"
-        TIMES[$e]+="$secs "
-        BRSS[$e]+="$hwm "
-        CRSS[$e]+="$rss "
+      before=""
+      if [[ $e == minibar_* ]]; then before=$(last_run_id 2>/dev/null || true); fi
+      if res=$(measure "$job" "$run"); then
+        read -r secs hwm rss caller <<<"$res"
+        TIMES[$job]+="$secs "
+        BRSS[$job]+="$hwm "
+        CRSS[$job]+="$rss "
+        KRSS[$job]+="${caller:--} "
         local tables=("${TABLES[@]}")
         whole_db "$e" || tables=(stock_movements)
         if ! v=$(verify "${TDB[$e]}" "${TSCHEMA[$e]}" "${tables[@]}" 2>&1); then
-          ERRS[$e]="verification failed: $(tr '\n' ' ' <<<"$v")"
+          ERRS[$job]="verification failed: $(tr '\n' ' ' <<<"$v")"
           FAILED=1
         else
-          SHAPE[$e]=$(head -n1 <<<"$v")
+          SHAPE[$job]=$(head -n1 <<<"$v")
           if [[ $(wc -l <<<"$v") -gt 1 ]]; then
-            ERRS[$e]=$(tail -n1 <<<"$v")
+            ERRS[$job]=$(tail -n1 <<<"$v")
             FAILED=1
           fi
           local fp
           fp=$(pg_fingerprint "${TDB[$e]}" "${TSCHEMA[$e]}" 2>&1 || true)
           if [[ $fp != "$SOURCE_FP" ]]; then
-            ERRS[$e]="${ERRS[$e]:-}stock_movements values differ from MariaDB's: fingerprint [$fp], MariaDB [$SOURCE_FP] "
+            ERRS[$job]="${ERRS[$job]:-}stock_movements values differ from MariaDB's: fingerprint [$fp], MariaDB [$SOURCE_FP] "
             FAILED=1
           fi
-          if whole_db "$e" && [[ $(cut -d' ' -f4 <<<"${SHAPE[$e]}") != "$EXPECT_FKS" ]]; then
-            ERRS[$e]="${ERRS[$e]:-}foreign keys: $(cut -d' ' -f4 <<<"${SHAPE[$e]}"), expected $EXPECT_FKS "
+          if whole_db "$e" && [[ $(cut -d' ' -f4 <<<"${SHAPE[$job]}") != "$EXPECT_FKS" ]]; then
+            ERRS[$job]="${ERRS[$job]:-}foreign keys: $(cut -d' ' -f4 <<<"${SHAPE[$job]}"), expected $EXPECT_FKS "
             FAILED=1
           fi
         fi
-        log "$e: ${secs}s backend_peak_kb=$hwm client_peak_kb=$rss tables/rows/indexes/fks=${SHAPE[$e]:-?}"
-        if [[ $e == minibar_* && -f $LOG_DIR/$e.$run.out ]]; then
-          grep -E '\|stock_movements\||mb_sm' "$LOG_DIR/$e.$run.out" | sed 's/^/#   minibar says: /' >&2 || true
+        log "$job: ${secs}s backend_peak_kb=$hwm client_peak_kb=$rss caller_kb=${caller:--} tables/rows/indexes/fks=${SHAPE[$job]:-?}"
+        if [[ $e == minibar_* && -f $LOG_DIR/$job.$run.out ]]; then
+          grep -E '\|stock_movements\||mb_sm' "$LOG_DIR/$job.$run.out" | sed 's/^/#   minibar says: /' >&2 || true
         fi
         if ((run == 1)); then
-          log "$e stock_movements columns: $(pg -d "${TDB[$e]}" -At -c "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', ' ORDER BY attnum)
+          log "$job stock_movements columns: $(pg -d "${TDB[$e]}" -At -c "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ', ' ORDER BY attnum)
             FROM pg_attribute WHERE attrelid = to_regclass('${TSCHEMA[$e]}.stock_movements') AND attnum > 0 AND NOT attisdropped")"
         fi
       else
-        log "$e FAILED: $(head -c 2000 <<<"$res" | tr '\n' ' ')"
-        ERRS[$e]=$(head -n 3 <<<"$res" | tr '\n' ' ' | head -c 600)
+        log "$job FAILED: $(head -c 2000 <<<"$res" | tr '\n' ' ')"
+        ERRS[$job]=$(sed -n 1,3p <<<"$res" | tr '\n' ' ' | cut -c 1-600)
         FAILED=1
+      fi
+      # Also after a failure: the run's steps say how far it got.
+      if [[ -n $before ]]; then
+        if phases=$(phase_line "$before" 2>&1) && [[ -n $phases ]]; then
+          log "phases $job run $run: $phases"
+        else
+          log "phases $job run $run: no run recorded ${phases:+($(tr '\n' ' ' <<<"$phases"))}"
+        fi
       fi
     done
   done
@@ -933,10 +1105,12 @@ ratio() { # a b -> "a/b x" or "-"
 }
 
 report() {
-  local e pgv myv plv fdwv so sodate head baseline
+  local job e pgv myv plv fdwv so sodate head baseline
   pgv=$(pg -d "$PG_DB" -At -c "SHOW server_version")
   myv=$(my -N -B -e "SELECT VERSION()")
-  plv=$(pgloader --version 2>/dev/null | head -n1 | sed 's/pgloader version //; s/"//g')
+  # sed reads everything: head would close the pipe early, and pgloader's
+  # SIGPIPE would end the script (pipefail).
+  plv=$(pgloader --version 2>/dev/null | sed -n '1 { s/pgloader version //; s/"//g; p }' || echo '?')
   fdwv=$(dpkg-query -W -f='${Version}' postgresql-15-mysql-fdw 2>/dev/null || echo '?')
   so=$(pg_config --pkglibdir)/minibar_migrate.so
   sodate=$(date -u -r "$so" '+%Y-%m-%d %H:%M UTC')
@@ -951,84 +1125,117 @@ report() {
     "$SCALE" "$N" "$TOTAL_ROWS" "${#TABLES[@]}" "$RUNS"
   printf 'source: MariaDB %s %s (InnoDB %s MB, buffer pool %s MB), SQLite %s (%s MB)\n' \
     "$myv" "$MY_DB" "$my_mb" "$pool_mb" "$SQLITE_FILE" "$lite_mb"
-  printf 'PostgreSQL %s; minibar_migrate.so %s (checkout %s); pgloader %s; mysql_fdw %s\n' \
-    "$pgv" "$sodate" "$head" "$plv" "$fdwv"
-  printf 'wall = whole client process (psql / pgloader); backend peak = VmHWM of the PostgreSQL backend (pgloader: largest of its backends, polled); fresh backend: %s MB\n' "$baseline"
+  printf 'PostgreSQL %s; minibar_migrate.so %s (checkout %s); pgloader %s; mysql_fdw %s; %s CPUs\n' \
+    "$pgv" "$sodate" "$head" "$plv" "$fdwv" "$(nproc)"
+  printf 'wall = whole client process (psql / pgloader); backend MB = VmHWM of the largest PostgreSQL process that did the work\n'
+  printf '  (minibar workers N: largest worker (polled) or the caller; pgloader: largest of its backends, polled); fresh backend: %s MB\n' "$baseline"
   printf 'load average at end: %s\n\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 
-  local fmt='%-38s %9s %11s %13s %12s %7s %10s %4s %4s\n'
+  local w=6
+  for job in "${JOBS[@]}"; do ((${#LABEL[$job]} <= w)) || w=${#LABEL[$job]}; done
+  local fmt="%-${w}s %9s %11s %11s %10s %10s %7s %10s %4s %4s\n" dashes
+  dashes=$(printf '%*s' "$w" '' | tr ' ' -)
   # shellcheck disable=SC2059
-  printf "$fmt" engine 'wall s' 'rows/s' 'backend MB' 'client MB' tables rows idx fk
+  printf "$fmt" engine 'wall s' 'rows/s' 'backend MB' 'caller MB' 'client MB' tables rows idx fk
   # shellcheck disable=SC2059
-  printf "$fmt" -------------------------------------- --------- ----------- ------------- ------------ ------- ---------- ---- ----
+  printf "$fmt" "$dashes" --------- ----------- ----------- ---------- ---------- ------- ---------- ---- ----
   declare -gA MED=() MEDB=()
-  for e in $ENGINES; do
-    if [[ -n ${UNAVAILABLE[$e]:-} || -z ${TIMES[$e]:-} ]]; then
+  for job in "${JOBS[@]}"; do
+    e=$(engine_of "$job")
+    if [[ -n ${UNAVAILABLE[$e]:-} || -z ${TIMES[$job]:-} ]]; then
       # shellcheck disable=SC2059
-      printf "$fmt" "${LABEL[$e]}" n/a n/a n/a n/a - - - -
+      printf "$fmt" "${LABEL[$job]}" n/a n/a n/a n/a n/a - - - -
       continue
     fi
     # shellcheck disable=SC2086
-    MED[$e]=$(median ${TIMES[$e]})
+    MED[$job]=$(median ${TIMES[$job]})
     # shellcheck disable=SC2086
-    MEDB[$e]=$(maxkb_mb ${BRSS[$e]})
-    local crss tables rows idx fks rps
+    MEDB[$job]=$(maxkb_mb ${BRSS[$job]})
+    local crss krss tables rows idx fks rps
     # shellcheck disable=SC2086
-    crss=$(maxkb_mb ${CRSS[$e]})
-    read -r tables rows idx fks <<<"${SHAPE[$e]:-- - - -}"
-    rps=$(awk -v r="${JOB_ROWS[$e]}" -v s="${MED[$e]}" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')
+    crss=$(maxkb_mb ${CRSS[$job]})
+    # shellcheck disable=SC2086
+    krss=$(maxkb_mb ${KRSS[$job]})
+    read -r tables rows idx fks <<<"${SHAPE[$job]:-- - - -}"
+    rps=$(awk -v r="${JOB_ROWS[$e]}" -v s="${MED[$job]}" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')
     # shellcheck disable=SC2059
-    printf "$fmt" "${LABEL[$e]}" "${MED[$e]}" "$rps" "${MEDB[$e]}" "$crss" "$tables" "$rows" "$idx" "$fks"
+    printf "$fmt" "${LABEL[$job]}" "${MED[$job]}" "$rps" "${MEDB[$job]}" "$krss" "$crss" "$tables" "$rows" "$idx" "$fks"
   done
 
   printf '\nper run (seconds):\n'
-  for e in $ENGINES; do
-    if [[ -n ${TIMES[$e]:-} ]]; then printf '  %-14s %s\n' "$e" "$(xargs <<<"${TIMES[$e]}")"; fi
+  for job in "${JOBS[@]}"; do
+    if [[ -n ${TIMES[$job]:-} ]]; then printf '  %-24s %s\n' "$job" "$(xargs <<<"${TIMES[$job]}")"; fi
   done
 
   printf '\nratios (time, backend peak memory; > 1: minibar is faster / smaller):\n'
-  local b=${MED[minibar_mysql]:-} bb=${MEDB[minibar_mysql]:-}
-  if [[ -n $b ]]; then
+  local n b bb any_db=0 t0=""
+  for n in "${WORKER_COUNTS[@]}"; do
+    b=${MED[minibar_mysql.w$n]:-}
+    bb=${MEDB[minibar_mysql.w$n]:-}
+    [[ -n $b ]] || continue
+    any_db=1
     for e in pgloader mysql_fdw; do
       if [[ -n ${MED[$e]:-} ]]; then
-        printf '  %-40s time %s   memory %s\n' "$e / minibar (whole database):" \
+        printf '  %-50s time %s   memory %s\n' "$e / minibar, workers $n (whole database):" \
           "$(ratio "${MED[$e]}" "$b")" "$(ratio "${MEDB[$e]}" "$bb")"
       fi
     done
-    if [[ -n ${MED[minibar_sqlite]:-} ]]; then
-      printf '  %-40s time %s   memory %s\n' "minibar SQLite / minibar MariaDB:" \
-        "$(ratio "${MED[minibar_sqlite]}" "$b")" "$(ratio "${MEDB[minibar_sqlite]}" "$bb")"
+    if [[ -n ${MED[minibar_sqlite.w$n]:-} ]]; then
+      printf '  %-50s time %s   memory %s\n' "minibar SQLite / MariaDB, workers $n:" \
+        "$(ratio "${MED[minibar_sqlite.w$n]}" "$b")" "$(ratio "${MEDB[minibar_sqlite.w$n]}" "$bb")"
     fi
-  else
+  done
+  if ((any_db == 0)); then
     printf '  none against the whole database: minibar_mysql was not measured\n'
   fi
-  if [[ -n ${MED[minibar_table]:-} && -n ${MED[copy_limit]:-} ]]; then
-    printf '  %-40s time %s   memory %s   (1.00 = as fast as COPY from a local file)\n' \
-      "migrate_table(stock_movements) / COPY:" \
-      "$(ratio "${MED[minibar_table]}" "${MED[copy_limit]}")" \
-      "$(ratio "${MEDB[minibar_table]}" "${MEDB[copy_limit]}")"
+  # Speed-up of the worker runs over the run in the calling backend.
+  local -A short=([minibar_mysql]='migrate_database MariaDB' [minibar_sqlite]='migrate_database SQLite'
+    [minibar_table]='migrate_table')
+  for e in minibar_mysql minibar_sqlite minibar_table; do
+    t0=${MED[$e.w0]:-}
+    [[ -n $t0 ]] || continue
+    for n in "${WORKER_COUNTS[@]}"; do
+      if [[ $n != 0 && -n ${MED[$e.w$n]:-} ]]; then
+        printf '  %-50s time %s   memory %s\n' "${short[$e]}, workers 0 / workers $n:" \
+          "$(ratio "$t0" "${MED[$e.w$n]}")" "$(ratio "${MEDB[$e.w0]}" "${MEDB[$e.w$n]}")"
+      fi
+    done
+  done
+  if [[ -n ${MED[copy_limit]:-} ]]; then
+    for n in "${WORKER_COUNTS[@]}"; do
+      if [[ -n ${MED[minibar_table.w$n]:-} ]]; then
+        printf '  %-50s time %s   memory %s   (1.00 = as fast as COPY from a local file)\n' \
+          "migrate_table(stock_movements), workers $n / COPY:" \
+          "$(ratio "${MED[minibar_table.w$n]}" "${MED[copy_limit]}")" \
+          "$(ratio "${MEDB[minibar_table.w$n]}" "${MEDB[copy_limit]}")"
+      fi
+    done
   fi
 
-  local any=0
-  for e in $ENGINES; do
-    for msg in "${UNAVAILABLE[$e]:-}" "${ERRS[$e]:-}"; do
+  local any=0 msg
+  for job in "${JOBS[@]}"; do
+    e=$(engine_of "$job")
+    for msg in "${UNAVAILABLE[$e]:-}" "${ERRS[$job]:-}"; do
       if [[ -n $msg ]]; then
         ((any++)) || printf '\nproblems:\n'
-        printf '  %s: %s\n' "$e" "$msg"
+        printf '  %s: %s\n' "$job" "$msg"
       fi
     done
   done
   printf '\nlogs and generated SQL: %s\n' "$LOG_DIR"
 }
 
-stage "minibar migration benchmark: scale $SCALE ($N stock movements), RUNS=$RUNS, engines: $ENGINES"
+stage "minibar migration benchmark: scale $SCALE ($N stock movements), RUNS=$RUNS, engines: $ENGINES, workers: ${WORKER_COUNTS[*]}"
 install_deps
 generate_mariadb
 generate_sqlite
 export_tsv
 setup_pg
+write_minibar_sql
 prepare_reference
 run_all
 report
-if ((${#UNAVAILABLE[@]} > 0)); then FAILED=1; fi
+for e in $ENGINES; do
+  if [[ -n ${UNAVAILABLE[$e]:-} ]]; then FAILED=1; fi
+done
 exit "$FAILED"
