@@ -304,13 +304,13 @@ WITH live AS (
            AS first_done_start,
          (SELECT coalesce(sum(l.rows_done), 0) FROM live l JOIN minibar_migrate.run_tasks k
              ON k.run_id = l.run_id AND k.task_no = l.task_no
-           WHERE k.run_id = t.run_id AND k.source_table = t.source_table) AS rows_live,
+           WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.state = 'pending') AS rows_live,
          (SELECT min(l.xact_start) FROM live l JOIN minibar_migrate.run_tasks k
              ON k.run_id = l.run_id AND k.task_no = l.task_no
-           WHERE k.run_id = t.run_id AND k.source_table = t.source_table) AS live_start,
+           WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.state = 'pending') AS live_start,
          (SELECT count(*) FROM live l JOIN minibar_migrate.run_tasks k
              ON k.run_id = l.run_id AND k.task_no = l.task_no
-           WHERE k.run_id = t.run_id AND k.source_table = t.source_table) AS copying
+           WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.state = 'pending') AS copying
     FROM minibar_migrate.run_tables t
 ), rated AS (
   SELECT p.*, p.rows_committed + p.rows_live AS rows_done,

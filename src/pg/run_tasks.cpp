@@ -150,7 +150,8 @@ LoadCounts do_copy(int64_t run_id, const RunInfo &run, const MigrateOptions &opt
   return counts;
 }
 
-void do_check(int64_t run_id, const Claimed &c, std::vector<Note> &notes) {
+void do_check(int64_t run_id, const MigrateOptions &opts, const Claimed &c,
+              std::vector<Note> &notes) {
   const std::vector<std::string> key{std::to_string(run_id), c.source_table};
   Rows s = spi_rows(
       "SELECT coalesce(sum(rows_source), 0), coalesce(sum(rows_copied), 0), "
@@ -166,6 +167,15 @@ void do_check(int64_t run_id, const Claimed &c, std::vector<Note> &notes) {
   int64_t zero_dates = std::stoll(r.at(3).value_or("0"));
   std::string target = r.at(5).value_or("");
   int64_t before = std::stoll(r.at(6).value_or("0"));
+  // Chunks copied at the same time each had the allowance left when they
+  // started: the table as a whole must still be within max_rejects.
+  int64_t rejected = std::stoll(r.at(2).value_or("0"));
+  if (opts.max_rejects >= 0 && rejected > opts.max_rejects)
+    throw Error("54000",
+                "table " + c.source_table + ": " + std::to_string(rejected) +
+                    " rows rejected, more than max_rejects (" + std::to_string(opts.max_rejects) +
+                    ")",
+                "The rejected rows are in minibar_migrate.rejects.");
   int64_t after = count_target_rows(target);
   if (after - before != copied)
     throw Error("XX000",
@@ -240,7 +250,7 @@ TaskOutcome run_next_task(int64_t run_id, const RunInfo &run, const MigrateOptio
   } else if (c->kind == "index") {
     run_post_load(c->sql, notes);
   } else if (c->kind == "check") {
-    do_check(run_id, *c, notes);
+    do_check(run_id, opts, *c, notes);
   } else if (c->kind == "foreign_key") {
     apply_foreign_key(c->fk, notes);
   } else if (c->kind == "analyze") {

@@ -252,10 +252,17 @@ BackgroundWorkerHandle *launch_one(dsm_segment *seg, int index) {
   return h;
 }
 
+// When the caller goes away (terminated, connection lost), its workers stop
+// after their current step; the run stays unfinished for resume or rollback.
+void caller_detached(dsm_segment *, Datum arg) {
+  pg_atomic_write_u32(&reinterpret_cast<RunShared *>(DatumGetPointer(arg))->stop, 1);
+}
+
 // PostgreSQL calls: the segment and the workers (as many as there are slots).
 void pg_launch(Launched *l, int nworkers) {
   l->seg = dsm_create(sizeof(RunShared), 0);
   l->sh = static_cast<RunShared *>(dsm_segment_address(l->seg));
+  on_dsm_detach(l->seg, caller_detached, PointerGetDatum(l->sh));
   std::memset(l->sh, 0, sizeof(RunShared));
   SpinLockInit(&l->sh->mutex);
   pg_atomic_init_u64(&l->sh->run_id, 0);
@@ -276,6 +283,42 @@ bool all_stopped(const Launched &l) {
     }
   });
   return all;
+}
+
+// The first worker that stopped without finishing its part, or -1.
+int first_lost(const Launched &l) {
+  int lost = -1;
+  pg_call([&] {
+    for (size_t i = 0; i < l.handles.size() && lost < 0; i++) {
+      pid_t pid;
+      if (GetBackgroundWorkerPid(l.handles[i], &pid) == BGWH_STOPPED && !l.sh->slots[i].finished &&
+          !l.sh->failed)
+        lost = static_cast<int>(i);
+    }
+  });
+  return lost;
+}
+
+// True when a worker waits for a lock the caller's transaction holds: it
+// would wait forever, and the caller for it.
+bool workers_wait_for_caller(const Launched &l) {
+  std::string pids = "{";
+  pg_call([&] {
+    for (BackgroundWorkerHandle *h : l.handles) {
+      pid_t pid;
+      if (GetBackgroundWorkerPid(h, &pid) == BGWH_STARTED) {
+        if (pids.size() > 1) pids += ",";
+        pids += std::to_string(pid);
+      }
+    }
+  });
+  pids += "}";
+  auto r = spi_rows(
+      "SELECT coalesce(bool_or(pg_catalog.pg_backend_pid() = ANY "
+      "(pg_catalog.pg_blocking_pids(p))), "
+      "false) FROM pg_catalog.unnest($1::pg_catalog.int4[]) AS p",
+      {pids});
+  return r.at(0).at(0).value_or("f") == "t";
 }
 
 // Stops every worker and waits until they are gone; for error handling, so
@@ -355,6 +398,8 @@ void lock_run(int64_t run_id) {
 }
 
 void progress_notice(int64_t run_id) {
+  // Backend progress is read once per transaction unless the snapshot is dropped.
+  pg_call([] { pgstat_clear_snapshot(); });
   auto rows = spi_rows(
       "SELECT source_table, state, rows_done, coalesce(rows_estimated, 0), "
       "round(coalesce(rows_per_second, 0)), coalesce(pg_catalog.round(pg_catalog.date_part("
@@ -434,8 +479,19 @@ int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optiona
                   "session.");
     auto last = std::chrono::steady_clock::now();
     bool locked = resume.has_value();
+    int naps = 0;
     while (!all_stopped(l)) {
       nap(50);
+      // A worker gone without finishing (terminated, crashed) stops the run.
+      if (first_lost(l) >= 0) {
+        stop_all(l);
+        break;
+      }
+      if (++naps % 10 == 0 && workers_wait_for_caller(l))
+        throw Error("25001", "the background workers wait for locks this transaction holds",
+                    "This transaction changed objects the run needs (e.g. created the target "
+                    "schema) and has not committed.",
+                    "Commit first, or use {\"workers\": 0} to migrate inside this transaction.");
       if (!locked && pg_atomic_read_u32(&sh->planned)) {
         run_id = static_cast<int64_t>(pg_atomic_read_u64(&sh->run_id));
         lock_run(run_id);
