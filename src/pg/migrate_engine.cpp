@@ -11,11 +11,6 @@ namespace minibar::pg {
 
 namespace {
 
-int64_t count_rows(const std::string &qualified) {
-  auto r = spi_rows("SELECT count(*) FROM " + qualified);
-  return std::stoll(r.at(0).at(0).value_or("0"));
-}
-
 // A type written in a cast rule, checked and spelled the way PostgreSQL does.
 std::string canonical_type(const std::string &type, const std::string &where) {
   std::string out;
@@ -229,7 +224,8 @@ LoadCounts load_chunk(MigrateContext &ctx, const ChunkLoad &load) {
 }
 
 int64_t count_target_rows(const std::string &qualified) {
-  return count_rows(qualified);
+  auto r = spi_rows("SELECT count(*) FROM " + qualified);
+  return std::stoll(r.at(0).at(0).value_or("0"));
 }
 
 void run_post_load(const std::string &sql, std::vector<Note> &notes) {

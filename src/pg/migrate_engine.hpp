@@ -11,7 +11,6 @@
 #include "core/migrate_plan.hpp"
 #include "pg/bulk_load.hpp"
 #include "pg/migrate_options.hpp"
-#include "pg/migrate_run.hpp"
 #include "pg/migrate_source.hpp"
 
 namespace minibar::pg {

@@ -2,9 +2,7 @@
 // Arguments and names are resolved with the caller's search_path; everything
 // after runs with search_path = pg_catalog, pg_temp and schema-qualified SQL.
 #include <map>
-#include <set>
 
-#include "core/fk_order.hpp"
 #include "core/quote.hpp"
 #include "pg/guard.hpp"
 #include "pg/run_workers.hpp"

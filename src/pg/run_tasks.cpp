@@ -94,8 +94,8 @@ void mark_done(int64_t run_id, const Claimed &c, double seconds, const LoadCount
       args);
 }
 
-LoadCounts do_copy(int64_t run_id, const RunInfo &run, const MigrateOptions &opts,
-                   MigrationSource &src, const Claimed &c) {
+LoadCounts do_copy(int64_t run_id, const MigrateOptions &opts, MigrationSource &src,
+                   const Claimed &c) {
   const std::vector<std::string> key{std::to_string(run_id), c.source_table};
   Rows t = spi_rows(
       "SELECT target_table, coalesce(chunk_key, '') FROM minibar_migrate.run_tables WHERE "
@@ -146,7 +146,6 @@ LoadCounts do_copy(int64_t run_id, const RunInfo &run, const MigrateOptions &opt
   ctx.run_id = run_id;
   LoadCounts counts = load_chunk(ctx, load);
   pg_call([&] { pgstat_progress_end_command(); });
-  (void)run;
   return counts;
 }
 
@@ -246,7 +245,7 @@ TaskOutcome run_next_task(int64_t run_id, const RunInfo &run, const MigrateOptio
   std::vector<Note> notes;
   std::optional<LoadCounts> counts;
   if (c->kind == "copy") {
-    counts = do_copy(run_id, run, opts, src, *c);
+    counts = do_copy(run_id, opts, src, *c);
   } else if (c->kind == "index") {
     run_post_load(c->sql, notes);
   } else if (c->kind == "check") {
