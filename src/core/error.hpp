@@ -25,7 +25,9 @@ inline constexpr const char *kFdwTableNotFound = "HV00R";    // fdw_table_not_fo
 inline constexpr const char *kFdwSchemaNotFound = "HV00Q";   // fdw_schema_not_found
 inline constexpr const char *kLockNotAvailable = "55P03";
 inline constexpr const char *kQueryCanceled = "57014";
+inline constexpr const char *kIoError = "58030";
 inline constexpr const char *kInternal = "XX000";
+inline constexpr const char *kDataCorrupted = "XX001";
 }  // namespace sqlstate
 
 class Error : public std::runtime_error {

@@ -76,6 +76,10 @@ const char *rc_sqlstate(int rc) {
     case SQLITE_NOTADB:
     case SQLITE_PERM:
       return sqlstate::kFdwUnableToConnect;
+    case SQLITE_CORRUPT:
+      return sqlstate::kDataCorrupted;
+    case SQLITE_IOERR:
+      return sqlstate::kIoError;
     default:
       return sqlstate::kFdwError;
   }

@@ -12,6 +12,16 @@ void Subxact::begin() {
   active_ = true;
 }
 
+Subxact::~Subxact() {
+  if (!active_) return;
+  try {
+    rollback();
+  } catch (...) {
+    // Unwinding already: the error that got us here is the one reported, and
+    // the transaction's abort cleans up whatever this rollback could not.
+  }
+}
+
 void Subxact::commit() {
   active_ = false;
   pg_call([&] {

@@ -12,9 +12,17 @@
 namespace minibar::pg {
 
 // An internal subtransaction that keeps the caller's memory context and
-// resource owner current (the way PL/pgSQL's exception blocks do).
+// resource owner current (the way PL/pgSQL's exception blocks do). One still
+// open when it goes out of scope (an exception unwinding past it) is rolled
+// back there: a subtransaction left open would be taken for the caller's own
+// (a PL/pgSQL exception block would roll back ours instead of its own, and
+// keep what it meant to undo).
 class Subxact {
  public:
+  Subxact() = default;
+  Subxact(const Subxact &) = delete;
+  Subxact &operator=(const Subxact &) = delete;
+  ~Subxact();
   void begin();
   void commit();
   void rollback();
