@@ -30,6 +30,9 @@ echo "== pgTAP"
 psql -d postgres -qc "DROP DATABASE IF EXISTS minibar_tap" -qc "CREATE DATABASE minibar_tap"
 pg_prove -d minibar_tap test/pgtap/*.sql
 
+echo "== restart tests (a private PostgreSQL cluster and a private MariaDB are restarted)"
+prove -v -e bash test/restart/*.sh
+
 echo "== server log"
 if tail -c +"$((log_start + 1))" "$PGLOG" | grep -E "terminated by signal|server process .* was terminated|PANIC"; then
   echo "a PostgreSQL backend crashed during the tests (see $PGLOG)" >&2

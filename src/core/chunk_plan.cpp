@@ -6,19 +6,40 @@
 
 namespace minibar {
 
-std::vector<KeyRange> split_key_range(const std::string &column, int64_t min, int64_t max,
-                                      int64_t chunk_size, int max_chunks) {
+namespace {
+
+// Number of key values in [min, max]; unsigned: max - min + 1 may not fit in int64_t.
+unsigned __int128 key_span(int64_t min, int64_t max) {
+  return static_cast<unsigned __int128>(static_cast<__int128>(max) - static_cast<__int128>(min)) +
+         1;
+}
+
+}  // namespace
+
+int chunk_count(int64_t rows, int64_t min, int64_t max, int64_t chunk_size, int max_chunks) {
   if (min > max) throw std::invalid_argument("key range: min > max");
   if (chunk_size < 1 || max_chunks < 1) throw std::invalid_argument("key range: bad chunk size");
-  // Unsigned arithmetic: max - min + 1 may not fit in int64_t.
-  const unsigned __int128 span =
-      static_cast<unsigned __int128>(static_cast<__int128>(max) - static_cast<__int128>(min)) + 1;
-  unsigned __int128 width = static_cast<unsigned __int128>(chunk_size);
-  unsigned __int128 count = (span + width - 1) / width;
-  if (count > static_cast<unsigned __int128>(max_chunks)) {
+  const unsigned __int128 span = key_span(min, max);
+  const unsigned __int128 n = rows < 0 ? span : static_cast<unsigned __int128>(rows);
+  const unsigned __int128 width = static_cast<unsigned __int128>(chunk_size);
+  unsigned __int128 count = (n + width - 1) / width;
+  if (count > span) count = span;
+  if (count > static_cast<unsigned __int128>(max_chunks))
     count = static_cast<unsigned __int128>(max_chunks);
-    width = (span + count - 1) / count;
-  }
+  if (count < 1) count = 1;
+  return static_cast<int>(count);
+}
+
+std::vector<KeyRange> split_key_range(const std::string &column, int64_t min, int64_t max,
+                                      int chunks) {
+  if (min > max) throw std::invalid_argument("key range: min > max");
+  if (chunks < 1) throw std::invalid_argument("key range: fewer than one chunk");
+  const unsigned __int128 span = key_span(min, max);
+  unsigned __int128 count = static_cast<unsigned __int128>(chunks);
+  if (count > span) count = span;
+  const unsigned __int128 width = (span + count - 1) / count;
+  // Ceiling width can leave the last ranges empty: stop once the span is covered.
+  count = (span + width - 1) / width;
   std::vector<KeyRange> out;
   for (unsigned __int128 i = 0; i < count; i++) {
     KeyRange r;

@@ -21,13 +21,21 @@ struct KeyRange {
   bool whole() const { return column.empty(); }
 };
 
-// Splits [min, max] into ranges of chunk_size key values (at most max_chunks,
-// widened when more would be needed). The first range has no lower bound and
-// the last no upper bound, so rows added outside [min, max] are still in
-// exactly one chunk. Throws std::invalid_argument when min > max or
-// chunk_size < 1.
+// How many chunks a table of `rows` rows with keys in [min, max] is cut into
+// so that each holds about chunk_size rows: ceil(rows / chunk_size), at least
+// 1, at most max_chunks and at most the number of key values in [min, max].
+// rows < 0 (unknown) counts every key value in [min, max] as a row. Sparse
+// keys thus give as many chunks as the rows need, not as the key span would.
+// Throws std::invalid_argument when min > max, chunk_size < 1 or
+// max_chunks < 1.
+int chunk_count(int64_t rows, int64_t min, int64_t max, int64_t chunk_size, int max_chunks);
+
+// Splits [min, max] into `chunks` ranges of equal key width (fewer when there
+// are fewer key values). The first range has no lower bound and the last no
+// upper bound, so rows added outside [min, max] are still in exactly one
+// chunk. Throws std::invalid_argument when min > max or chunks < 1.
 std::vector<KeyRange> split_key_range(const std::string &column, int64_t min, int64_t max,
-                                      int64_t chunk_size, int max_chunks);
+                                      int chunks);
 
 // The column a table can be split on: a one-column primary key of an integer
 // type that fits int64 (MySQL TINYINT..BIGINT, not BIGINT UNSIGNED; SQLite's

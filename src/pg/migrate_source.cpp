@@ -96,6 +96,13 @@ class MysqlSource : public MigrationSource {
     if (r.empty() || r[0].empty() || !r[0][0]) return 0;
     return std::stoll(*r[0][0]);
   }
+  std::optional<int64_t> count_rows_up_to(const std::string &table, int64_t cap) override {
+    std::vector<MysqlRow> r =
+        conn().query("SELECT COUNT(*) FROM (SELECT 1 FROM " + mysql_quote_ident(db_) + "." +
+                     mysql_quote_ident(table) + " LIMIT " + std::to_string(cap) + ") AS x");
+    if (r.empty() || r[0].empty() || !r[0][0]) return std::nullopt;
+    return std::stoll(*r[0][0]);
+  }
   std::map<std::string, int64_t> next_ids() override {
     std::map<std::string, int64_t> out;
     for (const MysqlRow &r :
@@ -186,6 +193,9 @@ class SqliteSource : public MigrationSource {
     SqliteStatement st(*db_, "SELECT count(*) FROM " + sqlite_quote_ident(table));
     if (!st.step()) return 0;
     return st.cell(0).i;
+  }
+  std::optional<int64_t> count_rows_up_to(const std::string &, int64_t) override {
+    return std::nullopt;  // estimate_rows counts exactly
   }
   std::map<std::string, int64_t> next_ids() override {
     std::map<std::string, int64_t> out;

@@ -69,6 +69,10 @@ class MigrationSource {
                                                                 const std::string &column) = 0;
   // About how many rows the table has (MySQL: the statistics; SQLite: count(*)).
   virtual int64_t estimate_rows(const std::string &table) = 0;
+  // Where estimate_rows can be stale (MySQL's statistics lag a fresh bulk
+  // load): the exact row count, read only up to `cap` rows (so at most cap,
+  // and cap means "at least cap"). nullopt where estimate_rows is exact.
+  virtual std::optional<int64_t> count_rows_up_to(const std::string &table, int64_t cap) = 0;
   // The id an auto-increment table would hand out next (MySQL's AUTO_INCREMENT
   // counter, SQLite's sqlite_sequence + 1), per table that has one; it can lie
   // past max(id) after deletes, and such ids are never reused.

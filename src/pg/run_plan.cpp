@@ -1,4 +1,6 @@
 // plan_run: what a run will do, decided and recorded before any row moves.
+#include <algorithm>
+#include <cstdint>
 #include <map>
 #include <set>
 
@@ -17,6 +19,8 @@ namespace {
 // beside the index builds: both only read the loaded table.
 constexpr int kCopy = 1, kIndex = 2, kCheck = 2, kForeignKey = 100, kAnalyze = 1000000,
               kFinish = 2000000;
+// At most this many copy chunks per table (each is a remote query and a commit).
+constexpr int kMaxChunks = 10000;
 
 // Task list under construction.
 struct Tasks {
@@ -150,11 +154,25 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
     std::string key = chunked ? chunk_key_column(table, schema.dialect) : "";
     bool key_fed = false;
     for (const std::string &c : rt.source_columns) key_fed = key_fed || c == key;
-    if (!key.empty() && key_fed && rt.rows_estimated > opts.chunk_size)
-      if (auto bounds = src.key_bounds(table.name, key)) {
-        ranges = split_key_range(key, bounds->first, bounds->second, opts.chunk_size, 10000);
-        if (ranges.size() > 1) rt.chunk_key = key;
+    if (!key.empty() && key_fed) {
+      // Statistics that say "small" are checked by counting (up to a few
+      // chunks' worth): a table loaded just before the run must still split.
+      int64_t rows = rt.rows_estimated;
+      if (rows <= opts.chunk_size) {
+        const int64_t cap = opts.chunk_size > INT64_MAX / 4 ? INT64_MAX : 4 * opts.chunk_size + 1;
+        if (std::optional<int64_t> n = src.count_rows_up_to(table.name, cap)) {
+          rt.rows_estimated = std::max(rt.rows_estimated, *n);
+          rows = *n >= cap ? -1 : *n;  // -1: at least cap, as many as the key span allows
+        }
       }
+      if (rows < 0 || rows > opts.chunk_size)
+        if (auto bounds = src.key_bounds(table.name, key)) {
+          ranges = split_key_range(
+              key, bounds->first, bounds->second,
+              chunk_count(rows, bounds->first, bounds->second, opts.chunk_size, kMaxChunks));
+          if (ranges.size() > 1) rt.chunk_key = key;
+        }
+    }
     if (rt.chunk_key.empty()) ranges = {KeyRange{}};
     rt.chunks = static_cast<int>(ranges.size());
     if (chunked && rt.chunk_key.empty() && rt.rows_estimated > opts.chunk_size)
