@@ -47,6 +47,7 @@ DROP SCHEMA IF EXISTS tap_wk_lite0 CASCADE;
 DROP SCHEMA IF EXISTS tap_wk_lite2 CASCADE;
 DROP SCHEMA IF EXISTS tap_wk_my0 CASCADE;
 DROP SCHEMA IF EXISTS tap_wk_my2 CASCADE;
+DROP SCHEMA IF EXISTS tap_wk_my1 CASCADE;
 DROP SCHEMA IF EXISTS tap_wk_rj0 CASCADE;
 DROP SCHEMA IF EXISTS tap_wk_rj2 CASCADE;
 DROP SCHEMA IF EXISTS tap_wk_def CASCADE;
@@ -274,7 +275,7 @@ CREATE FUNCTION pg_temp.num(report text, n int) RETURNS numeric LANGUAGE sql AS 
   SELECT CASE WHEN pg_temp.field(report, n) ~ '^[0-9]+$' THEN pg_temp.field(report, n)::numeric END
 $$;
 
-SELECT plan(115);
+SELECT plan(121);
 
 SELECT is(:'lite_load'::text, 'loaded', 'the SQLite fixture loads');
 SELECT is(:'my_load'::text, 'loaded', 'the MariaDB fixture (minibar_migtest) loads');
@@ -349,6 +350,23 @@ SELECT pg_temp.bag($$SELECT * FROM pg_temp.rejects_of(pg_temp.run_of('my2'), 'ta
                    'MariaDB: the same rejects (row, column, reason, SQLSTATE, value)');
 SELECT is((SELECT count(*) FROM minibar_migrate.rejects WHERE run_id = pg_temp.run_of('my2')), 4::bigint,
           'MariaDB: 4 rejects with workers (fixture: reject_cases 11, 12, 14, 15)');
+
+-- workers 1 = workers 2 (one worker does every step in turn).
+SELECT is(pg_temp.migrate_db('my1', 'tap_wk_my', 'tap_wk_my1', '{"workers": 1, "columns": {"reject_cases.payload": "jsonb"}}'),
+          'ok', 'MariaDB: migrate_database with {"workers": 1} runs');
+SELECT is((SELECT count(DISTINCT worker_pid) FROM minibar_migrate.run_tasks WHERE run_id = pg_temp.run_of('my1')),
+          1::bigint, 'MariaDB, workers 1: one worker did every step');
+SELECT pg_temp.rows_eq($$SELECT * FROM pg_temp.result_of('my1', 'tap_wk_my1')$$,
+                       $$SELECT * FROM pg_temp.result_of('my2', 'tap_wk_my2')$$,
+                       'MariaDB, workers 1 vs 2: the same result rows in the same order');
+SELECT pg_temp.rows_eq($$SELECT * FROM pg_temp.contents('tap_wk_my1')$$,
+                       $$SELECT * FROM pg_temp.contents('tap_wk_my2')$$,
+                       'MariaDB, workers 1 vs 2: every table holds the same rows');
+SELECT pg_temp.bag($$SELECT * FROM pg_temp.ddl('tap_wk_my1')$$, $$SELECT * FROM pg_temp.ddl('tap_wk_my2')$$,
+                   'MariaDB, workers 1 vs 2: the same definitions');
+SELECT pg_temp.bag($$SELECT * FROM pg_temp.rejects_of(pg_temp.run_of('my1'), 'tap_wk_my1')$$,
+                   $$SELECT * FROM pg_temp.rejects_of(pg_temp.run_of('my2'), 'tap_wk_my2')$$,
+                   'MariaDB, workers 1 vs 2: the same rejects');
 
 -- max_rejects caps the rejects of a table, also when its chunks are copied at once.
 -- (Failed when written: a chunk's allowance is max_rejects minus the rejects of
@@ -652,6 +670,7 @@ DROP SCHEMA IF EXISTS tap_wk_lite0 CASCADE;
 DROP SCHEMA IF EXISTS tap_wk_lite2 CASCADE;
 DROP SCHEMA IF EXISTS tap_wk_my0 CASCADE;
 DROP SCHEMA IF EXISTS tap_wk_my2 CASCADE;
+DROP SCHEMA IF EXISTS tap_wk_my1 CASCADE;
 DROP SCHEMA IF EXISTS tap_wk_rj0 CASCADE;
 DROP SCHEMA IF EXISTS tap_wk_rj2 CASCADE;
 DROP SCHEMA IF EXISTS tap_wk_def CASCADE;
