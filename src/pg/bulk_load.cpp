@@ -166,6 +166,24 @@ void pg_insert_batch(PgState *s, int n) {
   }
 }
 
+// One row (slot k) into the heap and the indexes, without the bulk state
+// (used inside a per-row subtransaction).
+void pg_insert_one(PgState *s, int k) {
+  table_tuple_insert(s->rel, s->slots[k], s->cid, 0, nullptr);
+  ResetPerTupleExprContext(s->estate);
+  List *r = ExecInsertIndexTuples(s->rri, s->slots[k], s->estate, false, false, nullptr, NIL);
+  list_free(r);
+}
+
+// A buffer pin may not outlive the subtransaction that took it: dropped
+// before a guarded batch commits; after a rollback the abort released it.
+void pg_drop_bulk_pin(PgState *s, bool released_by_abort) {
+  if (released_by_abort)
+    s->bistate->current_buf = InvalidBuffer;
+  else
+    ReleaseBulkInsertStatePin(s->bistate);
+}
+
 void pg_finish(PgState *s, int batch_size) {
   if (!s->general) {
     FreeBulkInsertState(s->bistate);
@@ -186,7 +204,10 @@ class Loader {
   LoadCounts run() {
     pg_call([&] { pg_setup(&s_, req_); });
     counts_.general_path = s_.general;
-    if (s_.general) general_keys_.resize(static_cast<size_t>(req_.batch_size));
+    // Rows of a target that has indexes (one that existed before) can fail on
+    // insert (a duplicate key): such batches are guarded, and need each row's key.
+    guarded_ = !s_.general && s_.has_indexes;
+    if (s_.general || guarded_) general_keys_.resize(static_cast<size_t>(req_.batch_size));
     bool eof = false;
     while (!eof) {
       check_for_interrupts();
@@ -211,9 +232,12 @@ class Loader {
       sx.commit();
       if (s_.general)
         insert_general(n);
-      else
+      else if (guarded_)
+        insert_guarded(n);
+      else {
         pg_call([&] { pg_insert_batch(&s_, n); });
-      if (!s_.general) counts_.copied += n;
+        counts_.copied += n;
+      }
       pg_call([&] { MemoryContextSwitchTo(s_.caller_cxt); });
       for (const RejectRecord &r : pending_) reject(r);
       // pg_stat_progress_copy (when a progress command was started) and minibar_migrate.progress.
@@ -282,7 +306,7 @@ class Loader {
       ok = false;
     }
     if (ok) {
-      if (s_.general) general_keys_[static_cast<size_t>(n)] = record(RowFault{}).row;
+      if (s_.general || guarded_) general_keys_[static_cast<size_t>(n)] = record(RowFault{}).row;
       return true;
     }
     // Zero dates of a rejected row were not copied as NULL: do not count them.
@@ -333,6 +357,51 @@ class Loader {
                       req_.rejects->first()->reason,
                   "Nothing was kept. Fix the source rows, map the columns to types that hold "
                   "them, or raise max_rejects and read minibar_migrate.rejects.");
+  }
+
+  // A target with indexes: the batch goes in inside a subtransaction; when a
+  // row breaks a unique index (or an index expression fails on it), the batch
+  // is rolled back and inserted row by row, each row in its own
+  // subtransaction, so only the failing rows are rejected.
+  void insert_guarded(int n) {
+    if (n == 0) return;
+    pg_call([&] { pg_drop_bulk_pin(&s_, false); });
+    Subxact sx;
+    sx.begin();
+    try {
+      pg_call([&] {
+        pg_insert_batch(&s_, n);
+        pg_drop_bulk_pin(&s_, false);
+      });
+      sx.commit();
+      counts_.copied += n;
+      return;
+    } catch (const PgError &e) {
+      ErrorData *ed = e.edata();
+      sx.rollback();
+      pg_call([&] { pg_drop_bulk_pin(&s_, true); });
+      if (!is_data_error(ed)) throw;
+    }
+    for (int k = 0; k < n; k++) {
+      Subxact one;
+      one.begin();
+      try {
+        pg_call([&] { pg_insert_one(&s_, k); });
+        one.commit();
+        counts_.copied++;
+      } catch (const PgError &e) {
+        ErrorData *ed = e.edata();
+        one.rollback();
+        if (!is_data_error(ed)) throw;
+        RejectRecord r;
+        r.row = general_keys_[static_cast<size_t>(k)];
+        r.reason = ed->message ? ed->message : "error";
+        if (ed->detail) r.reason += std::string(" (") + ed->detail + ")";
+        if (ed->column_name) r.column = ed->column_name;
+        r.sqlstate = sqlstate_of(ed);
+        reject(r);
+      }
+    }
   }
 
   // General path: one prepared INSERT per row; a batch that fails is retried
@@ -416,7 +485,8 @@ class Loader {
   LoadCounts counts_;
   std::vector<RejectRecord> pending_;
   std::vector<RejectRecord> pending_general_;
-  std::vector<std::string> general_keys_;  // general path: each batch row's key as JSON
+  std::vector<std::string> general_keys_;  // general or guarded path: each batch row's key as JSON
+  bool guarded_ = false;                   // insert_guarded: the target has indexes
   int64_t zero_dates_rejected_ = 0;
 };
 

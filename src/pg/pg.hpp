@@ -12,6 +12,7 @@ extern "C" {
 #include "postgres.h"
 
 #include "access/heapam.h"
+#include "access/hio.h"
 #include "access/htup_details.h"
 #include "access/tableam.h"
 #include "access/xact.h"
