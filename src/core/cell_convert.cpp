@@ -410,11 +410,30 @@ Converted to_bytea(const Cell &cell, CellScratch &scratch) {
 constexpr int64_t kMinDateDays = -2451545;
 constexpr int64_t kEndDateDays = 2147483494 - 2451545;
 
+// True when text starts with digits in the shape YYYY-MM-DD whose fields
+// make no calendar date (2024-02-30, 0000-00-00): PostgreSQL calls that
+// 22008 "date/time field value out of range", not a format error.
+bool impossible_iso_date(std::string_view text) {
+  if (text.size() < 10) return false;
+  for (size_t i = 0; i < 10; i++) {
+    const bool dash = i == 4 || i == 7;
+    if (dash ? text[i] != '-' : (text[i] < '0' || text[i] > '9')) return false;
+  }
+  if (text.size() > 10 && text[10] != ' ' && text[10] != 'T') return false;
+  return !parse_iso_date(text.substr(0, 10));
+}
+
+Converted impossible_date_error() {
+  return make_error(sqlstate::kDatetimeOverflow,
+                    "date/time field value out of range (no such day)");
+}
+
 Converted to_date(const Cell &cell) {
   switch (cell.storage) {
     case StorageClass::Text: {
       std::optional<int32_t> days = parse_iso_date(cell.bytes);
       if (!days) {
+        if (impossible_iso_date(cell.bytes)) return impossible_date_error();
         return make_error(sqlstate::kDatetimeFormat, "not a valid ISO date (YYYY-MM-DD)");
       }
       return make_i(Kind::Date, *days);
@@ -460,6 +479,7 @@ Converted to_timestamp(const Cell &cell) {
   switch (cell.storage) {
     case StorageClass::Text:
       micros = parse_iso_timestamp(cell.bytes);
+      if (!micros && impossible_iso_date(cell.bytes)) return impossible_date_error();
       if (!micros) return make_error(sqlstate::kDatetimeFormat, "not a valid ISO timestamp");
       break;
     case StorageClass::Integer:

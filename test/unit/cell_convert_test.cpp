@@ -580,8 +580,15 @@ TEST(ConvertCellDate, FromText) {
   EXPECT_TRUE(IsKindI(text_cell("1970-01-01"), T::Date, Kind::Date, -10957));
   EXPECT_TRUE(IsKindI(text_cell("2024-02-29 00:00:00"), T::Date, Kind::Date, 8825));
   const char *reason = "not a valid ISO date (YYYY-MM-DD)";
-  EXPECT_TRUE(IsError(text_cell("2024-02-30"), T::Date, sqlstate::kDatetimeFormat, reason));
-  EXPECT_TRUE(IsError(text_cell("0000-00-00"), T::Date, sqlstate::kDatetimeFormat, reason));
+  // Well-formed but no such day: PostgreSQL's 22008, as '2024-02-30'::date gives.
+  EXPECT_TRUE(IsError(text_cell("2024-02-30"), T::Date, sqlstate::kDatetimeOverflow,
+                      "date/time field value out of range (no such day)"));
+  EXPECT_TRUE(IsError(text_cell("0000-00-00"), T::Date, sqlstate::kDatetimeOverflow,
+                      "date/time field value out of range (no such day)"));
+  EXPECT_TRUE(IsError(text_cell("2023-13-01 10:00:00"), T::Timestamp, sqlstate::kDatetimeOverflow,
+                      "date/time field value out of range (no such day)"));
+  EXPECT_TRUE(IsError(text_cell("2024-02-30x"), T::Date, sqlstate::kDatetimeFormat, reason));
+  EXPECT_TRUE(IsError(text_cell("2024-2-30"), T::Date, sqlstate::kDatetimeFormat, reason));
   EXPECT_TRUE(IsError(text_cell("2024-02-29 12:00"), T::Date, sqlstate::kDatetimeFormat, reason));
   EXPECT_TRUE(IsError(text_cell(""), T::Date, sqlstate::kDatetimeFormat, reason));
   EXPECT_TRUE(IsError(text_cell("yesterday"), T::Date, sqlstate::kDatetimeFormat, reason));
@@ -630,9 +637,11 @@ TEST(ConvertCellTimestamp, FromText) {
                         762514496789012));
     EXPECT_TRUE(IsKindI(text_cell("2000-01-01T00:00:00Z"), t, Kind::Timestamp, 0));
     EXPECT_TRUE(IsKindI(text_cell("2000-01-01"), t, Kind::Timestamp, 0));
-    EXPECT_TRUE(IsError(text_cell("2024-13-01 00:00:00"), t, sqlstate::kDatetimeFormat,
-                        "not a valid ISO timestamp"));
-    EXPECT_TRUE(IsError(text_cell("0000-00-00 00:00:00"), t, sqlstate::kDatetimeFormat,
+    EXPECT_TRUE(IsError(text_cell("2024-13-01 00:00:00"), t, sqlstate::kDatetimeOverflow,
+                        "date/time field value out of range (no such day)"));
+    EXPECT_TRUE(IsError(text_cell("0000-00-00 00:00:00"), t, sqlstate::kDatetimeOverflow,
+                        "date/time field value out of range (no such day)"));
+    EXPECT_TRUE(IsError(text_cell("2024-01-01 24:61:00"), t, sqlstate::kDatetimeFormat,
                         "not a valid ISO timestamp"));
     EXPECT_TRUE(IsError(text_cell("now"), t, sqlstate::kDatetimeFormat));
   }
