@@ -6,6 +6,7 @@
 #include "core/quote.hpp"
 #include "pg/guard.hpp"
 #include "pg/run_workers.hpp"
+#include "pg/json_options.hpp"
 #include "pg/spi_util.hpp"
 
 namespace minibar::pg {
@@ -22,21 +23,11 @@ struct CallSetup {
 
 // Connects SPI and pins a safe search_path (PostgreSQL calls).
 void pg_begin(CallSetup *s) {
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-  s->guc_level = NewGUCNestLevel();
-  (void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
-                          GUC_ACTION_SAVE, true, 0, false);
+  s->guc_level = spi_begin_pinned();
 }
 
 void pg_end(CallSetup *s) {
-  AtEOXact_GUC(true, s->guc_level);
-  SPI_finish();
-}
-
-const char *options_text(FunctionCallInfo fcinfo, int arg) {
-  if (PG_ARGISNULL(arg)) return "{}";
-  Jsonb *jb = PG_GETARG_JSONB_P(arg);
-  return JsonbToCString(nullptr, &jb->root, VARSIZE(jb));
+  spi_end_pinned(s->guc_level);
 }
 
 void notice_notes(const std::string &table, const std::vector<Note> &notes) {
@@ -77,7 +68,7 @@ PGDLLEXPORT Datum minibar_migrate_table(PG_FUNCTION_ARGS) {
     s->server = pstrdup(NameStr(*PG_GETARG_NAME(0)));
     const char *remote = text_to_cstring(PG_GETARG_TEXT_PP(1));
     const char *target = PG_ARGISNULL(2) ? nullptr : text_to_cstring(PG_GETARG_TEXT_PP(2));
-    s->options = options_text(fcinfo, 3);
+    s->options = options_arg(fcinfo, 3);
     TupleDesc tupdesc;
     if (get_call_result_type(fcinfo, nullptr, &tupdesc) != TYPEFUNC_COMPOSITE)
       elog(ERROR, "migrate_table must return a composite type");
@@ -152,7 +143,7 @@ PGDLLEXPORT Datum minibar_migrate_database(PG_FUNCTION_ARGS) {
     auto *s = static_cast<CallSetup *>(palloc0(sizeof(CallSetup)));
     s->server = pstrdup(NameStr(*PG_GETARG_NAME(0)));
     const char *target_schema = pstrdup(NameStr(*PG_GETARG_NAME(1)));
-    s->options = options_text(fcinfo, 2);
+    s->options = options_arg(fcinfo, 2);
     InitMaterializedSRF(fcinfo, 0);
     auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
     source_config(get_foreign_server_oid(s->server, false), &s->config);

@@ -25,6 +25,8 @@
 namespace minibar::pg {
 
 // A table's rows, converted for the target columns (see MysqlReader/SqliteReader).
+// try_fill writes target i's value at values[targets[i].attnum - 1] (and its
+// null flag likewise): the arrays are the target relation's whole row.
 class RowStream {
  public:
   virtual ~RowStream() = default;

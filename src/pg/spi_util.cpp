@@ -49,6 +49,19 @@ std::string sqlstate_of(const ErrorData *edata) {
   return unpack_sql_state(edata->sqlerrcode);
 }
 
+int spi_begin_pinned() {
+  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+  int level = NewGUCNestLevel();
+  (void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+                          GUC_ACTION_SAVE, true, 0, false);
+  return level;
+}
+
+void spi_end_pinned(int guc_level) {
+  AtEOXact_GUC(true, guc_level);
+  SPI_finish();
+}
+
 void spi_exec(const std::string &sql) {
   pg_call([&] {
     int rc = SPI_execute(sql.c_str(), false, 0);

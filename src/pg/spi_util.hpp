@@ -40,6 +40,13 @@ bool is_data_error(const ErrorData *edata);
 // The five-character SQLSTATE of an error.
 std::string sqlstate_of(const ErrorData *edata);
 
+// PostgreSQL calls for an entry point, before any C++ object exists:
+// SPI_connect and search_path = pg_catalog, pg_temp for the call (names in
+// our SQL are then schema-qualified or built-in). Returns the GUC nest level
+// to give spi_end_pinned on success; on error the transaction's abort undoes both.
+int spi_begin_pinned();
+void spi_end_pinned(int guc_level);
+
 // Runs a statement (no result wanted).
 void spi_exec(const std::string &sql);
 // Runs a statement in a subtransaction; returns the error message when it

@@ -1,0 +1,57 @@
+// validate_checksums: compares a source table (minibar_mysql / minibar_sqlite)
+// with a PostgreSQL table in key-range chunks. Each source row is converted
+// to the target's column types by the migration's own conversion (SPEC's type
+// mapping), then every value on both sides is encoded by its type's binary
+// send function and hashed (core/row_hash); a chunk is its row count and the
+// sum of its row hashes. A chunk that differs is read again keyed, to name
+// the rows that are missing, extra or changed. Memory: one chunk's keys and
+// hashes at most, only for a chunk that differs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/chunk_plan.hpp"
+#include "core/row_hash.hpp"
+#include "pg/migrate_source.hpp"
+
+namespace minibar::pg {
+
+struct ValidateOptions {
+  int64_t chunk_size = 100000;  // rows per chunk (by the row estimate)
+  int64_t diff_rows = 100;      // at most this many row differences reported
+  bool ignore_missing = false;  // target columns not in the source are skipped
+  bool ignore_extra = false;    // source columns not in the target are skipped
+};
+
+// Parses the options jsonb (SPI); 22023 for unknown keys and bad values.
+ValidateOptions parse_validate_options(const std::string &json);
+
+struct ChunkReport {
+  int chunk = 0;           // 1-based
+  std::string key_column;  // target column the chunks are ranges of ("" when one chunk)
+  KeyRange range;
+  ChunkSum source, target;
+  int64_t unconvertible = 0;  // source rows the conversion refuses
+  std::string detail;
+  bool ok() const { return source == target && unconvertible == 0; }
+};
+
+struct RowDifference {
+  int chunk = 0;
+  std::string key;   // the key value
+  std::string what;  // missing in target, extra in target, different values...
+};
+
+struct ValidateResult {
+  std::vector<ChunkReport> chunks;
+  std::vector<RowDifference> rows;
+};
+
+// Compares remote_table with target (an existing table, columns matched by
+// name as migrate_table matches them).
+ValidateResult validate_table(MigrationSource &src, const std::string &remote_table, Oid target,
+                              const ValidateOptions &options);
+
+}  // namespace minibar::pg

@@ -1,0 +1,118 @@
+// validate_checksums(server, remote_table, target regclass, options): the SQL
+// entry point. A row per chunk (kind 'chunk'), each followed by the rows
+// found different in it (kind 'row'). Runs with search_path = pg_catalog,
+// pg_temp; the target is an OID.
+#include <memory>
+#include <string>
+
+#include "core/quote.hpp"
+#include "pg/guard.hpp"
+#include "pg/json_options.hpp"
+#include "pg/spi_util.hpp"
+#include "pg/validate.hpp"
+
+namespace minibar::pg {
+namespace {
+
+struct ValidateCall {
+  SourceConfig config;
+  Oid target;
+  int guc_level;
+};
+
+// PostgreSQL calls: one result row.
+void pg_put(ReturnSetInfo *rsinfo, const char *kind, int chunk, const char *key_column,
+            const KeyRange *range, const ChunkReport *rep, const char *row_key,
+            const char *detail) {
+  Datum v[12];
+  bool n[12];
+  for (int i = 0; i < 12; i++) {
+    v[i] = 0;
+    n[i] = true;
+  }
+  v[0] = CStringGetTextDatum(kind);
+  n[0] = false;
+  v[1] = Int32GetDatum(chunk);
+  n[1] = false;
+  if (key_column && *key_column) {
+    v[2] = CStringGetTextDatum(key_column);
+    n[2] = false;
+  }
+  if (range && range->lo) {
+    v[3] = Int64GetDatum(*range->lo);
+    n[3] = false;
+  }
+  if (range && range->hi) {
+    v[4] = Int64GetDatum(*range->hi);
+    n[4] = false;
+  }
+  if (rep) {
+    v[5] = Int64GetDatum(rep->source.rows);
+    v[6] = Int64GetDatum(rep->target.rows);
+    v[7] = CStringGetTextDatum(rep->source.hex().c_str());
+    v[8] = CStringGetTextDatum(rep->target.hex().c_str());
+    v[9] = BoolGetDatum(rep->ok());
+    n[5] = n[6] = n[7] = n[8] = n[9] = false;
+  }
+  if (row_key) {
+    v[10] = CStringGetTextDatum(row_key);
+    n[10] = false;
+  }
+  if (detail && *detail) {
+    v[11] = CStringGetTextDatum(detail);
+    n[11] = false;
+  }
+  tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+}
+
+}  // namespace
+}  // namespace minibar::pg
+
+using namespace minibar;
+using namespace minibar::pg;
+
+extern "C" {
+
+PG_FUNCTION_INFO_V1(minibar_validate_checksums);
+PGDLLEXPORT Datum minibar_validate_checksums(PG_FUNCTION_ARGS) {
+  return pg_entry([&]() -> Datum {
+    if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+      ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                      errmsg("server, remote_table and target must not be NULL")));
+    auto *c = static_cast<ValidateCall *>(palloc0(sizeof(ValidateCall)));
+    const char *server = pstrdup(NameStr(*PG_GETARG_NAME(0)));
+    const char *remote = text_to_cstring(PG_GETARG_TEXT_PP(1));
+    c->target = PG_GETARG_OID(2);
+    const char *options = options_arg(fcinfo, 3);
+    if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(c->target)))
+      ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                      errmsg("relation with OID %u does not exist", c->target)));
+    InitMaterializedSRF(fcinfo, 0);
+    auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+    source_config(get_foreign_server_oid(server, false), &c->config);
+    c->guc_level = spi_begin_pinned();
+    {
+      ValidateOptions opts = parse_validate_options(options);
+      std::unique_ptr<MigrationSource> src = open_source(c->config);
+      ValidateResult r = validate_table(*src, remote, c->target, opts);
+      size_t next_row = 0;
+      for (const ChunkReport &rep : r.chunks) {
+        pg_call([&] {
+          pg_put(rsinfo, "chunk", rep.chunk, rep.key_column.c_str(), &rep.range, &rep, nullptr,
+                 rep.detail.c_str());
+        });
+        for (; next_row < r.rows.size() && r.rows[next_row].chunk == rep.chunk; next_row++) {
+          const RowDifference &d = r.rows[next_row];
+          pg_call([&] {
+            pg_put(rsinfo, "row", d.chunk, rep.key_column.c_str(), nullptr, nullptr, d.key.c_str(),
+                   d.what.c_str());
+          });
+        }
+      }
+    }
+    pg_call([&] { spi_end_pinned(c->guc_level); });
+    return static_cast<Datum>(0);
+  });
+}
+
+}  // extern "C"
