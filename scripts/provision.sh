@@ -49,6 +49,11 @@ conf() {  # set a postgresql.conf value; remember whether a restart is needed
 }
 conf shared_preload_libraries pg_cron
 conf cron.database_name postgres
+# pg_cron runs jobs in background workers (no libpq login, so no password for
+# root); more worker slots for them beside migration workers and parallel
+# index builds.
+conf cron.use_background_workers on
+conf max_worker_processes 16
 if pg_lsclusters -h | awk '$1 == 15 && $2 == "main" {print $4}' | grep -q online; then
   [ "$restart" = 1 ] && pg_ctlcluster 15 main restart
 else

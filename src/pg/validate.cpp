@@ -305,7 +305,7 @@ void diff_rows(int chunk, SideHash &s, SideHash &t, int64_t limit, std::vector<R
 
 }  // namespace
 
-ValidateOptions parse_validate_options(const std::string &json) {
+ValidateOptions parse_validate_options(const std::string &json, bool database_level) {
   ValidateOptions o;
   for (const JsonOption &opt : json_options(json, kValidation)) {
     if (opt.key == "chunk_size")
@@ -316,7 +316,13 @@ ValidateOptions parse_validate_options(const std::string &json) {
       o.ignore_missing = option_bool(kValidation, opt);
     else if (opt.key == "ignore_extra_columns")
       o.ignore_extra = option_bool(kValidation, opt);
-    else
+    else if (database_level && (opt.key == "tables" || opt.key == "exclude")) {
+      if (opt.type != "array") bad_option(kValidation, opt.key, "expected an array of table names");
+      for (const auto &r : spi_rows("SELECT pg_catalog.jsonb_array_elements_text(($1::"
+                                    "pg_catalog.jsonb) -> $2)",
+                                    {json, opt.key}))
+        (opt.key == "tables" ? o.tables : o.exclude).push_back(r[0].value_or(""));
+    } else
       bad_option(kValidation, opt.key, "unknown option");
   }
   return o;
@@ -350,6 +356,7 @@ ValidateResult validate_table(MigrationSource &src, const std::string &remote_ta
   if (pg->key < 0) key_target.clear();
 
   ValidateResult result;
+  result.target = m.qualified;
   std::vector<KeyRange> ranges{KeyRange{}};
   std::string whole_detail;
   if (!key_target.empty()) {
@@ -418,6 +425,7 @@ ValidateResult validate_table(MigrationSource &src, const std::string &remote_ta
     result.chunks.push_back(std::move(rep));
   }
   pg_call([&] { pg_teardown(pg); });
+  result.rows_found = diffs_found;
   return result;
 }
 

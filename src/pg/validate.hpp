@@ -19,14 +19,17 @@
 namespace minibar::pg {
 
 struct ValidateOptions {
-  int64_t chunk_size = 100000;  // rows per chunk (by the row estimate)
-  int64_t diff_rows = 100;      // at most this many row differences reported
-  bool ignore_missing = false;  // target columns not in the source are skipped
-  bool ignore_extra = false;    // source columns not in the target are skipped
+  int64_t chunk_size = 100000;       // rows per chunk (by the row estimate)
+  int64_t diff_rows = 100;           // at most this many row differences reported
+  bool ignore_missing = false;       // target columns not in the source are skipped
+  bool ignore_extra = false;         // source columns not in the target are skipped
+  std::vector<std::string> tables;   // validate_database: only these source tables
+  std::vector<std::string> exclude;  // validate_database: not these
 };
 
 // Parses the options jsonb (SPI); 22023 for unknown keys and bad values.
-ValidateOptions parse_validate_options(const std::string &json);
+// "tables" and "exclude" only for the database-wide form.
+ValidateOptions parse_validate_options(const std::string &json, bool database_level);
 
 struct ChunkReport {
   int chunk = 0;           // 1-based
@@ -46,7 +49,9 @@ struct RowDifference {
 
 struct ValidateResult {
   std::vector<ChunkReport> chunks;
-  std::vector<RowDifference> rows;
+  std::vector<RowDifference> rows;  // at most diff_rows
+  int64_t rows_found = 0;           // differing rows found (may exceed rows.size())
+  std::string target;               // the target, qualified and quoted
 };
 
 // Compares remote_table with target (an existing table, columns matched by

@@ -1,7 +1,9 @@
-// validate_checksums(server, remote_table, target regclass, options): the SQL
-// entry point. A row per chunk (kind 'chunk'), each followed by the rows
-// found different in it (kind 'row'). Runs with search_path = pg_catalog,
-// pg_temp; the target is an OID.
+// The SQL entry points of validation. validate_checksums(server,
+// remote_table, target regclass, options): a row per chunk (kind 'chunk'),
+// each followed by the rows found different in it (kind 'row').
+// validate_database(server, target_schema, options): a row per table and per
+// foreign key, recorded in minibar_migrate.validations. Both run with
+// search_path = pg_catalog, pg_temp.
 #include <memory>
 #include <string>
 
@@ -10,6 +12,7 @@
 #include "pg/json_options.hpp"
 #include "pg/spi_util.hpp"
 #include "pg/validate.hpp"
+#include "pg/validate_database.hpp"
 
 namespace minibar::pg {
 namespace {
@@ -65,6 +68,33 @@ void pg_put(ReturnSetInfo *rsinfo, const char *kind, int chunk, const char *key_
   tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
 }
 
+// PostgreSQL calls: one validate_database result row.
+void pg_put_validation(ReturnSetInfo *rsinfo, int64 id, const ValidationRow *r) {
+  Datum v[11];
+  bool n[11] = {false, false, false, false, false, false, false, false, false, false, false};
+  v[0] = Int64GetDatum(id);
+  v[1] = CStringGetTextDatum(r->kind.c_str());
+  v[2] = CStringGetTextDatum(r->source_table.c_str());
+  v[3] = CStringGetTextDatum(r->target_table.c_str());
+  n[3] = r->target_table.empty();
+  v[4] = Int64GetDatum(r->source_rows);
+  n[4] = r->source_rows < 0;
+  v[5] = Int64GetDatum(r->target_rows);
+  n[5] = r->target_rows < 0;
+  v[6] = BoolGetDatum(r->ok);
+  v[7] = Int32GetDatum(r->chunks_differing);
+  v[8] = Int64GetDatum(r->rows_differing);
+  v[9] = Float8GetDatum(r->seconds);
+  v[10] = CStringGetTextDatum(r->detail.c_str());
+  n[10] = r->detail.empty();
+  tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+}
+
+struct DatabaseCall {
+  SourceConfig config;
+  int guc_level;
+};
+
 }  // namespace
 }  // namespace minibar::pg
 
@@ -92,7 +122,7 @@ PGDLLEXPORT Datum minibar_validate_checksums(PG_FUNCTION_ARGS) {
     source_config(get_foreign_server_oid(server, false), &c->config);
     c->guc_level = spi_begin_pinned();
     {
-      ValidateOptions opts = parse_validate_options(options);
+      ValidateOptions opts = parse_validate_options(options, false);
       std::unique_ptr<MigrationSource> src = open_source(c->config);
       ValidateResult r = validate_table(*src, remote, c->target, opts);
       size_t next_row = 0;
@@ -109,6 +139,33 @@ PGDLLEXPORT Datum minibar_validate_checksums(PG_FUNCTION_ARGS) {
           });
         }
       }
+    }
+    pg_call([&] { spi_end_pinned(c->guc_level); });
+    return static_cast<Datum>(0);
+  });
+}
+
+PG_FUNCTION_INFO_V1(minibar_validate_database);
+PGDLLEXPORT Datum minibar_validate_database(PG_FUNCTION_ARGS) {
+  return pg_entry([&]() -> Datum {
+    if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+      ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                      errmsg("server and target_schema must not be NULL")));
+    auto *c = static_cast<DatabaseCall *>(palloc0(sizeof(DatabaseCall)));
+    const char *server = pstrdup(NameStr(*PG_GETARG_NAME(0)));
+    const char *schema = pstrdup(NameStr(*PG_GETARG_NAME(1)));
+    const char *options = options_arg(fcinfo, 2);
+    (void)get_namespace_oid(schema, false);  // 3F000 when it does not exist
+    InitMaterializedSRF(fcinfo, 0);
+    auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+    source_config(get_foreign_server_oid(server, false), &c->config);
+    c->guc_level = spi_begin_pinned();
+    {
+      ValidateOptions opts = parse_validate_options(options, true);
+      std::unique_ptr<MigrationSource> src = open_source(c->config);
+      std::vector<ValidationRow> rows;
+      const int64_t id = validate_database(*src, server, schema, options, opts, rows);
+      for (const ValidationRow &r : rows) pg_call([&] { pg_put_validation(rsinfo, id, &r); });
     }
     pg_call([&] { spi_end_pinned(c->guc_level); });
     return static_cast<Datum>(0);
