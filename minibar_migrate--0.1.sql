@@ -315,6 +315,125 @@ RETURNS TABLE (validation_id bigint, kind text, source_table text, target_table 
 AS 'MODULE_PATHNAME', 'minibar_validate_database'
 LANGUAGE C VOLATILE;
 
+-- ---------------------------------------------------------------------------
+-- Upkeep: index_usage_report
+-- ---------------------------------------------------------------------------
+
+-- A row per finding about the indexes of target_schema (NULL: every user
+-- schema): unused, duplicate, redundant (a prefix of another), a foreign key
+-- without a supporting index, invalid. suggestion is a statement to consider;
+-- nothing is ever run. See docs/upkeep.md.
+CREATE FUNCTION minibar_migrate.index_usage_report(target_schema name DEFAULT NULL)
+RETURNS TABLE (finding text, schema_name name, table_name name, index_name name,
+  index_size bigint, scans bigint, stats_since timestamptz, detail text, suggestion text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+WITH idx AS (
+  SELECT i.indexrelid, i.indrelid, n.nspname, t.relname AS tbl, c.relname AS idxname,
+         i.indisunique, i.indisprimary, i.indisvalid, i.indisexclusion,
+         i.indkey::int2[] AS keys, i.indnkeyatts, i.indclass::oid[] AS classes,
+         i.indcollation::oid[] AS collations, i.indoption::int2[] AS options,
+         i.indexprs IS NOT NULL AS has_exprs, i.indpred IS NOT NULL AS partial,
+         pg_get_expr(i.indexprs, i.indrelid) AS exprs, pg_get_expr(i.indpred, i.indrelid) AS pred,
+         c.relam, pg_relation_size(i.indexrelid) AS size,
+         coalesce(s.idx_scan, 0) AS scans,
+         EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid
+                  AND k.contype IN ('p', 'u', 'x')) AS backs_constraint,
+         format('%I.%I', n.nspname, c.relname) AS qname
+    FROM pg_index i
+    JOIN pg_class c ON c.oid = i.indexrelid
+    JOIN pg_class t ON t.oid = i.indrelid
+    JOIN pg_namespace n ON n.oid = t.relnamespace
+    LEFT JOIN pg_stat_all_indexes s ON s.indexrelid = i.indexrelid
+   WHERE CASE WHEN $1 IS NULL
+              THEN n.nspname NOT IN ('pg_catalog', 'information_schema', 'minibar_migrate', 'pg_toast')
+                   AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%'
+              ELSE n.nspname = $1 END
+),
+since AS (SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()),
+-- Same table, same key columns, operator classes, collations, options,
+-- expressions and predicate: one of them is enough. The one kept: a
+-- constraint's index, else the oldest (lowest OID).
+dup AS (
+  SELECT a.*, b.idxname AS twin
+    FROM idx a JOIN idx b
+      ON a.indrelid = b.indrelid AND a.indexrelid <> b.indexrelid AND a.relam = b.relam
+     AND a.keys = b.keys AND a.classes = b.classes AND a.collations = b.collations
+     AND a.options = b.options AND a.exprs IS NOT DISTINCT FROM b.exprs
+     AND a.pred IS NOT DISTINCT FROM b.pred AND a.indisunique = b.indisunique
+   WHERE (NOT a.backs_constraint AND b.backs_constraint)
+      OR (a.backs_constraint = b.backs_constraint AND a.indexrelid > b.indexrelid)
+),
+-- a's key columns are the leading columns of b's (same classes, no
+-- expressions or predicates on either); a is not unique, so b serves a's
+-- queries. Duplicates are reported as such, not here.
+redundant AS (
+  SELECT DISTINCT ON (a.indexrelid) a.*, b.idxname AS wider
+    FROM idx a JOIN idx b
+      ON a.indrelid = b.indrelid AND a.indexrelid <> b.indexrelid AND a.relam = b.relam
+     AND a.relam = (SELECT oid FROM pg_am WHERE amname = 'btree')
+     AND NOT a.has_exprs AND NOT b.has_exprs AND NOT a.partial AND NOT b.partial
+     AND NOT a.indisunique AND NOT a.backs_constraint
+     AND a.indnkeyatts < b.indnkeyatts
+     AND a.keys[0:a.indnkeyatts - 1] = b.keys[0:a.indnkeyatts - 1]
+     AND a.classes[0:a.indnkeyatts - 1] = b.classes[0:a.indnkeyatts - 1]
+     AND a.options[0:a.indnkeyatts - 1] = b.options[0:a.indnkeyatts - 1]
+   ORDER BY a.indexrelid, b.indnkeyatts
+),
+fk AS (
+  SELECT k.conname, n.nspname, t.relname, k.conrelid, k.conkey,
+         (SELECT string_agg(format('%I', a.attname), ', ' ORDER BY o.i)
+            FROM unnest(k.conkey) WITH ORDINALITY o(att, i)
+            JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = o.att) AS cols
+    FROM pg_constraint k
+    JOIN pg_class t ON t.oid = k.conrelid
+    JOIN pg_namespace n ON n.oid = t.relnamespace
+   WHERE k.contype = 'f'
+     AND CASE WHEN $1 IS NULL
+              THEN n.nspname NOT IN ('pg_catalog', 'information_schema', 'minibar_migrate', 'pg_toast')
+              ELSE n.nspname = $1 END
+     -- supported: some valid index whose leading key columns are the key's columns
+     AND NOT EXISTS (
+       SELECT 1 FROM pg_index i
+        WHERE i.indrelid = k.conrelid AND i.indisvalid AND i.indpred IS NULL
+          AND i.indnkeyatts >= cardinality(k.conkey)
+          AND (SELECT array_agg(x ORDER BY x) FROM unnest((i.indkey::int2[])[0:cardinality(k.conkey) - 1]) x)
+              = (SELECT array_agg(x ORDER BY x) FROM unnest(k.conkey) x))
+)
+SELECT 'unused', nspname, tbl, idxname, size, scans, (SELECT stats_reset FROM since),
+       format('no index scan since %s; %s', coalesce((SELECT stats_reset FROM since)::text, 'the statistics began'),
+              pg_size_pretty(size)),
+       format('DROP INDEX %s;', qname)
+  FROM idx
+ WHERE scans = 0 AND NOT indisunique AND NOT indisprimary AND NOT indisexclusion AND NOT backs_constraint
+   AND indisvalid
+UNION ALL
+SELECT 'duplicate', nspname, tbl, idxname, size, scans, (SELECT stats_reset FROM since),
+       format('same definition as %I', twin),
+       CASE WHEN backs_constraint THEN format('-- %s backs a constraint; drop the constraint or %I', qname, twin)
+            ELSE format('DROP INDEX %s;', qname) END
+  FROM dup
+UNION ALL
+SELECT 'redundant', nspname, tbl, idxname, size, scans, (SELECT stats_reset FROM since),
+       format('its columns lead %I, which serves the same lookups', wider),
+       format('DROP INDEX %s;', qname)
+  FROM redundant r
+ WHERE NOT EXISTS (SELECT 1 FROM dup d WHERE d.indexrelid = r.indexrelid)
+UNION ALL
+SELECT 'fk_without_index', nspname, relname, NULL::name, NULL::bigint, NULL::bigint, NULL::timestamptz,
+       format('foreign key %I (%s) has no index on the referencing side: deletes and updates of the referenced rows scan %I',
+              conname, cols, relname),
+       format('CREATE INDEX ON %I.%I (%s);', nspname, relname, cols)
+  FROM fk
+UNION ALL
+SELECT 'invalid', nspname, tbl, idxname, size, scans, (SELECT stats_reset FROM since),
+       'invalid (a failed CREATE INDEX CONCURRENTLY or REINDEX): maintained on writes, never used',
+       format('REINDEX INDEX %s;  -- or DROP INDEX %s;', qname, qname)
+  FROM idx WHERE NOT indisvalid
+ ORDER BY 1, 2, 3, 4
+$$;
+
 -- Sets every identity/serial sequence of target_schema's tables past its
 -- column's maximum (minimum for descending sequences); an empty table's
 -- sequence goes back to its start. old_value / new_value: what nextval()
