@@ -434,6 +434,82 @@ SELECT 'invalid', nspname, tbl, idxname, size, scans, (SELECT stats_reset FROM s
  ORDER BY 1, 2, 3, 4
 $$;
 
+-- The state of this database at a glance: sizes, cache hit ratio,
+-- connections, the slowest statements (pg_stat_statements, when it is
+-- there), the caller's last migration run and last validation. A row per
+-- item; see docs/upkeep.md.
+CREATE FUNCTION minibar_migrate.health()
+RETURNS TABLE (area text, item text, value text, detail text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  pss_schema name;
+  r record;
+BEGIN
+  RETURN QUERY SELECT 'size', 'database ' || current_database(),
+                      pg_size_pretty(pg_database_size(current_database())),
+                      pg_database_size(current_database()) || ' bytes';
+  RETURN QUERY
+    SELECT 'size', format('table %I.%I', n.nspname, c.relname),
+           pg_size_pretty(pg_total_relation_size(c.oid)),
+           format('%s bytes with indexes and TOAST; about %s rows', pg_total_relation_size(c.oid),
+                  greatest(c.reltuples, 0)::bigint)
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p', 'm')
+       AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+     ORDER BY pg_total_relation_size(c.oid) DESC, 2 LIMIT 10;
+  RETURN QUERY
+    SELECT 'cache', 'hit ratio',
+           CASE WHEN blks_hit + blks_read = 0 THEN 'n/a'
+                ELSE round(100.0 * blks_hit / (blks_hit + blks_read), 2) || ' %' END,
+           format('%s blocks found in shared buffers, %s read since %s', blks_hit, blks_read,
+                  coalesce(stats_reset::text, 'the statistics began'))
+      FROM pg_stat_database WHERE datname = current_database();
+  RETURN QUERY
+    SELECT 'connections', coalesce(a.state, 'background'), count(*)::text,
+           format('of max_connections %s', current_setting('max_connections'))
+      FROM pg_stat_activity a WHERE a.datname = current_database()
+     GROUP BY a.state ORDER BY 2;
+  SELECT n.nspname INTO pss_schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+   WHERE e.extname = 'pg_stat_statements';
+  IF pss_schema IS NULL THEN
+    RETURN QUERY SELECT 'statements', 'slowest', 'n/a',
+      'pg_stat_statements is not installed: add it to shared_preload_libraries, restart, and CREATE EXTENSION pg_stat_statements';
+  ELSE
+    BEGIN
+      RETURN QUERY EXECUTE format(
+        'SELECT ''statements'', ''slowest by mean time'', round(s.mean_exec_time::numeric, 2) || '' ms'',
+                format(''%%s calls, %%s rows: %%s'', s.calls, s.rows, left(regexp_replace(s.query, ''\s+'', '' '', ''g''), 200))
+           FROM %I.pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+          WHERE d.datname = current_database() ORDER BY s.mean_exec_time DESC LIMIT 5', pss_schema);
+    EXCEPTION WHEN object_not_in_prerequisite_state THEN
+      RETURN QUERY SELECT 'statements', 'slowest', 'n/a',
+        'pg_stat_statements is installed but not loaded: add it to shared_preload_libraries and restart';
+    END;
+  END IF;
+  SELECT * INTO r FROM minibar_migrate.runs ORDER BY run_id DESC LIMIT 1;
+  IF FOUND THEN
+    RETURN QUERY SELECT 'migration', 'last run', r.status,
+      format('run %s: %s of server %s into %s, started %s%s', r.run_id, r.kind, r.server,
+             coalesce(r.target_schema::text, '?'), r.started_at,
+             CASE WHEN r.finished_at IS NULL THEN '' ELSE ', finished ' || r.finished_at END);
+  ELSE
+    RETURN QUERY SELECT 'migration', 'last run', 'none', 'no migration run recorded for ' || current_user;
+  END IF;
+  SELECT * INTO r FROM minibar_migrate.validations ORDER BY validation_id DESC LIMIT 1;
+  IF FOUND THEN
+    RETURN QUERY SELECT 'validation', 'last validation',
+      CASE WHEN r.finished_at IS NULL THEN 'unfinished' WHEN r.ok THEN 'ok' ELSE 'differences' END,
+      format('validation %s of server %s into %s at %s: %s table(s), %s differing, %s orphan row(s)',
+             r.validation_id, r.server, r.target_schema, coalesce(r.finished_at, r.started_at),
+             coalesce(r.tables, 0), coalesce(r.tables_differing, 0), coalesce(r.orphans, 0));
+  ELSE
+    RETURN QUERY SELECT 'validation', 'last validation', 'none', 'no validation recorded for ' || current_user;
+  END IF;
+END
+$$;
+
 -- Sets every identity/serial sequence of target_schema's tables past its
 -- column's maximum (minimum for descending sequences); an empty table's
 -- sequence goes back to its start. old_value / new_value: what nextval()
