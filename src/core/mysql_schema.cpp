@@ -150,11 +150,11 @@ SourceSchema read_mysql_schema(MysqlConnection &c, const std::string &db,
     // MySQL (not MariaDB) lists no TABLE_NAME there; it has a real JSON type.
   }
 
-  for (const MysqlRow &r :
-       c.query("SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_MAXIMUM_LENGTH, "
-               "NUMERIC_PRECISION, NUMERIC_SCALE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, "
-               "COLUMN_COMMENT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
-               qdb + " ORDER BY TABLE_NAME, ORDINAL_POSITION")) {
+  for (const MysqlRow &r : c.query(
+           "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_MAXIMUM_LENGTH, "
+           "NUMERIC_PRECISION, NUMERIC_SCALE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, "
+           "COLUMN_COMMENT, COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
+           qdb + " ORDER BY TABLE_NAME, ORDINAL_POSITION")) {
     auto it = index_of.find(str(r, 0));
     if (it == index_of.end()) continue;
     SourceColumn col;
@@ -174,6 +174,7 @@ SourceSchema read_mysql_schema(MysqlConnection &c, const std::string &db,
     col.on_update_now = extra.find("on update") != std::string::npos;
     col.generated = extra.find("generated") != std::string::npos;
     col.comment = str(r, 10);
+    col.collation = r.size() > 11 ? str(r, 11) : std::string();
     if (col.mysql.data_type == "enum") col.enum_labels = parse_mysql_enum_labels(col.declared);
     schema.tables[it->second].columns.push_back(std::move(col));
   }

@@ -25,6 +25,7 @@ struct SourceColumn {
   bool generated = false;                    // a generated (computed) column
   std::string comment;
   std::vector<std::string> enum_labels;  // MySQL ENUM labels in order
+  std::string collation;                 // MySQL COLLATION_NAME (text columns), else empty
 };
 
 struct IndexColumn {

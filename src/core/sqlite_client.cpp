@@ -1,5 +1,7 @@
 #include "core/sqlite_client.hpp"
 
+#include "core/cell_convert.hpp"
+
 #include <sqlite3.h>
 
 #include <chrono>
@@ -85,6 +87,18 @@ const char *rc_sqlstate(int rc) {
   }
 }
 
+void utf8_valid_function(sqlite3_context *ctx, int, sqlite3_value **argv) {
+  const void *p = sqlite3_value_blob(argv[0]);
+  const int n = sqlite3_value_bytes(argv[0]);
+  bool ok = true;
+  try {
+    ok = is_valid_utf8(std::string_view(static_cast<const char *>(p), static_cast<size_t>(n)));
+  } catch (...) {
+    ok = false;
+  }
+  sqlite3_result_int(ctx, ok ? 1 : 0);
+}
+
 std::string errmsg_of(sqlite3 *db, int rc) {
   const char *m = db ? sqlite3_errmsg(db) : nullptr;
   return m ? m : sqlite3_errstr(rc);
@@ -111,6 +125,10 @@ SqliteDatabase::SqliteDatabase(Options options) : opts_(std::move(options)) {
   // Nothing in the source file (views, triggers) may call functions with side effects.
   sqlite3_db_config(db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, opts_.trusted_schema ? 1 : 0, nullptr);
   sqlite3_db_config(db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  // minibar_utf8_valid(x): 1 when x's bytes are valid UTF-8 (preflight).
+  sqlite3_create_function_v2(db_, "minibar_utf8_valid", 1,
+                             SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                             &utf8_valid_function, nullptr, nullptr, nullptr);
   sqlite3_progress_handler(db_, kProgressSteps, &SqliteDatabase::on_progress, this);
   sqlite3_busy_handler(db_, &SqliteDatabase::on_busy, this);
   // Reading the schema proves the file is a database (SQLITE_NOTADB otherwise).

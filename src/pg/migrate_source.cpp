@@ -96,6 +96,11 @@ class MysqlSource : public MigrationSource {
     if (r.empty() || r[0].empty() || !r[0][0]) return 0;
     return std::stoll(*r[0][0]);
   }
+  std::vector<std::vector<std::optional<std::string>>> query(const std::string &sql) override {
+    std::vector<std::vector<std::optional<std::string>>> out;
+    for (MysqlRow &r : conn().query(sql)) out.emplace_back(r.begin(), r.end());
+    return out;
+  }
   std::optional<int64_t> count_rows_up_to(const std::string &table, int64_t cap) override {
     std::vector<MysqlRow> r =
         conn().query("SELECT COUNT(*) FROM (SELECT 1 FROM " + mysql_quote_ident(db_) + "." +
@@ -196,6 +201,41 @@ class SqliteSource : public MigrationSource {
   }
   std::optional<int64_t> count_rows_up_to(const std::string &, int64_t) override {
     return std::nullopt;  // estimate_rows counts exactly
+  }
+  std::vector<std::vector<std::optional<std::string>>> query(const std::string &sql) override {
+    static const char hex[] = "0123456789abcdef";
+    std::vector<std::vector<std::optional<std::string>>> out;
+    SqliteStatement st(*db_, sql);
+    while (st.step()) {
+      std::vector<std::optional<std::string>> row;
+      for (int i = 0; i < st.column_count(); i++) {
+        Cell c = st.cell(i);
+        switch (c.storage) {
+          case StorageClass::Null:
+            row.emplace_back(std::nullopt);
+            break;
+          case StorageClass::Integer:
+            row.emplace_back(std::to_string(c.i));
+            break;
+          case StorageClass::Float:
+            row.emplace_back(std::to_string(c.d));
+            break;
+          case StorageClass::Text:
+            row.emplace_back(std::string(c.bytes));
+            break;
+          default: {
+            std::string h;
+            for (unsigned char b : c.bytes) {
+              h += hex[b >> 4];
+              h += hex[b & 0xf];
+            }
+            row.emplace_back(std::move(h));
+          }
+        }
+      }
+      out.push_back(std::move(row));
+    }
+    return out;
   }
   std::map<std::string, int64_t> next_ids() override {
     std::map<std::string, int64_t> out;

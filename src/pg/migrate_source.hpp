@@ -75,6 +75,9 @@ class MigrationSource {
   // load): the exact row count, read only up to `cap` rows (so at most cap,
   // and cap means "at least cap"). nullopt where estimate_rows is exact.
   virtual std::optional<int64_t> count_rows_up_to(const std::string &table, int64_t cap) = 0;
+  // Runs a query in the source's SQL (the caller quoted every name); its
+  // rows as text (SQLite blobs in hex), NULL as nullopt.
+  virtual std::vector<std::vector<std::optional<std::string>>> query(const std::string &sql) = 0;
   // The id an auto-increment table would hand out next (MySQL's AUTO_INCREMENT
   // counter, SQLite's sqlite_sequence + 1), per table that has one; it can lie
   // past max(id) after deletes, and such ids are never reused.

@@ -1,0 +1,173 @@
+// plan_preflight: which findings need no query, which queries are planned
+// for which columns, and the SQL of a few (quoted identifiers, both dialects).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "core/preflight.hpp"
+
+namespace minibar {
+namespace {
+
+SourceColumn col(const std::string &name, const std::string &data_type,
+                 const std::string &column_type, bool nullable = true,
+                 const std::string &collation = "") {
+  SourceColumn c;
+  c.name = name;
+  c.mysql.data_type = data_type;
+  c.mysql.column_type = column_type;
+  c.declared = column_type;
+  c.nullable = nullable;
+  c.collation = collation;
+  return c;
+}
+
+SourceIndex pk(const std::string &column) {
+  SourceIndex i;
+  i.name = "PRIMARY";
+  i.primary = i.unique = true;
+  i.columns.push_back({column, 0, false});
+  return i;
+}
+
+const PreflightQuery *find(const PreflightPlan &p, const std::string &table,
+                           const std::string &check) {
+  for (const PreflightQuery &q : p.queries)
+    if (q.finding.table == table && q.finding.check == check) return &q;
+  return nullptr;
+}
+
+bool has_fixed(const PreflightPlan &p, const std::string &table, const std::string &check) {
+  return std::any_of(p.fixed.begin(), p.fixed.end(), [&](const PreflightFinding &f) {
+    return f.table == table && f.check == check;
+  });
+}
+
+SourceSchema mysql_schema() {
+  SourceSchema s;
+  s.dialect = Dialect::Mysql;
+  SourceTable parent;
+  parent.name = "parent";
+  parent.columns = {col("id", "int", "int(11)", false)};
+  parent.indexes = {pk("id")};
+  SourceTable kid;
+  kid.name = "ki`d";
+  kid.columns = {col("id", "int", "int(11)", false),
+                 col("parent_id", "int", "int(11)"),
+                 col("born", "date", "date", false),
+                 col("seen", "datetime", "datetime"),
+                 col("name", "varchar", "varchar(20)", true, "utf8mb4_general_ci"),
+                 col("doc", "longtext", "longtext"),
+                 col("mood", "enum", "enum('a','b')"),
+                 col("big", "bigint", "bigint(20) unsigned"),
+                 col("span", "time", "time")};
+  kid.columns[5].mysql.is_json = true;
+  kid.indexes = {pk("id")};
+  SourceForeignKey fk;
+  fk.columns = {"parent_id"};
+  fk.ref_table = "parent";
+  kid.foreign_keys = {fk};
+  SourceTable loose;
+  loose.name = "loose";
+  loose.columns = {col("a", "int", "int(11)")};
+  s.tables = {kid, loose, parent};
+  s.others = {{"view", "v_kids", ""}, {"trigger", "trg", "AFTER INSERT on kid"}};
+  return s;
+}
+
+TEST(Preflight, MysqlFixedFindings) {
+  PreflightPlan p = plan_preflight(mysql_schema());
+  EXPECT_TRUE(has_fixed(p, "loose", "no_primary_key"));
+  EXPECT_FALSE(has_fixed(p, "parent", "no_primary_key"));
+  EXPECT_TRUE(has_fixed(p, "ki`d", "case_insensitive_collation"));
+  EXPECT_EQ(std::count_if(p.fixed.begin(), p.fixed.end(),
+                          [](const PreflightFinding &f) { return f.check == "not_migrated"; }),
+            2);
+}
+
+TEST(Preflight, MysqlQueriesPerColumnType) {
+  PreflightPlan p = plan_preflight(mysql_schema());
+  const PreflightQuery *zero = nullptr;
+  for (const PreflightQuery &q : p.queries)
+    if (q.finding.check == "zero_date" && q.finding.column == "born") zero = &q;
+  ASSERT_NE(zero, nullptr);
+  EXPECT_EQ(zero->finding.severity, "error");  // NOT NULL: rejected
+  EXPECT_EQ(zero->sql,
+            "SELECT COUNT(*), MIN(CONCAT('id=', LEFT(CAST(`id` AS CHAR), 60))) FROM `ki``d` WHERE "
+            "`born` IS NOT NULL AND (MONTH(`born`) = 0 OR DAYOFMONTH(`born`) = 0)");
+  for (const char *check : {"nul_byte", "invalid_json", "enum_error_value",
+                            "unsigned_beyond_bigint", "time_beyond_day", "orphan_rows", "size"})
+    EXPECT_NE(find(p, "ki`d", check), nullptr) << check;
+  const PreflightQuery *seen = nullptr;
+  for (const PreflightQuery &q : p.queries)
+    if (q.finding.check == "zero_date" && q.finding.column == "seen") seen = &q;
+  ASSERT_NE(seen, nullptr);
+  EXPECT_EQ(seen->finding.severity, "warning");  // nullable: becomes NULL
+  EXPECT_TRUE(find(p, "parent", "size")->always);
+}
+
+TEST(Preflight, MysqlOrphanQuery) {
+  PreflightPlan p = plan_preflight(mysql_schema());
+  const PreflightQuery *o = find(p, "ki`d", "orphan_rows");
+  ASSERT_NE(o, nullptr);
+  EXPECT_EQ(
+      o->sql,
+      "SELECT COUNT(*), MIN(CONCAT('parent_id=', CAST(c.`parent_id` AS CHAR))) FROM `ki``d` c "
+      "WHERE c.`parent_id` IS NOT NULL AND NOT EXISTS (SELECT 1 FROM `parent` p WHERE "
+      "p.`id` = c.`parent_id`)");
+}
+
+TEST(Preflight, ForeignKeyToAMissingTableIsReportedNotQueried) {
+  SourceSchema s = mysql_schema();
+  s.tables[0].foreign_keys[0].ref_table = "gone";
+  PreflightPlan p = plan_preflight(s);
+  EXPECT_EQ(find(p, "ki`d", "orphan_rows"), nullptr);
+  EXPECT_TRUE(has_fixed(p, "ki`d", "foreign_key_unchecked"));
+}
+
+TEST(Preflight, SqliteQueries) {
+  SourceSchema s;
+  s.dialect = Dialect::Sqlite;
+  SourceTable t;
+  t.name = "t";
+  SourceColumn id, n, r, d, j, txt;
+  id.name = "id";
+  id.declared = "INTEGER";
+  n.name = "n";
+  n.declared = "INT";
+  r.name = "r";
+  r.declared = "REAL";
+  d.name = "d";
+  d.declared = "DATETIME";
+  j.name = "j";
+  j.declared = "JSON";
+  txt.name = "code";
+  txt.declared = "TEXT";
+  t.columns = {id, n, r, d, j, txt};
+  t.indexes = {pk("id")};
+  SourceIndex u;
+  u.name = "t_code";
+  u.unique = true;
+  u.columns.push_back({"code", 0, false});
+  t.indexes.push_back(u);
+  s.tables = {t};
+  PreflightPlan p = plan_preflight(s);
+  bool int_check = false, real_check = false, utf8 = false, json = false, date = false, dup = false,
+       rowid_dup = false;
+  for (const PreflightQuery &q : p.queries) {
+    if (q.finding.check == "not_an_integer" && q.finding.column == "n") int_check = true;
+    if (q.finding.check == "not_a_number" && q.finding.column == "r") real_check = true;
+    if (q.finding.check == "invalid_utf8" && q.finding.column == "code") utf8 = true;
+    if (q.finding.check == "invalid_json" && q.finding.column == "j") json = true;
+    if (q.finding.check == "zero_date" && q.finding.column == "d") date = true;
+    if (q.finding.check == "unique_duplicates" && q.finding.column == "code") dup = true;
+    if (q.finding.check == "unique_duplicates" && q.finding.column == "id") rowid_dup = true;
+  }
+  EXPECT_TRUE(int_check && real_check && utf8 && json && date && dup);
+  EXPECT_FALSE(rowid_dup) << "the rowid cannot hold duplicates";
+  EXPECT_EQ(find(p, "t", "size")->sql, "SELECT COUNT(*), NULL FROM \"t\"");
+}
+
+}  // namespace
+}  // namespace minibar
