@@ -524,10 +524,12 @@ LANGUAGE C VOLATILE;
 -- Sets every identity/serial sequence of target_schema's tables past its
 -- column's maximum (minimum for descending sequences); an empty table's
 -- sequence goes back to its start. old_value / new_value: what nextval()
--- returned before and returns after.
+-- returned before and returns after. A sequence that no column owns, or that
+-- the defaults of several columns share, is reported (note) and not touched:
+-- no single column says where it must stand. Safe to run twice.
 CREATE FUNCTION minibar_migrate.reset_sequences(target_schema name DEFAULT 'public')
 RETURNS TABLE (sequence regclass, old_value bigint, new_value bigint,
-  table_name regclass, column_name name)
+  table_name regclass, column_name name, note text)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -538,35 +540,64 @@ DECLARE
   called boolean;
 BEGIN
   FOR r IN
-    SELECT d.objid::regclass AS seq, d.refobjid::regclass AS tbl, a.attname AS col,
+    WITH users AS (
+      -- the column that owns it (identity, serial, OWNED BY)
+      SELECT d.objid AS seq, d.refobjid AS tbl, d.refobjsubid AS att, true AS owns
+        FROM pg_depend d JOIN pg_class c ON c.oid = d.objid AND c.relkind = 'S'
+       WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+         AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
+      UNION
+      -- columns whose default calls nextval() on it
+      SELECT d.refobjid, ad.adrelid, ad.adnum, false
+        FROM pg_depend d
+        JOIN pg_attrdef ad ON ad.oid = d.objid
+        JOIN pg_class c ON c.oid = d.refobjid AND c.relkind = 'S'
+       WHERE d.classid = 'pg_attrdef'::regclass AND d.refclassid = 'pg_class'::regclass
+    ), per_seq AS (
+      SELECT u.seq, bool_or(u.owns) AS owned,
+             count(DISTINCT (u.tbl, u.att)) AS ncols,
+             string_agg(DISTINCT format('%s.%I', u.tbl::regclass, a.attname), ', ') AS cols,
+             (array_agg(u.tbl ORDER BY u.owns DESC))[1] AS tbl,
+             (array_agg(a.attname ORDER BY u.owns DESC))[1] AS col,
+             bool_or(n.nspname = target_schema) AS in_schema
+        FROM users u
+        JOIN pg_attribute a ON a.attrelid = u.tbl AND a.attnum = u.att
+        JOIN pg_class t ON t.oid = u.tbl
+        JOIN pg_namespace n ON n.oid = t.relnamespace
+       GROUP BY u.seq
+    )
+    SELECT p.seq::regclass AS seq, p.tbl::regclass AS tbl, p.col, p.owned, p.ncols, p.cols,
            s.seqstart, s.seqincrement
-      FROM pg_depend d
-      JOIN pg_class c ON c.oid = d.objid AND c.relkind = 'S'
-      JOIN pg_class t ON t.oid = d.refobjid
-      JOIN pg_namespace n ON n.oid = t.relnamespace
-      JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-      JOIN pg_sequence s ON s.seqrelid = d.objid
-     WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
-       AND d.deptype IN ('a', 'i') AND n.nspname = target_schema
-     ORDER BY t.relname, a.attname
+      FROM per_seq p JOIN pg_sequence s ON s.seqrelid = p.seq
+     WHERE p.in_schema
+     ORDER BY p.tbl::regclass::text, p.col
   LOOP
     EXECUTE format('SELECT last_value, is_called FROM %s', r.seq) INTO last, called;
     old_value := CASE WHEN called THEN last + r.seqincrement ELSE last END;
-    IF r.seqincrement > 0 THEN
-      EXECUTE format('SELECT max(%I)::bigint FROM %s', r.col, r.tbl) INTO extreme;
-    ELSE
-      EXECUTE format('SELECT min(%I)::bigint FROM %s', r.col, r.tbl) INTO extreme;
-    END IF;
-    IF extreme IS NULL THEN
-      PERFORM setval(r.seq, r.seqstart, false);
-      new_value := r.seqstart;
-    ELSE
-      PERFORM setval(r.seq, extreme, true);
-      new_value := extreme + r.seqincrement;
-    END IF;
     sequence := r.seq;
     table_name := r.tbl;
     column_name := r.col;
+    note := NULL;
+    IF NOT r.owned THEN
+      new_value := old_value;
+      note := format('not owned by a column (used by %s): not touched', r.cols);
+    ELSIF r.ncols > 1 THEN
+      new_value := old_value;
+      note := format('shared by %s: not touched', r.cols);
+    ELSE
+      IF r.seqincrement > 0 THEN
+        EXECUTE format('SELECT max(%I)::bigint FROM %s', r.col, r.tbl) INTO extreme;
+      ELSE
+        EXECUTE format('SELECT min(%I)::bigint FROM %s', r.col, r.tbl) INTO extreme;
+      END IF;
+      IF extreme IS NULL THEN
+        PERFORM setval(r.seq, r.seqstart, false);
+        new_value := r.seqstart;
+      ELSE
+        PERFORM setval(r.seq, extreme, true);
+        new_value := extreme + r.seqincrement;
+      END IF;
+    END IF;
     RETURN NEXT;
   END LOOP;
 END
