@@ -227,14 +227,16 @@ AS 'MODULE_PATHNAME', 'minibar_migrate_database'
 LANGUAGE C VOLATILE;
 
 -- Compares a source table with a PostgreSQL table in key-range chunks: per
--- chunk the row counts and a checksum of every value (converted to the
--- target's types, encoded by each type's binary send function); a chunk that
--- differs is followed by its differing rows (kind 'row'). See docs/validation.md.
+-- chunk the row counts and a checksum of every value; a chunk that differs
+-- is followed by its differing rows (kind 'row'). method: 'pushdown' (MySQL,
+-- computed in SQL on both servers) or 'streamed' (source rows converted to
+-- the target's types, values encoded by their binary send functions). See
+-- docs/validation.md.
 CREATE FUNCTION minibar_migrate.validate_checksums(
   server name, remote_table text, target regclass, options jsonb DEFAULT '{}')
 RETURNS TABLE (kind text, chunk integer, key_column text, key_lo bigint, key_hi bigint,
   source_rows bigint, target_rows bigint, source_hash text, target_hash text, ok boolean,
-  row_key text, detail text)
+  row_key text, detail text, method text)
 AS 'MODULE_PATHNAME', 'minibar_validate_checksums'
 LANGUAGE C VOLATILE;
 

@@ -101,6 +101,7 @@ class MysqlSource : public MigrationSource {
     for (MysqlRow &r : conn().query(sql)) out.emplace_back(r.begin(), r.end());
     return out;
   }
+  bool datetimes_in_utc() const override { return config_.mysql_tz == nullptr; }
   std::optional<int64_t> count_rows_up_to(const std::string &table, int64_t cap) override {
     std::vector<MysqlRow> r =
         conn().query("SELECT COUNT(*) FROM (SELECT 1 FROM " + mysql_quote_ident(db_) + "." +

@@ -75,6 +75,9 @@ class MigrationSource {
   // load): the exact row count, read only up to `cap` rows (so at most cap,
   // and cap means "at least cap"). nullopt where estimate_rows is exact.
   virtual std::optional<int64_t> count_rows_up_to(const std::string &table, int64_t cap) = 0;
+  // True when the source's date-times are UTC as read (MySQL: DATETIME with
+  // source_timezone UTC; TIMESTAMP always, the session being +00:00).
+  virtual bool datetimes_in_utc() const { return false; }
   // Runs a query in the source's SQL (the caller quoted every name); its
   // rows as text (SQLite blobs in hex), NULL as nullopt.
   virtual std::vector<std::vector<std::optional<std::string>>> query(const std::string &sql) = 0;

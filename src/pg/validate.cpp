@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/checksum_sql.hpp"
 #include "core/error.hpp"
 #include "core/json_text.hpp"
 #include "core/quote.hpp"
@@ -117,7 +118,8 @@ void pg_teardown(PgSide *s) {
 
 // One side of a chunk: its checksum, and (when asked) every row's key and hash.
 struct SideHash {
-  ChunkSum sum;
+  ChunkSum sum;       // streamed
+  std::string total;  // pushdown: the decimal sum of the row hashes
   int64_t unconvertible = 0;
   std::string first_fault;
   std::vector<std::pair<int64_t, uint64_t>> rows;
@@ -143,6 +145,57 @@ class Comparer {
         pg_(pg),
         qualified_(std::move(qualified)),
         key_target_(std::move(key_target_column)) {}
+
+  // Checksums computed in SQL on both servers (MySQL): row hash expressions
+  // and the source's key column.
+  void use_pushdown(const std::vector<PushdownColumn> &columns, const std::string &key_source) {
+    mysql_hash_ = mysql_row_hash(columns);
+    pg_hash_ = pg_row_hash(columns);
+    key_source_ = key_source;
+  }
+  bool pushdown() const { return !mysql_hash_.empty(); }
+
+  SideHash source_sql(const KeyRange &range, bool keep_rows) {
+    SideHash out;
+    KeyRange r = range;
+    if (!r.whole()) r.column = key_source_;
+    const std::string from =
+        " FROM " + mysql_quote_ident(table_) + key_range_condition(r, Dialect::Mysql);
+    if (!keep_rows) {
+      auto rows = src_.query("SELECT COUNT(*), COALESCE(SUM(" + mysql_hash_ + "), 0)" + from);
+      out.sum.rows = std::stoll(rows.at(0).at(0).value_or("0"));
+      out.total = rows.at(0).at(1).value_or("0");
+      return out;
+    }
+    for (const auto &row :
+         src_.query("SELECT " + mysql_quote_ident(key_source_) + ", " + mysql_hash_ + from)) {
+      out.rows.emplace_back(row.at(0) ? std::stoll(*row.at(0)) : INT64_MIN,
+                            std::stoull(row.at(1).value_or("0")));
+    }
+    out.sum.rows = static_cast<int64_t>(out.rows.size());
+    return out;
+  }
+
+  SideHash target_sql(const KeyRange &range, bool keep_rows) {
+    SideHash out;
+    const std::string from =
+        " FROM " + qualified_ +
+        (key_target_.empty() ? std::string() : pg_key_range_condition(key_target_, range));
+    if (!keep_rows) {
+      auto rows =
+          spi_rows("SELECT count(*), coalesce(sum(" + pg_hash_ + "), 0)::pg_catalog.text" + from);
+      out.sum.rows = std::stoll(rows.at(0).at(0).value_or("0"));
+      out.total = rows.at(0).at(1).value_or("0");
+      return out;
+    }
+    for (const auto &row : spi_rows("SELECT " + pg_quote_ident(key_target_) +
+                                    "::pg_catalog.int8, " + pg_hash_ + from)) {
+      out.rows.emplace_back(row.at(0) ? std::stoll(*row.at(0)) : INT64_MIN,
+                            static_cast<uint64_t>(std::stoll(row.at(1).value_or("0"))));
+    }
+    out.sum.rows = static_cast<int64_t>(out.rows.size());
+    return out;
+  }
 
   SideHash source(const KeyRange &range, bool keep_rows) {
     SideHash out;
@@ -259,7 +312,50 @@ class Comparer {
   PgSide *pg_;
   std::string qualified_;
   std::string key_target_;
+  std::string mysql_hash_, pg_hash_, key_source_;
 };
+
+// The target column's kind for the SQL encoding (PostgreSQL calls), or Other
+// when its type modifier could round what the source holds (timestamp(p) or
+// numeric(p,s) narrower than the source), so that both sides might differ
+// where the copy does not.
+PgTextKind text_kind(const ColumnTarget &t, const SourceColumn &source, bool datetimes_in_utc) {
+  switch (t.typid) {
+    case INT2OID:
+    case INT4OID:
+    case INT8OID:
+      return PgTextKind::Int;
+    case NUMERICOID: {
+      if (t.typmod < 0) return PgTextKind::Numeric;
+      const int scale = (t.typmod - VARHDRSZ) & 0xffff;
+      return scale >= source.mysql.numeric_scale.value_or(0) ? PgTextKind::Numeric
+                                                             : PgTextKind::Other;
+    }
+    case BOOLOID:
+      return PgTextKind::Bool;
+    case TEXTOID:
+    case VARCHAROID:
+    case BPCHAROID:
+      return PgTextKind::Text;
+    case BYTEAOID:
+      return PgTextKind::Bytea;
+    case DATEOID:
+      return PgTextKind::Date;
+    case TIMESTAMPOID: {
+      const std::string &ct = source.mysql.column_type;  // datetime or datetime(N)
+      const size_t open = ct.find('(');
+      const int fsp = open == std::string::npos ? 0 : std::atoi(ct.c_str() + open + 1);
+      return t.typmod < 0 || t.typmod >= fsp ? PgTextKind::Timestamp : PgTextKind::Other;
+    }
+    case TIMESTAMPTZOID: {
+      const bool utc = source.mysql.data_type == "timestamp" ||
+                       (source.mysql.data_type == "datetime" && datetimes_in_utc);
+      return utc && t.typmod < 0 ? PgTextKind::TimestampUtc : PgTextKind::Other;
+    }
+    default:
+      return get_typtype(t.typid) == TYPTYPE_ENUM ? PgTextKind::Enum : PgTextKind::Other;
+  }
+}
 
 // The rows of a differing chunk that differ, by key (both sides sorted).
 void diff_rows(int chunk, SideHash &s, SideHash &t, int64_t limit, std::vector<RowDifference> &out,
@@ -316,6 +412,8 @@ ValidateOptions parse_validate_options(const std::string &json, bool database_le
       o.ignore_missing = option_bool(kValidation, opt);
     else if (opt.key == "ignore_extra_columns")
       o.ignore_extra = option_bool(kValidation, opt);
+    else if (opt.key == "pushdown")
+      o.pushdown = option_bool(kValidation, opt);
     else if (database_level && (opt.key == "tables" || opt.key == "exclude")) {
       if (opt.type != "array") bad_option(kValidation, opt.key, "expected an array of table names");
       for (const auto &r : spi_rows("SELECT pg_catalog.jsonb_array_elements_text(($1::"
@@ -396,6 +494,25 @@ ValidateResult validate_table(MigrationSource &src, const std::string &remote_ta
   }
 
   Comparer cmp(src, table->name, m.source_columns, pg, m.qualified, key_target);
+  if (options.pushdown && src.dialect() == Dialect::Mysql) {
+    std::vector<PushdownColumn> cols;
+    for (int i = 0; i < pg->n; i++) {
+      const SourceColumn *sc = table->column(m.source_columns[static_cast<size_t>(i)]);
+      PgTextKind kind = PgTextKind::Other;
+      if (sc) pg_call([&] { kind = text_kind(pg->targets[i], *sc, src.datetimes_in_utc()); });
+      std::optional<PushdownColumn> pc =
+          sc ? pushdown_column(*sc, kind, m.target_columns[static_cast<size_t>(i)]) : std::nullopt;
+      if (!pc) {
+        cols.clear();
+        break;
+      }
+      cols.push_back(*pc);
+    }
+    if (!cols.empty()) {
+      cmp.use_pushdown(cols, key_source);
+      result.pushdown = true;
+    }
+  }
   int64_t diffs_found = 0;
   for (size_t c = 0; c < ranges.size(); c++) {
     check_for_interrupts();
@@ -403,10 +520,12 @@ ValidateResult validate_table(MigrationSource &src, const std::string &remote_ta
     rep.chunk = static_cast<int>(c) + 1;
     rep.key_column = key_target;
     rep.range = ranges[c];
-    SideHash s = cmp.source(ranges[c], false);
-    SideHash t = cmp.target(ranges[c], false);
-    rep.source = s.sum;
-    rep.target = t.sum;
+    SideHash s = cmp.pushdown() ? cmp.source_sql(ranges[c], false) : cmp.source(ranges[c], false);
+    SideHash t = cmp.pushdown() ? cmp.target_sql(ranges[c], false) : cmp.target(ranges[c], false);
+    rep.source_rows = s.sum.rows;
+    rep.target_rows = t.sum.rows;
+    rep.source_hash = cmp.pushdown() ? s.total : s.sum.hex();
+    rep.target_hash = cmp.pushdown() ? t.total : t.sum.hex();
     rep.unconvertible = s.unconvertible;
     rep.detail = whole_detail;
     if (!s.first_fault.empty())
@@ -415,8 +534,8 @@ ValidateResult validate_table(MigrationSource &src, const std::string &remote_ta
           " source row(s) cannot be converted to the target's types; first: " + s.first_fault;
     if (!rep.ok() && !key_target.empty() &&
         static_cast<int64_t>(result.rows.size()) < options.diff_rows) {
-      SideHash s2 = cmp.source(ranges[c], true);
-      SideHash t2 = cmp.target(ranges[c], true);
+      SideHash s2 = cmp.pushdown() ? cmp.source_sql(ranges[c], true) : cmp.source(ranges[c], true);
+      SideHash t2 = cmp.pushdown() ? cmp.target_sql(ranges[c], true) : cmp.target(ranges[c], true);
       int64_t before = diffs_found;
       diff_rows(rep.chunk, s2, t2, options.diff_rows, result.rows, &diffs_found);
       std::string d = std::to_string(diffs_found - before) + " row(s) differ";

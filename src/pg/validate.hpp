@@ -23,6 +23,7 @@ struct ValidateOptions {
   int64_t diff_rows = 100;           // at most this many row differences reported
   bool ignore_missing = false;       // target columns not in the source are skipped
   bool ignore_extra = false;         // source columns not in the target are skipped
+  bool pushdown = true;              // MySQL: checksums computed on both servers where eligible
   std::vector<std::string> tables;   // validate_database: only these source tables
   std::vector<std::string> exclude;  // validate_database: not these
 };
@@ -35,10 +36,13 @@ struct ChunkReport {
   int chunk = 0;           // 1-based
   std::string key_column;  // target column the chunks are ranges of ("" when one chunk)
   KeyRange range;
-  ChunkSum source, target;
-  int64_t unconvertible = 0;  // source rows the conversion refuses
+  int64_t source_rows = 0, target_rows = 0;
+  std::string source_hash, target_hash;  // 16 hex digits (streamed) or a decimal sum (pushdown)
+  int64_t unconvertible = 0;             // source rows the conversion refuses
   std::string detail;
-  bool ok() const { return source == target && unconvertible == 0; }
+  bool ok() const {
+    return source_rows == target_rows && source_hash == target_hash && unconvertible == 0;
+  }
 };
 
 struct RowDifference {
@@ -52,6 +56,7 @@ struct ValidateResult {
   std::vector<RowDifference> rows;  // at most diff_rows
   int64_t rows_found = 0;           // differing rows found (may exceed rows.size())
   std::string target;               // the target, qualified and quoted
+  bool pushdown = false;            // checksums computed on both servers
 };
 
 // Compares remote_table with target (an existing table, columns matched by

@@ -53,8 +53,8 @@ ValidationRow validate_one(MigrationSource &src, const SourceTable &table,
     row.ok = true;
     int64_t unconvertible = 0;
     for (const ChunkReport &c : r.chunks) {
-      row.source_rows += c.source.rows;
-      row.target_rows += c.target.rows;
+      row.source_rows += c.source_rows;
+      row.target_rows += c.target_rows;
       unconvertible += c.unconvertible;
       if (!c.ok()) {
         row.ok = false;

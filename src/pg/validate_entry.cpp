@@ -25,11 +25,11 @@ struct ValidateCall {
 
 // PostgreSQL calls: one result row.
 void pg_put(ReturnSetInfo *rsinfo, const char *kind, int chunk, const char *key_column,
-            const KeyRange *range, const ChunkReport *rep, const char *row_key,
-            const char *detail) {
-  Datum v[12];
-  bool n[12];
-  for (int i = 0; i < 12; i++) {
+            const KeyRange *range, const ChunkReport *rep, const char *row_key, const char *detail,
+            const char *method) {
+  Datum v[13];
+  bool n[13];
+  for (int i = 0; i < 13; i++) {
     v[i] = 0;
     n[i] = true;
   }
@@ -50,10 +50,10 @@ void pg_put(ReturnSetInfo *rsinfo, const char *kind, int chunk, const char *key_
     n[4] = false;
   }
   if (rep) {
-    v[5] = Int64GetDatum(rep->source.rows);
-    v[6] = Int64GetDatum(rep->target.rows);
-    v[7] = CStringGetTextDatum(rep->source.hex().c_str());
-    v[8] = CStringGetTextDatum(rep->target.hex().c_str());
+    v[5] = Int64GetDatum(rep->source_rows);
+    v[6] = Int64GetDatum(rep->target_rows);
+    v[7] = CStringGetTextDatum(rep->source_hash.c_str());
+    v[8] = CStringGetTextDatum(rep->target_hash.c_str());
     v[9] = BoolGetDatum(rep->ok());
     n[5] = n[6] = n[7] = n[8] = n[9] = false;
   }
@@ -65,6 +65,8 @@ void pg_put(ReturnSetInfo *rsinfo, const char *kind, int chunk, const char *key_
     v[11] = CStringGetTextDatum(detail);
     n[11] = false;
   }
+  v[12] = CStringGetTextDatum(method);
+  n[12] = false;
   tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
 }
 
@@ -129,13 +131,13 @@ PGDLLEXPORT Datum minibar_validate_checksums(PG_FUNCTION_ARGS) {
       for (const ChunkReport &rep : r.chunks) {
         pg_call([&] {
           pg_put(rsinfo, "chunk", rep.chunk, rep.key_column.c_str(), &rep.range, &rep, nullptr,
-                 rep.detail.c_str());
+                 rep.detail.c_str(), r.pushdown ? "pushdown" : "streamed");
         });
         for (; next_row < r.rows.size() && r.rows[next_row].chunk == rep.chunk; next_row++) {
           const RowDifference &d = r.rows[next_row];
           pg_call([&] {
             pg_put(rsinfo, "row", d.chunk, rep.key_column.c_str(), nullptr, nullptr, d.key.c_str(),
-                   d.what.c_str());
+                   d.what.c_str(), r.pushdown ? "pushdown" : "streamed");
           });
         }
       }

@@ -11,7 +11,7 @@
 \pset tuples_only true
 \pset pager off
 \set types_load `mariadb < test/fixtures/mysql_types.sql 2>&1 && echo ok`
-\set my_load `mariadb -e "DROP DATABASE IF EXISTS minibar_tap_validate; CREATE DATABASE minibar_tap_validate CHARACTER SET utf8mb4; USE minibar_tap_validate; CREATE TABLE moves (id INT PRIMARY KEY, qty INT NOT NULL, price DECIMAL(10,2), ratio DOUBLE, note VARCHAR(40) NULL, happened DATETIME(6), doc JSON, flag TINYINT(1), payload BLOB); INSERT INTO moves SELECT seq, seq % 97, seq * 1.25, seq / 7e0, IF(seq % 7 = 0, NULL, CONCAT('note ü ', seq)), TIMESTAMP '2024-01-01 00:00:00' + INTERVAL seq * 61 SECOND + INTERVAL seq MICROSECOND, IF(seq % 5 = 0, '{\"b\": 1, \"a\": [1, 2.50, \"x\"]}', NULL), seq % 2, UNHEX(MD5(seq)) FROM seq_1_to_20000; CREATE TABLE nokey (a INT, b VARCHAR(10)); INSERT INTO nokey SELECT seq % 50, CONCAT('b', seq) FROM seq_1_to_500; CREATE TABLE big (id INT PRIMARY KEY, pad VARCHAR(100) NOT NULL, n DOUBLE); INSERT INTO big SELECT seq, REPEAT(CHAR(65 + seq % 26), 80), seq / 3e0 FROM seq_1_to_600000;" 2>&1 && echo ok`
+\set my_load `mariadb -e "DROP DATABASE IF EXISTS minibar_tap_validate; CREATE DATABASE minibar_tap_validate CHARACTER SET utf8mb4; USE minibar_tap_validate; CREATE TABLE moves (id INT PRIMARY KEY, qty INT NOT NULL, price DECIMAL(10,2), ratio DOUBLE, note VARCHAR(40) NULL, happened DATETIME(6), doc JSON, flag TINYINT(1), payload BLOB); INSERT INTO moves SELECT seq, seq % 97, seq * 1.25, seq / 7e0, IF(seq % 7 = 0, NULL, CONCAT('note ü ', seq)), TIMESTAMP '2024-01-01 00:00:00' + INTERVAL seq * 61 SECOND + INTERVAL seq MICROSECOND, IF(seq % 5 = 0, '{\"b\": 1, \"a\": [1, 2.50, \"x\"]}', NULL), seq % 2, UNHEX(MD5(seq)) FROM seq_1_to_20000; CREATE TABLE nokey (a INT, b VARCHAR(10)); INSERT INTO nokey SELECT seq % 50, CONCAT('b', seq) FROM seq_1_to_500; CREATE TABLE big (id INT PRIMARY KEY, pad VARCHAR(100) NOT NULL, n DOUBLE); INSERT INTO big SELECT seq, REPEAT(CHAR(65 + seq % 26), 80), seq / 3e0 FROM seq_1_to_600000; SET SESSION sql_mode = ''; CREATE TABLE plain (id INT PRIMARY KEY, qty INT, price DECIMAL(10,2), name VARCHAR(40), born DATE, at DATETIME(6), flag TINYINT(1), raw VARBINARY(16), mood ENUM('a', 'b'), big BIGINT UNSIGNED); INSERT INTO plain SELECT seq, seq % 97, seq * 1.5, IF(seq % 9 = 0, NULL, CONCAT('namé ', seq)), IF(seq = 77, '0000-00-00', DATE '2020-01-01' + INTERVAL seq DAY), TIMESTAMP '2024-01-01 00:00:00' + INTERVAL seq SECOND + INTERVAL seq MICROSECOND, seq % 2, UNHEX(LEFT(MD5(seq), 16)), IF(seq % 3 = 0, 'b', 'a'), IF(seq = 5, 18446744073709551615, seq) FROM seq_1_to_30000;" 2>&1 && echo ok`
 \set lite_db /var/lib/minibar_migrate/tap/validate.sqlite
 \set lite_load `install -d -m 755 /var/lib/minibar_migrate/tap && f=/var/lib/minibar_migrate/tap/validate.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE readings (id INTEGER PRIMARY KEY, sensor TEXT NOT NULL, value REAL, raw BLOB, taken DATETIME, meta JSON); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO readings SELECT i, 'sensor-' || (i % 13), CASE WHEN i % 11 = 0 THEN NULL ELSE i / 3.0 END, randomblob(8), datetime(1700000000 + i * 3600, 'unixepoch'), CASE WHEN i % 4 = 0 THEN json_object('z', i, 'a', 'ü') END FROM n;" 2>&1 && chmod 644 $f && echo ok`
 SET client_min_messages = error;
@@ -35,7 +35,7 @@ CREATE SERVER tap_val_lite FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database
 -- What each validate_checksums call returned, by label.
 CREATE TEMP TABLE res (kind text, chunk integer, key_column text, key_lo bigint, key_hi bigint,
   source_rows bigint, target_rows bigint, source_hash text, target_hash text, ok boolean,
-  row_key text, detail text, label text);
+  row_key text, detail text, method text, label text);
 CREATE FUNCTION pg_temp.check(label text, srv name, remote text, target text, opts jsonb DEFAULT '{"chunk_size": 5000}')
 RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
@@ -46,7 +46,7 @@ EXCEPTION
   WHEN OTHERS THEN RETURN SQLSTATE || ' ' || SQLERRM;
 END $$;
 
-SELECT plan(42);
+SELECT plan(50);
 SELECT is(:'types_load'::text, 'ok', 'MariaDB type fixture loaded');
 SELECT is(:'my_load'::text, 'ok', 'MariaDB validate fixture loaded');
 SELECT is(:'lite_load'::text, 'ok', 'SQLite validate fixture written');
@@ -69,7 +69,7 @@ SELECT matches((SELECT detail FROM res WHERE label = 'types:enums_sets' AND kind
 -- ============================================ 2. MariaDB, planted differences
 SELECT is((SELECT string_agg(source_name || ':' || rows_copied, ',' ORDER BY source_name)
              FROM minibar_migrate.migrate_database('tap_val_my', 'tap_val_my', '{"workers": 0}') WHERE kind = 'table'),
-          'big:600000,moves:20000,nokey:500', 'the MariaDB fixture migrates');
+          'big:600000,moves:20000,nokey:500,plain:30000', 'the MariaDB fixture migrates');
 SELECT is(pg_temp.check('my equal', 'tap_val_my', 'moves', 'tap_val_my.moves'), 'ok', 'validate moves');
 SELECT results_eq($$SELECT chunk, key_column, key_lo, key_hi, source_rows, target_rows, ok FROM res WHERE label = 'my equal' ORDER BY chunk$$,
                   $$VALUES (1, 'id', NULL::bigint, 5001::bigint, 5000::bigint, 5000::bigint, true),
@@ -113,6 +113,36 @@ SELECT is((SELECT count(*) FILTER (WHERE kind = 'row') || '/' || count(*) FILTER
 SELECT is(pg_temp.check('my diff2', 'tap_val_my', 'moves', 'tap_val_my.moves', '{"chunk_size": 5000, "diff_rows": 2}'), 'ok',
           'validate with diff_rows 2');
 SELECT is((SELECT count(*) FROM res WHERE label = 'my diff2' AND kind = 'row'), 2::bigint, 'diff_rows 2: two rows named');
+
+-- Computed on both servers (pushdown): a table of integer, decimal, text, date,
+-- datetime, boolean, binary, enum and unsigned columns (a zero date too).
+SELECT is(pg_temp.check('plain', 'tap_val_my', 'plain', 'tap_val_my.plain', '{"chunk_size": 10000}'), 'ok', 'validate plain');
+SELECT is((SELECT string_agg(DISTINCT method, ',') || ' ' || count(*) || ' ' || bool_and(ok) FROM res WHERE label = 'plain'),
+          'pushdown 3 true', 'plain: computed on both servers, 3 chunks, all equal');
+SELECT is(pg_temp.check('plain streamed', 'tap_val_my', 'plain', 'tap_val_my.plain', '{"chunk_size": 10000, "pushdown": false}'), 'ok',
+          'validate plain with "pushdown": false');
+SELECT is((SELECT string_agg(DISTINCT method, ',') || ' ' || count(*) || ' ' || bool_and(ok) FROM res WHERE label = 'plain streamed'),
+          'streamed 3 true', 'streamed: the same verdict');
+UPDATE tap_val_my.plain SET price = price + 0.01 WHERE id = 100;
+UPDATE tap_val_my.plain SET name = 'name 2000' WHERE id = 2000;             -- é -> e
+UPDATE tap_val_my.plain SET at = at + interval '1 microsecond' WHERE id = 15000;
+UPDATE tap_val_my.plain SET flag = NOT flag WHERE id = 21000;
+UPDATE tap_val_my.plain SET raw = raw || '\x00'::bytea WHERE id = 22000;
+UPDATE tap_val_my.plain SET mood = 'b' WHERE id = 23000;
+UPDATE tap_val_my.plain SET big = big - 1 WHERE id = 5;
+UPDATE tap_val_my.plain SET born = '2020-01-01' WHERE id = 77;                -- the zero date was NULL
+DELETE FROM tap_val_my.plain WHERE id = 29999;
+SELECT is(pg_temp.check('plain planted', 'tap_val_my', 'plain', 'tap_val_my.plain', '{"chunk_size": 10000}'), 'ok', 'validate plain again');
+SELECT is(pg_temp.check('plain planted streamed', 'tap_val_my', 'plain', 'tap_val_my.plain', '{"chunk_size": 10000, "pushdown": false}'), 'ok',
+          'and streamed');
+SELECT results_eq($$SELECT row_key::bigint, detail FROM res WHERE label = 'plain planted' AND kind = 'row' ORDER BY 1$$,
+                  $$VALUES (5::bigint, 'different values'), (77, 'different values'), (100, 'different values'),
+                           (2000, 'different values'), (15000, 'different values'), (21000, 'different values'),
+                           (22000, 'different values'), (23000, 'different values'), (29999, 'missing in target')$$,
+                  'pushdown: every planted difference named (unsigned, zero date, decimal, é, 1 µs, boolean, bytes, enum, a missing row)');
+SELECT results_eq($$SELECT row_key, detail FROM res WHERE label = 'plain planted streamed' AND kind = 'row' ORDER BY row_key::bigint$$,
+                  $$SELECT row_key, detail FROM res WHERE label = 'plain planted' AND kind = 'row' ORDER BY row_key::bigint$$,
+                  'streamed names the same rows');
 
 -- A target made by hand, columns in another order plus one the source lacks.
 CREATE TABLE tap_val_my.moves_hand (extra text DEFAULT 'x', note varchar(40), id int PRIMARY KEY, qty int NOT NULL,
