@@ -127,6 +127,42 @@ my() {
 }
 pg() { PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
+# CPU accounting, from /proc/<pid>/stat (utime, stime, cutime, cstime in clock
+# ticks). PostgreSQL: the postmaster's own and its reaped children's times
+# (utime + stime + cutime + cstime) plus the live children's utime + stime,
+# so backends and workers that exit during a measurement still count.
+# MariaDB: the server process listening on MY_PORT (all its threads).
+CLK_TCK=$(getconf CLK_TCK)
+PG_POSTMASTER="" MY_PID=""
+find_server_pids() {
+  local dir
+  dir=$(pg -d postgres -At -c "SHOW data_directory" 2>/dev/null || true)
+  PG_POSTMASTER=$(sed -n 1p "$dir/postmaster.pid" 2>/dev/null || true)
+  [[ $PG_POSTMASTER =~ ^[0-9]+$ && -r /proc/$PG_POSTMASTER/stat ]] || PG_POSTMASTER=""
+  MY_PID=$(ss -Htlnp "sport = :$MY_PORT" 2>/dev/null |
+    awk '!p && match($0, /pid=[0-9]+/) { p = substr($0, RSTART + 4, RLENGTH - 4) } END { print p }' || true)
+  log "CPU accounting: postmaster pid ${PG_POSTMASTER:-not found}, MariaDB server pid ${MY_PID:-not found} (port $MY_PORT), $CLK_TCK ticks/s"
+}
+cpu_ticks() { # -> "pg_ticks mysqld_ticks" now ("-" when the process is not known)
+  local stats
+  stats=$(cat /proc/[0-9]*/stat 2>/dev/null || true)
+  awk -v pm="${PG_POSTMASTER:--1}" -v my="${MY_PID:--1}" '{
+      s = $0; sub(/^.*\) /, "", s); split(s, f, " ") # f[2] ppid, f[12] utime, f[13] stime, f[14] cutime, f[15] cstime
+      if ($1 == pm) { pg += f[12] + f[13] + f[14] + f[15]; pgseen = 1 } else if (f[2] == pm) pg += f[12] + f[13]
+      if ($1 == my) { m = f[12] + f[13]; myseen = 1 }
+    } END { print (pgseen ? pg : "-"), (myseen ? m : "-") }' <<<"$stats"
+}
+cpu_secs() { # ticks before, ticks after (as cpu_ticks prints them) -> "pg_s mysqld_s"
+  awk -v a="$1" -v b="$2" -v hz="$CLK_TCK" 'BEGIN { split(a, x, " "); split(b, y, " ")
+    for (i = 1; i <= 2; i++)
+      printf "%s%s", (i > 1 ? " " : ""), (x[i] == "-" || y[i] == "-" ? "-" : sprintf("%.2f", (y[i] - x[i]) / hz))
+    print "" }'
+}
+cores_busy() { # wall cpu_s... -> the known cpu seconds summed / wall
+  awk 'BEGIN { for (i = 2; i < ARGC; i++) if (ARGV[i] != "-") s += ARGV[i]
+    printf "%.2f", (ARGV[1] > 0 ? s / ARGV[1] : 0) }' "$@"
+}
+
 POLLER=""
 # shellcheck disable=SC2317 # invoked by the EXIT trap
 cleanup() {
@@ -591,6 +627,7 @@ SQL
     UNAVAILABLE[mysql_fdw]="setup failed: $(tr '\n' ' ' <<<"$out")"
     log "mysql_fdw: ${UNAVAILABLE[mysql_fdw]}"
   fi
+  find_server_pids
   log "PostgreSQL settings: $(pg -d "$PG_DB" -At -c "SELECT string_agg(name || '=' || current_setting(name), ' ' ORDER BY name)
      FROM pg_settings WHERE name IN ('shared_buffers', 'maintenance_work_mem', 'max_parallel_maintenance_workers',
        'max_wal_size', 'max_worker_processes', 'synchronous_commit', 'wal_level', 'work_mem')")"
@@ -744,17 +781,18 @@ write_minibar_sql() {
 }
 
 # ------------------------------------------------------------ 4. measuring
-# Every measurement prints "seconds backend_peak_kb client_peak_kb caller_kb"
-# (- when not known); on failure the error text, with status 1. Wall time is
-# that of the whole client process (psql or pgloader), connection included.
-# backend_peak_kb is the largest PostgreSQL process that did the work;
-# caller_kb is only given for minibar runs in background workers (the calling
-# backend, which then only waits).
+# Every measurement prints "seconds backend_peak_kb client_peak_kb caller_kb
+# client_cpu_s" (- when not known); on failure the error text, with status 1.
+# Wall time is that of the whole client process (psql or pgloader), connection
+# included. backend_peak_kb is the largest PostgreSQL process that did the
+# work; caller_kb is only given for minibar runs in background workers (the
+# calling backend, which then only waits); client_cpu_s is the client's user +
+# system CPU seconds (/usr/bin/time).
 
 psql_measure() { # db sqlfile out
-  local db=$1 file=$2 out=$3 t0 t1 hwm
+  local db=$1 file=$2 out=$3 t0 t1 hwm cpu
   t0=$(now_ns)
-  if ! PGOPTIONS="-c statement_timeout=${TIMEOUT}s -c TimeZone=UTC" \
+  if ! PGOPTIONS="-c statement_timeout=${TIMEOUT}s -c TimeZone=UTC" /usr/bin/time -f '%U %S' -o "$out.cpu" \
     timeout $((TIMEOUT + 60)) psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -f "$file" >"$out" 2>&1; then
     if grep -qE 'ERROR|FATAL|error' "$out"; then grep -E 'ERROR|FATAL|error' "$out" | sed -n 1,5p; else tail -n 5 "$out"; fi
     return 1
@@ -762,7 +800,8 @@ psql_measure() { # db sqlfile out
   t1=$(now_ns)
   hwm=$(sed -n 's/^hwm_kb=//p' "$out")
   [[ -n $hwm ]] || hwm=-
-  printf '%s %s - -\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" "$hwm"
+  cpu=$(tail -n1 "$out.cpu" | awk 'NF == 2 { printf "%.2f", $1 + $2 }')
+  printf '%s %s - - %s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" "$hwm" "${cpu:--}"
 }
 
 # Peak VmHWM of every backend connected to database $1, polled every 0.2 s
@@ -778,12 +817,13 @@ poll_backends() { # db outfile
   done
 }
 
-# VmHWM of every minibar_migrate background worker of database $1, polled
+# VmHWM, RssAnon and RssShmem of every minibar_migrate background worker of
+# database $1 (a line "pid vmhwm_kb rssanon_kb rssshmem_kb" per poll), polled
 # every 0.1 s. The process title does not name the database, so each new
 # worker pid is looked up once in pg_stat_activity (workers of other
 # databases — a test suite running beside the benchmark — are left out).
 poll_workers() { # db outfile
-  local db=$1 out=$2 pid d k v rest hwm anon
+  local db=$1 out=$2 pid d k v rest hwm anon shmem
   local -A ours=() # pid -> 1 (this database) or 0 (another one)
   while :; do
     local new=()
@@ -799,14 +839,15 @@ poll_workers() { # db outfile
     fi
     for pid in "${!ours[@]}"; do
       [[ ${ours[$pid]} == 1 ]] || continue
-      hwm="" anon=""
+      hwm="" anon="" shmem=""
       { while read -r k v rest; do
         case $k in
         VmHWM:) hwm=$v ;;
         RssAnon:) anon=$v ;;
+        RssShmem:) shmem=$v ;;
         esac
       done </proc/"$pid"/status; } 2>/dev/null || true
-      if [[ -n $hwm ]]; then echo "$pid $hwm ${anon:-0}"; fi
+      if [[ -n $hwm ]]; then echo "$pid $hwm ${anon:-0} ${shmem:-0}"; fi
     done >>"$out"
     sleep 0.1
   done
@@ -816,7 +857,7 @@ poll_workers() { # db outfile
 # workers' VmHWM polled meanwhile. Backend peak: the largest worker or the
 # calling backend, whichever is larger; the caller's own peak is the 4th field.
 minibar_workers_measure() { # job run
-  local job=$1 run=$2 wfile=$LOG_DIR/$1.$2.workers res rc=0 secs hwm rss wmax peak
+  local job=$1 run=$2 wfile=$LOG_DIR/$1.$2.workers res rc=0 secs hwm rss cpu wmax peak
   : >"$wfile"
   poll_workers "$PG_DB" "$wfile" >/dev/null &
   POLLER=$!
@@ -828,19 +869,27 @@ minibar_workers_measure() { # job run
     printf '%s\n' "$res"
     return 1
   fi
-  read -r secs hwm rss _ <<<"$res"
+  read -r secs hwm rss _ cpu <<<"$res"
   wmax=$(awk '$2 > m { m = $2 } END { print (m ? m : "-") }' "$wfile")
-  log "$job: $(cut -d' ' -f1 "$wfile" | sort -u | wc -l) worker process(es) seen, peak VmHWM (RssAnon) per pid: $(awk '
-    $2 > m[$1] { m[$1] = $2 } $3 > a[$1] { a[$1] = $3 }
-    END { for (p in m) printf "%s%s %.1f (%.1f) MB", (n++ ? ", " : ""), p, m[p] / 1024, a[p] / 1024; if (!n) printf "none" }' "$wfile"); caller VmHWM $(awk -v k="$hwm" 'BEGIN { if (k == "-") print "?"; else printf "%.1f MB", k / 1024 }')"
+  log "$job: $(cut -d' ' -f1 "$wfile" | sort -u | wc -l) worker process(es) seen, peak VmHWM (RssAnon, RssShmem) per pid: $(awk '
+    $2 > m[$1] { m[$1] = $2 } $3 > a[$1] { a[$1] = $3 } $4 > s[$1] { s[$1] = $4 }
+    END { for (p in m) printf "%s%s %.1f (%.1f, %.1f) MB", (n++ ? ", " : ""), p, m[p] / 1024, a[p] / 1024, s[p] / 1024
+          if (!n) printf "none" }' "$wfile"); caller VmHWM $(awk -v k="$hwm" 'BEGIN { if (k == "-") print "?"; else printf "%.1f MB", k / 1024 }')"
   peak=$(awk -v a="$wmax" -v b="$hwm" 'BEGIN {
     if (a == "-") print b; else if (b == "-") print a; else print (a + 0 > b + 0 ? a : b) }')
-  printf '%s %s %s %s\n' "$secs" "$peak" "$rss" "$hwm"
+  printf '%s %s %s %s %s\n' "$secs" "$peak" "$rss" "$hwm" "$cpu"
+}
+
+# The largest VmHWM, RssAnon and RssShmem any worker showed in a workers file
+# (each the maximum on its own), in kB: "hwm anon shmem", or "- - -".
+worker_peaks() { # workers file
+  awk '$2 > h { h = $2 } $3 > a { a = $3 } $4 > s { s = $4 }
+    END { if (NR) print h, a + 0, s + 0; else print "- - -" }' "$1"
 }
 
 pgloader_measure() { # run
   local run=$1 out=$LOG_DIR/pgloader.$1.out tfile=$LOG_DIR/pgloader.$1.time
-  local pfile=$LOG_DIR/pgloader.$1.backends t0 t1 rc=0 hwm rss
+  local pfile=$LOG_DIR/pgloader.$1.backends t0 t1 rc=0 hwm rss cpu
   : >"$pfile"
   poll_backends "$PGL_DB" "$pfile" &
   POLLER=$!
@@ -860,7 +909,8 @@ pgloader_measure() { # run
   hwm=$(awk '$2 > m { m = $2 } END { print (m ? m : "-") }' "$pfile")
   log "pgloader: $(cut -d' ' -f1 "$pfile" | sort -u | wc -l) backends seen; log $out"
   rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tfile")
-  printf '%s %s %s -\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" "$hwm" "${rss:--}"
+  cpu=$(awk -F': ' '/(User|System) time \(seconds\)/ { s += $2; n++ } END { if (n) printf "%.2f", s }' "$tfile")
+  printf '%s %s %s - %s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" "$hwm" "${rss:--}" "${cpu:--}"
 }
 
 # Row counts, index and foreign key counts of a schema. Prints
@@ -1007,10 +1057,13 @@ SQL
 }
 
 declare -A TIMES=() BRSS=() CRSS=() KRSS=() ERRS=() SHAPE=()
+# Per run: CPU seconds (PostgreSQL, MariaDB, client), cores busy, and for runs
+# in background workers the workers' peak VmHWM, RssAnon, RssShmem (kB).
+declare -A CPUPG=() CPUMY=() CPUCL=() CORES=() WHWM=() WANON=() WSHM=()
 FAILED=0
 
 run_all() {
-  local run job e res secs hwm rss caller v before phases
+  local run job e res secs hwm rss caller ccpu c0 c1 cpg cmy wh wa ws v before phases
   SOURCE_FP=$(mariadb_fingerprint)
   log "MariaDB stock_movements fingerprint (count, sums of id, product_id, room_id, user_id, quantity, unit_cost, notes, note chars, epoch, consumes): $SOURCE_FP"
   for ((run = 1; run <= RUNS; run++)); do
@@ -1025,12 +1078,24 @@ run_all() {
       fi
       before=""
       if [[ $e == minibar_* ]]; then before=$(last_run_id 2>/dev/null || true); fi
+      c0=$(cpu_ticks)
       if res=$(measure "$job" "$run"); then
-        read -r secs hwm rss caller <<<"$res"
+        c1=$(cpu_ticks)
+        read -r secs hwm rss caller ccpu <<<"$res"
+        read -r cpg cmy <<<"$(cpu_secs "$c0" "$c1")"
         TIMES[$job]+="$secs "
         BRSS[$job]+="$hwm "
         CRSS[$job]+="$rss "
         KRSS[$job]+="${caller:--} "
+        CPUPG[$job]+="$cpg "
+        CPUMY[$job]+="$cmy "
+        CPUCL[$job]+="${ccpu:--} "
+        CORES[$job]+="$(cores_busy "$secs" "$cpg" "$cmy" "${ccpu:--}") "
+        wh=- wa=- ws=-
+        if in_workers "$job"; then read -r wh wa ws <<<"$(worker_peaks "$LOG_DIR/$job.$run.workers")"; fi
+        WHWM[$job]+="$wh "
+        WANON[$job]+="$wa "
+        WSHM[$job]+="$ws "
         local tables=("${TABLES[@]}")
         whole_db "$e" || tables=(stock_movements)
         if ! v=$(verify "${TDB[$e]}" "${TSCHEMA[$e]}" "${tables[@]}" 2>&1); then
@@ -1054,6 +1119,7 @@ run_all() {
           fi
         fi
         log "$job: ${secs}s backend_peak_kb=$hwm client_peak_kb=$rss caller_kb=${caller:--} tables/rows/indexes/fks=${SHAPE[$job]:-?}"
+        log "$job: cpu_s pg=$cpg mysqld=$cmy client=${ccpu:--} cores_busy=$(cores_busy "$secs" "$cpg" "$cmy" "${ccpu:--}") worker_peak_kb hwm=$wh anon=$wa shmem=$ws"
         if [[ $e == minibar_* && -f $LOG_DIR/$job.$run.out ]]; then
           grep -E '\|stock_movements\||mb_sm' "$LOG_DIR/$job.$run.out" | sed 's/^/#   minibar says: /' >&2 || true
         fi
@@ -1129,6 +1195,8 @@ report() {
     "$pgv" "$sodate" "$head" "$plv" "$fdwv" "$(nproc)"
   printf 'wall = whole client process (psql / pgloader); backend MB = VmHWM of the largest PostgreSQL process that did the work\n'
   printf '  (minibar workers N: largest worker (polled) or the caller; pgloader: largest of its backends, polled); fresh backend: %s MB\n' "$baseline"
+  printf 'cpu s = CPU seconds during the measurement: pg = the whole PostgreSQL cluster (postmaster pid %s and its children,\n' "${PG_POSTMASTER:-?}"
+  printf '  exited ones included), mysqld = the MariaDB server (pid %s), client = psql / pgloader; cores busy = their sum / wall\n' "${MY_PID:-?}"
   printf 'load average at end: %s\n\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 
   local w=6
@@ -1160,6 +1228,20 @@ report() {
     rps=$(awk -v r="${JOB_ROWS[$e]}" -v s="${MED[$job]}" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')
     # shellcheck disable=SC2059
     printf "$fmt" "${LABEL[$job]}" "${MED[$job]}" "$rps" "${MEDB[$job]}" "$krss" "$crss" "$tables" "$rows" "$idx" "$fks"
+  done
+
+  printf '\nCPU (median seconds) and background-worker peaks in MB (each the largest any worker showed, polled; - without workers):\n'
+  fmt="%-${w}s %9s %9s %10s %10s %10s %10s %10s %11s\n"
+  # shellcheck disable=SC2059
+  printf "$fmt" engine 'wall s' 'cpu pg' 'cpu mysqld' 'cpu client' 'cores busy' 'wrk VmHWM' 'wrk anon' 'wrk shmem'
+  # shellcheck disable=SC2059
+  printf "$fmt" "$dashes" --------- --------- ---------- ---------- ---------- ---------- ---------- -----------
+  for job in "${JOBS[@]}"; do
+    [[ -n ${MED[$job]:-} ]] || continue
+    # shellcheck disable=SC2059,SC2086
+    printf "$fmt" "${LABEL[$job]}" "${MED[$job]}" "$(median ${CPUPG[$job]})" "$(median ${CPUMY[$job]})" \
+      "$(median ${CPUCL[$job]})" "$(median ${CORES[$job]})" \
+      "$(maxkb_mb ${WHWM[$job]})" "$(maxkb_mb ${WANON[$job]})" "$(maxkb_mb ${WSHM[$job]})"
   done
 
   printf '\nper run (seconds):\n'
