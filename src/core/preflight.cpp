@@ -113,6 +113,40 @@ class Planner {
     for (const SourceForeignKey &fk : t.foreign_keys) foreign_key(t, fk);
     if (!mysql_)
       for (const SourceIndex &ix : t.indexes) sqlite_unique(t, ix);
+    for (const SourceIndex &ix : t.indexes) case_duplicates(t, ix);
+  }
+
+  // A one-column unique key on text that compares case-sensitively in the
+  // source (MySQL _bin/_cs collations, SQLite's BINARY): values equal but
+  // for case are allowed there and here, but a case-insensitive key (citext,
+  // a nondeterministic collation, a unique index on lower()) would reject them.
+  void case_duplicates(const SourceTable &t, const SourceIndex &ix) {
+    if (!(ix.unique || ix.primary) || ix.expression || ix.partial || ix.columns.size() != 1) return;
+    const SourceColumn *c = t.column(ix.columns[0].column);
+    if (!c) return;
+    if (mysql_) {
+      const std::string &dt = c->mysql.data_type;
+      if (!(dt == "char" || dt == "varchar" || dt == "tinytext" || dt == "text") ||
+          c->collation.empty() || c->collation.find("_ci") != std::string::npos)
+        return;
+    } else if (sqlite_affinity(c->declared) != SqliteAffinity::Text) {
+      return;
+    }
+    const std::string col = q(c->name);
+    PreflightQuery pq;
+    pq.finding = PreflightFinding{
+        "info",
+        t.name,
+        c->name,
+        "case_duplicates",
+        -1,
+        "",
+        "values of this unique key that differ only in case: fine as copied (PostgreSQL compares "
+        "case-sensitively too), but a case-insensitive key (citext, a nondeterministic collation, "
+        "a unique index on lower()) would reject them"};
+    pq.sql = "SELECT COUNT(*), MIN(k) FROM (SELECT LOWER(" + col + ") AS k FROM " + q(t.name) +
+             " WHERE " + col + " IS NOT NULL GROUP BY LOWER(" + col + ") HAVING COUNT(*) > 1) d";
+    plan_.queries.push_back(std::move(pq));
   }
 
   void column(const SourceTable &t, const SourceColumn &c) {

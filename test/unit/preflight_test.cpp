@@ -118,6 +118,18 @@ TEST(Preflight, MysqlOrphanQuery) {
       "p.`id` = c.`parent_id`)");
 }
 
+TEST(Preflight, CaseDuplicatesOnlyForCaseSensitiveUniqueText) {
+  SourceSchema s = mysql_schema();
+  SourceIndex u;
+  u.name = "u_name";
+  u.unique = true;
+  u.columns.push_back({"name", 0, false});
+  s.tables[0].indexes.push_back(u);
+  EXPECT_EQ(find(plan_preflight(s), "ki`d", "case_duplicates"), nullptr) << "a _ci column";
+  s.tables[0].columns[4].collation = "utf8mb4_bin";
+  EXPECT_NE(find(plan_preflight(s), "ki`d", "case_duplicates"), nullptr) << "a _bin column";
+}
+
 TEST(Preflight, ForeignKeyToAMissingTableIsReportedNotQueried) {
   SourceSchema s = mysql_schema();
   s.tables[0].foreign_keys[0].ref_table = "gone";
@@ -165,6 +177,12 @@ TEST(Preflight, SqliteQueries) {
     if (q.finding.check == "unique_duplicates" && q.finding.column == "id") rowid_dup = true;
   }
   EXPECT_TRUE(int_check && real_check && utf8 && json && date && dup);
+  const PreflightQuery *ci = find(p, "t", "case_duplicates");
+  ASSERT_NE(ci, nullptr);
+  EXPECT_EQ(
+      ci->sql,
+      "SELECT COUNT(*), MIN(k) FROM (SELECT LOWER(\"code\") AS k FROM \"t\" WHERE \"code\" IS "
+      "NOT NULL GROUP BY LOWER(\"code\") HAVING COUNT(*) > 1) d");
   EXPECT_FALSE(rowid_dup) << "the rowid cannot hold duplicates";
   EXPECT_EQ(find(p, "t", "size")->sql, "SELECT COUNT(*), NULL FROM \"t\"");
 }
