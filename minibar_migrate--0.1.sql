@@ -73,7 +73,14 @@ CREATE TABLE minibar_migrate.runs (
   started_by name NOT NULL DEFAULT current_user,
   workers int NOT NULL DEFAULT 0,          -- 0: ran in the caller's transaction
   resumable boolean NOT NULL DEFAULT false, -- progress kept on failure ({"resume": true})
-  error text                               -- why a failed run failed
+  error text,                              -- why a failed run failed
+  -- Where the source's binlog stood at the snapshot the rows were copied
+  -- from (MariaDB: Binlog_snapshot_file / _position and their GTID), the
+  -- start for change data capture; NULL with the reason in source_position_note.
+  source_binlog_file text,
+  source_binlog_pos bigint,
+  source_gtid text,
+  source_position_note text
 );
 
 -- One row per table of a run, written when the run is planned and completed

@@ -102,6 +102,24 @@ class MysqlSource : public MigrationSource {
     return out;
   }
   bool datetimes_in_utc() const override { return config_.mysql_tz == nullptr; }
+  std::optional<Position> snapshot_position(std::string *why) override {
+    // MariaDB reports the binlog position of the consistent snapshot this
+    // connection's transaction reads (START TRANSACTION WITH CONSISTENT SNAPSHOT).
+    Position p;
+    for (const MysqlRow &r : conn().query("SHOW STATUS LIKE 'binlog_snapshot_%'")) {
+      if (r.size() < 2 || !r[0] || !r[1]) continue;
+      if (ascii_lower(*r[0]) == "binlog_snapshot_file") p.file = *r[1];
+      if (ascii_lower(*r[0]) == "binlog_snapshot_position") p.pos = std::stoll(*r[1]);
+    }
+    if (p.file.empty()) {
+      *why = "the source writes no binlog (log_bin is OFF): no position for change data capture";
+      return std::nullopt;
+    }
+    auto g = conn().query("SELECT BINLOG_GTID_POS(" + conn().quote_literal(p.file) + ", " +
+                          std::to_string(p.pos) + ")");
+    if (!g.empty() && !g[0].empty() && g[0][0]) p.gtid = *g[0][0];
+    return p;
+  }
   std::optional<int64_t> count_rows_up_to(const std::string &table, int64_t cap) override {
     std::vector<MysqlRow> r =
         conn().query("SELECT COUNT(*) FROM (SELECT 1 FROM " + mysql_quote_ident(db_) + "." +

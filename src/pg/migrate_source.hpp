@@ -75,6 +75,16 @@ class MigrationSource {
   // load): the exact row count, read only up to `cap` rows (so at most cap,
   // and cap means "at least cap"). nullopt where estimate_rows is exact.
   virtual std::optional<int64_t> count_rows_up_to(const std::string &table, int64_t cap) = 0;
+  // Where the source's binlog stood at this source's snapshot (MySQL), or
+  // why there is no such position (in `why`).
+  struct Position {
+    std::string file, gtid;
+    int64_t pos = 0;
+  };
+  virtual std::optional<Position> snapshot_position(std::string *why) {
+    *why = "SQLite has no binlog";
+    return std::nullopt;
+  }
   // True when the source's date-times are UTC as read (MySQL: DATETIME with
   // source_timezone UTC; TIMESTAMP always, the session being +00:00).
   virtual bool datetimes_in_utc() const { return false; }

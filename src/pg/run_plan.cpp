@@ -51,6 +51,30 @@ std::string fk_detail(const ForeignKeyStep &s) {
 
 }  // namespace
 
+namespace {
+
+// The source position the copy starts from: the snapshot the caller reads
+// (workers 0: the whole run reads it). With workers each worker opens its own
+// snapshot, at different points: no single position is recorded.
+void record_source_position(int64_t run_id, const RunRequest &req, MigrationSource &src) {
+  std::string why;
+  std::optional<MigrationSource::Position> p;
+  if (req.workers == 0)
+    p = src.snapshot_position(&why);
+  else
+    why =
+        "background workers read from snapshots opened at different moments: no single "
+        "position for change data capture (use \"workers\": 0)";
+  spi_rows(
+      "UPDATE minibar_migrate.runs SET source_binlog_file = NULLIF($2, ''), source_binlog_pos = "
+      "NULLIF($3, '')::pg_catalog.int8, source_gtid = NULLIF($4, ''), source_position_note = "
+      "NULLIF($5, '') WHERE run_id = $1::pg_catalog.int8 RETURNING 1",
+      {std::to_string(run_id), p ? p->file : "", p ? std::to_string(p->pos) : "", p ? p->gtid : "",
+       why});
+}
+
+}  // namespace
+
 int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSource &src,
                  bool chunked) {
   const bool database = req.kind == "database";
@@ -64,6 +88,7 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
   const int64_t run_id = run_begin(req.kind, req.server, req.target_schema, req.options_json,
                                    req.workers, req.resumable);
   if (schema_created) run_record_object(run_id, "schema", pg_quote_ident(req.target_schema));
+  record_source_position(run_id, req, src);
 
   SourceSchema schema =
       src.read_schema(database ? opts.tables : std::vector<std::string>{req.remote_table});

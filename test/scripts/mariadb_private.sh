@@ -12,7 +12,8 @@
 # minibar/minibar over TCP 127.0.0.1 with ALL on databases `minibar\_%` and
 # PROCESS, like the system server. Every wait polls for the state it needs, up
 # to a deadline. Environment: MINIBAR_PRIVATE_BASE (default
-# /tmp/minibar_mariadb_private), MINIBAR_PRIVATE_PORT (default 3307), and
+# /tmp/minibar_mariadb_private), MINIBAR_PRIVATE_PORT (default 3307),
+# MINIBAR_PRIVATE_BINLOG (1: with a ROW binlog), and
 # MINIBAR_PRIVATE_OWNER: start records it as the server's owner; stop with it
 # set does nothing when another owner has (re)started the server since (so a
 # late watchdog of a finished test run cannot stop the next run's server).
@@ -26,6 +27,13 @@ PIDFILE=$BASE/mysqld.pid
 ERRLOG=$BASE/mysqld.err
 OWNERFILE=$BASE/owner
 OWNER=${MINIBAR_PRIVATE_OWNER:-}
+# MINIBAR_PRIVATE_BINLOG=1: write a ROW binlog with full row metadata (files
+# $BASE/binlog.*), for change-data-capture tests; otherwise no binlog.
+if [ "${MINIBAR_PRIVATE_BINLOG:-0}" = 1 ]; then
+  BINLOG_ARGS=(--log-bin="$BASE/binlog" --binlog-format=ROW --binlog-row-metadata=FULL --server-id=2)
+else
+  BINLOG_ARGS=(--skip-log-bin)
+fi
 
 die() {
   echo "mariadb_private: $*" >&2
@@ -103,7 +111,7 @@ do_start() {
   # server must not inherit (and hold) the lock.
   setsid mariadbd --no-defaults --user=mysql --basedir=/usr --datadir="$DATADIR" \
     --socket="$SOCK" --pid-file="$PIDFILE" --port="$PORT" --bind-address=127.0.0.1 \
-    --log-error="$ERRLOG" --skip-name-resolve --skip-log-bin --tmpdir="$BASE/tmp" \
+    --log-error="$ERRLOG" --skip-name-resolve "${BINLOG_ARGS[@]}" --tmpdir="$BASE/tmp" \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
     --innodb-buffer-pool-size=32M --innodb-log-file-size=16M \
     </dev/null >>"$BASE/stdout.log" 2>&1 9>&- &
