@@ -344,6 +344,16 @@ class Loader {
     return r;
   }
 
+  // Batch row k, which PostgreSQL refused with ed (general or guarded path).
+  RejectRecord refused(int k, const ErrorData *ed) const {
+    RejectRecord r;
+    r.row = general_keys_[static_cast<size_t>(k)];
+    r.reason = ed->message ? ed->message : "error";
+    if (ed->column_name) r.column = ed->column_name;
+    r.sqlstate = sqlstate_of(ed);
+    return r;
+  }
+
   void reject(const RejectRecord &r) {
     counts_.rejected++;
     req_.rejects->add(r);
@@ -393,12 +403,8 @@ class Loader {
         ErrorData *ed = e.edata();
         one.rollback();
         if (!is_data_error(ed)) throw;
-        RejectRecord r;
-        r.row = general_keys_[static_cast<size_t>(k)];
-        r.reason = ed->message ? ed->message : "error";
+        RejectRecord r = refused(k, ed);
         if (ed->detail) r.reason += std::string(" (") + ed->detail + ")";
-        if (ed->column_name) r.column = ed->column_name;
-        r.sqlstate = sqlstate_of(ed);
         reject(r);
       }
     }
@@ -470,12 +476,7 @@ class Loader {
         ErrorData *ed = e.edata();
         sx.rollback();
         if (!is_data_error(ed)) throw;
-        RejectRecord r;
-        r.row = general_keys_[static_cast<size_t>(k)];
-        r.reason = ed->message ? ed->message : "error";
-        if (ed->column_name) r.column = ed->column_name;
-        r.sqlstate = sqlstate_of(ed);
-        pending_general_.push_back(std::move(r));
+        pending_general_.push_back(refused(k, ed));
       }
     }
   }

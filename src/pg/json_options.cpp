@@ -41,6 +41,17 @@ bool option_bool(const OptionsKind &kind, const JsonOption &o) {
   return o.value == "true";
 }
 
+std::vector<std::string> option_names(const OptionsKind &kind, const std::string &json,
+                                      const JsonOption &o) {
+  if (o.type != "array") bad_option(kind, o.key, "expected an array of table names");
+  std::vector<std::string> out;
+  for (const auto &r : spi_rows("SELECT pg_catalog.jsonb_array_elements_text(($1::"
+                                "pg_catalog.jsonb) -> $2)",
+                                {json, o.key}))
+    out.push_back(r[0].value_or(""));
+  return out;
+}
+
 int64_t option_int(const OptionsKind &kind, const JsonOption &o, int64_t lo, int64_t hi) {
   if (o.type != "number") bad_option(kind, o.key, "expected a number");
   size_t used = 0;

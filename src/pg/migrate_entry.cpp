@@ -21,15 +21,6 @@ struct CallSetup {
   int guc_level;
 };
 
-// Connects SPI and pins a safe search_path (PostgreSQL calls).
-void pg_begin(CallSetup *s) {
-  s->guc_level = spi_begin_pinned();
-}
-
-void pg_end(CallSetup *s) {
-  spi_end_pinned(s->guc_level);
-}
-
 void notice_notes(const std::string &table, const std::vector<Note> &notes) {
   for (const Note &n : notes)
     pg_call([&] {
@@ -89,7 +80,7 @@ PGDLLEXPORT Datum minibar_migrate_table(PG_FUNCTION_ARGS) {
       target_schema =
           get_namespace_name(RangeVarGetCreationNamespace(makeRangeVar(nullptr, pstrdup("t"), -1)));
     }
-    pg_begin(s);
+    s->guc_level = spi_begin_pinned();
 
     // The result, read back from the run's record.
     Oid result_target = InvalidOid;
@@ -121,7 +112,7 @@ PGDLLEXPORT Datum minibar_migrate_table(PG_FUNCTION_ARGS) {
 
     Datum result = 0;
     pg_call([&] {
-      pg_end(s);
+      spi_end_pinned(s->guc_level);
       Datum values[4];
       bool nulls[4] = {false, false, false, false};
       values[0] = ObjectIdGetDatum(result_target);
@@ -147,7 +138,7 @@ PGDLLEXPORT Datum minibar_migrate_database(PG_FUNCTION_ARGS) {
     InitMaterializedSRF(fcinfo, 0);
     auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
     source_config(get_foreign_server_oid(s->server, false), &s->config);
-    pg_begin(s);
+    s->guc_level = spi_begin_pinned();
 
     struct Row {
       std::string kind, source;
@@ -207,7 +198,7 @@ PGDLLEXPORT Datum minibar_migrate_database(PG_FUNCTION_ARGS) {
     }
 
     pg_call([&] {
-      pg_end(s);
+      spi_end_pinned(s->guc_level);
       for (const Row &r : out) {
         Datum values[11];
         bool nulls[11] = {};

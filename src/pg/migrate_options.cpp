@@ -59,12 +59,7 @@ MigrateOptions parse_migrate_options(const std::string &json, bool database_leve
         }
       }
     } else if ((key == "tables" || key == "exclude") && database_level) {
-      if (type != "array") bad(key, "expected an array of table names");
-      auto names = spi_rows(
-          "SELECT value FROM pg_catalog.jsonb_array_elements_text(($1::pg_catalog.jsonb) -> $2)",
-          {json, key});
-      for (const auto &r : names)
-        (key == "tables" ? o.tables : o.exclude).push_back(r[0].value_or(""));
+      (key == "tables" ? o.tables : o.exclude) = option_names(kMigration, json, opt);
     } else {
       bad(key, "unknown option");
     }

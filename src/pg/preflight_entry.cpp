@@ -51,12 +51,11 @@ std::vector<PreflightFinding> run_preflight(MigrationSource &src, const std::str
   std::set<std::string> exclude;
   for (const JsonOption &o : json_options(options, kPreflight)) {
     if (o.key != "tables" && o.key != "exclude") bad_option(kPreflight, o.key, "unknown option");
-    if (o.type != "array") bad_option(kPreflight, o.key, "expected an array of table names");
-    for (const auto &r : spi_rows("SELECT pg_catalog.jsonb_array_elements_text(($1::"
-                                  "pg_catalog.jsonb) -> $2)",
-                                  {options, o.key}))
-      (o.key == "tables" ? tables.push_back(r[0].value_or(""))
-                         : (void)exclude.insert(r[0].value_or("")));
+    std::vector<std::string> names = option_names(kPreflight, options, o);
+    if (o.key == "tables")
+      tables = std::move(names);
+    else
+      exclude.insert(names.begin(), names.end());
   }
   SourceSchema schema = src.read_schema(tables);
   std::vector<SourceTable> kept;
