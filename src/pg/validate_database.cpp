@@ -44,11 +44,12 @@ ValidationRow validate_one(MigrationSource &src, const SourceTable &table,
   try {
     ValidateResult r = validate_table(src, table.name, relid, options);
     sx.commit();
+    const char *qualified = nullptr;
     pg_call([&] {
-      const char *q = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-                                                 get_rel_name(relid));
-      row.target_table.assign(q);
+      qualified = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+                                             get_rel_name(relid));
     });
+    row.target_table = qualified;  // C++ allocation outside the PG_TRY of pg_call
     row.source_rows = row.target_rows = 0;
     row.ok = true;
     int64_t unconvertible = 0;
