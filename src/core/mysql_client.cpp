@@ -1,4 +1,5 @@
 #include "core/mysql_client.hpp"
+#include "core/mysql_setup.hpp"
 
 #include <mysql.h>
 #include <poll.h>
@@ -239,9 +240,7 @@ void MysqlConnection::Impl::fail(const std::string &context) {
 MysqlConnection::MysqlConnection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 MysqlConnection::~MysqlConnection() = default;
 
-namespace {
-
-void apply_options(MYSQL *m, const MysqlOptions &o, bool nonblocking) {
+void mysql_apply_options(MYSQL *m, const MysqlOptions &o, bool nonblocking) {
   if (nonblocking) mysql_options(m, MYSQL_OPT_NONBLOCK, nullptr);
   unsigned int timeout = static_cast<unsigned int>(o.connect_timeout > 0 ? o.connect_timeout : 10);
   mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
@@ -264,6 +263,8 @@ void apply_options(MYSQL *m, const MysqlOptions &o, bool nonblocking) {
   }
 }
 
+namespace {
+
 const char *opt_cstr(const std::string &s) {
   return s.empty() ? nullptr : s.c_str();
 }
@@ -276,7 +277,7 @@ std::unique_ptr<MysqlConnection> MysqlConnection::connect(const MysqlOptions &op
   impl->m = mysql_init(nullptr);
   if (!impl->m) throw std::bad_alloc();
   MYSQL *m = impl->m;
-  apply_options(m, options, true);
+  mysql_apply_options(m, options, true);
   MYSQL *ret = nullptr;
   const char *host = options.socket.empty() ? options.host.c_str() : "localhost";
   int status = mysql_real_connect_start(
@@ -316,7 +317,7 @@ void MysqlConnection::kill_query_of(const MysqlOptions &options, uint64_t thread
   if (!k) throw std::bad_alloc();
   MysqlOptions o = options;
   o.connect_timeout = 3;
-  apply_options(k, o, false);
+  mysql_apply_options(k, o, false);
   unsigned int rw_timeout = 3;
   mysql_options(k, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
   mysql_options(k, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
