@@ -43,8 +43,11 @@ std::string describe(const MyCell &c) {
   }
 }
 
+
+}  // namespace
+
 // Wall-clock microseconds in tz to UTC microseconds (PostgreSQL calls).
-int64 local_to_utc(int64 local, pg_tz *tz) {
+int64 mysql_local_to_utc(int64 local, pg_tz *tz) {
   struct pg_tm tm;
   fsec_t fsec;
   if (timestamp2tm(local, nullptr, &tm, &fsec, nullptr, nullptr) != 0)
@@ -53,8 +56,6 @@ int64 local_to_utc(int64 local, pg_tz *tz) {
   int offset = DetermineTimeZoneOffset(&tm, tz);  // seconds west of UTC
   return local + static_cast<int64>(offset) * USECS_PER_SEC;
 }
-
-}  // namespace
 
 MysqlReader::MysqlReader(const MysqlServerConfig &config, const std::string &sql,
                          const ColumnTarget *targets, int ntargets, const char *relname,
@@ -148,7 +149,7 @@ bool MysqlReader::fill_row(Datum *values, bool *nulls, RowFault *fault) {
         Converted &v = converted_[static_cast<size_t>(i)];
         if (tz_ && v.kind == Converted::Kind::Timestamp && v.local_time &&
             targets_[i].kind == TargetKind::TimestampTz)
-          v.i = local_to_utc(v.i, tz_);
+          v.i = mysql_local_to_utc(v.i, tz_);
         AttrNumber att = targets_[i].attnum;
         values[att - 1] = converted_to_datum(v, targets_[i], &nulls[att - 1]);
       }

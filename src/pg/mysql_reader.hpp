@@ -14,6 +14,10 @@
 
 namespace minibar::pg {
 
+// Wall-clock microseconds in tz to UTC microseconds (PostgreSQL calls): how
+// DATETIME values read in source_timezone become timestamptz.
+int64 mysql_local_to_utc(int64 local, pg_tz *tz);
+
 class MysqlReader {
  public:
   // targets: the foreign table's fetched columns, in the remote SELECT's

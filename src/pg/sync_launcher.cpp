@@ -1,0 +1,104 @@
+// Brings syncs back after a PostgreSQL restart. With minibar_migrate in
+// shared_preload_libraries, _PG_init registers a launcher that starts once
+// recovery is finished: it lists the databases and starts, in each, a
+// short-lived worker that restarts the syncs still wanted running. (Without
+// the preload, a sync survives crashes of its worker and of other backends,
+// but not a full restart: sync_start it again.)
+#include <cstring>
+#include <vector>
+
+#include "pg/guard.hpp"
+#include "pg/sync_worker.hpp"
+
+extern "C" {
+
+PGDLLEXPORT void _PG_init(void);
+PGDLLEXPORT void minibar_sync_launcher_main(Datum arg);
+PGDLLEXPORT void minibar_sync_resume_main(Datum arg);
+
+void _PG_init(void) {
+  if (!process_shared_preload_libraries_in_progress) return;
+  BackgroundWorker w;
+  std::memset(&w, 0, sizeof w);
+  w.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+  w.bgw_start_time = BgWorkerStart_RecoveryFinished;
+  w.bgw_restart_time = BGW_NEVER_RESTART;
+  strlcpy(w.bgw_library_name, "minibar_migrate", sizeof w.bgw_library_name);
+  strlcpy(w.bgw_function_name, "minibar_sync_launcher_main", sizeof w.bgw_function_name);
+  strlcpy(w.bgw_name, "minibar_migrate sync launcher", sizeof w.bgw_name);
+  strlcpy(w.bgw_type, "minibar_migrate sync launcher", sizeof w.bgw_type);
+  RegisterBackgroundWorker(&w);
+}
+
+// Lists the connectable databases (shared catalog, no database needed) and
+// starts a resume worker in each.
+void minibar_sync_launcher_main(Datum) {
+  BackgroundWorkerUnblockSignals();
+  BackgroundWorkerInitializeConnection(nullptr, nullptr, 0);
+  std::vector<Oid> dbs;
+  StartTransactionCommand();
+  Relation rel = table_open(DatabaseRelationId, AccessShareLock);
+  TableScanDesc scan = table_beginscan_catalog(rel, 0, nullptr);
+  HeapTuple tup;
+  while ((tup = heap_getnext(scan, ForwardScanDirection)) != nullptr) {
+    auto *db = reinterpret_cast<Form_pg_database>(GETSTRUCT(tup));
+    if (db->datallowconn && !db->datistemplate) dbs.push_back(db->oid);
+  }
+  table_endscan(scan);
+  table_close(rel, AccessShareLock);
+  CommitTransactionCommand();
+  for (Oid db : dbs) {
+    BackgroundWorker w;
+    std::memset(&w, 0, sizeof w);
+    w.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+    w.bgw_start_time = BgWorkerStart_RecoveryFinished;
+    w.bgw_restart_time = BGW_NEVER_RESTART;
+    strlcpy(w.bgw_library_name, "minibar_migrate", sizeof w.bgw_library_name);
+    strlcpy(w.bgw_function_name, "minibar_sync_resume_main", sizeof w.bgw_function_name);
+    snprintf(w.bgw_name, sizeof w.bgw_name, "minibar_migrate sync resume %u", db);
+    strlcpy(w.bgw_type, "minibar_migrate sync resume", sizeof w.bgw_type);
+    w.bgw_main_arg = ObjectIdGetDatum(db);
+    BackgroundWorkerHandle *h = nullptr;
+    if (!RegisterDynamicBackgroundWorker(&w, &h))
+      ereport(WARNING,
+              (errmsg("minibar_migrate: no worker slot to resume the syncs of database %u", db)));
+  }
+  proc_exit(0);
+}
+
+// In one database: when the extension is installed, starts the sync worker
+// of every sync still wanted running.
+void minibar_sync_resume_main(Datum arg) {
+  BackgroundWorkerUnblockSignals();
+  BackgroundWorkerInitializeConnectionByOid(DatumGetObjectId(arg), InvalidOid, 0);
+  SetCurrentStatementStartTimestamp();
+  StartTransactionCommand();
+  PushActiveSnapshot(GetTransactionSnapshot());
+  if (OidIsValid(get_extension_oid("minibar_migrate", true))) {
+    SPI_connect();
+    int rc = SPI_execute(
+        "SELECT s.server::text, r.oid FROM minibar_migrate.syncs s "
+        "JOIN pg_catalog.pg_roles r ON r.rolname = s.started_by WHERE s.wanted = 'running'",
+        true, 0);
+    if (rc == SPI_OK_SELECT) {
+      for (uint64 i = 0; i < SPI_processed; i++) {
+        bool isnull;
+        char *server = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+        Oid role = DatumGetObjectId(
+            SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+        if (!minibar::pg::sync_launch(MyDatabaseId, role, server, InvalidTransactionId))
+          ereport(WARNING,
+                  (errmsg("minibar_migrate: no worker slot to resume the sync of server \"%s\"",
+                          server)));
+        else
+          ereport(LOG, (errmsg("minibar_migrate: resuming the sync of server \"%s\"", server)));
+      }
+    }
+    SPI_finish();
+  }
+  PopActiveSnapshot();
+  CommitTransactionCommand();
+  proc_exit(0);
+}
+
+}  // extern "C"
