@@ -33,7 +33,7 @@ echo "== building and installing the extension"
 make -s -j"$(nproc)" WERROR="${WERROR:-0}"
 make -s install
 
-echo "== PostgreSQL 15 (cluster 15/main, pg_cron preloaded)"
+echo "== PostgreSQL 15 (cluster 15/main, pg_cron and minibar_migrate preloaded)"
 # initdb refuses to run as root; Debian's cluster tools switch to postgres.
 if ! pg_lsclusters -h | awk '$1 == 15 && $2 == "main"' | grep -q .; then
   pg_createcluster 15 main
@@ -47,7 +47,9 @@ conf() {  # set a postgresql.conf value; remember whether a restart is needed
     restart=1
   fi
 }
-conf shared_preload_libraries pg_cron
+# minibar_migrate: its launcher brings syncs (change data capture) back after
+# a restart.
+conf shared_preload_libraries pg_cron,minibar_migrate
 conf cron.database_name postgres
 # pg_cron runs jobs in background workers (no libpq login, so no password for
 # root); more worker slots for them beside migration workers and parallel
