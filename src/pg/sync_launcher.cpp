@@ -33,6 +33,7 @@ void _PG_init(void) {
 // Lists the connectable databases (shared catalog, no database needed) and
 // starts a resume worker in each.
 void minibar_sync_launcher_main(Datum) {
+  pqsignal(SIGTERM, die);
   BackgroundWorkerUnblockSignals();
   BackgroundWorkerInitializeConnection(nullptr, nullptr, 0);
   std::vector<Oid> dbs;
@@ -58,10 +59,22 @@ void minibar_sync_launcher_main(Datum) {
     snprintf(w.bgw_name, sizeof w.bgw_name, "minibar_migrate sync resume %u", db);
     strlcpy(w.bgw_type, "minibar_migrate sync resume", sizeof w.bgw_type);
     w.bgw_main_arg = ObjectIdGetDatum(db);
+    w.bgw_notify_pid = MyProcPid;
+    // One database at a time, so that a cluster with many databases does not
+    // take every worker slot; a busy moment is waited out.
     BackgroundWorkerHandle *h = nullptr;
-    if (!RegisterDynamicBackgroundWorker(&w, &h))
+    for (int attempt = 0; attempt < 60 && !RegisterDynamicBackgroundWorker(&w, &h); attempt++) {
+      h = nullptr;
+      (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 1000,
+                      PG_WAIT_EXTENSION);
+      ResetLatch(MyLatch);
+    }
+    if (!h) {
       ereport(WARNING,
               (errmsg("minibar_migrate: no worker slot to resume the syncs of database %u", db)));
+      continue;
+    }
+    (void)WaitForBackgroundWorkerShutdown(h);
   }
   proc_exit(0);
 }
@@ -74,7 +87,11 @@ void minibar_sync_resume_main(Datum arg) {
   SetCurrentStatementStartTimestamp();
   StartTransactionCommand();
   PushActiveSnapshot(GetTransactionSnapshot());
-  if (OidIsValid(get_extension_oid("minibar_migrate", true))) {
+  // The extension, at a version that has syncs.
+  if (OidIsValid(get_extension_oid("minibar_migrate", true)) &&
+      OidIsValid(RangeVarGetRelid(
+          makeRangeVar(const_cast<char *>("minibar_migrate"), const_cast<char *>("syncs"), -1),
+          NoLock, true))) {
     SPI_connect();
     int rc = SPI_execute(
         "SELECT s.server::text, r.oid FROM minibar_migrate.syncs s "
