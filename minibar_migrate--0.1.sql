@@ -905,8 +905,8 @@ SELECT s.server, s.target_schema, s.state, s.wanted, s.pid,
        s.source_file || ':' || s.source_pos AS source_position,
        s.applied_file || ':' || s.applied_pos AS applied_position,
        s.applied_gtid,
-       CASE WHEN s.source_file = s.applied_file AND s.source_pos >= s.applied_pos
-            THEN s.source_pos - s.applied_pos END AS lag_bytes,
+       CASE WHEN s.source_file = s.applied_file THEN greatest(s.source_pos - s.applied_pos, 0)
+            WHEN s.source_file < s.applied_file THEN 0 END AS lag_bytes,
        s.lag_seconds,
        s.applied_event_at, s.applied_at, s.source_seen_at,
        s.transactions_applied, s.rows_applied,
