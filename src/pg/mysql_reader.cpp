@@ -43,7 +43,6 @@ std::string describe(const MyCell &c) {
   }
 }
 
-
 }  // namespace
 
 // Wall-clock microseconds in tz to UTC microseconds (PostgreSQL calls).

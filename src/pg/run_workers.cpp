@@ -102,24 +102,6 @@ void copy_field(char *dst, size_t size, const std::string &src, const char *what
 
 // ---------------------------------------------------------------- worker side
 
-void xact_begin() {
-  pg_call([] {
-    SetCurrentStatementStartTimestamp();
-    StartTransactionCommand();
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    PushActiveSnapshot(GetTransactionSnapshot());
-  });
-}
-
-void xact_commit() {
-  pg_call([] {
-    SPI_finish();
-    PopActiveSnapshot();
-    CommitTransactionCommand();
-    pgstat_report_activity(STATE_IDLE, nullptr);
-  });
-}
-
 // Sleeps up to ms or until the latch is set; throws on interrupts.
 void nap(long ms) {
   pg_call([&] {
@@ -144,13 +126,13 @@ SourceConfig *worker_source_config(const char *server) {
 
 void worker_finalize(RunShared *sh) {
   const int64_t run_id = static_cast<int64_t>(pg_atomic_read_u64(&sh->run_id));
-  xact_begin();
+  bgw_xact_begin();
   if (sh->resumable)
     run_failed(run_id, sh->message);
   else
     spi_rows("SELECT count(*) FROM minibar_migrate.rollback($1::pg_catalog.int8, $2)",
              {std::to_string(run_id), sh->message});
-  xact_commit();
+  bgw_xact_commit();
 }
 
 void worker_run(RunShared *sh, int index) {
@@ -159,7 +141,7 @@ void worker_run(RunShared *sh, int index) {
     return;
   }
   const bool database = std::strcmp(sh->kind, "database") == 0;
-  xact_begin();
+  bgw_xact_begin();
   pg_call([&] { pg_apply_settings(sh); });
   SourceConfig *cfg = worker_source_config(sh->server);
   int64_t run_id = static_cast<int64_t>(pg_atomic_read_u64(&sh->run_id));
@@ -178,10 +160,10 @@ void worker_run(RunShared *sh, int index) {
     req.workers = sh->nworkers;
     req.resumable = sh->resumable;
     run_id = plan_run(req, opts, *src, true);
-    xact_commit();
+    bgw_xact_commit();
     pg_atomic_write_u64(&sh->run_id, static_cast<uint64>(run_id));
     pg_atomic_write_u32(&sh->planned, 1);
-    xact_begin();
+    bgw_xact_begin();
   } else if (index == 0) {
     // Resuming: the run is running again (its tasks say what is left).
     spi_rows(
@@ -189,23 +171,23 @@ void worker_run(RunShared *sh, int index) {
         "WHERE run_id = $1::pg_catalog.int8",
         {std::to_string(run_id)});
   } else {
-    xact_commit();
+    bgw_xact_commit();
     while (!pg_atomic_read_u32(&sh->planned)) {
       if (pg_atomic_read_u32(&sh->stop)) return;
       nap(10);
     }
     run_id = static_cast<int64_t>(pg_atomic_read_u64(&sh->run_id));
-    xact_begin();
+    bgw_xact_begin();
   }
   std::optional<RunInfo> run = run_load(run_id);
   if (!run) throw Error("XX000", "run " + std::to_string(run_id) + " is not visible to the worker");
   MigrateOptions opts = parse_migrate_options(run->options, run->kind == "database");
-  xact_commit();
+  bgw_xact_commit();
   if (!src) src = open_source(*cfg);
   while (!pg_atomic_read_u32(&sh->stop)) {
-    xact_begin();
+    bgw_xact_begin();
     TaskOutcome out = run_next_task(run_id, *run, opts, *src);
-    xact_commit();
+    bgw_xact_commit();
     if (out == TaskOutcome::AllDone) break;
     if (out == TaskOutcome::NoneReady) nap(10);
   }

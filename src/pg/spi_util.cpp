@@ -124,4 +124,26 @@ std::vector<std::vector<std::optional<std::string>>> spi_rows(
   return out;
 }
 
+void bgw_xact_begin() {
+  pg_call([] {
+    SetCurrentStatementStartTimestamp();
+    StartTransactionCommand();
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    PushActiveSnapshot(GetTransactionSnapshot());
+  });
+}
+
+void bgw_xact_commit() {
+  pg_call([] {
+    SPI_finish();
+    PopActiveSnapshot();
+    CommitTransactionCommand();
+    pgstat_report_activity(STATE_IDLE, nullptr);
+  });
+}
+
+void bgw_xact_abort() {
+  pg_call([] { AbortOutOfAnyTransaction(); });
+}
+
 }  // namespace minibar::pg

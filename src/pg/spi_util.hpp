@@ -47,6 +47,13 @@ std::string sqlstate_of(const ErrorData *edata);
 int spi_begin_pinned();
 void spi_end_pinned(int guc_level);
 
+// A background worker's own transaction with SPI connected and a snapshot
+// pushed (bgw_xact_begin), committed (bgw_xact_commit) or abandoned after an
+// error (bgw_xact_abort).
+void bgw_xact_begin();
+void bgw_xact_commit();
+void bgw_xact_abort();
+
 // Runs a statement (no result wanted).
 void spi_exec(const std::string &sql);
 // Runs a statement in a subtransaction; returns the error message when it

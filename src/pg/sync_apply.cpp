@@ -136,7 +136,6 @@ TableApplier::~TableApplier() {
 }
 
 void TableApplier::bind(const TableMap &map) {
-  bound_ = false;
   if (!map.has_names)
     throw TableDiverged("55000",
                         "the binlog's table map of " + spec_.source_table + " has no column names",
@@ -152,8 +151,6 @@ void TableApplier::bind(const TableMap &map) {
                           "", "The table changed on the source; migrate it again.");
     binlog_[k] = i;
   }
-  table_id_ = map.table_id;
-  bound_ = true;
 }
 
 std::string TableApplier::describe_key(const RowImage &img) const {

@@ -39,7 +39,6 @@ class TableApplier {
 
   // Matches a table map's columns to ours by name (binlog_row_metadata=FULL).
   void bind(const TableMap &map);
-  bool bound_to(uint64_t table_id) const { return bound_ && table_id_ == table_id; }
   // Applies one change (Insert: after; Delete: before; Update: both).
   void apply(RowChange change, const RowImage *before, const RowImage *after);
 
@@ -56,8 +55,6 @@ class TableApplier {
   std::vector<MyScratch> scratch_;
   MemoryContext row_cxt_ = nullptr;
   SPIPlanPtr insert_ = nullptr, update_ = nullptr, delete_ = nullptr;
-  bool bound_ = false;
-  uint64_t table_id_ = 0;
 };
 
 }  // namespace minibar::pg

@@ -62,33 +62,6 @@ struct WorkerExit {
   bool restart;
 };
 
-void xact_begin() {
-  pg_call([] {
-    SetCurrentStatementStartTimestamp();
-    StartTransactionCommand();
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    PushActiveSnapshot(GetTransactionSnapshot());
-  });
-}
-
-void xact_commit() {
-  pg_call([] {
-    SPI_finish();
-    PopActiveSnapshot();
-    CommitTransactionCommand();
-    pgstat_report_activity(STATE_IDLE, nullptr);
-  });
-}
-
-void xact_abort() {
-  pg_call([] { AbortOutOfAnyTransaction(); });
-}
-
-std::vector<std::vector<std::optional<std::string>>> rows(const std::string &sql,
-                                                          const std::vector<std::string> &args) {
-  return spi_rows(sql, args);
-}
-
 struct SyncedTable {
   SyncTableSpec spec;
   BinlogPosition start;
@@ -145,14 +118,14 @@ class SyncWorker {
 };
 
 bool SyncWorker::load() {
-  xact_begin();
-  auto s = rows(
+  bgw_xact_begin();
+  auto s = spi_rows(
       "SELECT source_db, replica_server_id::text, coalesce(applied_file, start_file), "
       "coalesce(applied_pos, start_pos)::text, wanted, coalesce(applied_gtid, '') "
       "FROM minibar_migrate.syncs WHERE server = $1",
       {server_});
   if (s.empty() || !s[0][4] || *s[0][4] != "running") {
-    xact_commit();
+    bgw_xact_commit();
     return false;
   }
   source_db_ = *s[0][0];
@@ -165,7 +138,7 @@ bool SyncWorker::load() {
       "WHERE server = " +
       pg_quote_literal(server_));
 
-  auto t = rows(
+  auto t = spi_rows(
       "SELECT source_table, target_table, coalesce(start_file, ''), coalesce(start_pos, 0)::text "
       "FROM minibar_migrate.sync_tables WHERE server = $1 AND state = 'syncing'",
       {server_});
@@ -175,7 +148,7 @@ bool SyncWorker::load() {
     st.spec.target_table = *r[1];
     st.start = {*r[2], static_cast<uint64_t>(std::stoull(*r[3]))};
   }
-  auto cols = rows(
+  auto cols = spi_rows(
       "SELECT t.source_table, u.s, u.t FROM minibar_migrate.sync_tables t, "
       "unnest(t.source_columns, t.target_columns) WITH ORDINALITY AS u(s, t, i) "
       "WHERE t.server = $1 AND t.state = 'syncing' ORDER BY t.source_table, u.i",
@@ -185,7 +158,7 @@ bool SyncWorker::load() {
     st.spec.source_columns.push_back(*r[1]);
     st.spec.target_columns.push_back(*r[2]);
   }
-  auto keys = rows(
+  auto keys = spi_rows(
       "SELECT t.source_table, u.k FROM minibar_migrate.sync_tables t, "
       "unnest(t.key_columns) WITH ORDINALITY AS u(k, i) "
       "WHERE t.server = $1 AND t.state = 'syncing' ORDER BY t.source_table, u.i",
@@ -212,13 +185,13 @@ bool SyncWorker::load() {
       batch_open_ = false;
     }
   }
-  xact_commit();
+  bgw_xact_commit();
   return true;
 }
 
 void SyncWorker::open_batch() {
   if (batch_open_) return;
-  xact_begin();
+  bgw_xact_begin();
   batch_open_ = true;
   batch_started_ = GetCurrentTimestamp();
 }
@@ -273,7 +246,7 @@ void SyncWorker::commit_batch(bool idle) {
              pg_quote_literal(server_) + " AND source_table = " + pg_quote_literal(name));
     t.inserted = t.updated = t.deleted = 0;
   }
-  xact_commit();
+  bgw_xact_commit();
   batch_open_ = false;
   batch_txns_ = batch_rows_ = 0;
   persisted_ = applied_;
@@ -432,7 +405,7 @@ void SyncWorker::stream_events(BinlogStream &stream) {
         by_id_[m.table_id] = t;
         if (t && !position_before(txn_start_, t->start)) {
           try {
-            if (!t->applier->bound_to(m.table_id) || true) t->applier->bind(m);
+            t->applier->bind(m);  // ids change when the source reopens the table
           } catch (const TableDiverged &e) {
             pause(*t, e.what(), e.hint());
             by_id_[m.table_id] = nullptr;
@@ -483,10 +456,10 @@ void SyncWorker::run() {
     ereport(LOG, (errmsg("minibar_migrate sync of server \"%s\": streaming from %s",
                          server_.c_str(), pos_text(cur_).c_str())));
   });
-  xact_begin();
+  bgw_xact_begin();
   spi_exec("UPDATE minibar_migrate.syncs SET state = 'streaming' WHERE server = " +
            pg_quote_literal(server_));
-  xact_commit();
+  bgw_xact_commit();
   last_status_ = GetCurrentTimestamp();
   try {
     stream_events(stream);
@@ -495,19 +468,19 @@ void SyncWorker::run() {
     if (batch_open_ && !in_txn_) {
       commit_batch(false);
     } else if (batch_open_) {
-      xact_abort();
+      bgw_xact_abort();
       batch_open_ = false;
     }
     throw;
   } catch (const TableDiverged &e) {
     // Undo the batch, pause the table in a transaction of its own, and start
     // again from the committed position (the table's changes are skipped).
-    xact_abort();
+    bgw_xact_abort();
     batch_open_ = false;
     auto it = tables_.find(current_table_);
     if (it != tables_.end()) {
       pause(it->second, e.what(), e.hint());
-      xact_commit();
+      bgw_xact_commit();
       batch_open_ = false;
     }
     throw WorkerExit{true};
@@ -516,10 +489,10 @@ void SyncWorker::run() {
     auto it = tables_.find(current_table_);
     if ((state[0] == '2' && (state[1] == '2' || state[1] == '3')) && it != tables_.end()) {
       std::string msg = e.what();
-      xact_abort();
+      bgw_xact_abort();
       batch_open_ = false;
       pause(it->second, "applying a change failed: " + msg, "");
-      xact_commit();
+      bgw_xact_commit();
       batch_open_ = false;
       throw WorkerExit{true};
     }
@@ -645,7 +618,7 @@ void minibar_sync_main(Datum) {
   SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION);
   wait_for_creator(args.creator);
   MemoryContext cxt = CurrentMemoryContext;
-  bool restart = false, stopped = false;
+  bool restart = false;
   CaughtError *err =
       static_cast<CaughtError *>(MemoryContextAllocZero(TopMemoryContext, sizeof(CaughtError)));
   bool failed = false;
@@ -655,7 +628,6 @@ void minibar_sync_main(Datum) {
       worker.run();
     } catch (const WorkerExit &e) {
       restart = e.restart;
-      stopped = !e.restart;
     } catch (...) {
       capture_current_exception(err);
       failed = true;
@@ -677,7 +649,6 @@ void minibar_sync_main(Datum) {
                  "starting");
     proc_exit(1);
   }
-  (void)stopped;
   record_stopped(args.server);
   proc_exit(0);
 }
