@@ -311,4 +311,55 @@ std::unique_ptr<MigrationSource> open_source(const SourceConfig &config) {
   return std::make_unique<SqliteSource>(config);
 }
 
+namespace {
+
+class MysqlCommitFence : public CommitFence {
+ public:
+  MysqlCommitFence(std::unique_ptr<MysqlConnection> conn, std::string release)
+      : conn_(std::move(conn)), release_(std::move(release)) {}
+  ~MysqlCommitFence() override {
+    try {
+      if (!conn_->broken()) conn_->execute(release_);
+    } catch (...) {
+      // Closing the connection (next) releases the lock as well.
+    }
+  }
+
+ private:
+  std::unique_ptr<MysqlConnection> conn_;
+  std::string release_;
+};
+
+}  // namespace
+
+std::unique_ptr<CommitFence> hold_source_commits(const SourceConfig &config, int lock_wait_seconds,
+                                                 std::string *why) {
+  if (config.dialect != Dialect::Mysql) {
+    *why = "SQLite has no binlog";
+    return nullptr;
+  }
+  try {
+    std::unique_ptr<MysqlConnection> conn =
+        MysqlConnection::connect(mysql_client_options(config.mysql));
+    conn->execute("SET SESSION lock_wait_timeout = " + std::to_string(lock_wait_seconds));
+    try {
+      // MariaDB 10.4+: commits wait; nothing waits for long reads to end.
+      conn->execute("BACKUP STAGE START");
+      conn->execute("BACKUP STAGE BLOCK_COMMIT");
+      return std::make_unique<MysqlCommitFence>(std::move(conn), "BACKUP STAGE END");
+    } catch (const Error &e) {
+      // MySQL has no BACKUP STAGE (a syntax error): the global read lock instead.
+      if (std::string(e.what()).find("error 1064") == std::string::npos || conn->broken()) throw;
+    }
+    conn->execute("FLUSH TABLES WITH READ LOCK");
+    return std::make_unique<MysqlCommitFence>(std::move(conn), "UNLOCK TABLES");
+  } catch (const Error &e) {
+    *why = std::string(
+               "could not hold the source's commits while the workers opened their "
+               "snapshots: ") +
+           e.what();
+    return nullptr;
+  }
+}
+
 }  // namespace minibar::pg

@@ -103,4 +103,19 @@ class MigrationSource {
 // Connects. Pure C++ apart from the readers' conversions.
 std::unique_ptr<MigrationSource> open_source(const SourceConfig &config);
 
+// Holds the source's commits still while several workers open their
+// snapshots, so that every snapshot reads the same binlog position (MariaDB:
+// BACKUP STAGE BLOCK_COMMIT on a connection of its own; reads and running
+// statements go on, commits wait). Released when destroyed.
+class CommitFence {
+ public:
+  virtual ~CommitFence() = default;
+};
+
+// nullptr, with the reason in why, when the source's commits cannot be held:
+// SQLite, no RELOAD privilege, or another backup lock held past
+// lock_wait_seconds. Pure C++.
+std::unique_ptr<CommitFence> hold_source_commits(const SourceConfig &config, int lock_wait_seconds,
+                                                 std::string *why);
+
 }  // namespace minibar::pg

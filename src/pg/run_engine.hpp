@@ -22,6 +22,10 @@ struct RunRequest {
   std::string options_json;
   int workers = 0;
   bool resumable = false;
+  // Why the copy's snapshots have no single binlog position (workers that
+  // could not open theirs at one point); empty: the source's snapshot
+  // position is recorded with the run.
+  std::string position_note;
 };
 
 // Plans the run in the current transaction; returns its run_id. With

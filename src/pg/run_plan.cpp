@@ -53,18 +53,12 @@ std::string fk_detail(const ForeignKeyStep &s) {
 
 namespace {
 
-// The source position the copy starts from: the snapshot the caller reads
-// (workers 0: the whole run reads it). With workers each worker opens its own
-// snapshot, at different points: no single position is recorded.
+// The source position the copy starts from: the snapshot the planner reads,
+// which every worker's snapshot matches unless req.position_note says why not.
 void record_source_position(int64_t run_id, const RunRequest &req, MigrationSource &src) {
-  std::string why;
+  std::string why = req.position_note;
   std::optional<MigrationSource::Position> p;
-  if (req.workers == 0)
-    p = src.snapshot_position(&why);
-  else
-    why =
-        "background workers read from snapshots opened at different moments: no single "
-        "position for change data capture (use \"workers\": 0)";
+  if (why.empty()) p = src.snapshot_position(&why);
   spi_rows(
       "UPDATE minibar_migrate.runs SET source_binlog_file = NULLIF($2, ''), source_binlog_pos = "
       "NULLIF($3, '')::pg_catalog.int8, source_gtid = NULLIF($4, ''), source_position_note = "

@@ -22,7 +22,19 @@ enum class WorkerMode : int { Run = 0, Finalize = 1 };
 
 struct WorkerSlot {
   bool finished;  // left cleanly: its tasks are done or the run stopped
+  // The binlog position of its snapshot, published while the fence is open
+  // (has_position false: the source reported none).
+  bool has_position;
+  int64_t binlog_pos;
+  char binlog_file[256];
 };
+
+// Aligned snapshots: the planner holds the source's commits (Open) while
+// every worker opens its snapshot, then lets go (Done). Workers open theirs
+// when the fence is no longer Pending.
+enum : uint32 { kFencePending = 0, kFenceOpen = 1, kFenceDone = 2 };
+// How long the planner holds the source's commits waiting for the others.
+constexpr int kFenceSeconds = 10;
 
 // Shared by the caller and its workers (one DSM segment per call).
 struct RunShared {
@@ -34,6 +46,9 @@ struct RunShared {
   pg_atomic_uint64 run_id;  // 0 until planned (or the run being resumed)
   pg_atomic_uint32 planned;
   pg_atomic_uint32 stop;
+  pg_atomic_uint32 launched;  // workers the caller started; 0 until it knows
+  pg_atomic_uint32 fence;     // kFence*
+  pg_atomic_uint32 opened;    // workers other than the planner with their snapshot open
   // The first error of a worker.
   bool failed;
   int failed_worker;
@@ -124,6 +139,54 @@ SourceConfig *worker_source_config(const char *server) {
   return cfg;
 }
 
+// The source's binlog position in a worker's slot (see WorkerSlot).
+void publish_position(RunShared *sh, int index, MigrationSource &src) {
+  std::string why;
+  std::optional<MigrationSource::Position> p = src.snapshot_position(&why);
+  WorkerSlot &slot = sh->slots[index];
+  slot.has_position = p.has_value();
+  if (p) {
+    slot.binlog_pos = p->pos;
+    strlcpy(slot.binlog_file, p->file.c_str(), sizeof slot.binlog_file);
+  }
+  pg_write_barrier();
+}
+
+// The planner, its own snapshot open and the fence open: waits until every
+// other worker has opened its snapshot, and says why the snapshots do not
+// share one binlog position ("" when they do). fence_note: why the source's
+// commits could not be held (then equal positions still prove the snapshots
+// equal, as on a source nobody writes to). Returns nullopt when the run stops.
+std::optional<std::string> await_snapshots(RunShared *sh, const std::string &fence_note) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kFenceSeconds);
+  uint32 launched = 0;
+  for (;;) {
+    if (pg_atomic_read_u32(&sh->stop)) return std::nullopt;
+    launched = pg_atomic_read_u32(&sh->launched);
+    if (launched && pg_atomic_read_u32(&sh->opened) + 1 >= launched) break;
+    if (std::chrono::steady_clock::now() >= deadline)
+      return "not every background worker opened its snapshot within " +
+             std::to_string(kFenceSeconds) + " s: no single position for change data capture";
+    nap(1);
+  }
+  pg_read_barrier();
+  const WorkerSlot &own = sh->slots[0];
+  if (!own.has_position) return std::string();  // no binlog: snapshot_position says why
+  for (uint32 i = 1; i < launched; i++) {
+    const WorkerSlot &w = sh->slots[i];
+    if (!w.has_position || w.binlog_pos != own.binlog_pos ||
+        std::strcmp(w.binlog_file, own.binlog_file) != 0)
+      return fence_note.empty()
+                 ? std::string(
+                       "the background workers' snapshots read different binlog "
+                       "positions: no single position for change data capture")
+                 : fence_note +
+                       ", and the workers' snapshots read different binlog positions: "
+                       "no single position for change data capture";
+  }
+  return std::string();
+}
+
 void worker_finalize(RunShared *sh) {
   const int64_t run_id = static_cast<int64_t>(pg_atomic_read_u64(&sh->run_id));
   bgw_xact_begin();
@@ -147,9 +210,38 @@ void worker_run(RunShared *sh, int index) {
   int64_t run_id = static_cast<int64_t>(pg_atomic_read_u64(&sh->run_id));
   std::unique_ptr<MigrationSource> src;
   if (index == 0 && run_id == 0) {
-    // The planner: creates the targets and the tasks, commits, and lets the others start.
+    // The planner: opens every worker's snapshot at one point of the source,
+    // creates the targets and the tasks, commits, and lets the others start.
     MigrateOptions opts = parse_migrate_options(sh->options, database);
-    src = open_source(*cfg);
+    std::string position_note;
+    {
+      std::string fence_note;
+      std::unique_ptr<CommitFence> fence;
+      const bool align = cfg->dialect == Dialect::Mysql && sh->nworkers > 1;
+      if (align) fence = hold_source_commits(*cfg, kFenceSeconds, &fence_note);
+      const auto held_since = std::chrono::steady_clock::now();
+      src = open_source(*cfg);
+      if (align) {
+        publish_position(sh, 0, *src);
+        pg_atomic_write_u32(&sh->fence, kFenceOpen);
+        std::optional<std::string> note = await_snapshots(sh, fence_note);
+        if (!note) return;
+        position_note = *note;
+      }
+      pg_atomic_write_u32(&sh->fence, kFenceDone);
+      if (fence) {
+        fence.reset();  // the source's commits go on
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - held_since)
+                .count();
+        pg_call([&] {
+          ereport(LOG, (errmsg("minibar_migrate: held the commits of server \"%s\" for %.1f ms "
+                               "while %u workers opened their snapshots%s%s",
+                               sh->server, ms, pg_atomic_read_u32(&sh->launched),
+                               position_note.empty() ? "" : ": ", position_note.c_str())));
+        });
+      }
+    }
     RunRequest req;
     req.kind = sh->kind;
     req.server = sh->server;
@@ -159,19 +251,35 @@ void worker_run(RunShared *sh, int index) {
     req.options_json = sh->options;
     req.workers = sh->nworkers;
     req.resumable = sh->resumable;
+    req.position_note = position_note;
     run_id = plan_run(req, opts, *src, true);
     bgw_xact_commit();
     pg_atomic_write_u64(&sh->run_id, static_cast<uint64>(run_id));
     pg_atomic_write_u32(&sh->planned, 1);
     bgw_xact_begin();
   } else if (index == 0) {
-    // Resuming: the run is running again (its tasks say what is left).
+    // Resuming: the run is running again (its tasks say what is left). The
+    // tasks left are read from new snapshots, later than the recorded
+    // position: change data capture from it would apply changes twice.
     spi_rows(
-        "UPDATE minibar_migrate.runs SET status = 'running', error = NULL, finished_at = NULL "
+        "UPDATE minibar_migrate.runs SET status = 'running', error = NULL, finished_at = NULL, "
+        "source_binlog_file = NULL, source_binlog_pos = NULL, source_gtid = NULL, "
+        "source_position_note = 'resumed: the tasks left were copied from later snapshots than "
+        "the first ones, so no single position for change data capture' "
         "WHERE run_id = $1::pg_catalog.int8",
         {std::to_string(run_id)});
   } else {
     bgw_xact_commit();
+    // The snapshot opens while the planner holds the source's commits.
+    while (pg_atomic_read_u32(&sh->fence) == kFencePending) {
+      if (pg_atomic_read_u32(&sh->stop)) return;
+      nap(1);
+    }
+    src = open_source(*cfg);
+    if (cfg->dialect == Dialect::Mysql && pg_atomic_read_u32(&sh->fence) == kFenceOpen) {
+      publish_position(sh, index, *src);
+      pg_atomic_fetch_add_u32(&sh->opened, 1);
+    }
     while (!pg_atomic_read_u32(&sh->planned)) {
       if (pg_atomic_read_u32(&sh->stop)) return;
       nap(10);
@@ -250,6 +358,9 @@ void pg_launch(Launched *l, int nworkers) {
   pg_atomic_init_u64(&l->sh->run_id, 0);
   pg_atomic_init_u32(&l->sh->planned, 0);
   pg_atomic_init_u32(&l->sh->stop, 0);
+  pg_atomic_init_u32(&l->sh->launched, 0);
+  pg_atomic_init_u32(&l->sh->fence, kFencePending);
+  pg_atomic_init_u32(&l->sh->opened, 0);
   l->sh->dbid = MyDatabaseId;
   l->sh->userid = GetUserId();
   l->sh->nworkers = nworkers;
@@ -444,6 +555,7 @@ int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optiona
     lock_run(*resume);
     pg_atomic_write_u64(&sh->run_id, static_cast<uint64>(*resume));
     pg_atomic_write_u32(&sh->planned, 1);
+    pg_atomic_write_u32(&sh->fence, kFenceDone);
   }
   int64_t run_id = resume.value_or(0);
   try {
@@ -454,6 +566,7 @@ int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optiona
         l.handles.push_back(h);
       }
     });
+    pg_atomic_write_u32(&sh->launched, static_cast<uint32>(l.handles.size()));
     if (l.handles.empty())
       throw Error("53000", "could not start a background worker for the migration",
                   "Every background-worker slot (max_worker_processes) is taken.",

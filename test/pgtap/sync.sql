@@ -75,10 +75,10 @@ SELECT is(:'fixture'::text, 'ok', 'fixture: 200,000 rows, a writer, every type f
 
 -- 1. The copy runs while a writer inserts, updates and deletes.
 \set writer `( mariadb --no-defaults --user=root --socket=/tmp/minibar_mariadb_binlog/mysqld.sock minibar_tap_sync -e "CALL writer(1500)" >/dev/null 2>&1 & ) ; n=0; for i in $(seq 1 200); do n=$(mariadb --no-defaults --user=root --socket=/tmp/minibar_mariadb_binlog/mysqld.sock -N -B -e "SELECT COUNT(*) - 200000 FROM minibar_tap_sync.big"); [ "$n" -ge 50 ] && break; sleep 0.02; done; echo $n`
-SELECT is((SELECT count(*) FROM minibar_migrate.migrate_database('tap_sync', 'tap_sync', '{"workers": 0}')),
-          6::bigint, 'migrate_database (workers 0) while the writer runs: five tables and the summary');
+SELECT is((SELECT count(*) FROM minibar_migrate.migrate_database('tap_sync', 'tap_sync', '{"workers": 2, "chunk_size": 50000}')),
+          6::bigint, 'migrate_database (2 workers, big in 4 chunks) while the writer runs: five tables and the summary');
 SELECT isnt((SELECT source_binlog_file FROM minibar_migrate.runs ORDER BY run_id DESC LIMIT 1), NULL,
-            'the run recorded the binlog position of its snapshot');
+            'the run recorded the binlog position its workers'' snapshots share');
 SELECT results_eq(
   $$SELECT source_table, state, coalesce(reason, '') FROM minibar_migrate.sync_start('tap_sync', 'tap_sync') ORDER BY 1$$,
   $$VALUES ('big', 'syncing', ''), ('ddl_t', 'syncing', ''),

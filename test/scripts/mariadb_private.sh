@@ -134,7 +134,7 @@ do_start() {
     GRANT ALL PRIVILEGES ON \`minibar\\_%\`.* TO 'minibar'@'localhost';
     GRANT PROCESS ON *.* TO 'minibar'@'127.0.0.1';
     GRANT PROCESS ON *.* TO 'minibar'@'localhost';
-    GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'minibar'@'127.0.0.1', 'minibar'@'localhost';" ||
+    GRANT REPLICATION SLAVE, BINLOG MONITOR, RELOAD ON *.* TO 'minibar'@'127.0.0.1', 'minibar'@'localhost';" ||
     die "could not create user minibar"
   echo "running $(server_pid || echo "$mpid")"
 }
