@@ -341,6 +341,11 @@ std::unique_ptr<CommitFence> hold_source_commits(const SourceConfig &config, int
   try {
     std::unique_ptr<MysqlConnection> conn =
         MysqlConnection::connect(mysql_client_options(config.mysql));
+    std::vector<MysqlRow> log_bin = conn->query("SELECT @@log_bin");
+    if (log_bin.empty() || log_bin[0].empty() || !log_bin[0][0] || *log_bin[0][0] == "0") {
+      *why = "the source writes no binlog (log_bin is OFF)";  // nothing to hold commits for
+      return nullptr;
+    }
     conn->execute("SET SESSION lock_wait_timeout = " + std::to_string(lock_wait_seconds));
     try {
       // MariaDB 10.4+: commits wait; nothing waits for long reads to end.

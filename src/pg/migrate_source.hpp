@@ -112,9 +112,9 @@ class CommitFence {
   virtual ~CommitFence() = default;
 };
 
-// nullptr, with the reason in why, when the source's commits cannot be held:
-// SQLite, no RELOAD privilege, or another backup lock held past
-// lock_wait_seconds. Pure C++.
+// nullptr, with the reason in why, when the source's commits cannot (or need
+// not) be held: SQLite, no binlog, no RELOAD privilege, or another backup
+// lock held past lock_wait_seconds. Pure C++.
 std::unique_ptr<CommitFence> hold_source_commits(const SourceConfig &config, int lock_wait_seconds,
                                                  std::string *why);
 
