@@ -146,4 +146,14 @@ void bgw_xact_abort() {
   pg_call([] { AbortOutOfAnyTransaction(); });
 }
 
+SPIPlanPtr pg_spi_prepare(const std::string &sql, const std::vector<Oid> &types, bool keep) {
+  SPIPlanPtr plan =
+      SPI_prepare(sql.c_str(), static_cast<int>(types.size()), const_cast<Oid *>(types.data()));
+  if (!plan)
+    elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql.c_str(),
+         SPI_result_code_string(SPI_result));
+  if (keep && SPI_keepplan(plan)) elog(ERROR, "SPI_keepplan failed");
+  return plan;
+}
+
 }  // namespace minibar::pg

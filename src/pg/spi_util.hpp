@@ -65,6 +65,9 @@ struct SpiFailure {
 };
 // Like spi_try, with the failed statement's SQLSTATE.
 std::optional<SpiFailure> spi_try_code(const std::string &sql);
+// PostgreSQL calls (inside pg_call): a prepared statement with parameters of
+// these types; kept past the SPI call (SPI_keepplan) when keep.
+SPIPlanPtr pg_spi_prepare(const std::string &sql, const std::vector<Oid> &types, bool keep);
 // The rows of a query as text (NULL: nullopt).
 std::vector<std::vector<std::optional<std::string>>> spi_rows(
     const std::string &sql, const std::vector<std::string> &args = {});

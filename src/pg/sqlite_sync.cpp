@@ -137,16 +137,6 @@ std::optional<std::pair<std::string, Watermark>> stored_watermark(const std::str
   return std::make_pair(*r[0][0], Watermark::parse(*r[0][1], *r[0][2]));
 }
 
-// PostgreSQL calls: the upsert statement, kept for the call.
-SPIPlanPtr pg_prepare_upsert(const std::string &sql, const std::vector<Oid> &types) {
-  SPIPlanPtr plan =
-      SPI_prepare(sql.c_str(), static_cast<int>(types.size()), const_cast<Oid *>(types.data()));
-  if (!plan)
-    elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql.c_str(),
-         SPI_result_code_string(SPI_result));
-  return plan;
-}
-
 SyncTableResult sync_table(const SqliteServerConfig &config, const std::string &server,
                            const std::string &remote, Oid relid, const SyncTableOptions &opts) {
   SyncTableResult out;
@@ -297,7 +287,7 @@ SyncTableResult sync_table(const SqliteServerConfig &config, const std::string &
   }
   pg_call([&] { table_close(rel, NoLock); });
   SPIPlanPtr plan = nullptr;
-  pg_call([&] { plan = pg_prepare_upsert(sql, types); });
+  pg_call([&] { plan = pg_spi_prepare(sql, types, false); });
 
   std::string select = "SELECT ";
   for (size_t i = 0; i < n; i++)

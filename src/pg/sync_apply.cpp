@@ -3,6 +3,7 @@
 #include "core/quote.hpp"
 #include "pg/guard.hpp"
 #include "pg/mysql_reader.hpp"
+#include "pg/spi_util.hpp"
 
 namespace minibar::pg {
 
@@ -28,17 +29,6 @@ std::string cell_text(const MyCell &c) {
     default:
       return "(" + std::to_string(c.bytes.size()) + " bytes)";
   }
-}
-
-// PostgreSQL calls: a plan kept for the life of the worker.
-SPIPlanPtr pg_prepare(const std::string &sql, const std::vector<Oid> &types) {
-  SPIPlanPtr plan =
-      SPI_prepare(sql.c_str(), static_cast<int>(types.size()), const_cast<Oid *>(types.data()));
-  if (!plan)
-    elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql.c_str(),
-         SPI_result_code_string(SPI_result));
-  if (SPI_keepplan(plan)) elog(ERROR, "SPI_keepplan failed");
-  return plan;
 }
 
 }  // namespace
@@ -124,9 +114,10 @@ TableApplier::TableApplier(const SyncTableSpec &spec, pg_tz *tz, bool zero_date_
   std::string upd = "UPDATE " + t + " SET " + sets + " WHERE " + upd_where;
   std::string del = "DELETE FROM " + t + " WHERE " + del_where;
   pg_call([&] {
-    insert_ = pg_prepare(ins, types);
-    update_ = pg_prepare(upd, update_types);
-    delete_ = pg_prepare(del, key_types);
+    // Kept for the life of the worker.
+    insert_ = pg_spi_prepare(ins, types, true);
+    update_ = pg_spi_prepare(upd, update_types, true);
+    delete_ = pg_spi_prepare(del, key_types, true);
   });
 }
 
