@@ -3,8 +3,9 @@
 -- test/scripts/mariadb_private.sh with MINIBAR_PRIVATE_BINLOG=1): writes
 -- during the copy, updates, deletes, key changes and multi-row transactions
 -- applied in order; a restart of the sync worker and of MariaDB mid-stream
--- lose nothing; a table without a primary key is refused; DDL pauses its
--- table; the cutover verdict; validate_checksums matches at the end.
+-- lose nothing, nor does a dropped connection; a table without a primary key
+-- is refused; DDL pauses its table; the cutover verdict; validate_checksums
+-- matches at the end.
 \set ON_ERROR_STOP 1
 \set QUIET 1
 \pset format unaligned
@@ -69,7 +70,7 @@ BEGIN
 END
 $$;
 
-SELECT plan(35);
+SELECT plan(39);
 SELECT is(:'private_start'::text, 'running', 'private MariaDB with a ROW binlog on 127.0.0.1:3308');
 SELECT is(:'fixture'::text, 'ok', 'fixture: 200,000 rows, a writer, every type family, a table without a key');
 
@@ -126,6 +127,15 @@ SELECT ok(pg_temp.caught_up(), 'caught up after the source restart (a new binlog
 SELECT ok(pg_temp.same('orders'), 'orders: the writes before and after the source restart are applied');
 SELECT isnt((SELECT last_error FROM minibar_migrate.sync_status WHERE server = 'tap_sync'), NULL,
             'sync_status kept the error of the lost connection: ' || (SELECT last_error FROM minibar_migrate.syncs WHERE server = 'tap_sync'));
+
+-- 4b. The network drops: the server cuts the worker's binlog connection
+-- (KILL of its Binlog Dump thread) between two writes.
+SELECT pid AS pid_before_drop FROM minibar_migrate.syncs WHERE server = 'tap_sync' \gset
+\set netdrop `M="mariadb --no-defaults --user=root --socket=/tmp/minibar_mariadb_binlog/mysqld.sock"; $M minibar_tap_sync -e "INSERT INTO orders VALUES (502, 1, 1)" && ids=$($M -N -B -e "SELECT GROUP_CONCAT(ID) FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'") && [ -n "$ids" ] && [ "$ids" != NULL ] && for i in $(echo "$ids" | tr ',' ' '); do $M -e "KILL $i"; done && $M minibar_tap_sync -e "INSERT INTO orders VALUES (503, 2, 3); UPDATE orders SET qty = 8 WHERE id = 502" && echo ok`
+SELECT is(:'netdrop'::text, 'ok', 'the server cut the worker''s binlog connection between writes');
+SELECT ok(pg_temp.worker_back(:pid_before_drop), 'the worker noticed, exited and came back under a new pid');
+SELECT ok(pg_temp.caught_up(), 'caught up after the dropped connection');
+SELECT ok(pg_temp.same('orders'), 'orders: the writes before and after the drop are applied once');
 
 -- 5. Cutover: caught up, stopped, sequences, validation, verdict.
 SELECT results_eq($$SELECT step, ok FROM minibar_migrate.cutover('tap_sync', 'tap_sync', '{"validate": {"tables": ["big", "items", "orders", "ddl_t"]}}')$$,
