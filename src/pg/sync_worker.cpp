@@ -500,8 +500,9 @@ void SyncWorker::run() {
   }
 }
 
-// PostgreSQL calls: the error in syncs (its own transaction).
-void record_error(const char *server, const char *message, const char *state) {
+// PostgreSQL calls, as the worker leaves: one UPDATE of its syncs row with
+// text parameters, in a transaction of its own; an error here is only logged.
+void update_sync_row(const char *sql, int nargs, const char *const *args) {
   PG_TRY();
   {
     AbortOutOfAnyTransaction();
@@ -510,14 +511,9 @@ void record_error(const char *server, const char *message, const char *state) {
     SPI_connect();
     PushActiveSnapshot(GetTransactionSnapshot());
     Oid types[3] = {TEXTOID, TEXTOID, TEXTOID};
-    Datum values[3] = {CStringGetTextDatum(server), CStringGetTextDatum(message),
-                       CStringGetTextDatum(state)};
-    SPI_execute_with_args(
-        "UPDATE minibar_migrate.syncs SET last_error = $2, last_error_at = clock_timestamp(), "
-        "state = $3, pid = CASE WHEN $3 = 'stopped' THEN NULL ELSE pid END, "
-        "stopped_at = CASE WHEN $3 = 'stopped' THEN clock_timestamp() ELSE stopped_at END "
-        "WHERE server = $1::name",
-        3, types, values, nullptr, false, 0);
+    Datum values[3];
+    for (int i = 0; i < nargs; i++) values[i] = CStringGetTextDatum(args[i]);
+    SPI_execute_with_args(sql, nargs, types, values, nullptr, false, 0);
     SPI_finish();
     PopActiveSnapshot();
     CommitTransactionCommand();
@@ -531,31 +527,24 @@ void record_error(const char *server, const char *message, const char *state) {
   PG_END_TRY();
 }
 
+// PostgreSQL calls: the error in syncs.
+void record_error(const char *server, const char *message, const char *state) {
+  const char *args[3] = {server, message, state};
+  update_sync_row(
+      "UPDATE minibar_migrate.syncs SET last_error = $2, last_error_at = clock_timestamp(), "
+      "state = $3, pid = CASE WHEN $3 = 'stopped' THEN NULL ELSE pid END, "
+      "stopped_at = CASE WHEN $3 = 'stopped' THEN clock_timestamp() ELSE stopped_at END "
+      "WHERE server = $1::name",
+      3, args);
+}
+
 // PostgreSQL calls: the sync marked stopped (no error).
 void record_stopped(const char *server) {
-  PG_TRY();
-  {
-    AbortOutOfAnyTransaction();
-    StartTransactionCommand();
-    SPI_connect();
-    PushActiveSnapshot(GetTransactionSnapshot());
-    Oid types[1] = {TEXTOID};
-    Datum values[1] = {CStringGetTextDatum(server)};
-    SPI_execute_with_args(
-        "UPDATE minibar_migrate.syncs SET state = 'stopped', pid = NULL, "
-        "stopped_at = clock_timestamp() WHERE server = $1::name AND pid = pg_backend_pid()",
-        1, types, values, nullptr, false, 0);
-    SPI_finish();
-    PopActiveSnapshot();
-    CommitTransactionCommand();
-  }
-  PG_CATCH();
-  {
-    EmitErrorReport();
-    FlushErrorState();
-    AbortOutOfAnyTransaction();
-  }
-  PG_END_TRY();
+  const char *args[1] = {server};
+  update_sync_row(
+      "UPDATE minibar_migrate.syncs SET state = 'stopped', pid = NULL, "
+      "stopped_at = clock_timestamp() WHERE server = $1::name AND pid = pg_backend_pid()",
+      1, args);
 }
 
 // PostgreSQL calls: waits until the transaction that wrote the sync has ended.
