@@ -7,21 +7,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 PORT=${PSS_PGPORT:-5498}
 CLUSTER=minibar_pss
-tests=0
-failures=0
-check() { # have want description
-  tests=$((tests + 1))
-  if [ "$1" == "$2" ]; then echo "ok $tests - $3"; else
-    failures=$((failures + 1))
-    echo "not ok $tests - $3"
-    echo "#   have: $1"
-    echo "#   want: $2"
-  fi
-}
-bail() {
-  echo "Bail out! $*"
-  exit 1
-}
+# shellcheck source=test/scripts/tap.sh
+. test/scripts/tap.sh
 cleanup() { pg_dropcluster 15 "$CLUSTER" --stop >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -p "$PORT" -d pss "$@"; }
@@ -40,13 +27,13 @@ q -c "CREATE EXTENSION pg_stat_statements" -c "CREATE EXTENSION minibar_migrate"
 q -c "SELECT pg_sleep(0.2)" -c "SELECT count(*) FROM generate_series(1, 100000)" >/dev/null
 
 rows=$(q -c "SELECT count(*) FROM minibar_migrate.health() WHERE area = 'statements' AND item = 'slowest by mean time'")
-if [ "${rows:-0}" -ge 1 ] && [ "${rows:-0}" -le 5 ]; then check ok ok "with pg_stat_statements loaded: $rows slowest statement(s), at most 5"; else
-  check "$rows" "1..5" "with pg_stat_statements loaded: 1 to 5 slowest statements"
+if [ "${rows:-0}" -ge 1 ] && [ "${rows:-0}" -le 5 ]; then is ok ok "with pg_stat_statements loaded: $rows slowest statement(s), at most 5"; else
+  is "$rows" "1..5" "with pg_stat_statements loaded: 1 to 5 slowest statements"
 fi
-check "$(q -c "SELECT value ~ '^[0-9.]+ ms$' FROM minibar_migrate.health() WHERE area = 'statements' LIMIT 1")" "t" \
+is "$(q -c "SELECT value ~ '^[0-9.]+ ms$' FROM minibar_migrate.health() WHERE area = 'statements' LIMIT 1")" "t" \
   "each with its mean time in ms"
-check "$(q -c "SELECT detail LIKE '%pg_sleep%' FROM minibar_migrate.health() WHERE area = 'statements' LIMIT 1")" "t" \
+is "$(q -c "SELECT detail LIKE '%pg_sleep%' FROM minibar_migrate.health() WHERE area = 'statements' LIMIT 1")" "t" \
   "the slowest first (the 0.2 s pg_sleep), with calls, rows and the query"
-check "$(q -c "SELECT count(*) FROM minibar_migrate.health() WHERE area = 'statements' AND value = 'n/a'")" "0" \
+is "$(q -c "SELECT count(*) FROM minibar_migrate.health() WHERE area = 'statements' AND value = 'n/a'")" "0" \
   "no 'not installed' note"
 [ "$tests" = 4 ] && [ "$failures" = 0 ]

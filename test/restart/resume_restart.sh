@@ -26,30 +26,8 @@ WORK=$(mktemp -d /tmp/minibar_restart.XXXXXX)
 chmod 755 "$WORK"
 OWNER=$$
 
-tests=0
-failures=0
-pass() {
-  tests=$((tests + 1))
-  echo "ok $tests - $1"
-}
-fail() {
-  tests=$((tests + 1))
-  failures=$((failures + 1))
-  echo "not ok $tests - $1"
-}
-is() { # have want description
-  if [ "$1" == "$2" ]; then pass "$3"; else
-    fail "$3"
-    echo "#   have: $1"
-    echo "#   want: $2"
-  fi
-}
-diag() { echo "# $*"; }
-bail() {
-  echo "Bail out! $*"
-  exit 1
-}
-now_ms() { date +%s%3N; }
+# shellcheck source=test/scripts/tap.sh
+. test/scripts/tap.sh
 
 cleanup() {
   pg_dropcluster 15 "$CLUSTER" --stop >/dev/null 2>&1 || true
