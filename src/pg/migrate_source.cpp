@@ -112,7 +112,13 @@ class MysqlSource : public MigrationSource {
       if (ascii_lower(*r[0]) == "binlog_snapshot_position") p.pos = std::stoll(*r[1]);
     }
     if (p.file.empty()) {
-      *why = "the source writes no binlog (log_bin is OFF): no position for change data capture";
+      std::vector<MysqlRow> log_bin = conn().query("SELECT @@log_bin");
+      const bool on =
+          !log_bin.empty() && !log_bin[0].empty() && log_bin[0][0] && *log_bin[0][0] != "0";
+      *why = on ? "the server does not report its snapshot's binlog position (only MariaDB has "
+                  "binlog_snapshot_file): no position for change data capture"
+                : "the source writes no binlog (log_bin is OFF): no position for change data "
+                  "capture";
       return std::nullopt;
     }
     auto g = conn().query("SELECT BINLOG_GTID_POS(" + conn().quote_literal(p.file) + ", " +
