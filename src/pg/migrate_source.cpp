@@ -78,6 +78,7 @@ class MysqlSource : public MigrationSource {
         config_.mysql, conn(),
         deparse_select(q, Dialect::Mysql) + key_range_condition(range, Dialect::Mysql), targets,
         ntargets, relname, table_.c_str(), config_.mysql_tz);
+    reader->set_relation_kind("table");
     reader->start({});
     return std::make_unique<ReaderStream<MysqlReader>>(std::move(reader));
   }
@@ -199,6 +200,7 @@ class SqliteSource : public MigrationSource {
         std::move(pending_),
         deparse_select(q, Dialect::Sqlite) + key_range_condition(range, Dialect::Sqlite), targets,
         ntargets, false, relname, table_.c_str());
+    reader->set_relation_kind("table");
     reader->start({});
     return std::make_unique<ReaderStream<SqliteReader>>(std::move(reader));
   }

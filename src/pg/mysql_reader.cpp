@@ -100,8 +100,9 @@ bool MysqlReader::next() {
 void MysqlReader::conversion_failed(int column, const Converted &c) const {
   const ColumnTarget &t = targets_[column];
   throw Error(c.sqlstate ? c.sqlstate : sqlstate::kInvalidText,
-              "cannot convert the value of column \"" + std::string(t.attname) +
-                  "\" of foreign table \"" + relname_ + "\": " + (c.reason ? c.reason : "invalid"),
+              "cannot convert the value of column \"" + std::string(t.attname) + "\" of " +
+                  std::string(relkind_) + " \"" + relname_ +
+                  "\": " + (c.reason ? c.reason : "invalid"),
               "MySQL table " + std::string(remote_table_) + ", value " +
                   describe(stmt_.cell(static_cast<size_t>(column))),
               "Fix the value in the source, or give the column a type that can hold it.");
@@ -157,9 +158,9 @@ bool MysqlReader::fill_row(Datum *values, bool *nulls, RowFault *fault) {
     if (fault) throw;
     int col = current_;
     std::string where = col < 0 ? "MySQL table " + std::string(remote_table_)
-                                : "column \"" + std::string(targets_[col].attname) +
-                                      "\" of foreign table \"" + relname_ + "\", MySQL table " +
-                                      remote_table_ + ", value " +
+                                : "column \"" + std::string(targets_[col].attname) + "\" of " +
+                                      std::string(relkind_) + " \"" + relname_ +
+                                      "\", MySQL table " + remote_table_ + ", value " +
                                       describe(stmt_.cell(static_cast<size_t>(col)));
     ErrorData *edata = e.edata();
     pg_call([&] {

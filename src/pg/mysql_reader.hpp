@@ -52,6 +52,10 @@ class MysqlReader {
   // Zero dates read as NULL so far.
   int64_t zero_dates() const { return zero_dates_; }
 
+  // What relname is, in error messages: "foreign table" (the default) or
+  // "table" (a migration or sync_table target).
+  void set_relation_kind(const char *kind) { relkind_ = kind; }
+
  private:
   MysqlReader(const MysqlServerConfig &config, MysqlLease lease, MysqlConnection *borrowed,
               const std::string &sql, const ColumnTarget *targets, int ntargets,
@@ -64,6 +68,7 @@ class MysqlReader {
   const ColumnTarget *targets_;
   int ntargets_;
   const char *relname_;
+  const char *relkind_ = "foreign table";
   const char *remote_table_;
   pg_tz *tz_;
   MyConvertOptions convert_;

@@ -58,8 +58,9 @@ std::string SqliteReader::row_label() const {
 void SqliteReader::conversion_failed(int column, const Converted &c) const {
   const ColumnTarget &t = targets_[column];
   throw Error(c.sqlstate ? c.sqlstate : sqlstate::kInvalidText,
-              "cannot convert the value of column \"" + std::string(t.attname) +
-                  "\" of foreign table \"" + relname_ + "\": " + (c.reason ? c.reason : "invalid"),
+              "cannot convert the value of column \"" + std::string(t.attname) + "\" of " +
+                  std::string(relkind_) + " \"" + relname_ +
+                  "\": " + (c.reason ? c.reason : "invalid"),
               row_label() + ", value " + describe(stmt_.cell(column + offset_)),
               "Fix the value in the source, or give the column a type that can hold it.");
 }
@@ -111,10 +112,11 @@ bool SqliteReader::fill_row(Datum *values, bool *nulls, RowFault *fault) {
   } catch (const PgError &e) {
     if (fault) throw;
     int col = current_;
-    std::string where = col < 0 ? row_label()
-                                : "column \"" + std::string(targets_[col].attname) +
-                                      "\" of foreign table \"" + relname_ + "\", " + row_label() +
-                                      ", value " + describe(stmt_.cell(col + offset_));
+    std::string where = col < 0
+                            ? row_label()
+                            : "column \"" + std::string(targets_[col].attname) + "\" of " +
+                                  std::string(relkind_) + " \"" + relname_ + "\", " + row_label() +
+                                  ", value " + describe(stmt_.cell(col + offset_));
     ErrorData *edata = e.edata();
     pg_call([&] {
       edata->context = edata->context ? psprintf("%s\n%s", where.c_str(), edata->context)

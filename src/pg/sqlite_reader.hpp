@@ -41,6 +41,10 @@ class SqliteReader {
   std::string describe_value(int column) const;
   void append_json(std::string &out, int column) const;
 
+  // What relname is, in error messages: "foreign table" (the default) or
+  // "table" (a migration or sync_table target).
+  void set_relation_kind(const char *kind) { relkind_ = kind; }
+
  private:
   [[noreturn]] void conversion_failed(int column, const Converted &c) const;
   std::string row_label() const;
@@ -52,6 +56,7 @@ class SqliteReader {
   int ntargets_;
   int offset_;  // 1 when the first remote column is the rowid locator
   const char *relname_;
+  const char *relkind_ = "foreign table";
   const char *remote_table_;
   std::vector<Converted> converted_;
   std::vector<CellScratch> scratch_;

@@ -295,6 +295,7 @@ SyncTableResult sync_table(const SqliteServerConfig &config, const std::string &
   select += from_q + where;
   SqliteReader reader(std::move(db), select, targets, static_cast<int>(n), false, relname,
                       remote.c_str());
+  reader.set_relation_kind("table");
   reader.start(start ? std::vector<SqlValue>{start->sql_value()} : std::vector<SqlValue>{});
   std::vector<Datum> values(n);
   std::unique_ptr<bool[]> isnull(new bool[n]);
