@@ -326,14 +326,8 @@ struct Launched {
 
 BackgroundWorkerHandle *launch_one(dsm_segment *seg, int index) {
   BackgroundWorker w;
-  std::memset(&w, 0, sizeof w);
-  w.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-  w.bgw_start_time = BgWorkerStart_RecoveryFinished;
-  w.bgw_restart_time = BGW_NEVER_RESTART;
-  strlcpy(w.bgw_library_name, "minibar_migrate", sizeof w.bgw_library_name);
-  strlcpy(w.bgw_function_name, "minibar_migrate_worker_main", sizeof w.bgw_function_name);
+  bgw_describe(&w, "minibar_migrate_worker_main", "minibar_migrate worker", BGW_NEVER_RESTART);
   snprintf(w.bgw_name, sizeof w.bgw_name, "minibar_migrate worker %d", index);
-  strlcpy(w.bgw_type, "minibar_migrate worker", sizeof w.bgw_type);
   w.bgw_main_arg = UInt32GetDatum(dsm_segment_handle(seg));
   std::memcpy(w.bgw_extra, &index, sizeof index);
   w.bgw_notify_pid = MyProcPid;

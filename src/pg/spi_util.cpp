@@ -1,5 +1,7 @@
 #include "pg/spi_util.hpp"
 
+#include <cstring>
+
 namespace minibar::pg {
 
 void Subxact::begin() {
@@ -154,6 +156,17 @@ SPIPlanPtr pg_spi_prepare(const std::string &sql, const std::vector<Oid> &types,
          SPI_result_code_string(SPI_result));
   if (keep && SPI_keepplan(plan)) elog(ERROR, "SPI_keepplan failed");
   return plan;
+}
+
+void bgw_describe(BackgroundWorker *w, const char *function, const char *type, int restart_time) {
+  std::memset(w, 0, sizeof *w);
+  w->bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+  w->bgw_start_time = BgWorkerStart_RecoveryFinished;
+  w->bgw_restart_time = restart_time;
+  strlcpy(w->bgw_library_name, "minibar_migrate", sizeof w->bgw_library_name);
+  strlcpy(w->bgw_function_name, function, sizeof w->bgw_function_name);
+  strlcpy(w->bgw_name, type, sizeof w->bgw_name);
+  strlcpy(w->bgw_type, type, sizeof w->bgw_type);
 }
 
 }  // namespace minibar::pg

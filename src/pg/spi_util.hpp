@@ -53,6 +53,11 @@ void spi_end_pinned(int guc_level);
 void bgw_xact_begin();
 void bgw_xact_commit();
 void bgw_xact_abort();
+// One of our background workers, connected to a database, started once
+// recovery is done: its entry point in this library, its type (also its name
+// until the caller sets another) and its restart interval in seconds
+// (BGW_NEVER_RESTART: never). Everything else zeroed.
+void bgw_describe(BackgroundWorker *w, const char *function, const char *type, int restart_time);
 
 // Runs a statement (no result wanted).
 void spi_exec(const std::string &sql);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pg/guard.hpp"
+#include "pg/spi_util.hpp"
 #include "pg/sync_worker.hpp"
 
 extern "C" {
@@ -19,14 +20,8 @@ PGDLLEXPORT void minibar_sync_resume_main(Datum arg);
 void _PG_init(void) {
   if (!process_shared_preload_libraries_in_progress) return;
   BackgroundWorker w;
-  std::memset(&w, 0, sizeof w);
-  w.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-  w.bgw_start_time = BgWorkerStart_RecoveryFinished;
-  w.bgw_restart_time = BGW_NEVER_RESTART;
-  strlcpy(w.bgw_library_name, "minibar_migrate", sizeof w.bgw_library_name);
-  strlcpy(w.bgw_function_name, "minibar_sync_launcher_main", sizeof w.bgw_function_name);
-  strlcpy(w.bgw_name, "minibar_migrate sync launcher", sizeof w.bgw_name);
-  strlcpy(w.bgw_type, "minibar_migrate sync launcher", sizeof w.bgw_type);
+  minibar::pg::bgw_describe(&w, "minibar_sync_launcher_main", "minibar_migrate sync launcher",
+                            BGW_NEVER_RESTART);
   RegisterBackgroundWorker(&w);
 }
 
@@ -50,14 +45,9 @@ void minibar_sync_launcher_main(Datum) {
   CommitTransactionCommand();
   for (Oid db : dbs) {
     BackgroundWorker w;
-    std::memset(&w, 0, sizeof w);
-    w.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-    w.bgw_start_time = BgWorkerStart_RecoveryFinished;
-    w.bgw_restart_time = BGW_NEVER_RESTART;
-    strlcpy(w.bgw_library_name, "minibar_migrate", sizeof w.bgw_library_name);
-    strlcpy(w.bgw_function_name, "minibar_sync_resume_main", sizeof w.bgw_function_name);
+    minibar::pg::bgw_describe(&w, "minibar_sync_resume_main", "minibar_migrate sync resume",
+                              BGW_NEVER_RESTART);
     snprintf(w.bgw_name, sizeof w.bgw_name, "minibar_migrate sync resume %u", db);
-    strlcpy(w.bgw_type, "minibar_migrate sync resume", sizeof w.bgw_type);
     w.bgw_main_arg = ObjectIdGetDatum(db);
     w.bgw_notify_pid = MyProcPid;
     // One database at a time, so that a cluster with many databases does not

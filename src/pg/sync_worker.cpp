@@ -562,14 +562,9 @@ void wait_for_creator(TransactionId xid) {
 BackgroundWorkerHandle *sync_launch(Oid dboid, Oid roleoid, const char *server,
                                     TransactionId creator) {
   BackgroundWorker w;
-  std::memset(&w, 0, sizeof w);
-  w.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-  w.bgw_start_time = BgWorkerStart_RecoveryFinished;
-  w.bgw_restart_time = 1;  // an error exit (source gone, restart asked) retries after 1 s
-  strlcpy(w.bgw_library_name, "minibar_migrate", sizeof w.bgw_library_name);
-  strlcpy(w.bgw_function_name, "minibar_sync_main", sizeof w.bgw_function_name);
+  // An error exit (source gone, restart asked) retries after 1 s.
+  bgw_describe(&w, "minibar_sync_main", "minibar_migrate sync", 1);
   snprintf(w.bgw_name, sizeof w.bgw_name, "minibar_migrate sync %s", server);
-  strlcpy(w.bgw_type, "minibar_migrate sync", sizeof w.bgw_type);
   SyncArgs args;
   std::memset(&args, 0, sizeof args);
   args.dboid = dboid;
