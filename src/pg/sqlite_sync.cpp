@@ -219,6 +219,7 @@ SyncTableResult sync_table(const SqliteServerConfig &config, const std::string &
     }
   }
   const std::string where = start ? " WHERE " + wm_q + " >= ?" : "";
+  std::optional<Watermark> new_wm;  // the largest value read (none: no row)
   out.from = start ? start->value_text() : "";
 
   // The new watermark and the source's row count, in the same read transaction.
@@ -229,16 +230,8 @@ SyncTableResult sync_table(const SqliteServerConfig &config, const std::string &
     if (s.step()) {
       Cell c = s.cell(0);
       if (c.storage != StorageClass::Null) {
-        Watermark w = Watermark::of_cell(c);
-        out.to = w.value_text();
-        spi_rows(
-            "INSERT INTO minibar_migrate.table_syncs AS s (server, remote_table, target, "
-            "watermark_column, watermark_kind, watermark_value, calls, rows_upserted, "
-            "last_call_at) VALUES ($1, $2, $3::pg_catalog.oid, $4, $5, $6, 0, 0, "
-            "pg_catalog.now()) ON CONFLICT (server, remote_table, target) DO UPDATE SET "
-            "watermark_column = EXCLUDED.watermark_column, watermark_kind = "
-            "EXCLUDED.watermark_kind, watermark_value = EXCLUDED.watermark_value RETURNING 1",
-            {server, remote, std::to_string(relid), wm_column, w.kind_name(), w.value_text()});
+        new_wm = Watermark::of_cell(c);
+        out.to = new_wm->value_text();
       }
       out.source_rows = s.cell(1).i;
     }
@@ -338,11 +331,24 @@ SyncTableResult sync_table(const SqliteServerConfig &config, const std::string &
     out.note = std::to_string(out.source_rows - out.target_rows) +
                " row(s) of the source are not in the target: rows whose watermark is below "
                "the start (or NULL) are not read";
-  spi_rows(
-      "UPDATE minibar_migrate.table_syncs SET calls = calls + 1, rows_upserted = rows_upserted + "
-      "$4::pg_catalog.int8, last_call_at = pg_catalog.now() WHERE server = $1 AND remote_table = "
-      "$2 AND target = $3::pg_catalog.oid RETURNING 1",
-      {server, remote, std::to_string(relid), std::to_string(out.rows)});
+  if (new_wm)
+    spi_rows(
+        "INSERT INTO minibar_migrate.table_syncs AS s (server, remote_table, target, "
+        "watermark_column, watermark_kind, watermark_value, calls, rows_upserted, last_call_at) "
+        "VALUES ($1, $2, $3::pg_catalog.oid, $4, $5, $6, 1, $7::pg_catalog.int8, "
+        "pg_catalog.now()) ON CONFLICT (server, remote_table, target) DO UPDATE SET "
+        "watermark_column = EXCLUDED.watermark_column, watermark_kind = EXCLUDED.watermark_kind, "
+        "watermark_value = EXCLUDED.watermark_value, calls = s.calls + 1, rows_upserted = "
+        "s.rows_upserted + EXCLUDED.rows_upserted, last_call_at = EXCLUDED.last_call_at "
+        "RETURNING 1",
+        {server, remote, std::to_string(relid), wm_column, new_wm->kind_name(),
+         new_wm->value_text(), std::to_string(out.rows)});
+  else
+    spi_rows(
+        "UPDATE minibar_migrate.table_syncs SET calls = calls + 1, last_call_at = "
+        "pg_catalog.now() WHERE server = $1 AND remote_table = $2 AND target = "
+        "$3::pg_catalog.oid RETURNING 1",
+        {server, remote, std::to_string(relid)});
   return out;
 }
 
