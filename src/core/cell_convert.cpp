@@ -375,8 +375,14 @@ Converted to_numeric(const Cell &cell, CellScratch &scratch) {
       return make_int(cell.i);
     case StorageClass::Float:
       return make_bytes(Kind::InputText, format_double_shortest(cell.d, scratch));
-    case StorageClass::Text:
+    case StorageClass::Text: {
+      Converted c;
+      if (parse_plain_decimal(cell.bytes, &c.i, &c.scale)) {
+        c.kind = Kind::Decimal;
+        return c;
+      }
       return text_result(cell.bytes, Kind::InputText);
+    }
     default:
       return make_error(sqlstate::kInvalidText, "a blob cannot be converted to numeric");
   }
@@ -532,6 +538,31 @@ Converted convert_cell(const Cell &cell, TargetKind target, CellScratch &scratch
       return to_text(cell, Kind::InputText, scratch);
   }
   return make_error(sqlstate::kInternal, "unknown target kind");
+}
+
+bool parse_plain_decimal(std::string_view text, int64_t *unscaled, int *scale) {
+  size_t pos = 0;
+  bool negative = false;
+  if (pos < text.size() && (text[pos] == '-' || text[pos] == '+')) negative = text[pos++] == '-';
+  int64_t value = 0;
+  int digits = 0, after_point = 0;
+  bool point = false;
+  for (; pos < text.size(); pos++) {
+    const char ch = text[pos];
+    if (ch == '.' && !point) {
+      point = true;
+    } else if (ch >= '0' && ch <= '9') {
+      if (++digits > 18) return false;
+      value = value * 10 + (ch - '0');
+      if (point) after_point++;
+    } else {
+      return false;
+    }
+  }
+  if (digits == 0) return false;
+  *unscaled = negative ? -value : value;
+  *scale = after_point;
+  return true;
 }
 
 std::string_view format_double_shortest(double v, CellScratch &scratch) {

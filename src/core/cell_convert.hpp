@@ -52,6 +52,7 @@ struct Converted {
     Time,       // i = microseconds since midnight
     Timestamp,  // i = microseconds since 2000-01-01 (UTC)
     InputText,  // bytes: text for the type's input function (valid UTF-8, no NUL)
+    Decimal,    // Numeric target: i / 10^scale, exactly (plain decimal text of <= 18 digits)
     Error       // sqlstate + reason
   };
   Kind kind = Kind::Null;
@@ -62,6 +63,7 @@ struct Converted {
   const char *sqlstate = nullptr;  // Error: a SQLSTATE from error.hpp
   const char *reason = nullptr;    // Error: static text, e.g. "not an integer"
   bool local_time = false;         // Timestamp: wall-clock time in the source's zone, not UTC
+  int scale = 0;                   // Decimal: digits after the decimal point
 };
 
 // Scratch space a conversion may format a number into; Converted::bytes may
@@ -78,12 +80,19 @@ struct CellScratch {
 // are rendered in their shortest round-trip form); blobs go to bytea as is;
 // date/time/timestamp from ISO text (datetime.hpp) or, for timestamps, from
 // integer or real Unix time; Numeric from integers (Int), reals (InputText,
-// shortest round-trip) or text (InputText). A NULL cell is Null for any target.
+// shortest round-trip), plain decimal text such as MySQL's DECIMAL (Decimal)
+// or other text (InputText). A NULL cell is Null for any target.
 Converted convert_cell(const Cell &cell, TargetKind target, CellScratch &scratch);
 
 // Shortest decimal text that reads back as the same double ("0.1", "1e+100",
 // "Infinity", "-Infinity", "NaN"). Writes into scratch, returns a view of it.
 std::string_view format_double_shortest(double v, CellScratch &scratch);
+
+// "-123.450" -> unscaled -123450, scale 3: only an optional sign, digits and
+// at most one decimal point, with 1 to 18 digits in all (so that the unscaled
+// value fits in an int64). Anything else (exponents, spaces, NaN, more
+// digits) returns false and is left to numeric's input function.
+bool parse_plain_decimal(std::string_view text, int64_t *unscaled, int *scale);
 
 // True when bytes are well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool is_valid_utf8(std::string_view bytes);

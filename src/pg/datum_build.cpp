@@ -2,6 +2,17 @@
 
 namespace minibar::pg {
 
+struct EnumCache {
+  static constexpr int kMax = 64;  // labels remembered; the rest go through enum_in
+  MemoryContext cxt;
+  int n;
+  struct {
+    char *label;
+    int len;
+    Datum value;
+  } entry[kMax];
+};
+
 namespace {
 
 TargetKind target_kind(Oid typid, int32 typmod) {
@@ -49,6 +60,55 @@ char *server_text(std::string_view bytes) {
   return converted == bytes.data() ? pnstrdup(bytes.data(), len) : converted;
 }
 
+// numeric's typmod: precision and scale (PostgreSQL 15 allows a negative scale).
+int typmod_precision(int32 typmod) {
+  return ((typmod - VARHDRSZ) >> 16) & 0xffff;
+}
+int typmod_scale(int32 typmod) {
+  return (((typmod - VARHDRSZ) & 0x7ff) ^ 1024) - 1024;
+}
+
+int decimal_digits(int64_t v) {
+  uint64_t u = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  int n = 1;
+  while (u >= 10) {
+    u /= 10;
+    n++;
+  }
+  return n;
+}
+
+// unscaled / 10^scale as numeric, with the display scale the text had (as
+// numeric_in gives it); rounded and checked by numeric() only when the
+// column's typmod asks for something else.
+Datum decimal_datum(int64_t unscaled, int scale, int32 typmod) {
+  Datum n = NumericGetDatum(int64_div_fast_to_numeric(unscaled, scale));
+  if (typmod >= VARHDRSZ &&
+      (scale != typmod_scale(typmod) || decimal_digits(unscaled) > typmod_precision(typmod)))
+    n = DirectFunctionCall2(numeric, n, Int32GetDatum(typmod));
+  return n;
+}
+
+Datum enum_datum(const ColumnTarget &t, std::string_view label) {
+  EnumCache *c = t.enums;
+  for (int i = 0; i < c->n; i++)
+    if (c->entry[i].len == static_cast<int>(label.size()) &&
+        memcmp(c->entry[i].label, label.data(), label.size()) == 0)
+      return c->entry[i].value;
+  Datum d =
+      InputFunctionCall(const_cast<FmgrInfo *>(&t.infunc), server_text(label), t.ioparam, t.typmod);
+  if (c->n < EnumCache::kMax) {
+    auto &e = c->entry[c->n];
+    e.label = static_cast<char *>(MemoryContextAlloc(c->cxt, label.size() + 1));
+    memcpy(e.label, label.data(), label.size());
+    e.label[label.size()] = '\0';
+    e.len = static_cast<int>(label.size());
+    e.value = d;
+    c->n++;
+  }
+  return d;
+}
+
 }  // namespace
 
 void column_target_init(ColumnTarget *target, Form_pg_attribute att) {
@@ -60,6 +120,12 @@ void column_target_init(ColumnTarget *target, Form_pg_attribute att) {
   Oid infunc;
   getTypeInputInfo(att->atttypid, &infunc, &target->ioparam);
   fmgr_info(infunc, &target->infunc);
+  target->enums = nullptr;
+  if (type_is_enum(att->atttypid) && GetDatabaseEncoding() == PG_UTF8) {
+    target->enums = static_cast<EnumCache *>(palloc(sizeof(EnumCache)));
+    target->enums->cxt = CurrentMemoryContext;
+    target->enums->n = 0;
+  }
 }
 
 Datum converted_to_datum(const Converted &v, const ColumnTarget &t, bool *isnull) {
@@ -112,7 +178,16 @@ Datum converted_to_datum(const Converted &v, const ColumnTarget &t, bool *isnull
         ereport(ERROR,
                 (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("timestamp out of range")));
       return TimestampGetDatum(v.i);
+    case Converted::Kind::Decimal:
+      if (t.kind != TargetKind::Numeric) break;
+      return decimal_datum(v.i, v.scale, t.typmod);
     case Converted::Kind::InputText:
+      if (t.enums) return enum_datum(t, v.bytes);
+      // varchar(n): text of at most n bytes has at most n characters.
+      if (t.typid == VARCHAROID && t.typmod >= VARHDRSZ && GetDatabaseEncoding() == PG_UTF8 &&
+          v.bytes.size() <= static_cast<size_t>(t.typmod - VARHDRSZ))
+        return PointerGetDatum(
+            cstring_to_text_with_len(v.bytes.data(), static_cast<int>(v.bytes.size())));
       return InputFunctionCall(const_cast<FmgrInfo *>(&t.infunc), server_text(v.bytes), t.ioparam,
                                t.typmod);
     case Converted::Kind::Error:

@@ -1,12 +1,19 @@
 // Builds PostgreSQL Datums from converted remote values (core/cell_convert),
-// directly for the common types and through the type's input function for
-// the rest (numeric with typmod, varchar(n), jsonb, uuid, enums, domains...).
+// directly for the common types (also numeric from plain decimal text,
+// varchar(n) when the text is short enough, and enum labels already seen in
+// the column) and through the type's input function for the rest (jsonb, uuid,
+// domains, ...).
 #pragma once
 
 #include "core/cell_convert.hpp"
 #include "pg/pg.hpp"
 
 namespace minibar::pg {
+
+// Enum labels a column has already turned into OIDs through enum_in (which
+// checks that the label may be used in this transaction), so each label's
+// text is looked up once per load, not once per row.
+struct EnumCache;
 
 struct ColumnTarget {
   AttrNumber attnum;
@@ -16,9 +23,11 @@ struct ColumnTarget {
   int32 typmod;
   FmgrInfo infunc;
   Oid ioparam;
+  EnumCache *enums;  // enum types (in a UTF-8 database), else NULL
 };
 
-// PostgreSQL calls: use outside C++ object scopes or inside pg_call.
+// PostgreSQL calls: use outside C++ object scopes or inside pg_call. The
+// target's caches live in CurrentMemoryContext, which must outlive its use.
 void column_target_init(ColumnTarget *target, Form_pg_attribute att);
 
 // The Datum for a converted value (never Kind::Error). Allocates in

@@ -452,6 +452,46 @@ TEST(ConvertCellFloat, FromBlob) {
 
 // ---- Numeric --------------------------------------------------------------
 
+struct Dec {
+  bool ok;
+  int64_t unscaled;
+  int scale;
+};
+
+Dec dec(std::string_view text) {
+  Dec d{false, 0, 0};
+  d.ok = parse_plain_decimal(text, &d.unscaled, &d.scale);
+  return d;
+}
+
+TEST(ParsePlainDecimal, Accepts) {
+  Dec d = dec("-123.450");
+  EXPECT_TRUE(d.ok);
+  EXPECT_EQ(d.unscaled, -123450);
+  EXPECT_EQ(d.scale, 3);
+  d = dec("+7");
+  EXPECT_TRUE(d.ok && d.unscaled == 7 && d.scale == 0);
+  d = dec("0.00");
+  EXPECT_TRUE(d.ok && d.unscaled == 0 && d.scale == 2);
+  d = dec("-0.05");
+  EXPECT_TRUE(d.ok && d.unscaled == -5 && d.scale == 2);
+  d = dec(".5");
+  EXPECT_TRUE(d.ok && d.unscaled == 5 && d.scale == 1);
+  d = dec("1.");
+  EXPECT_TRUE(d.ok && d.unscaled == 1 && d.scale == 0);
+  d = dec("999999999999999999");  // 18 digits: the most that always fit
+  EXPECT_TRUE(d.ok && d.unscaled == 999999999999999999LL && d.scale == 0);
+  d = dec("-0.99999999999999999");
+  EXPECT_TRUE(d.ok && d.unscaled == -99999999999999999LL && d.scale == 17);
+}
+
+TEST(ParsePlainDecimal, LeavesTheRestToNumericInput) {
+  for (std::string_view t :
+       {""sv, "-"sv, "."sv, "-."sv, "1e5"sv, " 1"sv, "1 "sv, "1.2.3"sv, "--1"sv, "NaN"sv,
+        "Infinity"sv, "0x10"sv, "1,5"sv, "1234567890123456789"sv, "0.0000000000000000001"sv})
+    EXPECT_FALSE(dec(t).ok) << t;
+}
+
 TEST(ConvertCellNumeric, FromEachStorage) {
   EXPECT_TRUE(IsInt(int_cell(kInt64Min), T::Numeric, kInt64Min));
   EXPECT_TRUE(IsInt(int_cell(kInt64Max), T::Numeric, kInt64Max));
@@ -460,8 +500,16 @@ TEST(ConvertCellNumeric, FromEachStorage) {
   EXPECT_TRUE(IsBytes(float_cell(1e100), T::Numeric, Kind::InputText, "1e+100"));
   EXPECT_TRUE(IsBytes(float_cell(std::nan("")), T::Numeric, Kind::InputText, "NaN"));
   EXPECT_TRUE(IsBytes(float_cell(-kInf), T::Numeric, Kind::InputText, "-Infinity"));
-  // Text goes to numeric's input function unvalidated as a number.
-  EXPECT_TRUE(IsBytes(text_cell("123.4500"), T::Numeric, Kind::InputText, "123.4500"));
+  // Plain decimal text is decoded; other text goes to numeric's input function
+  // unvalidated as a number.
+  {
+    Conv c(text_cell("123.4500"), T::Numeric);
+    EXPECT_EQ(c.r.kind, Kind::Decimal);
+    EXPECT_EQ(c.r.i, 1234500);
+    EXPECT_EQ(c.r.scale, 4);
+  }
+  EXPECT_TRUE(IsBytes(text_cell("1.5e3"), T::Numeric, Kind::InputText, "1.5e3"));
+  EXPECT_TRUE(IsBytes(text_cell(" 1.5"), T::Numeric, Kind::InputText, " 1.5"));
   EXPECT_TRUE(IsBytes(text_cell("abc"), T::Numeric, Kind::InputText, "abc"));
   EXPECT_TRUE(IsError(text_cell("\xc3"), T::Numeric, sqlstate::kCharacterNotInRepertoire,
                       "invalid UTF-8 byte sequence"));

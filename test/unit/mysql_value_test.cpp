@@ -103,11 +103,22 @@ TEST(MysqlValue, FloatsKeepTheirExactValue) {
   EXPECT_EQ(conv(d, TargetKind::Text).bytes, "-2.2250738585072014e-308");
 }
 
-TEST(MysqlValue, DecimalTextGoesToNumericInput) {
+TEST(MysqlValue, LongDecimalTextGoesToNumericInput) {
   MyCell c = bytes_cell(MyType::Decimal, "-12345678901234567890.123456789012345678901234567890");
   Converted r = conv(c, TargetKind::Numeric);
   ASSERT_EQ(r.kind, Kind::InputText);
   EXPECT_EQ(r.bytes, c.bytes);
+}
+
+TEST(MysqlValue, ShortDecimalIsDecodedExactly) {
+  Converted r = conv(bytes_cell(MyType::Decimal, "-1234.50"), TargetKind::Numeric);
+  ASSERT_EQ(r.kind, Kind::Decimal);
+  EXPECT_EQ(r.i, -123450);
+  EXPECT_EQ(r.scale, 2);
+  // A text target keeps MySQL's own text.
+  Converted t = conv(bytes_cell(MyType::Decimal, "-1234.50"), TargetKind::Text);
+  ASSERT_EQ(t.kind, Kind::Bytes);
+  EXPECT_EQ(t.bytes, "-1234.50");
 }
 
 TEST(MysqlValue, DatesAndTimestamps) {

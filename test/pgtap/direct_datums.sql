@@ -1,0 +1,92 @@
+-- Values decoded straight into Datums (no text round trip) give exactly what
+-- the type's input function gives: DECIMAL into numeric with the same typmod,
+-- a different one (rounded, or out of range), none; ENUM labels; VARCHAR(n).
+-- Every expectation is computed by PostgreSQL's own input function from the
+-- same text, so a difference in value or display scale fails.
+\set ON_ERROR_STOP 1
+\set QUIET 1
+\pset format unaligned
+\pset tuples_only true
+\pset pager off
+\set fixture_load `mariadb -e "DROP DATABASE IF EXISTS minibar_datums; CREATE DATABASE minibar_datums CHARACTER SET utf8mb4; USE minibar_datums; SET sql_mode = 'STRICT_ALL_TABLES'; CREATE TABLE vals (id INT PRIMARY KEY, amount DECIMAL(10,2) NOT NULL, fine DECIMAL(18,6), kind ENUM('refill','consume','adjust') NOT NULL, code VARCHAR(6)); INSERT INTO vals VALUES (1, 1234.55, 0.000001, 'refill', 'abc'), (2, -1234.55, -999999999999.999999, 'consume', 'äöü'), (3, 0.00, 0, 'adjust', 'abcdef'), (4, -0.05, NULL, 'refill', NULL), (5, 99999999.99, 123456789012.345678, 'consume', 'ab'), (6, 12.34, 1.5, 'adjust', 'şğ'), (7, 0.5, -0.5, 'refill', '');" 2>&1 && echo loaded`
+CREATE EXTENSION IF NOT EXISTS pgtap;
+CREATE EXTENSION IF NOT EXISTS minibar_migrate;
+SET client_min_messages = warning;
+DROP SCHEMA IF EXISTS tap_datums CASCADE;
+DROP SERVER IF EXISTS tap_datums CASCADE;
+CREATE SERVER tap_datums FOREIGN DATA WRAPPER minibar_mysql
+  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_datums');
+CREATE USER MAPPING FOR CURRENT_USER SERVER tap_datums OPTIONS (username 'minibar', password 'minibar');
+CREATE SCHEMA tap_datums;
+
+SELECT plan(16);
+SELECT is(:'fixture_load'::text, 'loaded', 'MariaDB fixture minibar_datums loaded');
+
+-- The source's own text, through the wrapper's text columns.
+CREATE FOREIGN TABLE tap_datums.src (id int, amount text, fine text, kind text, code text)
+  SERVER tap_datums OPTIONS (table_name 'vals');
+CREATE TEMP TABLE src AS SELECT * FROM tap_datums.src;
+
+-- 1. A table the migration creates: numeric(10,2), numeric(18,6), an enum, varchar(6).
+SELECT is((SELECT rows_copied FROM minibar_migrate.migrate_table('tap_datums', 'vals', 'tap_datums.created')),
+          7::bigint, 'created target: 7 rows copied');
+SELECT results_eq(
+  $$SELECT id, amount::text, scale(amount), fine::text, kind::text, code::text FROM tap_datums.created ORDER BY id$$,
+  $$SELECT id, amount::numeric(10,2)::text, scale(amount::numeric(10,2)), fine::numeric(18,6)::text, kind, code
+      FROM src ORDER BY id$$,
+  'created target: values and display scales equal numeric_in / enum_in / varchar_in on the source text');
+SELECT is((SELECT count(*) FROM tap_datums.created c JOIN src s ON s.id = c.id
+            WHERE c.kind = s.kind::tap_datums.created_kind),
+          7::bigint, 'enum values equal (as OIDs) the labels enum_in gives');
+
+-- 2. An existing target whose types differ from the source's.
+CREATE TYPE tap_datums.kinds AS ENUM ('adjust', 'consume', 'refill');
+CREATE TABLE tap_datums.existing (
+  id int PRIMARY KEY,
+  amount numeric(7,1),     -- rounded to one decimal
+  fine numeric,            -- unconstrained: the source's scale
+  kind tap_datums.kinds,   -- same labels, another order
+  code varchar(3));        -- 'abcdef' does not fit
+SELECT results_eq(
+  $$SELECT rows_copied, rows_rejected FROM minibar_migrate.migrate_table('tap_datums', 'vals', 'tap_datums.existing')$$,
+  $$VALUES (5::bigint, 2::bigint)$$,
+  'existing target: 5 copied, 2 rejected');
+SELECT results_eq(
+  $$SELECT id, amount::text, fine::text, kind::text, code::text FROM tap_datums.existing ORDER BY id$$,
+  $$SELECT id, amount::numeric(7,1)::text, fine::numeric::text, kind, code FROM src
+     WHERE id NOT IN (3, 5) ORDER BY id$$,
+  'existing target: numeric(7,1) rounded as numeric() rounds, plain numeric keeps the source scale');
+SELECT is((SELECT amount::text FROM tap_datums.existing WHERE id = 1), '1234.6', '1234.55 -> numeric(7,1) 1234.6');
+SELECT is((SELECT amount::text FROM tap_datums.existing WHERE id = 4), '-0.1', '-0.05 -> numeric(7,1) -0.1 (half away from zero)');
+SELECT is((SELECT fine::text FROM tap_datums.existing WHERE id = 2), '-999999999999.999999', 'plain numeric keeps -999999999999.999999');
+SELECT is((SELECT code::text FROM tap_datums.existing WHERE id = 2), 'äöü', 'varchar(3) takes 3 characters in 6 bytes');
+SELECT results_eq(
+  $$SELECT row_data->>'id', column_name, sqlstate, value FROM minibar_migrate.rejects
+     WHERE run_id = (SELECT max(run_id) FROM minibar_migrate.rejects WHERE target_table = '"tap_datums"."existing"')
+     ORDER BY 1$$,
+  $$VALUES ('3', 'code', '22001', '''abcdef'''), ('5', 'amount', '22003', '''99999999.99''')$$,
+  'rejects: varchar(3) too long (22001), numeric(7,1) overflow (22003)');
+
+-- 3. The same conversions through a foreign table scan (same Datum builder).
+CREATE FOREIGN TABLE tap_datums.typed (id int, amount numeric(5,3), fine numeric(18,6), kind tap_datums.kinds, code varchar(6))
+  SERVER tap_datums OPTIONS (table_name 'vals');
+SELECT results_eq(
+  $$SELECT id, fine::text, kind::text, code::text FROM tap_datums.typed ORDER BY id$$,
+  $$SELECT id, fine::numeric(18,6)::text, kind, code FROM src ORDER BY id$$,
+  'scan: numeric(18,6), enum and varchar(6) equal their input functions');
+SELECT throws_ok($$SELECT amount FROM tap_datums.typed WHERE id = 1$$, '22003', NULL,
+                 'scan: 1234.55 does not fit numeric(5,3): numeric field overflow');
+SELECT is((SELECT amount::text FROM tap_datums.typed WHERE id = 4), '-0.050', 'scan: -0.05 as numeric(5,3) is -0.050');
+-- A label the enum does not have fails as enum_in fails, also after other labels were seen.
+CREATE TYPE tap_datums.two AS ENUM ('refill', 'consume');
+CREATE FOREIGN TABLE tap_datums.two_kinds (id int, kind tap_datums.two)
+  SERVER tap_datums OPTIONS (table_name 'vals');
+SELECT throws_ok($$SELECT id, kind FROM tap_datums.two_kinds ORDER BY id$$, '22P02', NULL,
+                 'scan: ''adjust'' is not a label of the enum: 22P02 (as enum_in)');
+SELECT results_eq($$SELECT id, kind::text FROM tap_datums.two_kinds WHERE id IN (1, 2, 4, 5) ORDER BY id$$,
+                  $$VALUES (1, 'refill'), (2, 'consume'), (4, 'refill'), (5, 'consume')$$,
+                  'scan: the labels it has convert');
+
+SELECT * FROM finish();
+DROP SCHEMA tap_datums CASCADE;
+DROP SERVER tap_datums CASCADE;
