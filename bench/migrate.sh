@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Whole-database migration benchmark: minibar_migrate.migrate_database (from
-# MariaDB and from SQLite) vs pgloader vs mysql_fdw + INSERT ... SELECT, and
-# minibar's migrate_table vs the PostgreSQL-side floor (COPY from a local file
-# + the same index builds) for the biggest table.
+# MariaDB and from SQLite) vs pgloader vs mysql_fdw + INSERT ... SELECT vs
+# PostgreSQL restoring the same database from a local dump (pg_restore -j, the
+# PostgreSQL-side floor for the whole database), and minibar's migrate_table vs
+# the floor for the biggest table (COPY from a local file + the same index
+# builds).
 #
 #   bash bench/migrate.sh [scale]      # scale = millions of stock movements (default 1)
 #   RUNS=1 bash bench/migrate.sh 0.2   # quick run
@@ -14,20 +16,21 @@
 #
 # Environment (all optional):
 #   RUNS=3              measurements per engine; the median is shown
-#   ENGINES="minibar_mysql minibar_sqlite pgloader mysql_fdw copy_limit minibar_table"
+#   ENGINES="minibar_mysql minibar_sqlite pgloader mysql_fdw restore_limit copy_limit minibar_table"
 #   WORKERS="0 2"       background-worker counts the minibar engines are measured
 #                       with ({"workers": N}; "default" = no option), one row each
 #   TIMEOUT=3600        seconds allowed per measurement
 #   MY_DB=minibar_bench_migrate   MariaDB database generated and migrated
 #   MY_HOST=127.0.0.1 MY_PORT=3306 MY_USER=minibar MY_PASSWORD=minibar
 #   DATA_DIR=/var/lib/minibar_migrate/bench   SQLite file, the COPY file, logs
-#   PG_DB=bench_migrate PGL_DB=bench_pgloader  PostgreSQL databases (dropped
-#                       and re-created by every invocation)
+#   PG_DB=bench_migrate PGL_DB=bench_pgloader RST_DB=bench_restore
+#                       PostgreSQL databases (dropped and re-created by every
+#                       invocation)
 set -euo pipefail
 
 SCALE=${1:-${SCALE:-1}}
 RUNS=${RUNS:-3}
-ENGINES=${ENGINES:-minibar_mysql minibar_sqlite pgloader mysql_fdw copy_limit minibar_table}
+ENGINES=${ENGINES:-minibar_mysql minibar_sqlite pgloader mysql_fdw restore_limit copy_limit minibar_table}
 WORKERS=${WORKERS:-0 2}
 TIMEOUT=${TIMEOUT:-3600}
 MY_DB=${MY_DB:-minibar_bench_migrate}
@@ -38,6 +41,7 @@ MY_PASSWORD=${MY_PASSWORD:-minibar}
 DATA_DIR=${DATA_DIR:-/var/lib/minibar_migrate/bench}
 PG_DB=${PG_DB:-bench_migrate}
 PGL_DB=${PGL_DB:-bench_pgloader}
+RST_DB=${RST_DB:-bench_restore}
 # Bump when the generated schema or data change: older data is then regenerated.
 DATA_TAG='minibar bench migrate v1'
 SQLITE_TAG=1 # PRAGMA user_version of the SQLite file
@@ -60,7 +64,7 @@ for v in RUNS TIMEOUT; do
 done
 for e in $ENGINES; do
   case $e in
-  minibar_mysql | minibar_sqlite | pgloader | mysql_fdw | copy_limit | minibar_table) ;;
+  minibar_mysql | minibar_sqlite | pgloader | mysql_fdw | restore_limit | copy_limit | minibar_table) ;;
   *) echo "migrate.sh: unknown engine '$e' in ENGINES" >&2; exit 2 ;;
   esac
 done
@@ -77,7 +81,7 @@ if ((${#WORKER_COUNTS[@]} == 0)); then
   echo "migrate.sh: WORKERS is empty (give at least one worker count, e.g. WORKERS=0)" >&2
   exit 2
 fi
-for v in MY_DB PG_DB PGL_DB; do
+for v in MY_DB PG_DB PGL_DB RST_DB; do
   if ! [[ ${!v} =~ ^[a-z_][a-z0-9_]*$ ]]; then
     echo "migrate.sh: $v must be a plain lower-case identifier, got '${!v}'" >&2
     exit 2
@@ -109,6 +113,8 @@ workers_of() { # job -> its worker count ("default"), or nothing
 in_workers() { local w; w=$(workers_of "$1"); [[ -n $w && $w != 0 ]]; }
 
 SQLITE_FILE=$DATA_DIR/minibar_bench.sqlite
+DUMP_DIR=$DATA_DIR/restore_dump
+RESTORE_JOBS=$(nproc)
 TSV_FILE=$DATA_DIR/stock_movements.tsv
 LOG_DIR=$DATA_DIR/last_run
 
@@ -724,7 +730,7 @@ prepare_reference() {
     local why
     why="needs minibar's DDL, and the reference migration failed: $(tr '\n' ' ' <<<"$out" | cut -c 1-600)"
     log "$why"
-    for e in mysql_fdw copy_limit; do UNAVAILABLE[$e]=${UNAVAILABLE[$e]:-$why}; done
+    for e in mysql_fdw copy_limit restore_limit; do UNAVAILABLE[$e]=${UNAVAILABLE[$e]:-$why}; done
     return
   fi
   log "reference migration took $(secs_since "$t0") s"
@@ -761,6 +767,17 @@ prepare_reference() {
   } >"$LOG_DIR/copy_limit.sql"
 
   log "generated SQL in $LOG_DIR (mysql_fdw.sql, copy_limit.sql, minibar_*.w*.sql)"
+
+  # pg_restore floor: the reference migration's schema dumped (directory
+  # format, uncompressed, so the restore does not pay for decompression).
+  if [[ " $ENGINES " == *" restore_limit "* ]]; then
+    rm -rf "$DUMP_DIR"
+    if ! out=$(pg_dump -d "$PG_DB" -n bench_ref -Fd -Z0 -j "$RESTORE_JOBS" -f "$DUMP_DIR" 2>&1); then
+      UNAVAILABLE[restore_limit]="pg_dump of the reference migration failed: $(tr '\n' ' ' <<<"$out" | cut -c 1-600)"
+    else
+      log "dumped schema bench_ref for pg_restore: $(du -sm "$DUMP_DIR" | cut -f1) MB in $DUMP_DIR"
+    fi
+  fi
 }
 
 # The call every minibar job times: {"workers": N}, or no options for "default".
@@ -880,6 +897,32 @@ minibar_workers_measure() { # job run
   printf '%s %s %s %s %s\n' "$secs" "$peak" "$rss" "$hwm" "$cpu"
 }
 
+# pg_restore -j of the dump into a fresh database, then ANALYZE (as
+# migrate_database does): PostgreSQL's own restore of the same tables, keys,
+# indexes and foreign keys from local files.
+restore_measure() { # run
+  local run=$1 out=$LOG_DIR/restore_limit.$1.out pfile=$LOG_DIR/restore_limit.$1.backends t0 t1 rc=0 hwm cpu
+  : >"$pfile"
+  poll_backends "$RST_DB" "$pfile" &
+  POLLER=$!
+  t0=$(now_ns)
+  # shellcheck disable=SC2016 # $1.. expand in the inner shell
+  PGOPTIONS="-c statement_timeout=${TIMEOUT}s" timeout $((TIMEOUT + 60)) /usr/bin/time -f '%U %S' -o "$out.cpu" \
+    bash -c 'pg_restore -d "$1" -j "$2" --exit-on-error "$3" && psql -X -q -v ON_ERROR_STOP=1 -d "$1" -c ANALYZE' \
+    restore "$RST_DB" "$RESTORE_JOBS" "$DUMP_DIR" >"$out" 2>&1 || rc=$?
+  t1=$(now_ns)
+  kill "$POLLER" 2>/dev/null || true
+  wait "$POLLER" 2>/dev/null || true
+  POLLER=""
+  if ((rc != 0)); then
+    echo "pg_restore exited with status $rc: $(sed -n 1,3p "$out" | tr '\n' ' ')"
+    return 1
+  fi
+  hwm=$(awk '$2 > m { m = $2 } END { print (m ? m : "-") }' "$pfile")
+  cpu=$(tail -n1 "$out.cpu" | awk 'NF == 2 { printf "%.2f", $1 + $2 }')
+  printf '%s %s - - %s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" "$hwm" "${cpu:--}"
+}
+
 # The largest VmHWM, RssAnon and RssShmem any worker showed in a workers file
 # (each the maximum on its own), in kB: "hwm anon shmem", or "- - -".
 worker_peaks() { # workers file
@@ -959,18 +1002,19 @@ pg_fingerprint() { # db schema
 
 # Target (database schema) of every engine, and the tables it must hold.
 declare -A TDB=([minibar_mysql]=$PG_DB [minibar_sqlite]=$PG_DB [pgloader]=$PGL_DB
-  [mysql_fdw]=$PG_DB [copy_limit]=$PG_DB [minibar_table]=$PG_DB)
+  [mysql_fdw]=$PG_DB [restore_limit]=$RST_DB [copy_limit]=$PG_DB [minibar_table]=$PG_DB)
 declare -A TSCHEMA=([minibar_mysql]=mb_mysql [minibar_sqlite]=mb_sqlite [pgloader]=$MY_DB
-  [mysql_fdw]=fdw_mysql [copy_limit]=copy_sm [minibar_table]=mb_sm)
+  [mysql_fdw]=fdw_mysql [restore_limit]=bench_ref [copy_limit]=copy_sm [minibar_table]=mb_sm)
 declare -A ENGINE_LABEL=(
   [minibar_mysql]='minibar migrate_database <- MariaDB'
   [minibar_sqlite]='minibar migrate_database <- SQLite'
   [pgloader]='pgloader <- MariaDB'
   [mysql_fdw]='mysql_fdw INSERT..SELECT <- MariaDB'
+  [restore_limit]="pg_restore -j $RESTORE_JOBS + ANALYZE (floor)"
   [copy_limit]='COPY file + PK/indexes (floor)'
   [minibar_table]='minibar migrate_table <- MariaDB')
 declare -A JOB_ROWS=([minibar_mysql]=$TOTAL_ROWS [minibar_sqlite]=$TOTAL_ROWS [pgloader]=$TOTAL_ROWS
-  [mysql_fdw]=$TOTAL_ROWS [copy_limit]=$N [minibar_table]=$N)
+  [mysql_fdw]=$TOTAL_ROWS [restore_limit]=$TOTAL_ROWS [copy_limit]=$N [minibar_table]=$N)
 whole_db() { [[ $1 != copy_limit && $1 != minibar_table ]]; }
 declare -A LABEL=()
 for job in "${JOBS[@]}"; do
@@ -985,6 +1029,8 @@ prepare_engine() {
   case $e in
   pgloader)
     pg -d postgres -c "DROP DATABASE IF EXISTS $PGL_DB WITH (FORCE)" -c "CREATE DATABASE $PGL_DB" ;;
+  restore_limit)
+    pg -d postgres -c "DROP DATABASE IF EXISTS $RST_DB WITH (FORCE)" -c "CREATE DATABASE $RST_DB" ;;
   mysql_fdw)
     pg -d "$PG_DB" -c "SET client_min_messages = warning" \
       -c "DROP SCHEMA IF EXISTS fdw_mysql CASCADE" -c "DROP SCHEMA IF EXISTS fdw_src CASCADE" ;;
@@ -1001,6 +1047,7 @@ measure() { # job run
   local job=$1 run=$2
   case $job in
   pgloader) pgloader_measure "$run" ;;
+  restore_limit) restore_measure "$run" ;;
   minibar_*)
     if in_workers "$job"; then
       minibar_workers_measure "$job" "$run"
@@ -1256,7 +1303,7 @@ report() {
     bb=${MEDB[minibar_mysql.w$n]:-}
     [[ -n $b ]] || continue
     any_db=1
-    for e in pgloader mysql_fdw; do
+    for e in pgloader mysql_fdw restore_limit; do
       if [[ -n ${MED[$e]:-} ]]; then
         printf '  %-50s time %s   memory %s\n' "$e / minibar, workers $n (whole database):" \
           "$(ratio "${MED[$e]}" "$b")" "$(ratio "${MEDB[$e]}" "$bb")"
@@ -1269,6 +1316,10 @@ report() {
   done
   if ((any_db == 0)); then
     printf '  none against the whole database: minibar_mysql was not measured\n'
+  fi
+  if [[ -n ${MED[restore_limit]:-} && -n ${MED[pgloader]:-} ]]; then
+    printf '  %-50s time %s   (PostgreSQL restoring the same database from local files, vs pgloader)\n' \
+      "pgloader / pg_restore floor:" "$(ratio "${MED[pgloader]}" "${MED[restore_limit]}")"
   fi
   # Speed-up of the worker runs over the run in the calling backend.
   local -A short=([minibar_mysql]='migrate_database MariaDB' [minibar_sqlite]='migrate_database SQLite'
