@@ -1305,12 +1305,12 @@ report() {
     any_db=1
     for e in pgloader mysql_fdw restore_limit; do
       if [[ -n ${MED[$e]:-} ]]; then
-        printf '  %-50s time %s   memory %s\n' "$e / minibar, workers $n (whole database):" \
+        printf '  %-53s time %s   memory %s\n' "$e / minibar, workers $n (whole database):" \
           "$(ratio "${MED[$e]}" "$b")" "$(ratio "${MEDB[$e]}" "$bb")"
       fi
     done
     if [[ -n ${MED[minibar_sqlite.w$n]:-} ]]; then
-      printf '  %-50s time %s   memory %s\n' "minibar SQLite / MariaDB, workers $n:" \
+      printf '  %-53s time %s   memory %s\n' "minibar SQLite / MariaDB, workers $n:" \
         "$(ratio "${MED[minibar_sqlite.w$n]}" "$b")" "$(ratio "${MEDB[minibar_sqlite.w$n]}" "$bb")"
     fi
   done
@@ -1318,7 +1318,7 @@ report() {
     printf '  none against the whole database: minibar_mysql was not measured\n'
   fi
   if [[ -n ${MED[restore_limit]:-} && -n ${MED[pgloader]:-} ]]; then
-    printf '  %-50s time %s   (PostgreSQL restoring the same database from local files, vs pgloader)\n' \
+    printf '  %-53s time %s   (PostgreSQL restoring the same database from local files, vs pgloader)\n' \
       "pgloader / pg_restore floor:" "$(ratio "${MED[pgloader]}" "${MED[restore_limit]}")"
   fi
   # Speed-up of the worker runs over the run in the calling backend.
@@ -1329,7 +1329,7 @@ report() {
     [[ -n $t0 ]] || continue
     for n in "${WORKER_COUNTS[@]}"; do
       if [[ $n != 0 && -n ${MED[$e.w$n]:-} ]]; then
-        printf '  %-50s time %s   memory %s\n' "${short[$e]}, workers 0 / workers $n:" \
+        printf '  %-53s time %s   memory %s\n' "${short[$e]}, workers 0 / workers $n:" \
           "$(ratio "$t0" "${MED[$e.w$n]}")" "$(ratio "${MEDB[$e.w0]}" "${MEDB[$e.w$n]}")"
       fi
     done
@@ -1337,7 +1337,7 @@ report() {
   if [[ -n ${MED[copy_limit]:-} ]]; then
     for n in "${WORKER_COUNTS[@]}"; do
       if [[ -n ${MED[minibar_table.w$n]:-} ]]; then
-        printf '  %-50s time %s   memory %s   (1.00 = as fast as COPY from a local file)\n' \
+        printf '  %-53s time %s   memory %s   (1.00 = as fast as COPY from a local file)\n' \
           "migrate_table(stock_movements), workers $n / COPY:" \
           "$(ratio "${MED[minibar_table.w$n]}" "${MED[copy_limit]}")" \
           "$(ratio "${MEDB[minibar_table.w$n]}" "${MEDB[copy_limit]}")"
