@@ -9,9 +9,9 @@
 \pset tuples_only true
 \pset pager off
 \set fixture_load `mariadb -e "DROP DATABASE IF EXISTS minibar_datums; CREATE DATABASE minibar_datums CHARACTER SET utf8mb4; USE minibar_datums; SET sql_mode = 'STRICT_ALL_TABLES'; CREATE TABLE vals (id INT PRIMARY KEY, amount DECIMAL(10,2) NOT NULL, fine DECIMAL(18,6), kind ENUM('refill','consume','adjust') NOT NULL, code VARCHAR(6)); INSERT INTO vals VALUES (1, 1234.55, 0.000001, 'refill', 'abc'), (2, -1234.55, -999999999999.999999, 'consume', 'äöü'), (3, 0.00, 0, 'adjust', 'abcdef'), (4, -0.05, NULL, 'refill', NULL), (5, 99999999.99, 123456789012.345678, 'consume', 'ab'), (6, 12.34, 1.5, 'adjust', 'şğ'), (7, 0.5, -0.5, 'refill', '');" 2>&1 && echo loaded`
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS minibar_migrate;
-SET client_min_messages = warning;
 DROP SCHEMA IF EXISTS tap_datums CASCADE;
 DROP SERVER IF EXISTS tap_datums CASCADE;
 CREATE SERVER tap_datums FOREIGN DATA WRAPPER minibar_mysql
