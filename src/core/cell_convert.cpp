@@ -373,8 +373,14 @@ Converted to_numeric(const Cell &cell, CellScratch &scratch) {
   switch (cell.storage) {
     case StorageClass::Integer:
       return make_int(cell.i);
-    case StorageClass::Float:
+    case StorageClass::Float: {
+      Converted c;
+      if (double_as_decimal(cell.d, &c.i, &c.scale)) {
+        c.kind = Kind::Decimal;
+        return c;
+      }
       return make_bytes(Kind::InputText, format_double_shortest(cell.d, scratch));
+    }
     case StorageClass::Text: {
       Converted c;
       if (parse_plain_decimal(cell.bytes, &c.i, &c.scale)) {
@@ -563,6 +569,25 @@ bool parse_plain_decimal(std::string_view text, int64_t *unscaled, int *scale) {
   *unscaled = negative ? -value : value;
   *scale = after_point;
   return true;
+}
+
+bool double_as_decimal(double v, int64_t *unscaled, int *scale) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  if (!std::isfinite(v)) return false;
+  for (int k = 0; k <= 15; k++) {
+    // |x| < 10^15: the product's rounding error (under 1/16) cannot move it
+    // to another integer when v has a decimal form with k fractional digits.
+    const double x = v * kPow10[k];
+    if (!(std::fabs(x) < 1e15)) return false;
+    const auto m = static_cast<int64_t>(std::nearbyint(x));
+    if (static_cast<double>(m) / kPow10[k] == v) {
+      *unscaled = m;
+      *scale = k;
+      return true;
+    }
+  }
+  return false;
 }
 
 std::string_view format_double_shortest(double v, CellScratch &scratch) {

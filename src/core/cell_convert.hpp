@@ -79,9 +79,10 @@ struct CellScratch {
 // NaN/Infinity); text must be valid UTF-8 without NUL bytes (integers and reals
 // are rendered in their shortest round-trip form); blobs go to bytea as is;
 // date/time/timestamp from ISO text (datetime.hpp) or, for timestamps, from
-// integer or real Unix time; Numeric from integers (Int), reals (InputText,
-// shortest round-trip), plain decimal text such as MySQL's DECIMAL (Decimal)
-// or other text (InputText). A NULL cell is Null for any target.
+// integer or real Unix time; Numeric from integers (Int), reals (Decimal when
+// their shortest round-trip text has at most 15 digits, else InputText of that
+// text), plain decimal text such as MySQL's DECIMAL (Decimal) or other text
+// (InputText). A NULL cell is Null for any target.
 Converted convert_cell(const Cell &cell, TargetKind target, CellScratch &scratch);
 
 // Shortest decimal text that reads back as the same double ("0.1", "1e+100",
@@ -93,6 +94,13 @@ std::string_view format_double_shortest(double v, CellScratch &scratch);
 // value fits in an int64). Anything else (exponents, spaces, NaN, more
 // digits) returns false and is left to numeric's input function.
 bool parse_plain_decimal(std::string_view text, int64_t *unscaled, int *scale);
+
+// v as unscaled / 10^scale, exactly the decimal format_double_shortest gives
+// (the same digits, so numeric_in would give the same value and display
+// scale): the smallest scale 0..15 at which a decimal of at most 15
+// significant digits reads back as v. False for NaN, infinities and values
+// that need more digits or an exponent beyond that (left to numeric_in).
+bool double_as_decimal(double v, int64_t *unscaled, int *scale);
 
 // True when bytes are well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool is_valid_utf8(std::string_view bytes);

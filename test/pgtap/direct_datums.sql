@@ -1,6 +1,7 @@
 -- Values decoded straight into Datums (no text round trip) give exactly what
 -- the type's input function gives: DECIMAL into numeric with the same typmod,
--- a different one (rounded, or out of range), none; ENUM labels; VARCHAR(n).
+-- a different one (rounded, or out of range), none; ENUM labels; VARCHAR(n);
+-- SQLite REALs into numeric (the digits of their shortest round-trip text).
 -- Every expectation is computed by PostgreSQL's own input function from the
 -- same text, so a difference in value or display scale fails.
 \set ON_ERROR_STOP 1
@@ -10,6 +11,7 @@
 \pset pager off
 \set fixture_load `mariadb -e "DROP DATABASE IF EXISTS minibar_datums; CREATE DATABASE minibar_datums CHARACTER SET utf8mb4; USE minibar_datums; SET sql_mode = 'STRICT_ALL_TABLES'; CREATE TABLE vals (id INT PRIMARY KEY, amount DECIMAL(10,2) NOT NULL, fine DECIMAL(18,6), kind ENUM('refill','consume','adjust') NOT NULL, code VARCHAR(6)); INSERT INTO vals VALUES (1, 1234.55, 0.000001, 'refill', 'abc'), (2, -1234.55, -999999999999.999999, 'consume', 'äöü'), (3, 0.00, 0, 'adjust', 'abcdef'), (4, -0.05, NULL, 'refill', NULL), (5, 99999999.99, 123456789012.345678, 'consume', 'ab'), (6, 12.34, 1.5, 'adjust', 'şğ'), (7, 0.5, -0.5, 'refill', '');" 2>&1 && echo loaded`
 SET client_min_messages = warning;
+\set lite_load `install -d -m 755 /var/lib/minibar_migrate/tap && rm -f /var/lib/minibar_migrate/tap/datums.sqlite && sqlite3 /var/lib/minibar_migrate/tap/datums.sqlite "CREATE TABLE prices (id INTEGER PRIMARY KEY, price DECIMAL(10,2) NOT NULL, exact NUMERIC); INSERT INTO prices VALUES (1, 1.37, 1.37), (2, 4.35, 0.1), (3, 2.675, 2.675), (4, -0.005, 0.00001234), (5, 99999999.99, 0.1 + 0.2), (6, 0.5, 1e20), (7, 12, 123456789012345.6);" 2>&1 && chmod 644 /var/lib/minibar_migrate/tap/datums.sqlite && echo loaded`
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 DROP SCHEMA IF EXISTS tap_datums CASCADE;
@@ -19,7 +21,7 @@ CREATE SERVER tap_datums FOREIGN DATA WRAPPER minibar_mysql
 CREATE USER MAPPING FOR CURRENT_USER SERVER tap_datums OPTIONS (username 'minibar', password 'minibar');
 CREATE SCHEMA tap_datums;
 
-SELECT plan(16);
+SELECT plan(19);
 SELECT is(:'fixture_load'::text, 'loaded', 'MariaDB fixture minibar_datums loaded');
 
 -- The source's own text, through the wrapper's text columns.
@@ -87,6 +89,24 @@ SELECT results_eq($$SELECT id, kind::text FROM tap_datums.two_kinds WHERE id IN 
                   $$VALUES (1, 'refill'), (2, 'consume'), (4, 'refill'), (5, 'consume')$$,
                   'scan: the labels it has convert');
 
+-- 4. SQLite REALs into numeric: the value numeric_in gives for the REAL's
+-- shortest round-trip text (float8out's, extra_float_digits 1), rounded to the
+-- column's typmod where it has one.
+SELECT is(:'lite_load'::text, 'loaded', 'SQLite fixture datums.sqlite loaded');
+DROP SERVER IF EXISTS tap_datums_lite CASCADE;
+CREATE SERVER tap_datums_lite FOREIGN DATA WRAPPER minibar_sqlite
+  OPTIONS (database '/var/lib/minibar_migrate/tap/datums.sqlite');
+CREATE FOREIGN TABLE tap_datums.lite_src (id bigint, price float8, exact float8)
+  SERVER tap_datums_lite OPTIONS (table_name 'prices');
+SELECT is((SELECT rows_copied FROM minibar_migrate.migrate_table('tap_datums_lite', 'prices', 'tap_datums.prices')),
+          7::bigint, 'SQLite prices: 7 rows copied');
+SET extra_float_digits = 1;
+SELECT results_eq(
+  $$SELECT id, price::text, exact::text FROM tap_datums.prices ORDER BY id$$,
+  $$SELECT id, price::text::numeric(10,2)::text, exact::text::numeric::text FROM tap_datums.lite_src ORDER BY id$$,
+  'REAL -> numeric(10,2) and numeric: as numeric_in reads the shortest text (1.37, 0.30000000000000004, 1e20, 0.00001234)');
+
 SELECT * FROM finish();
 DROP SCHEMA tap_datums CASCADE;
 DROP SERVER tap_datums CASCADE;
+DROP SERVER tap_datums_lite CASCADE;

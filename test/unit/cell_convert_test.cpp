@@ -6,7 +6,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <optional>
+#include <random>
 #include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -492,16 +495,98 @@ TEST(ParsePlainDecimal, LeavesTheRestToNumericInput) {
     EXPECT_FALSE(dec(t).ok) << t;
 }
 
+// The decimal numeric_in reads from format_double_shortest's text ("1.37",
+// "1.234e-05", "1e+15"): unscaled digits and display scale, or nothing when it
+// has more than 15 significant digits or a positive exponent.
+std::optional<std::pair<int64_t, int>> shortest_as_decimal(double v) {
+  CellScratch s;
+  std::string t(format_double_shortest(v, s));
+  int exp10 = 0;
+  if (size_t e = t.find('e'); e != std::string::npos) {
+    exp10 = std::atoi(t.c_str() + e + 1);
+    t.resize(e);
+  }
+  int64_t m = 0;
+  int scale = 0;
+  if (!parse_plain_decimal(t, &m, &scale)) return std::nullopt;
+  scale -= exp10;
+  if (scale < 0 || scale > 15 || std::llabs(m) >= 1000000000000000LL) return std::nullopt;
+  return std::make_pair(m, scale);
+}
+
+void expect_same_decimal(double v) {
+  int64_t m = 0;
+  int scale = 0;
+  bool ok = double_as_decimal(v, &m, &scale);
+  auto want = shortest_as_decimal(v);
+  ASSERT_EQ(ok, want.has_value()) << "v = " << v;
+  if (ok) {
+    EXPECT_EQ(m, want->first) << "v = " << v;
+    EXPECT_EQ(scale, want->second) << "v = " << v;
+  }
+}
+
+TEST(DoubleAsDecimal, Examples) {
+  int64_t m = 0;
+  int scale = 0;
+  ASSERT_TRUE(double_as_decimal(1.37, &m, &scale));
+  EXPECT_EQ(m, 137);
+  EXPECT_EQ(scale, 2);
+  ASSERT_TRUE(double_as_decimal(-0.0, &m, &scale));
+  EXPECT_EQ(m, 0);
+  EXPECT_EQ(scale, 0);
+  ASSERT_TRUE(double_as_decimal(1200.0, &m, &scale));
+  EXPECT_EQ(m, 1200);
+  EXPECT_EQ(scale, 0);
+  ASSERT_TRUE(double_as_decimal(1.234e-5, &m, &scale));
+  EXPECT_EQ(m, 1234);
+  EXPECT_EQ(scale, 8);
+  EXPECT_FALSE(double_as_decimal(0.1 + 0.2, &m, &scale));  // 0.30000000000000004: 17 digits
+  EXPECT_FALSE(double_as_decimal(1e15, &m, &scale));
+  EXPECT_FALSE(double_as_decimal(1e-16, &m, &scale));
+  EXPECT_FALSE(double_as_decimal(std::nan(""), &m, &scale));
+  EXPECT_FALSE(double_as_decimal(kInf, &m, &scale));
+  for (double v : {0.1, 0.5, 2.675, -99999999.99, 123456789012345.0, 0.000001, 1e-15, 9.99e14, 4.35,
+                   1.005, 1e14 + 0.5, DBL_MIN, 5e-324, -1234.5678})
+    expect_same_decimal(v);
+}
+
+// Random decimals (1..15 digits, scale 0..15) and random bit patterns: the
+// fast path gives exactly the digits and scale of format_double_shortest's
+// text whenever that text is such a decimal, and declines otherwise.
+TEST(DoubleAsDecimal, AgreesWithShortestText) {
+  std::mt19937_64 rng(20261122);
+  for (int i = 0; i < 200000; i++) {
+    int digits = 1 + static_cast<int>(rng() % 15);
+    int64_t limit = 1;
+    for (int d = 0; d < digits; d++) limit *= 10;
+    auto m = static_cast<int64_t>(rng() % static_cast<uint64_t>(limit));
+    if (rng() % 2) m = -m;
+    int scale = static_cast<int>(rng() % 16);
+    expect_same_decimal(static_cast<double>(m) / std::pow(10.0, scale));
+    uint64_t bits = rng();
+    double v;
+    std::memcpy(&v, &bits, sizeof v);
+    expect_same_decimal(v);
+    if (HasFailure()) break;
+  }
+}
+
 TEST(ConvertCellNumeric, FromEachStorage) {
   EXPECT_TRUE(IsInt(int_cell(kInt64Min), T::Numeric, kInt64Min));
   EXPECT_TRUE(IsInt(int_cell(kInt64Max), T::Numeric, kInt64Max));
-  EXPECT_TRUE(IsBytes(float_cell(0.1), T::Numeric, Kind::InputText, "0.1"));
-  EXPECT_TRUE(IsBytes(float_cell(-2.5), T::Numeric, Kind::InputText, "-2.5"));
+  EXPECT_TRUE(IsBytes(float_cell(0.1 + 0.2), T::Numeric, Kind::InputText, "0.30000000000000004"));
   EXPECT_TRUE(IsBytes(float_cell(1e100), T::Numeric, Kind::InputText, "1e+100"));
   EXPECT_TRUE(IsBytes(float_cell(std::nan("")), T::Numeric, Kind::InputText, "NaN"));
   EXPECT_TRUE(IsBytes(float_cell(-kInf), T::Numeric, Kind::InputText, "-Infinity"));
   // Plain decimal text is decoded; other text goes to numeric's input function
   // unvalidated as a number.
+  {
+    Conv c(float_cell(4.35), T::Numeric);
+    EXPECT_EQ(c.r.kind, Kind::Decimal);
+    EXPECT_EQ(c.r.i, 435);
+    EXPECT_EQ(c.r.scale, 2);
+  }
   {
     Conv c(text_cell("123.4500"), T::Numeric);
     EXPECT_EQ(c.r.kind, Kind::Decimal);
