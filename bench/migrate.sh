@@ -897,30 +897,42 @@ minibar_workers_measure() { # job run
   printf '%s %s %s %s %s\n' "$secs" "$peak" "$rss" "$hwm" "$cpu"
 }
 
+# Runs a command (output to outfile) while the backends of database db are
+# polled (poll_backends into pfile); returns its status and sets POLLED_SECS
+# (wall seconds) and POLLED_PEAK_KB (the largest VmHWM seen, or -).
+POLLED_SECS="" POLLED_PEAK_KB=""
+polled_run() { # db pfile outfile command...
+  local db=$1 pfile=$2 out=$3 t0 rc=0
+  shift 3
+  : >"$pfile"
+  poll_backends "$db" "$pfile" &
+  POLLER=$!
+  t0=$(now_ns)
+  "$@" >"$out" 2>&1 || rc=$?
+  POLLED_SECS=$(awk -v a="$t0" -v b="$(now_ns)" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+  kill "$POLLER" 2>/dev/null || true
+  wait "$POLLER" 2>/dev/null || true
+  POLLER=""
+  POLLED_PEAK_KB=$(awk '$2 > m { m = $2 } END { print (m ? m : "-") }' "$pfile")
+  return "$rc"
+}
+
 # pg_restore -j of the dump into a fresh database, then ANALYZE (as
 # migrate_database does): PostgreSQL's own restore of the same tables, keys,
 # indexes and foreign keys from local files.
 restore_measure() { # run
-  local run=$1 out=$LOG_DIR/restore_limit.$1.out pfile=$LOG_DIR/restore_limit.$1.backends t0 t1 rc=0 hwm cpu
-  : >"$pfile"
-  poll_backends "$RST_DB" "$pfile" &
-  POLLER=$!
-  t0=$(now_ns)
+  local run=$1 out=$LOG_DIR/restore_limit.$1.out rc=0 cpu
   # shellcheck disable=SC2016 # $1.. expand in the inner shell
-  PGOPTIONS="-c statement_timeout=${TIMEOUT}s" timeout $((TIMEOUT + 60)) /usr/bin/time -f '%U %S' -o "$out.cpu" \
+  PGOPTIONS="-c statement_timeout=${TIMEOUT}s" polled_run "$RST_DB" "$LOG_DIR/restore_limit.$run.backends" "$out" \
+    timeout $((TIMEOUT + 60)) /usr/bin/time -f '%U %S' -o "$out.cpu" \
     bash -c 'pg_restore -d "$1" -j "$2" --exit-on-error "$3" && psql -X -q -v ON_ERROR_STOP=1 -d "$1" -c ANALYZE' \
-    restore "$RST_DB" "$RESTORE_JOBS" "$DUMP_DIR" >"$out" 2>&1 || rc=$?
-  t1=$(now_ns)
-  kill "$POLLER" 2>/dev/null || true
-  wait "$POLLER" 2>/dev/null || true
-  POLLER=""
+    restore "$RST_DB" "$RESTORE_JOBS" "$DUMP_DIR" || rc=$?
   if ((rc != 0)); then
     echo "pg_restore exited with status $rc: $(sed -n 1,3p "$out" | tr '\n' ' ')"
     return 1
   fi
-  hwm=$(awk '$2 > m { m = $2 } END { print (m ? m : "-") }' "$pfile")
   cpu=$(tail -n1 "$out.cpu" | awk 'NF == 2 { printf "%.2f", $1 + $2 }')
-  printf '%s %s - - %s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" "$hwm" "${cpu:--}"
+  printf '%s %s - - %s\n' "$POLLED_SECS" "$POLLED_PEAK_KB" "${cpu:--}"
 }
 
 # The largest VmHWM, RssAnon and RssShmem any worker showed in a workers file
@@ -932,28 +944,19 @@ worker_peaks() { # workers file
 
 pgloader_measure() { # run
   local run=$1 out=$LOG_DIR/pgloader.$1.out tfile=$LOG_DIR/pgloader.$1.time
-  local pfile=$LOG_DIR/pgloader.$1.backends t0 t1 rc=0 hwm rss cpu
-  : >"$pfile"
-  poll_backends "$PGL_DB" "$pfile" &
-  POLLER=$!
-  t0=$(now_ns)
-  timeout $((TIMEOUT + 60)) /usr/bin/time -v -o "$tfile" \
+  local pfile=$LOG_DIR/pgloader.$1.backends rc=0 rss cpu
+  polled_run "$PGL_DB" "$pfile" "$out" timeout $((TIMEOUT + 60)) /usr/bin/time -v -o "$tfile" \
     runuser -u postgres -- pgloader --root-dir "$LOG_DIR/pgloader" \
     "mysql://$MY_USER:$MY_PASSWORD@$MY_HOST:$MY_PORT/$MY_DB" \
-    "postgresql:///$PGL_DB" >"$out" 2>&1 || rc=$?
-  t1=$(now_ns)
-  kill "$POLLER" 2>/dev/null || true
-  wait "$POLLER" 2>/dev/null || true
-  POLLER=""
+    "postgresql:///$PGL_DB" || rc=$?
   if ((rc != 0)); then
     echo "pgloader exited with status $rc: $(grep -E 'FATAL|ERROR' "$out" | sed -n 1,3p | tr '\n' ' ')"
     return 1
   fi
-  hwm=$(awk '$2 > m { m = $2 } END { print (m ? m : "-") }' "$pfile")
   log "pgloader: $(cut -d' ' -f1 "$pfile" | sort -u | wc -l) backends seen; log $out"
   rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tfile")
   cpu=$(awk -F': ' '/(User|System) time \(seconds\)/ { s += $2; n++ } END { if (n) printf "%.2f", s }' "$tfile")
-  printf '%s %s %s - %s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" "$hwm" "${rss:--}" "${cpu:--}"
+  printf '%s %s %s - %s\n' "$POLLED_SECS" "$POLLED_PEAK_KB" "${rss:--}" "${cpu:--}"
 }
 
 # Row counts, index and foreign key counts of a schema. Prints
