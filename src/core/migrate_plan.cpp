@@ -391,23 +391,18 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
   };
   for (const SourceIndex &idx : table.indexes) {
     std::vector<std::string> cols = target_cols(idx);
-    std::string list;
     bool any_prefix = false, any_desc = false;
+    std::vector<bool> desc;
     for (size_t i = 0; i < cols.size(); i++) {
-      if (i) list += ", ";
-      list += pg_quote_ident(cols[i]);
-      if (idx.columns[i].descending) {
-        list += " DESC";
-        any_desc = true;
-      }
+      desc.push_back(idx.columns[i].descending);
+      any_desc = any_desc || idx.columns[i].descending;
       if (idx.columns[i].prefix > 0) any_prefix = true;
     }
     std::string method = ascii_lower(idx.method);
     if (idx.primary) {
       plan.key_columns = cols;
-      plan.post_load.push_back("ALTER TABLE " + plan.qualified() + " ADD CONSTRAINT " +
-                               pg_quote_ident(unique_name(plan.name, "_pkey")) + " PRIMARY KEY (" +
-                               join_quoted(cols) + ")");
+      plan.post_load.push_back(
+          {"primary_key", unique_name(plan.name, "_pkey"), cols, std::vector<bool>(cols.size())});
       if (any_prefix)
         plan.notes.push_back({"prefix_index", idx.name,
                               "primary key over a column prefix became a full-column key"});
@@ -439,13 +434,8 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
       continue;
     }
     std::string name = index_name(idx, cols, idx.unique ? "_key" : "_idx");
-    if (idx.unique && !any_desc)
-      plan.post_load.push_back("ALTER TABLE " + plan.qualified() + " ADD CONSTRAINT " +
-                               pg_quote_ident(name) + " UNIQUE (" + list + ")");
-    else
-      plan.post_load.push_back(std::string(idx.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") +
-                               pg_quote_ident(name) + " ON " + plan.qualified() + " (" + list +
-                               ")");
+    plan.post_load.push_back(
+        {idx.unique ? (any_desc ? "unique_index" : "unique") : "index", name, cols, desc});
     if (any_prefix) {
       std::string what;
       for (const IndexColumn &ic : idx.columns)
@@ -547,17 +537,54 @@ std::vector<std::string> comment_sql(const TablePlan &plan) {
   return out;
 }
 
-std::string add_foreign_key_sql(const TablePlan &plan, const PlannedForeignKey &fk,
+std::string index_sql(const std::string &qualified, const PlannedIndex &idx) {
+  if (idx.columns.empty() || idx.descending.size() != idx.columns.size() || idx.name.empty())
+    throw Error("22023", "invalid index entry \"" + idx.name + "\" in a run's plan");
+  std::string list;
+  for (size_t i = 0; i < idx.columns.size(); i++) {
+    if (i) list += ", ";
+    list += pg_quote_ident(idx.columns[i]);
+    if (idx.descending[i]) list += " DESC";
+  }
+  const std::string name = pg_quote_ident(idx.name);
+  if (idx.kind == "primary_key")
+    return "ALTER TABLE " + qualified + " ADD CONSTRAINT " + name + " PRIMARY KEY (" +
+           join_quoted(idx.columns) + ")";
+  if (idx.kind == "unique")
+    return "ALTER TABLE " + qualified + " ADD CONSTRAINT " + name + " UNIQUE (" + list + ")";
+  if (idx.kind == "index" || idx.kind == "unique_index")
+    return std::string(idx.kind == "index" ? "CREATE INDEX " : "CREATE UNIQUE INDEX ") + name +
+           " ON " + qualified + " (" + list + ")";
+  throw Error("22023", "invalid index kind \"" + idx.kind + "\" in a run's plan");
+}
+
+namespace {
+
+// One of SQL's five referential actions, spelled as PostgreSQL takes it.
+std::string referential_action(const std::string &action) {
+  static const char *const kActions[] = {"NO ACTION", "RESTRICT", "CASCADE", "SET NULL",
+                                         "SET DEFAULT"};
+  std::string a;
+  for (char c : action) a += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+  for (const char *k : kActions)
+    if (a == k) return a;
+  throw Error("22023", "invalid referential action in a foreign key");
+}
+
+}  // namespace
+
+std::string add_foreign_key_sql(const std::string &qualified, const PlannedForeignKey &fk,
                                 const std::string &ref_qualified, bool not_valid) {
-  std::string sql = "ALTER TABLE " + plan.qualified() + " ADD ";
+  std::string sql = "ALTER TABLE " + qualified + " ADD ";
   if (!fk.name.empty()) sql += "CONSTRAINT " + pg_quote_ident(fk.name) + " ";
   sql += "FOREIGN KEY (" + join_quoted(fk.columns) + ") REFERENCES " + ref_qualified + " (" +
-         join_quoted(fk.ref_columns) + ") ON DELETE " + fk.on_delete + " ON UPDATE " + fk.on_update;
+         join_quoted(fk.ref_columns) + ") ON DELETE " + referential_action(fk.on_delete) +
+         " ON UPDATE " + referential_action(fk.on_update);
   if (not_valid) sql += " NOT VALID";
   return sql;
 }
 
-std::string orphan_count_sql(const TablePlan &plan, const PlannedForeignKey &fk,
+std::string orphan_count_sql(const std::string &qualified, const PlannedForeignKey &fk,
                              const std::string &ref_qualified) {
   std::string key, notnull, match;
   for (size_t i = 0; i < fk.columns.size(); i++) {
@@ -566,9 +593,8 @@ std::string orphan_count_sql(const TablePlan &plan, const PlannedForeignKey &fk,
     notnull += (i ? " AND " : "") + c + " IS NOT NULL";
     match += (i ? " AND " : "") + std::string("p.") + pg_quote_ident(fk.ref_columns[i]) + " = " + c;
   }
-  return "SELECT count(*), min(concat_ws(', ', " + key + ")) FROM " + plan.qualified() +
-         " c WHERE " + notnull + " AND NOT EXISTS (SELECT 1 FROM " + ref_qualified + " p WHERE " +
-         match + ")";
+  return "SELECT count(*), min(concat_ws(', ', " + key + ")) FROM " + qualified + " c WHERE " +
+         notnull + " AND NOT EXISTS (SELECT 1 FROM " + ref_qualified + " p WHERE " + match + ")";
 }
 
 }  // namespace minibar

@@ -50,6 +50,15 @@ struct PlannedCheck {
   std::string source_expr;
 };
 
+// A primary key, unique constraint or index built after the load, as data:
+// its statement is made by index_sql (every name quoted) when the step runs.
+struct PlannedIndex {
+  std::string kind;  // primary_key, unique (constraint), index, unique_index
+  std::string name;
+  std::vector<std::string> columns;  // target names
+  std::vector<bool> descending;      // per column
+};
+
 struct PlannedForeignKey {
   std::string name;
   std::string ref_source_table;
@@ -64,7 +73,7 @@ struct TablePlan {
   std::vector<PlannedColumn> columns;
   std::vector<PlannedCheck> checks;
   std::vector<std::string> key_columns;  // primary key (target names); empty: none
-  std::vector<std::string> post_load;    // primary key, unique constraints, indexes
+  std::vector<PlannedIndex> post_load;   // primary key, unique constraints, indexes
   std::vector<PlannedForeignKey> foreign_keys;
   std::string comment;
   std::vector<Note> notes;
@@ -104,11 +113,16 @@ std::string create_enum_sql(const std::string &schema, const std::string &name,
 std::string create_table_sql(const TablePlan &plan);
 std::string add_check_sql(const TablePlan &plan, const PlannedCheck &check);
 std::vector<std::string> comment_sql(const TablePlan &plan);
-std::string add_foreign_key_sql(const TablePlan &plan, const PlannedForeignKey &fk,
+// The statement of a post-load step on the table named qualified (quoted,
+// schema-qualified). Throws Error (22023) for an entry no plan makes.
+std::string index_sql(const std::string &qualified, const PlannedIndex &idx);
+// ALTER TABLE qualified ADD FOREIGN KEY ... REFERENCES ref_qualified. The
+// referential actions must be one of the five SQL actions (else Error 22023).
+std::string add_foreign_key_sql(const std::string &qualified, const PlannedForeignKey &fk,
                                 const std::string &ref_qualified, bool not_valid);
 // SELECT count(*), min(key text) of rows of plan whose non-NULL key has no
 // referenced row: the orphans that keep fk from being valid.
-std::string orphan_count_sql(const TablePlan &plan, const PlannedForeignKey &fk,
+std::string orphan_count_sql(const std::string &qualified, const PlannedForeignKey &fk,
                              const std::string &ref_qualified);
 
 }  // namespace minibar

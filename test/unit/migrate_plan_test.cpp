@@ -157,7 +157,7 @@ TEST(MigratePlan, SqliteTypesDefaultsAndRowidIdentity) {
   EXPECT_TRUE(has_note(p, "default"));
   ASSERT_EQ(p.post_load.size(), 1u);
   EXPECT_EQ(
-      p.post_load[0],
+      index_sql(p.qualified(), p.post_load[0]),
       "ALTER TABLE \"public\".\"hotels\" ADD CONSTRAINT \"hotels_pkey\" PRIMARY KEY (\"id\")");
   EXPECT_EQ(p.key_columns, (std::vector<std::string>{"id"}));
 }
@@ -184,10 +184,11 @@ TEST(MigratePlan, IndexesPrefixFulltextPartial) {
   t.indexes = {uq, prefix, ft, desc};
   TablePlan p = plan_table(t, Dialect::Mysql, {}, "s");
   ASSERT_EQ(p.post_load.size(), 3u);
-  EXPECT_EQ(p.post_load[0],
+  EXPECT_EQ(index_sql(p.qualified(), p.post_load[0]),
             "ALTER TABLE \"s\".\"products\" ADD CONSTRAINT \"products_uq_code\" UNIQUE (\"code\")");
-  EXPECT_EQ(p.post_load[1], "CREATE INDEX \"products_ix_descr\" ON \"s\".\"products\" (\"descr\")");
-  EXPECT_EQ(p.post_load[2],
+  EXPECT_EQ(index_sql(p.qualified(), p.post_load[1]),
+            "CREATE INDEX \"products_ix_descr\" ON \"s\".\"products\" (\"descr\")");
+  EXPECT_EQ(index_sql(p.qualified(), p.post_load[2]),
             "CREATE INDEX \"products_ix_code_desc\" ON \"s\".\"products\" (\"code\" DESC, \"id\")");
   EXPECT_TRUE(has_note(p, "prefix_index"));
   ASSERT_TRUE(has_note(p, "fulltext"));
@@ -212,7 +213,7 @@ TEST(MigratePlan, IndexesPrefixFulltextPartial) {
   s.indexes = {partial, autoidx};
   TablePlan q = plan_table(s, Dialect::Sqlite, {}, "public");
   ASSERT_EQ(q.post_load.size(), 1u);
-  EXPECT_EQ(q.post_load[0],
+  EXPECT_EQ(index_sql(q.qualified(), q.post_load[0]),
             "ALTER TABLE \"public\".\"users\" ADD CONSTRAINT \"users_email_key\" "
             "UNIQUE (\"email\")");
   EXPECT_TRUE(has_note(q, "index"));
@@ -244,16 +245,36 @@ TEST(MigratePlan, ForeignKeysResolvedToTargetNames) {
   std::map<std::string, const TablePlan *> plans{{"Floors", &pp}, {"rooms", &cp}};
   plan_foreign_keys(cp, child, plans);
   ASSERT_EQ(cp.foreign_keys.size(), 1u);
-  EXPECT_EQ(add_foreign_key_sql(cp, cp.foreign_keys[0], pp.qualified(), false),
+  EXPECT_EQ(add_foreign_key_sql(cp.qualified(), cp.foreign_keys[0], pp.qualified(), false),
             "ALTER TABLE \"s\".\"rooms\" ADD FOREIGN KEY (\"floor_id\") REFERENCES "
             "\"s\".\"floors\" (\"id\") ON DELETE CASCADE ON UPDATE SET NULL");
-  EXPECT_NE(add_foreign_key_sql(cp, cp.foreign_keys[0], pp.qualified(), true).find("NOT VALID"),
+  EXPECT_NE(add_foreign_key_sql(cp.qualified(), cp.foreign_keys[0], pp.qualified(), true)
+                .find("NOT VALID"),
             std::string::npos);
-  EXPECT_EQ(orphan_count_sql(cp, cp.foreign_keys[0], pp.qualified()),
+  EXPECT_EQ(orphan_count_sql(cp.qualified(), cp.foreign_keys[0], pp.qualified()),
             "SELECT count(*), min(concat_ws(', ', c.\"floor_id\"::text)) FROM \"s\".\"rooms\" c "
             "WHERE c.\"floor_id\" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \"s\".\"floors\" p "
             "WHERE p.\"id\" = c.\"floor_id\")");
   EXPECT_TRUE(has_note(cp, "foreign_key"));
+  // Actions are one of SQL's five, whatever a source reports.
+  PlannedForeignKey bad = cp.foreign_keys[0];
+  bad.on_delete = "CASCADE; DROP TABLE x";
+  EXPECT_THROW(add_foreign_key_sql(cp.qualified(), bad, pp.qualified(), false), Error);
+  bad.on_delete = "set null";
+  EXPECT_NE(
+      add_foreign_key_sql(cp.qualified(), bad, pp.qualified(), false).find("ON DELETE SET NULL"),
+      std::string::npos);
+}
+
+TEST(MigratePlan, IndexEntriesAreDataQuotedWhenBuilt) {
+  PlannedIndex idx{"index", "ix\"; DROP TABLE t; --", {"a\"b", "c"}, {false, true}};
+  EXPECT_EQ(index_sql("\"s\".\"t\"", idx),
+            "CREATE INDEX \"ix\"\"; DROP TABLE t; --\" ON \"s\".\"t\" (\"a\"\"b\", \"c\" DESC)");
+  idx.kind = "DROP";
+  EXPECT_THROW(index_sql("\"s\".\"t\"", idx), Error);
+  idx.kind = "unique";
+  idx.descending = {false};
+  EXPECT_THROW(index_sql("\"s\".\"t\"", idx), Error);
 }
 
 TEST(MigratePlan, CheckExpressionsAndDefaults) {
@@ -308,13 +329,16 @@ TEST(MigratePlan, LongNamesStayDistinct) {
   TablePlan p = plan_table(t, Dialect::Mysql, {}, "s");
   ASSERT_EQ(p.post_load.size(), 3u);
   std::string table = std::string(63, 't');
-  EXPECT_NE(p.post_load[0].find("\"" + std::string(58, 't') + "_pkey\""), std::string::npos)
-      << p.post_load[0];
+  EXPECT_NE(index_sql(p.qualified(), p.post_load[0]).find("\"" + std::string(58, 't') + "_pkey\""),
+            std::string::npos)
+      << index_sql(p.qualified(), p.post_load[0]);
   // Both index names truncate to the table's name: numbered instead.
-  EXPECT_NE(p.post_load[1].find("\"" + std::string(62, 't') + "1\""), std::string::npos)
-      << p.post_load[1];
-  EXPECT_NE(p.post_load[2].find("\"" + std::string(62, 't') + "2\""), std::string::npos)
-      << p.post_load[2];
+  EXPECT_NE(index_sql(p.qualified(), p.post_load[1]).find("\"" + std::string(62, 't') + "1\""),
+            std::string::npos)
+      << index_sql(p.qualified(), p.post_load[1]);
+  EXPECT_NE(index_sql(p.qualified(), p.post_load[2]).find("\"" + std::string(62, 't') + "2\""),
+            std::string::npos)
+      << index_sql(p.qualified(), p.post_load[2]);
 }
 
 TEST(MigratePlan, IdentifierTruncation) {
