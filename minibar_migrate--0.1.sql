@@ -88,7 +88,8 @@ CREATE TABLE minibar_migrate.runs (
 CREATE TABLE minibar_migrate.run_tables (
   run_id bigint NOT NULL REFERENCES minibar_migrate.runs ON DELETE CASCADE,
   source_table text NOT NULL,
-  target_table text NOT NULL,
+  target_table text NOT NULL,               -- its quoted, qualified name (for display)
+  target_relid oid NOT NULL,                -- the target the tasks load, by OID
   created boolean NOT NULL,
   rows_source bigint NOT NULL DEFAULT 0,
   rows_copied bigint NOT NULL DEFAULT 0,
@@ -125,8 +126,10 @@ CREATE TABLE minibar_migrate.run_tasks (
   table_scoped boolean NOT NULL DEFAULT true,
   key_lo bigint,                            -- copy: chunk bounds, lo <= key < hi (NULL: open)
   key_hi bigint,
-  sql text,                                 -- index: the statement
-  detail jsonb,                             -- foreign_key: statements and label
+  -- index / foreign_key: the plan entry as data (names, columns, actions);
+  -- the statement is built from it, with every name quoted, when the task
+  -- runs. No SQL text is ever stored here or read back.
+  detail jsonb,
   rows_estimated bigint,
   state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done')),
   rows_source bigint,
@@ -142,12 +145,15 @@ CREATE TABLE minibar_migrate.run_tasks (
 );
 
 -- What a run created, for rollback: its schema, enum types and tables (their
--- keys, indexes, sequences and foreign keys go with them).
+-- keys, indexes, sequences and foreign keys go with them), by OID, recorded
+-- when the run created them. rollback drops an object only while that OID
+-- still has the recorded name and the run's owner.
 CREATE TABLE minibar_migrate.run_objects (
   run_id bigint NOT NULL REFERENCES minibar_migrate.runs ON DELETE CASCADE,
   object_no int NOT NULL,
   kind text NOT NULL CHECK (kind IN ('schema', 'type', 'table')),
-  identity text NOT NULL,                   -- quoted, schema-qualified name
+  object_oid oid NOT NULL,                  -- pg_namespace / pg_type / pg_class
+  identity text NOT NULL,                   -- its quoted, qualified name then (for display)
   PRIMARY KEY (run_id, object_no)
 );
 
@@ -186,9 +192,14 @@ SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.run_tasks', '');
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.run_objects', '');
 
 -- Everyone may migrate (with their own privileges on servers and schemas);
--- each user sees only their own runs and their rows.
+-- each user sees only their own runs and their rows. Nobody but the
+-- extension's code writes these tables: no INSERT, UPDATE or DELETE is
+-- granted; the functions write them with the owner's rights (see
+-- docs/security.md).
 GRANT USAGE ON SCHEMA minibar_migrate TO PUBLIC;
-GRANT SELECT, INSERT, UPDATE ON minibar_migrate.runs, minibar_migrate.run_tables,
+REVOKE ALL ON minibar_migrate.runs, minibar_migrate.run_tables, minibar_migrate.rejects,
+  minibar_migrate.run_notes, minibar_migrate.run_tasks, minibar_migrate.run_objects FROM PUBLIC;
+GRANT SELECT ON minibar_migrate.runs, minibar_migrate.run_tables,
   minibar_migrate.rejects, minibar_migrate.run_notes, minibar_migrate.run_tasks,
   minibar_migrate.run_objects TO PUBLIC;
 ALTER TABLE minibar_migrate.runs ENABLE ROW LEVEL SECURITY;
@@ -289,7 +300,9 @@ CREATE TABLE minibar_migrate.validation_foreign_keys (
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.validations', '');
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.validation_tables', '');
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.validation_foreign_keys', '');
-GRANT SELECT, INSERT, UPDATE ON minibar_migrate.validations, minibar_migrate.validation_tables,
+REVOKE ALL ON minibar_migrate.validations, minibar_migrate.validation_tables,
+  minibar_migrate.validation_foreign_keys FROM PUBLIC;
+GRANT SELECT ON minibar_migrate.validations, minibar_migrate.validation_tables,
   minibar_migrate.validation_foreign_keys TO PUBLIC;
 ALTER TABLE minibar_migrate.validations ENABLE ROW LEVEL SECURITY;
 ALTER TABLE minibar_migrate.validation_tables ENABLE ROW LEVEL SECURITY;
@@ -307,7 +320,7 @@ SELECT DISTINCT ON (v.server, v.target_schema, t.source_table)
        t.target_rows, t.rows_differing, t.detail, v.validation_id, v.finished_at AS validated_at
   FROM minibar_migrate.validations v
   JOIN minibar_migrate.validation_tables t USING (validation_id)
- WHERE v.finished_at IS NOT NULL
+ WHERE v.finished_at IS NOT NULL AND v.run_by = current_user
  ORDER BY v.server, v.target_schema, t.source_table, v.validation_id DESC;
 GRANT SELECT ON minibar_migrate.validation_latest TO PUBLIC;
 
@@ -497,7 +510,8 @@ BEGIN
         'pg_stat_statements is installed but not loaded: add it to shared_preload_libraries and restart';
     END;
   END IF;
-  SELECT * INTO r FROM minibar_migrate.runs ORDER BY run_id DESC LIMIT 1;
+  SELECT * INTO r FROM minibar_migrate.runs x WHERE x.started_by = current_user
+   ORDER BY x.run_id DESC LIMIT 1;
   IF FOUND THEN
     RETURN QUERY SELECT 'migration', 'last run', r.status,
       format('run %s: %s of server %s into %s, started %s%s', r.run_id, r.kind, r.server,
@@ -506,7 +520,8 @@ BEGIN
   ELSE
     RETURN QUERY SELECT 'migration', 'last run', 'none', 'no migration run recorded for ' || current_user;
   END IF;
-  SELECT * INTO r FROM minibar_migrate.validations ORDER BY validation_id DESC LIMIT 1;
+  SELECT * INTO r FROM minibar_migrate.validations x WHERE x.run_by = current_user
+   ORDER BY x.validation_id DESC LIMIT 1;
   IF FOUND THEN
     RETURN QUERY SELECT 'validation', 'last validation',
       CASE WHEN r.finished_at IS NULL THEN 'unfinished' WHEN r.ok THEN 'ok' ELSE 'differences' END,
@@ -619,7 +634,7 @@ $$;
 -- Where every run stands, per table: committed chunks plus the rows of the
 -- chunks being copied right now (read from the copying backends' progress,
 -- the same numbers pg_stat_progress_copy shows).
-CREATE VIEW minibar_migrate.progress AS
+CREATE VIEW minibar_migrate.progress WITH (security_invoker = true) AS
 WITH live AS (
   SELECT p.param11 AS run_id, p.param12::int AS task_no, p.param3 + p.param4 AS rows_done,
          p.pid, a.xact_start
@@ -684,7 +699,8 @@ SET search_path = pg_catalog, pg_temp
 AS $$
   WITH the_run AS (
     SELECT r.run_id, r.started_at, r.finished_at FROM minibar_migrate.runs r
-     WHERE r.run_id = coalesce($1, (SELECT max(x.run_id) FROM minibar_migrate.runs x))
+     WHERE r.run_id = coalesce($1, (SELECT max(x.run_id) FROM minibar_migrate.runs x
+                                            WHERE x.started_by = current_user))
   )
   SELECT * FROM (
     SELECT t.run_id, 'table', t.source_table, t.target_table, t.rows_source, t.rows_copied,
@@ -724,7 +740,8 @@ DECLARE
   n text;
 BEGIN
   SELECT * INTO run FROM minibar_migrate.runs x
-   WHERE x.run_id = coalesce($1, (SELECT max(y.run_id) FROM minibar_migrate.runs y));
+   WHERE x.run_id = coalesce($1, (SELECT max(y.run_id) FROM minibar_migrate.runs y
+                                  WHERE y.started_by = current_user));
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no run %', coalesce($1::text, '(you have none)') USING ERRCODE = '42704';
   END IF;
@@ -756,64 +773,17 @@ $$;
 
 -- Drops what a run created (its tables with their keys, indexes, identity
 -- sequences and foreign keys; its enum types; its schema) and nothing else:
--- rows it loaded into tables that existed before stay. Refuses (2BP01) when
--- a dropped object has gained dependents since (a view, another table's
--- foreign key, a new object in the schema...), and while the run is being
--- run. reason: recorded as the run's error (used by the run itself).
+-- rows it loaded into tables that existed before stay. Only the role that
+-- started the run may roll it back (42501), never while the run is being run
+-- (55006). Each object is found by the OID recorded when the run created it
+-- and dropped only while it still has the recorded name and the run's owner
+-- (else it is skipped and reported). Refuses (2BP01) when a dropped object
+-- has gained dependents since (a view, another table's foreign key, a new
+-- object in the schema...). reason: recorded as the run's error.
 CREATE FUNCTION minibar_migrate.rollback(run_id bigint, reason text DEFAULT NULL)
 RETURNS TABLE (kind text, object text)
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-  run minibar_migrate.runs;
-  names text;
-  msg text;
-  det text;
-BEGIN
-  SELECT * INTO run FROM minibar_migrate.runs x WHERE x.run_id = $1 FOR UPDATE;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'no run %', $1 USING ERRCODE = '42704';
-  END IF;
-  IF run.status = 'rolled back' THEN
-    RAISE EXCEPTION 'run % was already rolled back', $1 USING ERRCODE = '55000';
-  END IF;
-  IF reason IS NULL AND NOT pg_try_advisory_xact_lock(2037257729, $1::int) THEN
-    RAISE EXCEPTION 'run % is being run by another session', $1 USING ERRCODE = '55006';
-  END IF;
-  BEGIN
-    SELECT string_agg(o.identity, ', ' ORDER BY o.object_no DESC) INTO names
-      FROM minibar_migrate.run_objects o
-     WHERE o.run_id = $1 AND CASE WHEN o.kind = 'table' THEN to_regclass(o.identity) IS NOT NULL END;
-    IF names IS NOT NULL THEN
-      EXECUTE 'DROP TABLE ' || names || ' RESTRICT';
-    END IF;
-    SELECT string_agg(o.identity, ', ' ORDER BY o.object_no DESC) INTO names
-      FROM minibar_migrate.run_objects o
-     WHERE o.run_id = $1 AND CASE WHEN o.kind = 'type' THEN to_regtype(o.identity) IS NOT NULL END;
-    IF names IS NOT NULL THEN
-      EXECUTE 'DROP TYPE ' || names || ' RESTRICT';
-    END IF;
-    FOR names IN
-      SELECT o.identity FROM minibar_migrate.run_objects o
-       WHERE o.run_id = $1 AND o.kind = 'schema'
-         AND CASE WHEN o.kind = 'schema' THEN to_regnamespace(o.identity) IS NOT NULL END
-    LOOP
-      EXECUTE 'DROP SCHEMA ' || names || ' RESTRICT';
-    END LOOP;
-  EXCEPTION WHEN dependent_objects_still_exist THEN
-    GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-    RAISE EXCEPTION 'run % cannot be rolled back: %', $1, msg
-      USING ERRCODE = '2BP01', DETAIL = det,
-            HINT = 'Something made since depends on what the run created. Drop it first, or keep the run.';
-  END;
-  UPDATE minibar_migrate.runs x SET status = 'rolled back', finished_at = clock_timestamp(),
-         error = coalesce(reason, x.error)
-   WHERE x.run_id = $1;
-  RETURN QUERY SELECT o.kind, o.identity FROM minibar_migrate.run_objects o
-                WHERE o.run_id = $1 ORDER BY o.object_no DESC;
-END
-$$;
+AS 'MODULE_PATHNAME', 'minibar_rollback'
+LANGUAGE C VOLATILE;
 
 -- ---------------------------------------------------------------------------
 -- Change data capture: sync_start / sync_stop / sync_status / cutover
@@ -857,7 +827,8 @@ CREATE TABLE minibar_migrate.syncs (
 CREATE TABLE minibar_migrate.sync_tables (
   server name NOT NULL REFERENCES minibar_migrate.syncs ON DELETE CASCADE,
   source_table text NOT NULL,
-  target_table text NOT NULL,
+  target_table text NOT NULL,     -- quoted, qualified name when the sync started (for display)
+  target_relid oid NOT NULL,      -- the target the changes are applied to
   run_id bigint,
   start_file text,
   start_pos bigint,
@@ -1010,13 +981,13 @@ CREATE TABLE minibar_migrate.table_syncs (
   calls bigint NOT NULL DEFAULT 0,
   rows_upserted bigint NOT NULL DEFAULT 0,
   last_call_at timestamptz,
-  owner name NOT NULL DEFAULT current_user,
-  PRIMARY KEY (server, remote_table, target)
+  owner name NOT NULL,
+  PRIMARY KEY (server, remote_table, target, owner)
 );
-GRANT SELECT, INSERT, UPDATE, DELETE ON minibar_migrate.table_syncs TO PUBLIC;
+REVOKE ALL ON minibar_migrate.table_syncs FROM PUBLIC;
+GRANT SELECT ON minibar_migrate.table_syncs TO PUBLIC;
 ALTER TABLE minibar_migrate.table_syncs ENABLE ROW LEVEL SECURITY;
-CREATE POLICY own_table_syncs ON minibar_migrate.table_syncs USING (owner = current_user)
-  WITH CHECK (owner = current_user);
+CREATE POLICY own_table_syncs ON minibar_migrate.table_syncs USING (owner = current_user);
 
 -- Upserts the rows of remote_table whose watermark column is >= the last
 -- watermark (first call: the target's largest value) into target, by its

@@ -68,8 +68,26 @@ Oid find_table(const std::string &schema, const std::string &name) {
   return relid;
 }
 
+Oid find_schema(const std::string &schema) {
+  Oid nsp = InvalidOid;
+  pg_call([&] { nsp = get_namespace_oid(schema.c_str(), true); });
+  return nsp;
+}
+
+std::string target_name(Oid relid, const std::string &recorded_name) {
+  auto r = spi_rows(
+      "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+      "n.oid = c.relnamespace WHERE c.oid = $1::pg_catalog.oid",
+      {std::to_string(relid)});
+  if (r.empty())
+    throw Error("42P01", "target table " + recorded_name + " of the run no longer exists",
+                "It was dropped while the run was going on; the run cannot continue.",
+                "Roll the run back with minibar_migrate.rollback().");
+  return pg_quote_ident(r[0].at(0).value_or("")) + "." + pg_quote_ident(r[0].at(1).value_or(""));
+}
+
 Oid create_target(MigrateContext &ctx, const SourceTable &table, TablePlan &plan,
-                  std::vector<std::string> &created_types) {
+                  std::vector<std::pair<Oid, std::string>> &created_types) {
   std::vector<std::string> times;
   for (const PlannedColumn &c : plan.columns)
     if (c.mysql_time && !c.from_rule) times.push_back(c.source_name);
@@ -81,8 +99,14 @@ Oid create_target(MigrateContext &ctx, const SourceTable &table, TablePlan &plan
       plan.notes.push_back({"type", c.source_name,
                             "TIME values lie outside 00:00..24:00; the column became interval"});
     }
-    if (!c.enum_labels.empty() && ensure_enum(plan.schema, c.type, c.enum_labels))
-      created_types.push_back(pg_quote_ident(plan.schema) + "." + pg_quote_ident(c.type));
+    if (!c.enum_labels.empty() && ensure_enum(plan.schema, c.type, c.enum_labels)) {
+      auto t = spi_rows(
+          "SELECT t.oid FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = "
+          "t.typnamespace WHERE n.nspname = $1 AND t.typname = $2",
+          {plan.schema, c.type});
+      created_types.push_back({static_cast<Oid>(std::stoul(t.at(0).at(0).value_or("0"))),
+                               pg_quote_ident(plan.schema) + "." + pg_quote_ident(c.type)});
+    }
   }
   spi_exec(create_table_sql(plan));
   for (const PlannedCheck &chk : plan.checks)
@@ -223,63 +247,51 @@ LoadCounts load_chunk(MigrateContext &ctx, const ChunkLoad &load) {
   return counts;
 }
 
-int64_t count_target_rows(const std::string &qualified) {
-  auto r = spi_rows("SELECT count(*) FROM " + qualified);
+int64_t count_target_rows(Oid relid) {
+  auto r =
+      spi_rows("SELECT count(*) FROM " + target_name(relid, "(OID " + std::to_string(relid) + ")"));
   return std::stoll(r.at(0).at(0).value_or("0"));
 }
 
-void run_post_load(const std::string &sql, std::vector<Note> &notes) {
-  if (sql.rfind("CREATE INDEX", 0) == 0) {
+void run_post_load(Oid relid, const PlannedIndex &idx, std::vector<Note> &notes) {
+  const std::string sql = index_sql(target_name(relid, idx.name), idx);
+  if (idx.kind == "index" || idx.kind == "unique_index") {
     if (std::optional<std::string> err = spi_try(sql))
-      notes.push_back({"index", sql, "index not created: " + *err});
+      notes.push_back({"index", idx.name, "index not created: " + *err});
   } else {
     spi_exec(sql);  // a primary key or unique constraint the data breaks is an error
   }
 }
 
-std::vector<ForeignKeyStep> foreign_key_steps(const TablePlan &plan,
-                                              const std::map<std::string, std::string> &tables) {
-  std::vector<ForeignKeyStep> out;
-  for (const PlannedForeignKey &fk : plan.foreign_keys) {
-    auto ref = tables.find(fk.ref_source_table);
-    if (ref == tables.end()) continue;
-    ForeignKeyStep step;
-    if (fk.name.empty()) {
-      std::string cols;
-      for (const std::string &c : fk.columns) cols += (cols.empty() ? "" : ", ") + c;
-      step.label = "(" + cols + ") -> " + fk.ref_source_table;
-    } else {
-      step.label = fk.name;
-    }
-    step.name = fk.name;
-    step.table = plan.qualified();
-    step.ref_table = ref->second;
-    step.valid_sql = add_foreign_key_sql(plan, fk, ref->second, false);
-    step.not_valid_sql = add_foreign_key_sql(plan, fk, ref->second, true);
-    step.orphans_sql = orphan_count_sql(plan, fk, ref->second);
-    out.push_back(std::move(step));
-  }
-  return out;
+std::string foreign_key_label(const PlannedForeignKey &fk) {
+  if (!fk.name.empty()) return fk.name;
+  std::string cols;
+  for (const std::string &c : fk.columns) cols += (cols.empty() ? "" : ", ") + c;
+  return "(" + cols + ") -> " + fk.ref_source_table;
 }
 
 bool apply_foreign_key(const ForeignKeyStep &step, std::vector<Note> &notes) {
   // Validating the key is one join; only when it fails on orphan rows are
   // they counted (a second join) and the key created NOT VALID.
-  std::optional<SpiFailure> failed = spi_try_code(step.valid_sql);
+  const std::string table = target_name(step.table, step.table_name);
+  const std::string ref_table = target_name(step.ref_table, step.ref_table_name);
+  std::optional<SpiFailure> failed =
+      spi_try_code(add_foreign_key_sql(table, step.fk, ref_table, false));
   if (!failed) return true;
   if (failed->sqlstate != "23503") {
     notes.push_back({"foreign_key", step.label, "not created: " + failed->message});
     return false;
   }
-  auto r = spi_rows(step.orphans_sql);
+  auto r = spi_rows(orphan_count_sql(table, step.fk, ref_table));
   std::string orphans = r.at(0).at(0).value_or("0");
   std::string example = r.at(0).at(1).value_or("");
-  if (std::optional<SpiFailure> again = spi_try_code(step.not_valid_sql)) {
+  if (std::optional<SpiFailure> again =
+          spi_try_code(add_foreign_key_sql(table, step.fk, ref_table, true))) {
     notes.push_back({"foreign_key", step.label, "not created: " + again->message});
     return false;
   }
   notes.push_back({"orphans", step.label,
-                   orphans + " rows of " + step.table + " reference no row of " + step.ref_table +
+                   orphans + " rows of " + table + " reference no row of " + ref_table +
                        " (e.g. key (" + example +
                        ")); the foreign key was created NOT VALID. Fix the rows, then "
                        "ALTER TABLE ... VALIDATE CONSTRAINT"});

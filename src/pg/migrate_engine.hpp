@@ -23,12 +23,17 @@ struct MigrateContext {
 
 // The OID of schema.name, or InvalidOid.
 Oid find_table(const std::string &schema, const std::string &name);
+// The OID of a schema, or InvalidOid.
+Oid find_schema(const std::string &schema);
+// A run's target by OID as a quoted, schema-qualified name built from the
+// catalog now; 42P01 naming recorded_name when the table is gone.
+std::string target_name(Oid relid, const std::string &recorded_name);
 
 // Creates plan's table (it must not exist): enum types, columns, CHECKs (a
 // CHECK PostgreSQL refuses becomes a note), comments. Returns its OID; the
-// enum types it created (quoted, qualified) are added to created_types.
+// enum types it created (OID, quoted qualified name) are added to created_types.
 Oid create_target(MigrateContext &ctx, const SourceTable &table, TablePlan &plan,
-                  std::vector<std::string> &created_types);
+                  std::vector<std::pair<Oid, std::string>> &created_types);
 
 // How an existing table's columns are fed: matched by name (exactly, then
 // ignoring ASCII case). A missing or extra column is 42703 unless the
@@ -55,21 +60,23 @@ struct ChunkLoad {
 LoadCounts load_chunk(MigrateContext &ctx, const ChunkLoad &load);
 
 // count(*) of a target table.
-int64_t count_target_rows(const std::string &qualified);
+int64_t count_target_rows(Oid relid);
 
-// A key or index statement built after the load: CREATE INDEX failing is a
-// note; a primary key or unique constraint the data breaks is an error.
-void run_post_load(const std::string &sql, std::vector<Note> &notes);
+// A key or index of the plan built on relid after the load: CREATE INDEX
+// failing is a note; a primary key or unique constraint the data breaks is
+// an error.
+void run_post_load(Oid relid, const PlannedIndex &idx, std::vector<Note> &notes);
+
+// How a foreign key is named in notes: its name, or (columns) -> table.
+std::string foreign_key_label(const PlannedForeignKey &fk);
 
 // A foreign key to add once both tables hold their rows.
 struct ForeignKeyStep {
-  std::string label, name, table, ref_table;
-  std::string valid_sql, not_valid_sql, orphans_sql;
+  std::string label;
+  Oid table = InvalidOid, ref_table = InvalidOid;
+  std::string table_name, ref_table_name;  // as recorded, for messages
+  PlannedForeignKey fk;
 };
-// plan's foreign keys whose referenced table is in tables (source table ->
-// qualified target).
-std::vector<ForeignKeyStep> foreign_key_steps(const TablePlan &plan,
-                                              const std::map<std::string, std::string> &tables);
 // Adds the key; orphan rows make it NOT VALID with a note; a key PostgreSQL
 // refuses is a note (returns false: not created).
 bool apply_foreign_key(const ForeignKeyStep &step, std::vector<Note> &notes);

@@ -97,7 +97,7 @@ PGDLLEXPORT Datum minibar_migrate_table(PG_FUNCTION_ARGS) {
       req.options_json = s->options;
       int64_t run_id = run_migration(req, opts, s->config);
       auto rows = spi_rows(
-          "SELECT pg_catalog.to_regclass(target_table)::pg_catalog.oid, rows_copied, "
+          "SELECT target_relid, rows_copied, "
           "rows_rejected, seconds, source_table FROM minibar_migrate.run_tables WHERE run_id = "
           "$1::pg_catalog.int8",
           {std::to_string(run_id)});
@@ -177,7 +177,7 @@ PGDLLEXPORT Datum minibar_migrate_database(PG_FUNCTION_ARGS) {
         }
       }
       for (const auto &r : spi_rows(
-               "SELECT source_table, pg_catalog.to_regclass(target_table)::pg_catalog.oid, "
+               "SELECT source_table, target_relid, "
                "rows_source, rows_copied, rows_rejected, zero_dates, seconds FROM "
                "minibar_migrate.run_tables WHERE run_id = $1::pg_catalog.int8 ORDER BY table_no",
                {std::to_string(run_id)})) {
@@ -220,6 +220,30 @@ PGDLLEXPORT Datum minibar_migrate_database(PG_FUNCTION_ARGS) {
           elems[k] = CStringGetTextDatum(r.notes[k].c_str());
         values[10] = PointerGetDatum(construct_array(elems, static_cast<int>(r.notes.size()),
                                                      TEXTOID, -1, false, TYPALIGN_INT));
+        tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+      }
+    });
+    return static_cast<Datum>(0);
+  });
+}
+
+PG_FUNCTION_INFO_V1(minibar_rollback);
+PGDLLEXPORT Datum minibar_rollback(PG_FUNCTION_ARGS) {
+  return pg_entry([&]() -> Datum {
+    if (PG_ARGISNULL(0))
+      ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("run_id must not be NULL")));
+    const int64 run_id = PG_GETARG_INT64(0);
+    const char *reason = PG_ARGISNULL(1) ? "" : text_to_cstring(PG_GETARG_TEXT_PP(1));
+    InitMaterializedSRF(fcinfo, 0);
+    auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+    const int guc_level = spi_begin_pinned();
+    std::vector<std::pair<std::string, std::string>> out = rollback_run(run_id, reason, false);
+    pg_call([&] {
+      spi_end_pinned(guc_level);
+      for (const auto &o : out) {
+        Datum values[2] = {CStringGetTextDatum(o.first.c_str()),
+                           CStringGetTextDatum(o.second.c_str())};
+        bool nulls[2] = {false, false};
         tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
       }
     });

@@ -1,6 +1,8 @@
 #include "pg/migrate_run.hpp"
 
+#include "core/error.hpp"
 #include "core/quote.hpp"
+#include "pg/guard.hpp"
 #include "pg/spi_util.hpp"
 
 namespace minibar::pg {
@@ -16,19 +18,20 @@ std::string opt(const std::optional<int64_t> &v) {
 int64_t run_begin(const std::string &kind, const std::string &server,
                   const std::string &target_schema, const std::string &options_json, int workers,
                   bool resumable) {
-  auto rows = spi_rows(
+  auto rows = state_rows(
       "INSERT INTO minibar_migrate.runs (kind, server, target_schema, options, workers, "
-      "resumable) VALUES ($1, $2, NULLIF($3, ''), $4::pg_catalog.jsonb, $5::pg_catalog.int4, "
-      "$6::pg_catalog.bool) RETURNING run_id",
+      "resumable, started_by) VALUES ($1, $2, NULLIF($3, ''), $4::pg_catalog.jsonb, "
+      "$5::pg_catalog.int4, $6::pg_catalog.bool, $7) RETURNING run_id",
       {kind, server, target_schema, options_json, std::to_string(workers),
-       resumable ? "true" : "false"});
+       resumable ? "true" : "false", current_role_name()});
   return std::stoll(rows.at(0).at(0).value_or("0"));
 }
 
 std::optional<RunInfo> run_load(int64_t run_id) {
   auto rows = spi_rows(
       "SELECT kind, server, coalesce(target_schema, ''), options::pg_catalog.text, status, "
-      "workers, resumable FROM minibar_migrate.runs WHERE run_id = $1::pg_catalog.int8",
+      "workers, resumable, started_by FROM minibar_migrate.runs WHERE run_id = "
+      "$1::pg_catalog.int8",
       {std::to_string(run_id)});
   if (rows.empty()) return std::nullopt;
   const auto &r = rows[0];
@@ -41,53 +44,55 @@ std::optional<RunInfo> run_load(int64_t run_id) {
   info.status = r.at(4).value_or("");
   info.workers = std::stoi(r.at(5).value_or("0"));
   info.resumable = r.at(6).value_or("f") == "t";
+  info.started_by = r.at(7).value_or("");
   return info;
 }
 
 void run_add_table(int64_t run_id, const RunTable &t) {
-  spi_rows(
+  state_rows(
       "INSERT INTO minibar_migrate.run_tables (run_id, source_table, target_table, created, "
       "table_no, rows_estimated, rows_before, chunks, chunk_key, source_columns, target_columns, "
-      "key_columns, identity_column) VALUES ($1::pg_catalog.int8, $2, $3, $4::pg_catalog.bool, "
-      "$5::pg_catalog.int4, NULLIF($6, '-1')::pg_catalog.int8, $7::pg_catalog.int8, "
-      "$8::pg_catalog.int4, NULLIF($9, ''), $10::pg_catalog.text[], $11::pg_catalog.text[], "
-      "$12::pg_catalog.text[], NULLIF($13, ''))",
+      "key_columns, identity_column, target_relid) VALUES ($1::pg_catalog.int8, $2, $3, "
+      "$4::pg_catalog.bool, $5::pg_catalog.int4, NULLIF($6, '-1')::pg_catalog.int8, "
+      "$7::pg_catalog.int8, $8::pg_catalog.int4, NULLIF($9, ''), $10::pg_catalog.text[], "
+      "$11::pg_catalog.text[], $12::pg_catalog.text[], NULLIF($13, ''), $14::pg_catalog.oid)",
       {std::to_string(run_id), t.source_table, t.target_table, t.created ? "true" : "false",
        std::to_string(t.table_no), std::to_string(t.rows_estimated), std::to_string(t.rows_before),
        std::to_string(t.chunks), t.chunk_key, pg_text_array_literal(t.source_columns),
        pg_text_array_literal(t.target_columns), pg_text_array_literal(t.key_columns),
-       t.identity_column});
+       t.identity_column, std::to_string(t.target_relid)});
 }
 
 void run_add_task(int64_t run_id, const RunTask &t) {
-  spi_rows(
+  state_rows(
       "INSERT INTO minibar_migrate.run_tasks (run_id, task_no, phase, kind, source_table, "
-      "table_scoped, key_lo, key_hi, sql, detail, rows_estimated) VALUES ($1::pg_catalog.int8, "
+      "table_scoped, key_lo, key_hi, detail, rows_estimated) VALUES ($1::pg_catalog.int8, "
       "$2::pg_catalog.int4, $3::pg_catalog.int4, $4, NULLIF($5, ''), $6::pg_catalog.bool, "
-      "NULLIF($7, '')::pg_catalog.int8, NULLIF($8, '')::pg_catalog.int8, NULLIF($9, ''), "
-      "NULLIF($10, '')::pg_catalog.jsonb, NULLIF($11, '-1')::pg_catalog.int8)",
+      "NULLIF($7, '')::pg_catalog.int8, NULLIF($8, '')::pg_catalog.int8, "
+      "NULLIF($9, '')::pg_catalog.jsonb, NULLIF($10, '-1')::pg_catalog.int8)",
       {std::to_string(run_id), std::to_string(t.task_no), std::to_string(t.phase), t.kind,
-       t.source_table, t.table_scoped ? "true" : "false", opt(t.key_lo), opt(t.key_hi), t.sql,
+       t.source_table, t.table_scoped ? "true" : "false", opt(t.key_lo), opt(t.key_hi),
        t.detail_json, std::to_string(t.rows_estimated)});
 }
 
 void run_record_note(int64_t run_id, const std::string &source_table, const Note &n) {
-  spi_rows(
+  state_rows(
       "INSERT INTO minibar_migrate.run_notes (run_id, source_table, kind, object, detail) VALUES "
       "($1::pg_catalog.int8, NULLIF($2, ''), $3, $4, $5)",
       {std::to_string(run_id), source_table, n.kind, n.object, n.detail});
 }
 
-void run_record_object(int64_t run_id, const std::string &kind, const std::string &identity) {
-  spi_rows(
-      "INSERT INTO minibar_migrate.run_objects (run_id, object_no, kind, identity) SELECT "
-      "$1::pg_catalog.int8, coalesce(max(object_no), 0) + 1, $2, $3 FROM "
-      "minibar_migrate.run_objects WHERE run_id = $1::pg_catalog.int8",
-      {std::to_string(run_id), kind, identity});
+void run_record_object(int64_t run_id, const std::string &kind, Oid oid,
+                       const std::string &identity) {
+  state_rows(
+      "INSERT INTO minibar_migrate.run_objects (run_id, object_no, kind, object_oid, identity) "
+      "SELECT $1::pg_catalog.int8, coalesce(max(object_no), 0) + 1, $2, $3::pg_catalog.oid, $4 "
+      "FROM minibar_migrate.run_objects WHERE run_id = $1::pg_catalog.int8",
+      {std::to_string(run_id), kind, std::to_string(oid), identity});
 }
 
 void run_finish(int64_t run_id) {
-  spi_rows(
+  state_rows(
       "UPDATE minibar_migrate.runs SET status = 'done', finished_at = "
       "pg_catalog.clock_timestamp(), "
       "error = NULL WHERE run_id = $1::pg_catalog.int8",
@@ -95,11 +100,135 @@ void run_finish(int64_t run_id) {
 }
 
 void run_failed(int64_t run_id, const std::string &error) {
-  spi_rows(
+  state_rows(
       "UPDATE minibar_migrate.runs SET status = 'failed', finished_at = "
       "pg_catalog.clock_timestamp(), error = $2 WHERE run_id = $1::pg_catalog.int8 AND status = "
       "'running'",
       {std::to_string(run_id), error});
+}
+
+bool try_lock_run(int64_t run_id) {
+  auto r = spi_rows("SELECT pg_catalog.pg_try_advisory_xact_lock(2037257729, $1::pg_catalog.int4)",
+                    {std::to_string(run_id)});
+  return r.at(0).at(0).value_or("f") == "t";
+}
+
+namespace {
+
+// What an object the run created is now: its quoted, qualified name and its
+// owner's name (nullopt: gone).
+struct Current {
+  std::string identity, owner;
+};
+std::optional<Current> current_object(const std::string &kind, const std::string &oid) {
+  const char *sql =
+      kind == "table"
+          ? "SELECT n.nspname, c.relname, pg_catalog.pg_get_userbyid(c.relowner) FROM "
+            "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.oid = $1::pg_catalog.oid AND c.relkind IN ('r', 'p')"
+      : kind == "type"
+          ? "SELECT n.nspname, t.typname, pg_catalog.pg_get_userbyid(t.typowner) FROM "
+            "pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+            "WHERE t.oid = $1::pg_catalog.oid AND t.typtype = 'e'"
+          : "SELECT NULL, n.nspname, pg_catalog.pg_get_userbyid(n.nspowner) FROM "
+            "pg_catalog.pg_namespace n WHERE n.oid = $1::pg_catalog.oid";
+  auto r = spi_rows(sql, {oid});
+  if (r.empty()) return std::nullopt;
+  Current c;
+  c.identity = r[0].at(0)
+                   ? pg_quote_ident(*r[0].at(0)) + "." + pg_quote_ident(r[0].at(1).value_or(""))
+                   : pg_quote_ident(r[0].at(1).value_or(""));
+  c.owner = r[0].at(2).value_or("");
+  return c;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> rollback_run(int64_t run_id,
+                                                              const std::string &reason,
+                                                              bool lock_held) {
+  const std::string id = std::to_string(run_id);
+  // Read as the caller: a run another role started is not visible to a
+  // plain role at all (row-level security).
+  auto seen = spi_rows(
+      "SELECT started_by, status FROM minibar_migrate.runs WHERE run_id = $1::pg_catalog.int8",
+      {id});
+  if (seen.empty()) throw Error("42704", "no run " + id);
+  const std::string owner = seen[0].at(0).value_or("");
+  if (owner != current_role_name())
+    throw Error("42501", "run " + id + " was started by role \"" + owner + "\"",
+                "Only the role that started a run may roll it back.",
+                "Roll it back as that role (SET ROLE).");
+  auto locked = state_rows(
+      "SELECT status FROM minibar_migrate.runs WHERE run_id = $1::pg_catalog.int8 FOR UPDATE",
+      {id});
+  if (locked.empty()) throw Error("42704", "no run " + id);
+  if (locked[0].at(0).value_or("") == "rolled back")
+    throw Error("55000", "run " + id + " was already rolled back");
+  if (!lock_held && !try_lock_run(run_id))
+    throw Error("55006", "run " + id + " is being run by another session",
+                "Its workers may still be loading what it created.",
+                "Wait for the run to end (or cancel it), then roll it back.");
+
+  struct Object {
+    std::string kind, oid, identity;
+  };
+  std::vector<Object> objects;
+  for (const auto &r :
+       spi_rows("SELECT kind, object_oid, identity FROM minibar_migrate.run_objects "
+                "WHERE run_id = $1::pg_catalog.int8 ORDER BY object_no DESC",
+                {id}))
+    objects.push_back({r.at(0).value_or(""), r.at(1).value_or("0"), r.at(2).value_or("")});
+
+  std::vector<std::pair<std::string, std::string>> out;
+  std::vector<std::string> tables, types, schemas;
+  for (const Object &o : objects) {
+    std::optional<Current> now = current_object(o.kind, o.oid);
+    if (!now) {
+      out.push_back({o.kind, o.identity + " (already gone)"});
+      continue;
+    }
+    if (now->identity != o.identity || now->owner != owner) {
+      out.push_back({o.kind, o.identity + " (not dropped: it is now " + now->identity +
+                                 " owned by " + now->owner + ", not what the run created)"});
+      continue;
+    }
+    (o.kind == "table" ? tables : o.kind == "type" ? types : schemas).push_back(now->identity);
+    out.push_back({o.kind, o.identity});
+  }
+  auto drop = [&](const std::string &what, const std::vector<std::string> &names, bool together) {
+    std::vector<std::string> statements;
+    if (together && !names.empty()) {
+      std::string list;
+      for (const std::string &n : names) list += (list.empty() ? "" : ", ") + n;
+      statements.push_back("DROP " + what + " " + list + " RESTRICT");
+    } else if (!together) {
+      for (const std::string &n : names)
+        statements.push_back("DROP " + what + " " + n + " RESTRICT");
+    }
+    for (const std::string &sql : statements) {
+      try {
+        spi_exec(sql);
+      } catch (const PgError &e) {
+        if (e.edata()->sqlerrcode != ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST) throw;
+        throw Error("2BP01",
+                    "run " + id +
+                        " cannot be rolled back: " + (e.edata()->message ? e.edata()->message : ""),
+                    e.edata()->detail ? e.edata()->detail : "",
+                    "Something made since depends on what the run created. Drop it first, or "
+                    "keep the run.");
+      }
+    }
+  };
+  drop("TABLE", tables, true);
+  drop("TYPE", types, true);
+  drop("SCHEMA", schemas, false);
+  state_rows(
+      "UPDATE minibar_migrate.runs SET status = 'rolled back', finished_at = "
+      "pg_catalog.clock_timestamp(), error = coalesce(NULLIF($2, ''), error) WHERE run_id = "
+      "$1::pg_catalog.int8",
+      {id, reason});
+  return out;
 }
 
 }  // namespace minibar::pg

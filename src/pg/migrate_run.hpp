@@ -1,6 +1,8 @@
 // The record of a migration run in minibar_migrate.runs, run_tables,
 // run_tasks, run_objects and run_notes, written with SPI in the current
-// transaction (the caller's, or a background worker's).
+// transaction (the caller's, or a background worker's) through state_rows:
+// the only code that writes them. What a task does is recorded as data; no
+// SQL text is stored.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +21,7 @@ struct RunInfo {
   std::string server, target_schema, options, status;
   int workers = 0;
   bool resumable = false;
+  std::string started_by;
 };
 
 int64_t run_begin(const std::string &kind, const std::string &server,
@@ -29,7 +32,8 @@ std::optional<RunInfo> run_load(int64_t run_id);
 
 // A table of the run, recorded when the run is planned.
 struct RunTable {
-  std::string source_table, target_table;  // target: "schema"."table"
+  std::string source_table, target_table;  // target: "schema"."table" (for display)
+  Oid target_relid = InvalidOid;           // the target, by OID
   bool created = false;
   int table_no = 0;
   int64_t rows_estimated = -1, rows_before = 0;
@@ -48,16 +52,30 @@ struct RunTask {
   std::string source_table;  // empty: run-wide
   bool table_scoped = true;
   std::optional<int64_t> key_lo, key_hi;
-  std::string sql;
-  std::string detail_json;  // empty: NULL
+  std::string detail_json;  // the plan entry of an index / foreign_key step; empty: NULL
   int64_t rows_estimated = -1;
 };
 void run_add_task(int64_t run_id, const RunTask &t);
 
 void run_record_note(int64_t run_id, const std::string &source_table, const Note &n);
-// kind: schema / type / table; identity: quoted, schema-qualified name.
-void run_record_object(int64_t run_id, const std::string &kind, const std::string &identity);
+// An object the run created: kind schema / type / table, its OID and its
+// quoted, qualified name (for display and for the check at rollback).
+void run_record_object(int64_t run_id, const std::string &kind, Oid oid,
+                       const std::string &identity);
 void run_finish(int64_t run_id);
 void run_failed(int64_t run_id, const std::string &error);
+
+// Drops what the run created (see minibar_migrate.rollback in the extension
+// script) and marks it rolled back with reason (empty: keep its error).
+// Refuses a run the current user did not start (42501). lock_held: the
+// caller of a background-worker run holds the run's lock on the worker's
+// behalf; otherwise the lock is taken here and a run being run is refused
+// (55006). Returns (kind, object) per object, the skipped ones with a note.
+std::vector<std::pair<std::string, std::string>> rollback_run(int64_t run_id,
+                                                              const std::string &reason,
+                                                              bool lock_held);
+// The lock a session running run_id holds (transaction advisory lock); false
+// when another session holds it.
+bool try_lock_run(int64_t run_id);
 
 }  // namespace minibar::pg

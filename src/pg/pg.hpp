@@ -62,6 +62,7 @@ extern "C" {
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "parser/parse_type.h"
+#include "parser/parser.h"
 #include "rewrite/rewriteHandler.h"
 #include "optimizer/cost.h"
 #include "optimizer/optimizer.h"

@@ -1,5 +1,7 @@
 #include "pg/reject_log.hpp"
 
+#include "pg/spi_util.hpp"
+
 #include "pg/guard.hpp"
 
 namespace minibar::pg {
@@ -45,7 +47,7 @@ void RejectLog::add(const RejectRecord &r) {
     values[7] = CStringGetTextDatum(r.value.c_str());
     if (r.column.empty()) nulls[4] = 'n';
     if (r.value.empty()) nulls[7] = 'n';
-    int rc = SPI_execute_plan(static_cast<SPIPlanPtr>(plan_), values, nulls, false, 0);
+    int rc = pg_state_execute_plan(static_cast<SPIPlanPtr>(plan_), values, nulls);
     if (rc != SPI_OK_INSERT) elog(ERROR, "inserting a reject failed (%d)", rc);
   });
 }

@@ -32,21 +32,56 @@ struct Tasks {
   }
 };
 
-std::string fk_detail(const ForeignKeyStep &s) {
+// A JSON object of the plan entry a task carries (run_tasks.detail): only
+// names and keywords, as data.
+struct JsonObject {
   std::string j = "{";
-  auto field = [&](const char *k, const std::string &v) {
+  void key(const char *k) {
     if (j.size() > 1) j += ", ";
     json_append_string(j, k);
     j += ": ";
+  }
+  JsonObject &field(const char *k, const std::string &v) {
+    key(k);
     json_append_string(j, v);
-  };
-  field("label", s.label);
-  field("table", s.table);
-  field("ref_table", s.ref_table);
-  field("valid", s.valid_sql);
-  field("not_valid", s.not_valid_sql);
-  field("orphans", s.orphans_sql);
-  return j + "}";
+    return *this;
+  }
+  JsonObject &list(const char *k, const std::vector<std::string> &items) {
+    key(k);
+    j += "[";
+    for (size_t i = 0; i < items.size(); i++) {
+      if (i) j += ", ";
+      json_append_string(j, items[i]);
+    }
+    j += "]";
+    return *this;
+  }
+  std::string done() const { return j + "}"; }
+};
+
+std::string index_detail(const PlannedIndex &idx) {
+  std::vector<std::string> order;
+  for (bool d : idx.descending) order.push_back(d ? "desc" : "asc");
+  return JsonObject()
+      .field("kind", idx.kind)
+      .field("name", idx.name)
+      .list("columns", idx.columns)
+      .list("order", order)
+      .done();
+}
+
+std::string fk_detail(const std::string &label, const std::string &source_table,
+                      const PlannedForeignKey &fk) {
+  return JsonObject()
+      .field("label", label)
+      .field("name", fk.name)
+      .field("table", source_table)
+      .field("ref_table", fk.ref_source_table)
+      .list("columns", fk.columns)
+      .list("ref_columns", fk.ref_columns)
+      .field("on_delete", fk.on_delete)
+      .field("on_update", fk.on_update)
+      .done();
 }
 
 }  // namespace
@@ -59,7 +94,7 @@ void record_source_position(int64_t run_id, const RunRequest &req, MigrationSour
   std::string why = req.position_note;
   std::optional<MigrationSource::Position> p;
   if (why.empty()) p = src.snapshot_position(&why);
-  spi_rows(
+  state_rows(
       "UPDATE minibar_migrate.runs SET source_binlog_file = NULLIF($2, ''), source_binlog_pos = "
       "NULLIF($3, '')::pg_catalog.int8, source_gtid = NULLIF($4, ''), source_position_note = "
       "NULLIF($5, '') WHERE run_id = $1::pg_catalog.int8 RETURNING 1",
@@ -81,7 +116,9 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
   }
   const int64_t run_id = run_begin(req.kind, req.server, req.target_schema, req.options_json,
                                    req.workers, req.resumable);
-  if (schema_created) run_record_object(run_id, "schema", pg_quote_ident(req.target_schema));
+  if (schema_created)
+    run_record_object(run_id, "schema", find_schema(req.target_schema),
+                      pg_quote_ident(req.target_schema));
   record_source_position(run_id, req, src);
 
   SourceSchema schema =
@@ -110,11 +147,7 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
                   "with {\"exclude\": [...]}.");
   }
   std::map<std::string, const TablePlan *> plan_of;
-  std::map<std::string, std::string> qualified;
-  for (size_t i = 0; i < plans.size(); i++) {
-    plan_of[schema.tables[i].name] = &plans[i];
-    qualified[schema.tables[i].name] = plans[i].qualified();
-  }
+  for (size_t i = 0; i < plans.size(); i++) plan_of[schema.tables[i].name] = &plans[i];
   if (database)
     for (size_t i = 0; i < plans.size(); i++)
       plan_foreign_keys(plans[i], schema.tables[i], plan_of);
@@ -140,18 +173,20 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
     if (OidIsValid(existing)) {
       ColumnMatch m = match_existing(opts, table, existing);
       rt.target_table = m.qualified;
+      rt.target_relid = existing;
       rt.source_columns = m.source_columns;
       rt.target_columns = m.target_columns;
-      rt.rows_before = count_target_rows(m.qualified);
+      rt.rows_before = count_target_rows(existing);
       notes = m.notes;
     } else {
-      std::vector<std::string> types;
-      create_target(ctx, table, plan, types);
-      for (const std::string &t : types) run_record_object(run_id, "type", t);
-      run_record_object(run_id, "table", plan.qualified());
+      std::vector<std::pair<Oid, std::string>> types;
+      Oid relid = create_target(ctx, table, plan, types);
+      for (const auto &t : types) run_record_object(run_id, "type", t.first, t.second);
+      run_record_object(run_id, "table", relid, plan.qualified());
       created[i] = true;
       rt.created = true;
       rt.target_table = plan.qualified();
+      rt.target_relid = relid;
       for (const PlannedColumn &c : plan.columns) {
         rt.source_columns.push_back(c.source_name);
         rt.target_columns.push_back(c.name);
@@ -212,12 +247,12 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
       tasks.add(t);
     }
     if (created[i])
-      for (const std::string &sql : plan.post_load) {
+      for (const PlannedIndex &idx : plan.post_load) {
         RunTask t;
         t.phase = kIndex;
         t.kind = "index";
         t.source_table = table.name;
-        t.sql = sql;
+        t.detail_json = index_detail(idx);
         tasks.add(t);
       }
     RunTask check;
@@ -239,13 +274,14 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
   int fk_phase = kForeignKey;
   for (size_t i = 0; i < plans.size(); i++) {
     if (!created[i]) continue;
-    for (const ForeignKeyStep &s : foreign_key_steps(plans[i], qualified)) {
+    for (const PlannedForeignKey &fk : plans[i].foreign_keys) {
+      if (!plan_of.count(fk.ref_source_table)) continue;
       RunTask t;
       t.phase = fk_phase++;
       t.kind = "foreign_key";
       t.source_table = schema.tables[i].name;
       t.table_scoped = false;
-      t.detail_json = fk_detail(s);
+      t.detail_json = fk_detail(foreign_key_label(fk), schema.tables[i].name, fk);
       tasks.add(t);
     }
   }

@@ -16,11 +16,12 @@ using Rows = std::vector<std::vector<std::optional<std::string>>>;
 
 struct Claimed {
   int task_no = 0;
-  std::string kind, source_table, sql;
+  std::string kind, source_table;
   std::optional<int64_t> key_lo, key_hi;
   int64_t rows_estimated = -1;
   std::string started_at;
-  ForeignKeyStep fk;
+  // index / foreign_key: the plan entry, from run_tasks.detail
+  std::string label, name, ref_table, on_delete, on_update, index_kind;
 };
 
 std::optional<int64_t> as_int(const std::optional<std::string> &v) {
@@ -28,12 +29,24 @@ std::optional<int64_t> as_int(const std::optional<std::string> &v) {
   return std::stoll(*v);
 }
 
+// A text array of a task's plan entry, in order.
+std::vector<std::string> detail_list(int64_t run_id, int task_no, const char *key) {
+  std::vector<std::string> out;
+  for (const auto &r : spi_rows(
+           "SELECT u.x FROM minibar_migrate.run_tasks t, pg_catalog.jsonb_array_elements_text("
+           "t.detail -> $3) WITH ORDINALITY AS u(x, n) WHERE t.run_id = $1::pg_catalog.int8 AND "
+           "t.task_no = $2::pg_catalog.int4 ORDER BY u.n",
+           {std::to_string(run_id), std::to_string(task_no), key}))
+    out.push_back(r.at(0).value_or(""));
+  return out;
+}
+
 std::optional<Claimed> claim(int64_t run_id) {
-  Rows r = spi_rows(
-      "SELECT t.task_no, t.kind, coalesce(t.source_table, ''), coalesce(t.sql, ''), t.key_lo, "
+  Rows r = state_rows(
+      "SELECT t.task_no, t.kind, coalesce(t.source_table, ''), t.key_lo, "
       "t.key_hi, coalesce(t.rows_estimated, -1), pg_catalog.clock_timestamp()::pg_catalog.text, "
-      "t.detail ->> 'label', t.detail ->> 'table', t.detail ->> 'ref_table', "
-      "t.detail ->> 'valid', t.detail ->> 'not_valid', t.detail ->> 'orphans' "
+      "t.detail ->> 'label', t.detail ->> 'name', t.detail ->> 'ref_table', "
+      "t.detail ->> 'on_delete', t.detail ->> 'on_update', t.detail ->> 'kind' "
       "FROM minibar_migrate.run_tasks t WHERE t.run_id = $1::pg_catalog.int8 AND t.state = "
       "'pending' AND NOT EXISTS (SELECT 1 FROM minibar_migrate.run_tasks u WHERE u.run_id = "
       "t.run_id AND u.state = 'pending' AND u.phase < t.phase AND (NOT t.table_scoped OR "
@@ -46,17 +59,16 @@ std::optional<Claimed> claim(int64_t run_id) {
   c.task_no = std::stoi(row.at(0).value_or("0"));
   c.kind = row.at(1).value_or("");
   c.source_table = row.at(2).value_or("");
-  c.sql = row.at(3).value_or("");
-  c.key_lo = as_int(row.at(4));
-  c.key_hi = as_int(row.at(5));
-  c.rows_estimated = std::stoll(row.at(6).value_or("-1"));
-  c.started_at = row.at(7).value_or("");
-  c.fk.label = row.at(8).value_or("");
-  c.fk.table = row.at(9).value_or("");
-  c.fk.ref_table = row.at(10).value_or("");
-  c.fk.valid_sql = row.at(11).value_or("");
-  c.fk.not_valid_sql = row.at(12).value_or("");
-  c.fk.orphans_sql = row.at(13).value_or("");
+  c.key_lo = as_int(row.at(3));
+  c.key_hi = as_int(row.at(4));
+  c.rows_estimated = std::stoll(row.at(5).value_or("-1"));
+  c.started_at = row.at(6).value_or("");
+  c.label = row.at(7).value_or("");
+  c.name = row.at(8).value_or("");
+  c.ref_table = row.at(9).value_or("");
+  c.on_delete = row.at(10).value_or("");
+  c.on_update = row.at(11).value_or("");
+  c.index_kind = row.at(12).value_or("");
   return c;
 }
 
@@ -66,12 +78,19 @@ std::vector<std::string> column(const Rows &rows, size_t i) {
   return out;
 }
 
-Oid regclass_of(const std::string &qualified) {
-  Rows r = spi_rows("SELECT pg_catalog.to_regclass($1)::pg_catalog.oid", {qualified});
-  if (r.empty() || !r[0][0])
-    throw Error("42P01", "target table " + qualified + " of the run no longer exists",
-                "The run cannot continue.", "Roll the run back with minibar_migrate.rollback().");
-  return static_cast<Oid>(std::stoul(*r[0][0]));
+// A table of the run: its target's OID and its name as recorded.
+struct Target {
+  Oid relid = InvalidOid;
+  std::string name;
+};
+Target target_of(int64_t run_id, const std::string &source_table) {
+  Rows t = spi_rows(
+      "SELECT target_relid, target_table FROM minibar_migrate.run_tables WHERE "
+      "run_id = $1::pg_catalog.int8 AND source_table = $2",
+      {std::to_string(run_id), source_table});
+  if (t.empty())
+    throw Error("XX000", "run " + std::to_string(run_id) + " has no table " + source_table);
+  return {static_cast<Oid>(std::stoul(t[0].at(0).value_or("0"))), t[0].at(1).value_or("")};
 }
 
 void mark_done(int64_t run_id, const Claimed &c, double seconds, const LoadCounts *counts) {
@@ -86,7 +105,7 @@ void mark_done(int64_t run_id, const Claimed &c, double seconds, const LoadCount
                              std::to_string(counts->rejected), std::to_string(counts->zero_dates),
                              counts->general_path ? "true" : "false"});
   }
-  spi_rows(
+  state_rows(
       "UPDATE minibar_migrate.run_tasks SET state = 'done', started_at = "
       "$3::pg_catalog.timestamptz, finished_at = pg_catalog.clock_timestamp(), seconds = "
       "$4::pg_catalog.float8, worker_pid = pg_catalog.pg_backend_pid()" +
@@ -98,15 +117,14 @@ LoadCounts do_copy(int64_t run_id, const MigrateOptions &opts, MigrationSource &
                    const Claimed &c) {
   const std::vector<std::string> key{std::to_string(run_id), c.source_table};
   Rows t = spi_rows(
-      "SELECT target_table, coalesce(chunk_key, '') FROM minibar_migrate.run_tables WHERE "
+      "SELECT coalesce(chunk_key, '') FROM minibar_migrate.run_tables WHERE "
       "run_id = $1::pg_catalog.int8 AND source_table = $2",
       key);
-  if (t.empty())
-    throw Error("XX000", "run " + std::to_string(run_id) + " has no table " + c.source_table);
+  Target target = target_of(run_id, c.source_table);
   ChunkLoad load;
   load.source_table = c.source_table;
-  load.target_name = t[0].at(0).value_or("");
-  load.relid = regclass_of(load.target_name);
+  load.target_name = target_name(target.relid, target.name);
+  load.relid = target.relid;
   Rows cols = spi_rows(
       "SELECT u.s, u.t FROM minibar_migrate.run_tables rt, ROWS FROM (pg_catalog.unnest("
       "rt.source_columns), pg_catalog.unnest(rt.target_columns)) WITH ORDINALITY AS u(s, t, n) "
@@ -121,7 +139,7 @@ LoadCounts do_copy(int64_t run_id, const MigrateOptions &opts, MigrationSource &
                "rt.source_table = $2 ORDER BY u.n",
                key),
       0);
-  std::string chunk_key = t[0].at(1).value_or("");
+  std::string chunk_key = t.at(0).at(0).value_or("");
   if (!chunk_key.empty()) load.range = KeyRange{chunk_key, c.key_lo, c.key_hi};
   load.max_rejects = opts.max_rejects;
   if (opts.max_rejects >= 0) {
@@ -155,8 +173,7 @@ void do_check(int64_t run_id, const MigrateOptions &opts, const Claimed &c,
   Rows s = spi_rows(
       "SELECT coalesce(sum(rows_source), 0), coalesce(sum(rows_copied), 0), "
       "coalesce(sum(rows_rejected), 0), coalesce(sum(zero_dates), 0), coalesce(bool_or("
-      "general_path), false), (SELECT target_table FROM minibar_migrate.run_tables WHERE run_id = "
-      "$1::pg_catalog.int8 AND source_table = $2), (SELECT rows_before FROM "
+      "general_path), false), (SELECT rows_before FROM "
       "minibar_migrate.run_tables WHERE run_id = $1::pg_catalog.int8 AND source_table = $2) FROM "
       "minibar_migrate.run_tasks WHERE run_id = $1::pg_catalog.int8 AND source_table = $2 AND "
       "kind = 'copy'",
@@ -164,8 +181,9 @@ void do_check(int64_t run_id, const MigrateOptions &opts, const Claimed &c,
   const auto &r = s.at(0);
   int64_t copied = std::stoll(r.at(1).value_or("0"));
   int64_t zero_dates = std::stoll(r.at(3).value_or("0"));
-  std::string target = r.at(5).value_or("");
-  int64_t before = std::stoll(r.at(6).value_or("0"));
+  Target t = target_of(run_id, c.source_table);
+  const std::string target = target_name(t.relid, t.name);
+  int64_t before = std::stoll(r.at(5).value_or("0"));
   // Chunks copied at the same time each had the allowance left when they
   // started: the table as a whole must still be within max_rejects.
   int64_t rejected = std::stoll(r.at(2).value_or("0"));
@@ -175,7 +193,7 @@ void do_check(int64_t run_id, const MigrateOptions &opts, const Claimed &c,
                     " rows rejected, more than max_rejects (" + std::to_string(opts.max_rejects) +
                     ")",
                 "The rejected rows are in minibar_migrate.rejects.");
-  int64_t after = count_target_rows(target);
+  int64_t after = count_target_rows(t.relid);
   if (after - before != copied)
     throw Error("XX000",
                 "target " + target + " gained " + std::to_string(after - before) + " rows, but " +
@@ -188,7 +206,7 @@ void do_check(int64_t run_id, const MigrateOptions &opts, const Claimed &c,
   if (zero_dates > 0)
     notes.push_back(
         {"zero_dates", c.source_table, std::to_string(zero_dates) + " zero dates became NULL"});
-  spi_rows(
+  state_rows(
       "UPDATE minibar_migrate.run_tables SET rows_source = $3::pg_catalog.int8, rows_copied = "
       "$4::pg_catalog.int8, rows_rejected = $5::pg_catalog.int8, zero_dates = "
       "$6::pg_catalog.int8 WHERE run_id = $1::pg_catalog.int8 AND source_table = $2",
@@ -198,7 +216,7 @@ void do_check(int64_t run_id, const MigrateOptions &opts, const Claimed &c,
 
 void do_finish(int64_t run_id, const RunInfo &run, MigrationSource &src) {
   // A table's time: from its first copy to its last index or check.
-  spi_rows(
+  state_rows(
       "UPDATE minibar_migrate.run_tables rt SET done = true, seconds = coalesce((SELECT "
       "pg_catalog.date_part('epoch', max(t.finished_at) - min(t.started_at)) FROM "
       "minibar_migrate.run_tasks t WHERE t.run_id = rt.run_id AND t.source_table = "
@@ -206,12 +224,12 @@ void do_finish(int64_t run_id, const RunInfo &run, MigrationSource &src) {
       "rt.run_id = $1::pg_catalog.int8",
       {std::to_string(run_id)});
   if (run.kind == "database") {
-    spi_exec("SELECT count(*) FROM minibar_migrate.reset_sequences(" +
-             pg_quote_literal(run.target_schema) + ")");
+    spi_rows("SELECT count(*) FROM minibar_migrate.reset_sequences($1)", {run.target_schema});
     // Ids the source already handed out (rows deleted since) are not reused.
     std::map<std::string, int64_t> next_ids = src.next_ids();
     Rows tables = spi_rows(
-        "SELECT source_table, target_table, identity_column FROM minibar_migrate.run_tables "
+        "SELECT source_table, target_relid::pg_catalog.regclass::pg_catalog.text, identity_column "
+        "FROM minibar_migrate.run_tables "
         "WHERE run_id = $1::pg_catalog.int8 AND created AND identity_column IS NOT NULL",
         {std::to_string(run_id)});
     for (const auto &t : tables) {
@@ -247,17 +265,33 @@ TaskOutcome run_next_task(int64_t run_id, const RunInfo &run, const MigrateOptio
   if (c->kind == "copy") {
     counts = do_copy(run_id, opts, src, *c);
   } else if (c->kind == "index") {
-    run_post_load(c->sql, notes);
+    PlannedIndex idx;
+    idx.kind = c->index_kind;
+    idx.name = c->name;
+    idx.columns = detail_list(run_id, c->task_no, "columns");
+    for (const std::string &o : detail_list(run_id, c->task_no, "order"))
+      idx.descending.push_back(o == "desc");
+    run_post_load(target_of(run_id, c->source_table).relid, idx, notes);
   } else if (c->kind == "check") {
     do_check(run_id, opts, *c, notes);
   } else if (c->kind == "foreign_key") {
-    apply_foreign_key(c->fk, notes);
+    ForeignKeyStep step;
+    step.label = c->label;
+    Target table = target_of(run_id, c->source_table), ref = target_of(run_id, c->ref_table);
+    step.table = table.relid;
+    step.table_name = table.name;
+    step.ref_table = ref.relid;
+    step.ref_table_name = ref.name;
+    step.fk.name = c->name;
+    step.fk.ref_source_table = c->ref_table;
+    step.fk.columns = detail_list(run_id, c->task_no, "columns");
+    step.fk.ref_columns = detail_list(run_id, c->task_no, "ref_columns");
+    step.fk.on_delete = c->on_delete;
+    step.fk.on_update = c->on_update;
+    apply_foreign_key(step, notes);
   } else if (c->kind == "analyze") {
-    Rows t = spi_rows(
-        "SELECT target_table FROM minibar_migrate.run_tables WHERE run_id = $1::pg_catalog.int8 "
-        "AND source_table = $2",
-        {std::to_string(run_id), c->source_table});
-    if (!t.empty()) spi_exec("ANALYZE " + t[0].at(0).value_or(""));
+    Target t = target_of(run_id, c->source_table);
+    spi_exec("ANALYZE " + target_name(t.relid, t.name));
   } else if (c->kind == "finish") {
     do_finish(run_id, run, src);
   } else {

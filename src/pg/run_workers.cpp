@@ -193,8 +193,7 @@ void worker_finalize(RunShared *sh) {
   if (sh->resumable)
     run_failed(run_id, sh->message);
   else
-    spi_rows("SELECT count(*) FROM minibar_migrate.rollback($1::pg_catalog.int8, $2)",
-             {std::to_string(run_id), sh->message});
+    (void)rollback_run(run_id, sh->message, true);  // the caller holds the run's lock for us
   bgw_xact_commit();
 }
 
@@ -261,7 +260,7 @@ void worker_run(RunShared *sh, int index) {
     // Resuming: the run is running again (its tasks say what is left). The
     // tasks left are read from new snapshots, later than the recorded
     // position: change data capture from it would apply changes twice.
-    spi_rows(
+    state_rows(
         "UPDATE minibar_migrate.runs SET status = 'running', error = NULL, finished_at = NULL, "
         "source_binlog_file = NULL, source_binlog_pos = NULL, source_gtid = NULL, "
         "source_position_note = 'resumed: the tasks left were copied from later snapshots than "
@@ -469,18 +468,17 @@ std::optional<int64_t> find_unfinished(const RunRequest &req) {
   auto r = spi_rows(
       "SELECT run_id FROM minibar_migrate.runs r WHERE kind = $1 AND server = $2 AND "
       "target_schema IS NOT DISTINCT FROM NULLIF($3, '') AND status IN ('running', 'failed') AND "
-      "workers > 0 AND ($1 = 'database' OR EXISTS (SELECT 1 FROM minibar_migrate.run_tables t "
-      "WHERE t.run_id = r.run_id AND t.source_table = $4)) ORDER BY run_id DESC LIMIT 1",
-      {req.kind, req.server, req.target_schema, req.remote_table});
+      "workers > 0 AND started_by = $5 AND ($1 = 'database' OR EXISTS (SELECT 1 FROM "
+      "minibar_migrate.run_tables t WHERE t.run_id = r.run_id AND t.source_table = $4)) ORDER BY "
+      "run_id DESC LIMIT 1",
+      {req.kind, req.server, req.target_schema, req.remote_table, current_role_name()});
   if (r.empty()) return std::nullopt;
   return std::stoll(r[0][0].value_or("0"));
 }
 
 // One run at a time per run id: a second session resuming it waits for nothing and fails.
 void lock_run(int64_t run_id) {
-  auto r = spi_rows("SELECT pg_catalog.pg_try_advisory_xact_lock(2037257729, $1::pg_catalog.int4)",
-                    {std::to_string(run_id)});
-  if (r.at(0).at(0).value_or("f") != "t")
+  if (!try_lock_run(run_id))
     throw Error("55006", "run " + std::to_string(run_id) + " is being run by another session");
 }
 
@@ -635,13 +633,80 @@ int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optiona
 
 }  // namespace
 
+int max_workers_setting = -1;
+int max_workers_per_user_setting = -1;
+
+void define_worker_settings() {
+  DefineCustomIntVariable("minibar_migrate.max_workers",
+                          "Background workers all migration runs may use together (-1: half of "
+                          "max_worker_processes).",
+                          nullptr, &max_workers_setting, -1, -1, kMaxWorkers, PGC_SUSET, 0, nullptr,
+                          nullptr, nullptr);
+  DefineCustomIntVariable(
+      "minibar_migrate.max_workers_per_user",
+      "Background workers one non-superuser's migration runs may use together (-1: a quarter "
+      "of minibar_migrate.max_workers, at least 1).",
+      nullptr, &max_workers_per_user_setting, -1, -1, kMaxWorkers, PGC_SUSET, 0, nullptr, nullptr,
+      nullptr);
+  MarkGUCPrefixReserved("minibar_migrate");
+}
+
+namespace {
+
+// Migration workers running now: all of them, and the current user's.
+std::pair<int, int> workers_running() {
+  auto r = spi_rows(
+      "SELECT count(*), count(*) FILTER (WHERE usesysid = $1::pg_catalog.oid) FROM "
+      "pg_catalog.pg_stat_activity WHERE backend_type = 'minibar_migrate worker'",
+      {std::to_string(GetUserId())});
+  return {std::stoi(r.at(0).at(0).value_or("0")), std::stoi(r.at(0).at(1).value_or("0"))};
+}
+
+}  // namespace
+
 int resolve_workers(const MigrateOptions &opts) {
-  if (opts.workers >= 0) return opts.workers;
-  bool in_block = false;
-  pg_call([&] { in_block = IsTransactionBlock(); });
-  if (in_block && !opts.resume) return 0;
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  return static_cast<int>(std::clamp<long>(cpus, 1, 4));
+  int wanted;
+  if (opts.workers >= 0) {
+    wanted = opts.workers;
+  } else {
+    bool in_block = false;
+    pg_call([&] { in_block = IsTransactionBlock(); });
+    if (in_block && !opts.resume) return 0;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    wanted = static_cast<int>(std::clamp<long>(cpus, 1, 4));
+  }
+  if (wanted == 0) return 0;
+  bool super = false;
+  int total_cap = 0, user_cap = 0;
+  pg_call([&] {
+    super = superuser();
+    total_cap = max_workers_setting >= 0 ? max_workers_setting : max_worker_processes / 2;
+    user_cap = max_workers_per_user_setting >= 0 ? max_workers_per_user_setting
+                                                 : std::max(1, total_cap / 4);
+  });
+  total_cap = std::max(total_cap, 0);
+  auto [running, mine] = workers_running();
+  int allowed = total_cap - running;
+  std::string why = "minibar_migrate.max_workers = " + std::to_string(total_cap) + ", " +
+                    std::to_string(running) + " in use";
+  if (!super && user_cap - mine < allowed) {
+    allowed = user_cap - mine;
+    why = "minibar_migrate.max_workers_per_user = " + std::to_string(user_cap) + ", " +
+          std::to_string(mine) + " in use by this role";
+  }
+  if (allowed <= 0)
+    throw Error("53000", "no migration worker is free (" + why + ")",
+                "The caps keep background-worker slots for other users, parallel query and "
+                "scheduled jobs.",
+                "Wait for a running migration to end, use {\"workers\": 0} to migrate in this "
+                "session, or (superuser) raise minibar_migrate.max_workers.");
+  if (wanted > allowed) {
+    pg_call([&] {
+      ereport(NOTICE, (errmsg("workers lowered from %d to %d (%s)", wanted, allowed, why.c_str())));
+    });
+    wanted = allowed;
+  }
+  return wanted;
 }
 
 int64_t run_migration(RunRequest &req, const MigrateOptions &opts, const SourceConfig &config) {

@@ -13,9 +13,16 @@
 
 namespace minibar::pg {
 
+// The settings minibar_migrate.max_workers (every run's workers together,
+// default half of max_worker_processes) and
+// minibar_migrate.max_workers_per_user (a non-superuser's runs together,
+// default a quarter of max_workers, at least 1). From _PG_init.
+void define_worker_settings();
+
 // The number of workers to use: options.workers when given; otherwise 0 in a
 // transaction block (workers could neither see nor undo its work) unless
-// resume is asked, else the CPU count capped at 4.
+// resume is asked, else the CPU count capped at 4. A request above what the
+// caps leave free is lowered with a NOTICE; none free at all is 53000.
 int resolve_workers(const MigrateOptions &options);
 
 // Runs (or resumes) the run; returns its run_id. req.workers is resolved.

@@ -64,11 +64,138 @@ void spi_end_pinned(int guc_level) {
   SPI_finish();
 }
 
-void spi_exec(const std::string &sql) {
+namespace {
+
+// PostgreSQL calls: refuses (42601) a string that is not exactly one statement.
+void pg_require_one_statement(const char *sql) {
+  List *parsed = raw_parser(sql, RAW_PARSE_DEFAULT);
+  if (list_length(parsed) != 1)
+    ereport(ERROR, (errcode(ERRCODE_SYNTAX_ERROR),
+                    errmsg("minibar_migrate refused to run generated SQL that is %d statements, "
+                           "not one",
+                           list_length(parsed)),
+                    errdetail("Statement text: %.200s", sql)));
+  list_free_deep(parsed);
+}
+
+// The owner of the state tables: the owner of minibar_migrate.runs.
+Oid pg_state_owner() {
+  Oid nsp = get_namespace_oid("minibar_migrate", false);
+  Oid rel = get_relname_relid("runs", nsp);
+  if (!OidIsValid(rel))
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                    errmsg("minibar_migrate.runs is missing: the extension is not installed "
+                           "in this database")));
+  HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(rel));
+  if (!HeapTupleIsValid(tup)) elog(ERROR, "cache lookup failed for relation %u", rel);
+  Oid owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(tup))->relowner;
+  ReleaseSysCache(tup);
+  return owner;
+}
+
+}  // namespace
+
+void pg_state_owner_enter(StateOwner *sw) {
+  Oid owner = pg_state_owner();
+  GetUserIdAndSecContext(&sw->saved_user, &sw->saved_sec);
+  sw->guc_level = NewGUCNestLevel();
+  (void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+                          GUC_ACTION_SAVE, true, 0, false);
+  SetUserIdAndSecContext(
+      owner, sw->saved_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+}
+
+void pg_state_owner_leave(const StateOwner *sw, bool ok) {
+  SetUserIdAndSecContext(sw->saved_user, sw->saved_sec);
+  AtEOXact_GUC(ok, sw->guc_level);
+}
+
+int pg_state_execute_plan(SPIPlanPtr plan, Datum *values, const char *nulls) {
+  StateOwner sw;
+  pg_state_owner_enter(&sw);
+  int rc = 0;
+  PG_TRY();
+  { rc = SPI_execute_plan(plan, values, nulls, false, 0); }
+  PG_CATCH();
+  {
+    pg_state_owner_leave(&sw, false);
+    PG_RE_THROW();
+  }
+  PG_END_TRY();
+  pg_state_owner_leave(&sw, true);
+  return rc;
+}
+
+namespace {
+
+// PostgreSQL calls: runs sql (one statement) with text parameters, as the
+// current user or (as_owner) as the state tables' owner.
+void pg_run(const std::string &sql, const std::vector<std::string> &args, bool as_owner) {
+  pg_require_one_statement(sql.c_str());
+  int nargs = static_cast<int>(args.size());
+  Oid *types = nargs ? static_cast<Oid *>(palloc(sizeof(Oid) * nargs)) : nullptr;
+  Datum *values = nargs ? static_cast<Datum *>(palloc(sizeof(Datum) * nargs)) : nullptr;
+  for (int i = 0; i < nargs; i++) {
+    types[i] = TEXTOID;
+    values[i] = CStringGetTextDatum(args[static_cast<size_t>(i)].c_str());
+  }
+  StateOwner sw;
+  if (as_owner) pg_state_owner_enter(&sw);
+  int rc = 0;
+  PG_TRY();
+  {
+    rc = nargs ? SPI_execute_with_args(sql.c_str(), nargs, types, values, nullptr, false, 0)
+               : SPI_execute(sql.c_str(), false, 0);
+  }
+  PG_CATCH();
+  {
+    if (as_owner) pg_state_owner_leave(&sw, false);
+    PG_RE_THROW();
+  }
+  PG_END_TRY();
+  if (as_owner) pg_state_owner_leave(&sw, true);
+  if (rc < 0) elog(ERROR, "SPI_execute failed (%d): %s", rc, sql.c_str());
+}
+
+SpiRows run_rows(const std::string &sql, const std::vector<std::string> &args, bool as_owner) {
+  SpiRows out;
+  uint64 nrows = 0;
+  int ncols = 0;
   pg_call([&] {
-    int rc = SPI_execute(sql.c_str(), false, 0);
-    if (rc < 0) elog(ERROR, "SPI_execute failed (%d): %s", rc, sql.c_str());
+    pg_run(sql, args, as_owner);
+    nrows = SPI_processed;
+    ncols = SPI_tuptable ? SPI_tuptable->tupdesc->natts : 0;
   });
+  for (uint64 r = 0; r < nrows; r++) {
+    std::vector<std::optional<std::string>> row;
+    for (int c = 1; c <= ncols; c++) {
+      char *v = nullptr;
+      pg_call([&] { v = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, c); });
+      row.push_back(v ? std::optional<std::string>(v) : std::nullopt);
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+}  // namespace
+
+void spi_exec(const std::string &sql) {
+  pg_call([&] { pg_run(sql, {}, false); });
+}
+
+SpiRows spi_rows(const std::string &sql, const std::vector<std::string> &args) {
+  return run_rows(sql, args, false);
+}
+
+SpiRows state_rows(const std::string &sql, const std::vector<std::string> &args) {
+  return run_rows(sql, args, true);
+}
+
+std::string current_role_name() {
+  std::string name;
+  pg_call([&] { name = GetUserNameFromId(GetUserId(), false); });
+  return name;
 }
 
 std::optional<SpiFailure> spi_try_code(const std::string &sql) {
@@ -93,37 +220,6 @@ std::optional<std::string> spi_try(const std::string &sql) {
   std::optional<SpiFailure> f = spi_try_code(sql);
   if (!f) return std::nullopt;
   return f->message;
-}
-
-std::vector<std::vector<std::optional<std::string>>> spi_rows(
-    const std::string &sql, const std::vector<std::string> &args) {
-  std::vector<std::vector<std::optional<std::string>>> out;
-  uint64 nrows = 0;
-  int ncols = 0;
-  pg_call([&] {
-    int nargs = static_cast<int>(args.size());
-    Oid *types = nargs ? static_cast<Oid *>(palloc(sizeof(Oid) * nargs)) : nullptr;
-    Datum *values = nargs ? static_cast<Datum *>(palloc(sizeof(Datum) * nargs)) : nullptr;
-    for (int i = 0; i < nargs; i++) {
-      types[i] = TEXTOID;
-      values[i] = CStringGetTextDatum(args[static_cast<size_t>(i)].c_str());
-    }
-    int rc = nargs ? SPI_execute_with_args(sql.c_str(), nargs, types, values, nullptr, false, 0)
-                   : SPI_execute(sql.c_str(), false, 0);
-    if (rc < 0) elog(ERROR, "SPI_execute failed (%d): %s", rc, sql.c_str());
-    nrows = SPI_processed;
-    ncols = SPI_tuptable ? SPI_tuptable->tupdesc->natts : 0;
-  });
-  for (uint64 r = 0; r < nrows; r++) {
-    std::vector<std::optional<std::string>> row;
-    for (int c = 1; c <= ncols; c++) {
-      char *v = nullptr;
-      pg_call([&] { v = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, c); });
-      row.push_back(v ? std::optional<std::string>(v) : std::nullopt);
-    }
-    out.push_back(std::move(row));
-  }
-  return out;
 }
 
 void bgw_xact_begin() {

@@ -59,7 +59,10 @@ void bgw_xact_abort();
 // (BGW_NEVER_RESTART: never). Everything else zeroed.
 void bgw_describe(BackgroundWorker *w, const char *function, const char *type, int restart_time);
 
-// Runs a statement (no result wanted).
+// Runs a statement (no result wanted). Every statement given to spi_exec,
+// spi_try, spi_rows and state_rows must parse as exactly one statement, or
+// it is refused (42601) before anything runs: text built from source names
+// or values can never smuggle in a second one.
 void spi_exec(const std::string &sql);
 // Runs a statement in a subtransaction; returns the error message when it
 // failed (interrupts and resource errors are re-thrown).
@@ -73,8 +76,34 @@ std::optional<SpiFailure> spi_try_code(const std::string &sql);
 // PostgreSQL calls (inside pg_call): a prepared statement with parameters of
 // these types; kept past the SPI call (SPI_keepplan) when keep.
 SPIPlanPtr pg_spi_prepare(const std::string &sql, const std::vector<Oid> &types, bool keep);
-// The rows of a query as text (NULL: nullopt).
-std::vector<std::vector<std::optional<std::string>>> spi_rows(
-    const std::string &sql, const std::vector<std::string> &args = {});
+using SpiRows = std::vector<std::vector<std::optional<std::string>>>;
+// The rows of a query as text (NULL: nullopt), run with the current user's
+// rights.
+SpiRows spi_rows(const std::string &sql, const std::vector<std::string> &args = {});
+
+// The extension's state tables (runs, run_*, rejects, validations, syncs,
+// table_syncs) grant no write to anyone: only this code writes them, through
+// state_rows, which runs one statement with the rights of the tables' owner
+// (the extension's owner) in a security-restricted context with
+// search_path = pg_catalog, pg_temp, whatever the caller's settings. Reads
+// that need a row lock (FOR UPDATE) go through it too. Every other read runs
+// as the caller, through row-level security.
+SpiRows state_rows(const std::string &sql, const std::vector<std::string> &args = {});
+// PostgreSQL calls (inside pg_call) for a prepared statement on the state
+// tables: pg_state_execute_plan runs it like state_rows does (as the tables'
+// owner, search_path pinned). pg_state_owner_enter / _leave switch to the
+// owner and back around other PostgreSQL calls (leave with ok = false on
+// the error path, before re-throwing).
+struct StateOwner {
+  Oid saved_user;
+  int saved_sec;
+  int guc_level;
+};
+void pg_state_owner_enter(StateOwner *sw);
+void pg_state_owner_leave(const StateOwner *sw, bool ok);
+int pg_state_execute_plan(SPIPlanPtr plan, Datum *values, const char *nulls);
+// The current user's name: what state rows record as their owner (set
+// explicitly: a column DEFAULT current_user would see the tables' owner).
+std::string current_role_name();
 
 }  // namespace minibar::pg

@@ -129,10 +129,11 @@ std::optional<TargetMax> target_max(const std::string &qualified, const std::str
 std::optional<std::pair<std::string, Watermark>> stored_watermark(const std::string &server,
                                                                   const std::string &remote,
                                                                   Oid relid) {
-  auto r = spi_rows(
+  auto r = state_rows(
       "SELECT watermark_column, watermark_kind, watermark_value FROM minibar_migrate.table_syncs "
-      "WHERE server = $1 AND remote_table = $2 AND target = $3::pg_catalog.oid FOR UPDATE",
-      {server, remote, std::to_string(relid)});
+      "WHERE server = $1 AND remote_table = $2 AND target = $3::pg_catalog.oid AND owner = $4 "
+      "FOR UPDATE",
+      {server, remote, std::to_string(relid), current_role_name()});
   if (r.empty()) return std::nullopt;
   return std::make_pair(*r[0][0], Watermark::parse(*r[0][1], *r[0][2]));
 }
@@ -332,23 +333,23 @@ SyncTableResult sync_table(const SqliteServerConfig &config, const std::string &
                " row(s) of the source are not in the target: rows whose watermark is below "
                "the start (or NULL) are not read";
   if (new_wm)
-    spi_rows(
+    state_rows(
         "INSERT INTO minibar_migrate.table_syncs AS s (server, remote_table, target, "
-        "watermark_column, watermark_kind, watermark_value, calls, rows_upserted, last_call_at) "
-        "VALUES ($1, $2, $3::pg_catalog.oid, $4, $5, $6, 1, $7::pg_catalog.int8, "
-        "pg_catalog.now()) ON CONFLICT (server, remote_table, target) DO UPDATE SET "
+        "watermark_column, watermark_kind, watermark_value, calls, rows_upserted, last_call_at, "
+        "owner) VALUES ($1, $2, $3::pg_catalog.oid, $4, $5, $6, 1, $7::pg_catalog.int8, "
+        "pg_catalog.now(), $8) ON CONFLICT (server, remote_table, target, owner) DO UPDATE SET "
         "watermark_column = EXCLUDED.watermark_column, watermark_kind = EXCLUDED.watermark_kind, "
         "watermark_value = EXCLUDED.watermark_value, calls = s.calls + 1, rows_upserted = "
         "s.rows_upserted + EXCLUDED.rows_upserted, last_call_at = EXCLUDED.last_call_at "
         "RETURNING 1",
         {server, remote, std::to_string(relid), wm_column, new_wm->kind_name(),
-         new_wm->value_text(), std::to_string(out.rows)});
+         new_wm->value_text(), std::to_string(out.rows), current_role_name()});
   else
-    spi_rows(
+    state_rows(
         "UPDATE minibar_migrate.table_syncs SET calls = calls + 1, last_call_at = "
         "pg_catalog.now() WHERE server = $1 AND remote_table = $2 AND target = "
-        "$3::pg_catalog.oid RETURNING 1",
-        {server, remote, std::to_string(relid)});
+        "$3::pg_catalog.oid AND owner = $4 RETURNING 1",
+        {server, remote, std::to_string(relid), current_role_name()});
   return out;
 }
 

@@ -55,14 +55,15 @@ TableApplier::TableApplier(const SyncTableSpec &spec, pg_tz *tz, bool zero_date_
   std::vector<std::string> names(n);
   for (size_t k = 0; k < n; ++k) names[k] = pg_quote_ident(spec_.target_columns[k]);
   std::string missing;
+  const char *current_name = nullptr;
   std::vector<Oid> types(n);
   pg_call([&] {
     MemoryContext old = MemoryContextSwitchTo(keep);
     row_cxt_ = AllocSetContextCreate(keep, "minibar sync row", ALLOCSET_SMALL_SIZES);
-    List *qname = stringToQualifiedNameList(spec_.target_table.c_str());
-    Oid relid = RangeVarGetRelid(makeRangeVarFromNameList(qname), AccessShareLock, true);
-    if (OidIsValid(relid)) {
-      Relation rel = table_open(relid, AccessShareLock);
+    Relation rel = try_relation_open(spec_.target_relid, AccessShareLock);
+    if (rel) {
+      const char *nsp = get_namespace_name(RelationGetNamespace(rel));
+      current_name = quote_qualified_identifier(nsp, RelationGetRelationName(rel));
       TupleDesc desc = RelationGetDescr(rel);
       for (size_t k = 0; k < n && missing.empty(); ++k) {
         int found = -1;
@@ -108,7 +109,8 @@ TableApplier::TableApplier(const SyncTableSpec &spec, pg_tz *tz, bool zero_date_
     update_types.push_back(types[key_[j]]);
     key_types.push_back(types[key_[j]]);
   }
-  const std::string &t = spec_.target_table;
+  // The statements name the target as the catalog does now, by its OID.
+  const std::string t = current_name;
   std::string ins =
       "INSERT INTO " + t + " (" + cols + ") OVERRIDING SYSTEM VALUE VALUES (" + params + ")";
   std::string upd = "UPDATE " + t + " SET " + sets + " WHERE " + upd_where;

@@ -15,7 +15,8 @@ namespace minibar::pg {
 
 struct SyncTableSpec {
   std::string source_table;
-  std::string target_table;                                 // quoted, schema-qualified
+  std::string target_table;       // quoted, schema-qualified, as recorded (for messages)
+  Oid target_relid = InvalidOid;  // the target; statements name it as the catalog does now
   std::vector<std::string> source_columns, target_columns;  // same order
   std::vector<std::string> key_columns;                     // source names of the primary key
 };

@@ -119,13 +119,13 @@ std::vector<Row> start_sync(const char *server, const char *target_schema,
       "SELECT DISTINCT ON (rt.source_table) rt.source_table, rt.target_table, r.run_id::text, "
       "coalesce(r.source_binlog_file, ''), coalesce(r.source_binlog_pos, 0)::text, "
       "coalesce(r.source_position_note, ''), array_to_json(rt.source_columns)::text, "
-      "array_to_json(rt.target_columns)::text "
+      "array_to_json(rt.target_columns)::text, rt.target_relid::text "
       "FROM minibar_migrate.runs r JOIN minibar_migrate.run_tables rt USING (run_id) "
-      "JOIN pg_catalog.pg_class c ON c.oid = pg_catalog.to_regclass(rt.target_table) "
+      "JOIN pg_catalog.pg_class c ON c.oid = rt.target_relid "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "WHERE r.server = $1 AND r.status = 'done' AND rt.done AND n.nspname = $2 "
-      "ORDER BY rt.source_table, r.run_id DESC",
-      {srv, target_schema});
+      "AND r.started_by = $3 ORDER BY rt.source_table, r.run_id DESC",
+      {srv, target_schema, current_role_name()});
   if (tables.empty())
     throw Error("55000",
                 "no finished migration of server \"" + srv + "\" into schema \"" +
@@ -174,15 +174,16 @@ std::vector<Row> start_sync(const char *server, const char *target_schema,
     row.start = file.empty() ? "" : file + ":" + std::to_string(pos);
     row.reason = reason;
     std::vector<std::string> keys = pk.count(name) ? pk[name] : std::vector<std::string>{};
-    inserts.push_back("(" + pg_quote_literal(srv) + ", " + pg_quote_literal(name) + ", " +
-                      pg_quote_literal(row.target_table) + ", " + get(t[2]) + ", " +
-                      (file.empty() ? "NULL" : pg_quote_literal(file)) + ", " +
-                      (file.empty() ? "NULL" : std::to_string(pos)) + ", " +
-                      "ARRAY(SELECT json_array_elements_text(" + pg_quote_literal(get(t[6])) +
-                      "::json)), ARRAY(SELECT json_array_elements_text(" +
-                      pg_quote_literal(get(t[7])) + "::json)), " +
-                      pg_quote_literal(text_array(keys)) + "::text[], " + pg_quote_literal(state) +
-                      ", NULLIF(" + pg_quote_literal(reason) + ", ''))");
+    inserts.push_back(
+        "(" + pg_quote_literal(srv) + ", " + pg_quote_literal(name) + ", " +
+        pg_quote_literal(row.target_table) + ", " + std::to_string(std::stoul(get(t[8]))) + ", " +
+        std::to_string(std::stoll(get(t[2]))) + ", " +
+        (file.empty() ? "NULL" : pg_quote_literal(file)) + ", " +
+        (file.empty() ? "NULL" : std::to_string(pos)) + ", " +
+        "ARRAY(SELECT json_array_elements_text(" + pg_quote_literal(get(t[6])) +
+        "::json)), ARRAY(SELECT json_array_elements_text(" + pg_quote_literal(get(t[7])) +
+        "::json)), " + pg_quote_literal(text_array(keys)) + "::text[], " + pg_quote_literal(state) +
+        ", NULLIF(" + pg_quote_literal(reason) + ", ''))");
     out.push_back(std::move(row));
   }
   if (start_file.empty())
@@ -205,7 +206,8 @@ std::vector<Row> start_sync(const char *server, const char *target_schema,
   std::string values;
   for (size_t i = 0; i < inserts.size(); ++i) values += (i ? ", " : "") + inserts[i];
   spi_exec(
-      "INSERT INTO minibar_migrate.sync_tables (server, source_table, target_table, run_id, "
+      "INSERT INTO minibar_migrate.sync_tables (server, source_table, target_table, target_relid, "
+      "run_id, "
       "start_file, start_pos, source_columns, target_columns, key_columns, state, reason) "
       "VALUES " +
       values);

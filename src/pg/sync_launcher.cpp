@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pg/guard.hpp"
+#include "pg/run_workers.hpp"
 #include "pg/spi_util.hpp"
 #include "pg/sync_worker.hpp"
 
@@ -18,6 +19,7 @@ PGDLLEXPORT void minibar_sync_launcher_main(Datum arg);
 PGDLLEXPORT void minibar_sync_resume_main(Datum arg);
 
 void _PG_init(void) {
+  minibar::pg::define_worker_settings();
   if (!process_shared_preload_libraries_in_progress) return;
   BackgroundWorker w;
   minibar::pg::bgw_describe(&w, "minibar_sync_launcher_main", "minibar_migrate sync launcher",

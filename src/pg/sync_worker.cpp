@@ -139,13 +139,15 @@ bool SyncWorker::load() {
       pg_quote_literal(server_));
 
   auto t = spi_rows(
-      "SELECT source_table, target_table, coalesce(start_file, ''), coalesce(start_pos, 0)::text "
+      "SELECT source_table, target_table, coalesce(start_file, ''), coalesce(start_pos, 0)::text, "
+      "target_relid::pg_catalog.text "
       "FROM minibar_migrate.sync_tables WHERE server = $1 AND state = 'syncing'",
       {server_});
   for (auto &r : t) {
     SyncedTable &st = tables_[*r[0]];
     st.spec.source_table = *r[0];
     st.spec.target_table = *r[1];
+    st.spec.target_relid = static_cast<Oid>(std::stoul(r[4].value_or("0")));
     st.start = {*r[2], static_cast<uint64_t>(std::stoull(*r[3]))};
   }
   auto cols = spi_rows(

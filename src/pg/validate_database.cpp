@@ -141,10 +141,10 @@ std::vector<ValidationRow> check_foreign_keys(const std::string &target_schema) 
 int64_t validate_database(MigrationSource &src, const std::string &server,
                           const std::string &target_schema, const std::string &options_json,
                           const ValidateOptions &options, std::vector<ValidationRow> &out) {
-  auto id_row = spi_rows(
-      "INSERT INTO minibar_migrate.validations (server, target_schema, options) VALUES ($1, $2, "
-      "$3::pg_catalog.jsonb) RETURNING validation_id",
-      {server, target_schema, options_json});
+  auto id_row = state_rows(
+      "INSERT INTO minibar_migrate.validations (server, target_schema, options, run_by) VALUES "
+      "($1, $2, $3::pg_catalog.jsonb, $4) RETURNING validation_id",
+      {server, target_schema, options_json, current_role_name()});
   const std::string id = id_row.at(0).at(0).value_or("0");
 
   SourceSchema schema = src.read_schema(options.tables);
@@ -156,7 +156,7 @@ int64_t validate_database(MigrationSource &src, const std::string &server,
     ValidationRow row = validate_one(src, table, target_schema, options);
     tables++;
     if (!row.ok) differing++;
-    spi_rows(
+    state_rows(
         "INSERT INTO minibar_migrate.validation_tables (validation_id, source_table, "
         "target_table, source_rows, target_rows, chunks_differing, rows_differing, ok, seconds, "
         "detail) VALUES ($1::pg_catalog.int8, $2, NULLIF($3, ''), NULLIF($4, '')::pg_catalog.int8, "
@@ -170,14 +170,14 @@ int64_t validate_database(MigrationSource &src, const std::string &server,
   int64_t orphans = 0;
   for (ValidationRow &fk : check_foreign_keys(target_schema)) {
     orphans += fk.rows_differing;
-    spi_rows(
+    state_rows(
         "INSERT INTO minibar_migrate.validation_foreign_keys (validation_id, table_name, "
         "constraint_name, orphans, example) VALUES ($1::pg_catalog.int8, $2, $3, "
         "$4::pg_catalog.int8, NULLIF($5, '')) RETURNING 1",
         {id, fk.target_table, fk.source_table, std::to_string(fk.rows_differing), fk.example});
     out.push_back(std::move(fk));
   }
-  spi_rows(
+  state_rows(
       "UPDATE minibar_migrate.validations SET finished_at = pg_catalog.clock_timestamp(), "
       "tables = $2::pg_catalog.int4, tables_differing = $3::pg_catalog.int4, orphans = "
       "$4::pg_catalog.int8, ok = ($3::pg_catalog.int4 = 0 AND $4::pg_catalog.int8 = 0) WHERE "
