@@ -91,10 +91,25 @@ SELECT c, same_as_local(c) FROM (VALUES
   ('qty = 4294967295'), ('price = 12.5'), ('price IN (3, -1.25)'), ('price > 100'),
   ('name = ''café'''), ('name = ''CAFÉ'''), ('name IN (''tea'', ''cafe'', ''Çay'')'),
   ('name = ''o''''brien; `x`'''), ('NOT (id = 1 OR id = 2)'), ('(id = 1 AND price > 1) OR qty = 0'),
-  ('made IS NULL'), ('flag'), ('NOT flag')) AS t(c);
+  ('made IS NULL'), ('flag'), ('NOT flag'),
+  ('price > ''NaN'''), ('price <> ''NaN'''), ('price < ''Infinity'''), ('price >= ''-Infinity'''),
+  ('price IN (12.5, ''NaN'')'), ('price > -1e100')) AS t(c);
 PREPARE by_id(int) AS SELECT name FROM items WHERE id = $1;
 EXECUTE by_id(4);
 EXECUTE by_id(5);
+-- NaN and ±Infinity are never sent (MySQL reads 'NaN' as 0), nor decimals
+-- beyond DECIMAL(65,30). A numeric parameter is sent behind a flag that turns
+-- its condition off for such values, and the clause is rechecked.
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM items WHERE price > 'NaN' AND id > 1;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM items WHERE price > -1e100;
+PREPARE by_price(numeric) AS SELECT string_agg(id::text, ',' ORDER BY id) FROM items WHERE price < $1;
+SET plan_cache_mode = force_generic_plan;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE by_price('NaN');
+EXECUTE by_price('NaN');
+EXECUTE by_price('-Infinity');
+EXECUTE by_price(5);
+RESET plan_cache_mode;
+DEALLOCATE by_price;
 -- A join with both sides remote: the inner side is rescanned with parameters.
 SET enable_hashjoin = off;
 SET enable_mergejoin = off;

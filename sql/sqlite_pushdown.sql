@@ -68,6 +68,32 @@ SELECT same_result('SELECT * FROM t WHERE flag');
 SELECT same_result('SELECT * FROM t WHERE NOT (n = 3 OR s = ''v2'')');
 SELECT same_result('SELECT * FROM t WHERE n IN (SELECT 2 UNION SELECT 4)');
 
+-- NaN and ±Infinity are never sent: PostgreSQL orders NaN above every number
+-- (Infinity included), SQLite binds NaN as NULL. Float comparisons also pass
+-- text-stored values (PostgreSQL reads 'NaN' or '-Infinity' text as floats,
+-- SQLite orders text above numbers) and are rechecked locally.
+SELECT remote_sql('SELECT id FROM t WHERE r <> ''NaN''::float8');
+SELECT remote_sql('SELECT id FROM t WHERE r < ''Infinity'' AND id > 190');
+SELECT remote_sql('SELECT id FROM t WHERE r IN (2.5, ''-Infinity'')');
+SELECT remote_sql('SELECT id FROM t WHERE r < 2.5');
+SELECT same_result('SELECT * FROM t WHERE r <> ''NaN''::float8');
+SELECT same_result('SELECT * FROM t WHERE r < ''NaN''::float4');
+SELECT same_result('SELECT * FROM t WHERE r = ''NaN''::numeric');
+SELECT same_result('SELECT * FROM t WHERE r < ''Infinity''');
+SELECT same_result('SELECT * FROM t WHERE r > ''-Infinity''');
+SELECT same_result('SELECT * FROM t WHERE r IN (2.5, ''-Infinity'')');
+SELECT same_result('SELECT * FROM t WHERE r < 2.5');
+-- A float parameter is sent behind a flag that turns its condition off for
+-- NaN and ±Infinity; the clause is rechecked.
+PREPARE fq(float8) AS SELECT count(*) FROM t WHERE r <> $1;
+SET plan_cache_mode = force_generic_plan;
+SELECT remote_sql('EXECUTE fq(''NaN'')');
+EXECUTE fq('NaN');
+EXECUTE fq('Infinity');
+EXECUTE fq(2.5);
+RESET plan_cache_mode;
+DEALLOCATE fq;
+
 -- Parameters of a prepared statement are bound, never pasted into the SQL.
 PREPARE q(int, text) AS SELECT count(*) FROM t WHERE id > $1 AND s = $2;
 SELECT remote_sql('EXECUTE q(10, ''v3'')');

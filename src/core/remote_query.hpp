@@ -7,7 +7,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "core/value.hpp"
 
 namespace minibar {
 
@@ -18,6 +21,15 @@ struct RemoteCond {
   std::string column;            // Compare / IsNull / IsNotNull / In: remote column name
   std::string op;                // Compare: "=", "<>", "<", "<=", ">", ">="
   int params = 0;                // Compare: 1; In: number of list elements
+  // Compare: a flag parameter comes first, "(? OR col op ?)". The scan binds 1
+  // when the value may not be sent (param_value_pushable), so the condition
+  // passes every row and the local recheck of the clause decides.
+  bool flag_param = false;
+  // SQLite, Compare and In: also pass the rows whose value is stored as TEXT,
+  // "(col op ? OR typeof(col) = 'text')". SQLite orders text above every
+  // number, while PostgreSQL reads '-Infinity' or 'NaN' text as a float; the
+  // clause is rechecked locally.
+  bool pass_text = false;
 };
 
 struct RemoteSelect {
@@ -38,5 +50,23 @@ std::string deparse_select(const RemoteSelect &query, Dialect dialect);
 
 // Number of '?' parameters the query's conditions take.
 int count_params(const RemoteSelect &query);
+
+// Values a pushed comparison may carry: the remote side must compare them as
+// PostgreSQL does. NaN and ±Infinity never qualify: MySQL cannot store them
+// and reads the text 'NaN' as 0; SQLite binds NaN as NULL, and PostgreSQL
+// orders NaN above every number, Infinity included.
+bool float_value_pushable(double v) noexcept;
+
+// numeric_out() text that a MySQL DECIMAL parameter holds exactly: a plain
+// decimal with at most 65 significant digits, at most 30 of them after the
+// point (MySQL's DECIMAL(65,30); leading and trailing zeros do not count).
+// MariaDB cuts longer fractions off and turns negative values beyond about
+// 81 digits into positive ones. 'NaN', 'Infinity' and '-Infinity' do not qualify.
+bool mysql_decimal_pushable(std::string_view numeric_text) noexcept;
+
+// Whether a parameter value may be bound into a pushed comparison in this
+// dialect: NULL, integers and text always; doubles when finite; decimals only
+// to MySQL, when mysql_decimal_pushable (SQLite would compare them as doubles).
+bool param_value_pushable(const SqlValue &value, Dialect dialect) noexcept;
 
 }  // namespace minibar

@@ -26,9 +26,10 @@ List *mysql_import_schema(ImportForeignSchemaStmt *stmt, Oid serverOid);
 
 // Plan-time data kept in ForeignScan.fdw_private, by position.
 enum MysqlPlanPrivate {
-  kMyPlanSql = 0,         // String: remote SELECT
-  kMyPlanAttnums = 1,     // IntList: local attnums of the fetched columns, in SELECT order
-  kMyPlanRemoteTable = 2  // String: `db`.`table`, for messages
+  kMyPlanSql = 0,          // String: remote SELECT
+  kMyPlanAttnums = 1,      // IntList: local attnums of the fetched columns, in SELECT order
+  kMyPlanRemoteTable = 2,  // String: `db`.`table`, for messages
+  kMyPlanParamFlags = 3    // IntList: per fdw_exprs entry, 1 when a flag '?' precedes it
 };
 
 }  // namespace minibar::pg

@@ -162,7 +162,7 @@ ForeignScan *mysql_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
         label = pstrdup(name.c_str());
       });
     }
-    List *priv = list_make3(makeString(sql), attnums, makeString(label));
+    List *priv = list_make4(makeString(sql), attnums, makeString(label), clauses.param_flags);
     return make_foreignscan(tlist, clauses.local_exprs, baserel->relid, clauses.fdw_exprs, priv,
                             NIL, NIL, outer_plan);
   });

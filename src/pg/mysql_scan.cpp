@@ -20,7 +20,8 @@ void mysql_begin_scan(ForeignScanState *node, int eflags) {
     const char *relname = pstrdup(RelationGetRelationName(rel));
     pg_tz *tz = mysql_source_tz(*config);
 
-    auto *st = scan_state_init<MysqlReader>(node, attnums);
+    auto *flags = static_cast<List *>(list_nth(plan->fdw_private, kMyPlanParamFlags));
+    auto *st = scan_state_init<MysqlReader>(node, attnums, flags, Dialect::Mysql);
     st->holder->object =
         new MysqlReader(*config, sql, st->targets, st->ntargets, relname, remote_table, tz);
   });

@@ -74,7 +74,7 @@ List *push_plan_attnums(const PushPlan *plan) {
 }
 
 ScanClauses push_plan_scan_clauses(const PushPlan *plan, List *scan_clauses) {
-  ScanClauses out = {NIL, NIL, NIL};
+  ScanClauses out = {NIL, NIL, NIL, NIL};
   ListCell *lc;
   foreach (lc, scan_clauses) {
     auto *ri = lfirst_node(RestrictInfo, lc);
@@ -89,6 +89,7 @@ ScanClauses push_plan_scan_clauses(const PushPlan *plan, List *scan_clauses) {
     out.used_conds = lappend(out.used_conds, cond);
     out.fdw_exprs =
         list_concat(out.fdw_exprs, static_cast<List *>(list_nth(plan->push_params, idx)));
+    out.param_flags = push_param_flags(cond, out.param_flags);
     if (cond->recheck) out.local_exprs = lappend(out.local_exprs, ri->clause);
   }
   return out;

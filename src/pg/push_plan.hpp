@@ -42,6 +42,7 @@ struct ScanClauses {
   List *local_exprs;  // Expr* the ForeignScan checks (non-pushed and rechecked)
   List *used_conds;   // PushCond* for the remote WHERE
   List *fdw_exprs;    // parameter Exprs, in placeholder order
+  List *param_flags;  // IntList parallel to fdw_exprs: 1 when a flag '?' precedes the value
 };
 
 // Splits GetForeignPlan's scan_clauses by what push_plan_classify decided.

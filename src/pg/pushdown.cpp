@@ -28,7 +28,10 @@ Family type_family(Oid type) {
   }
 }
 
-bool class_fits(Family f, char cls, Dialect dialect) {
+// Whether a column of PostgreSQL type coltype over a remote column of class
+// cls is compared remotely as PostgreSQL compares it.
+bool column_fits(Oid coltype, char cls, Dialect dialect) {
+  Family f = type_family(coltype);
   if (dialect == Dialect::Mysql) {
     switch (f) {
       case Family::Integer:
@@ -37,19 +40,60 @@ bool class_fits(Family f, char cls, Dialect dialect) {
       case Family::Text:
         return cls == 's';
       default:
-        return false;
+        return false;  // FLOAT rounding; no NaN or Infinity in MySQL
     }
   }
   char affinity = cls;
   switch (f) {
     case Family::Integer:
-    case Family::Float:
       return affinity == 'I' || affinity == 'R' || affinity == 'N';
+    case Family::Float:
+      // Only double precision over REAL affinity, where SQLite stores doubles:
+      // a real column is the double rounded to float (SQLite compares the
+      // double), and INTEGER / NUMERIC affinity keeps integers beyond 2^53
+      // that a double rounds (SQLite compares them exactly).
+      return coltype == FLOAT8OID && affinity == 'R';
     case Family::Text:
       return affinity == 'T';
     default:
       return false;
   }
+}
+
+// Whether a constant (or array element) of the given type may be sent as the
+// value of a pushed comparison (float_value_pushable, mysql_decimal_pushable).
+bool value_pushable(Oid type, Datum value, bool isnull, Dialect dialect) {
+  if (isnull) return true;
+  switch (type) {
+    case FLOAT4OID:
+      return float_value_pushable(static_cast<double>(DatumGetFloat4(value)));
+    case FLOAT8OID:
+      return float_value_pushable(DatumGetFloat8(value));
+    case NUMERICOID: {
+      if (dialect != Dialect::Mysql) return false;  // SQLite would compare a double
+      char *text = DatumGetCString(DirectFunctionCall1(numeric_out, value));
+      bool ok = mysql_decimal_pushable(text);
+      pfree(text);
+      return ok;
+    }
+    default:
+      return true;
+  }
+}
+
+// A comparison whose value is a float or numeric parameter: its value is
+// known only when the scan starts, so a flag parameter lets the scan turn
+// the condition off (param_value_pushable) and the clause is rechecked.
+bool needs_flag(Family family) {
+  return family == Family::Float || family == Family::Numeric;
+}
+
+// SQLite orders text above every number, so a float comparison there passes
+// text-stored values for > >= <> and drops them for = < <=. PostgreSQL reads
+// 'NaN', 'Infinity' and '-Infinity' text as floats: the condition is made to
+// pass text for = < <= and IN too, and the clause is rechecked locally.
+bool sqlite_float(Family family, Dialect dialect) {
+  return family == Family::Float && dialect == Dialect::Sqlite;
 }
 
 Expr *strip_relabel(Expr *e) {
@@ -129,18 +173,29 @@ PushCond *push_opexpr(OpExpr *op, const PushRelInfo *info, List **params) {
     swapped = true;
   }
   if (!att || !is_value(value)) return nullptr;
-  Family family = type_family(exprType(
-      reinterpret_cast<Node *>(strip_relabel(static_cast<Expr *>(swapped ? right : left)))));
-  if (family == Family::None || !class_fits(family, info->remote_class[att - 1], info->dialect))
+  Oid coltype = exprType(
+      reinterpret_cast<Node *>(strip_relabel(static_cast<Expr *>(swapped ? right : left))));
+  Family family = type_family(coltype);
+  if (family == Family::None || !column_fits(coltype, info->remote_class[att - 1], info->dialect))
     return nullptr;
   if (type_family(exprType(reinterpret_cast<Node *>(value))) != family) return nullptr;
   const char *name = usable_operator(op->opno, family, op->inputcollid, info->dialect);
   if (!name) return nullptr;
+  Expr *bare = strip_relabel(value);
+  bool param = IsA(bare, Param);
+  if (!param) {
+    auto *k = reinterpret_cast<Const *>(bare);
+    if (!value_pushable(k->consttype, k->constvalue, k->constisnull, info->dialect)) return nullptr;
+  }
   PushCond *c = make_cond(RemoteCond::Kind::Compare);
-  c->recheck = family == Family::Text && info->dialect == Dialect::Mysql;
   c->column = info->remote_names[att - 1];
   c->op = swapped ? commuted(name) : name;
   c->nparams = 1;
+  c->flag_param = param && needs_flag(family);
+  if (sqlite_float(family, info->dialect))
+    c->pass_text = strcmp(c->op, "=") == 0 || strcmp(c->op, "<") == 0 || strcmp(c->op, "<=") == 0;
+  c->recheck = (family == Family::Text && info->dialect == Dialect::Mysql) || c->flag_param ||
+               sqlite_float(family, info->dialect);
   *params = lappend(*params, value);
   return c;
 }
@@ -153,8 +208,9 @@ PushCond *push_in_list(ScalarArrayOpExpr *saop, const PushRelInfo *info, List **
   if (!att || !right || !IsA(right, Const)) return nullptr;
   auto *array = reinterpret_cast<Const *>(right);
   if (array->constisnull) return nullptr;
-  Family family = type_family(exprType(reinterpret_cast<Node *>(strip_relabel(left))));
-  if (family == Family::None || !class_fits(family, info->remote_class[att - 1], info->dialect))
+  Oid coltype = exprType(reinterpret_cast<Node *>(strip_relabel(left)));
+  Family family = type_family(coltype);
+  if (family == Family::None || !column_fits(coltype, info->remote_class[att - 1], info->dialect))
     return nullptr;
   Oid elemtype = get_element_type(array->consttype);
   if (type_family(elemtype) != family) return nullptr;
@@ -171,6 +227,8 @@ PushCond *push_in_list(ScalarArrayOpExpr *saop, const PushRelInfo *info, List **
   int n;
   deconstruct_array(arr, elemtype, typlen, typbyval, typalign, &elems, &nulls, &n);
   if (n < 1 || n > kMaxInList) return nullptr;
+  for (int i = 0; i < n; i++)
+    if (!value_pushable(elemtype, elems[i], nulls[i], info->dialect)) return nullptr;
   List *mine = NIL;
   for (int i = 0; i < n; i++)
     mine = lappend(
@@ -178,7 +236,9 @@ PushCond *push_in_list(ScalarArrayOpExpr *saop, const PushRelInfo *info, List **
   PushCond *c = make_cond(RemoteCond::Kind::In);
   c->column = info->remote_names[att - 1];
   c->nparams = n;
-  c->recheck = family == Family::Text && info->dialect == Dialect::Mysql;
+  c->pass_text = sqlite_float(family, info->dialect);
+  c->recheck = (family == Family::Text && info->dialect == Dialect::Mysql) ||
+               sqlite_float(family, info->dialect);
   *params = list_concat(*params, mine);
   return c;
 }
@@ -272,10 +332,31 @@ RemoteCond to_remote_cond(const PushCond *cond) {
   if (cond->column) r.column = cond->column;
   if (cond->op) r.op = cond->op;
   r.params = cond->kind == RemoteCond::Kind::Compare ? 1 : cond->nparams;
+  r.flag_param = cond->flag_param;
+  r.pass_text = cond->pass_text;
   const ListCell *lc;
   foreach (lc, cond->args)
     r.args.push_back(to_remote_cond(static_cast<const PushCond *>(lfirst(lc))));
   return r;
+}
+
+List *push_param_flags(const PushCond *cond, List *flags) {
+  switch (cond->kind) {
+    case RemoteCond::Kind::Compare:
+      return lappend_int(flags, cond->flag_param ? 1 : 0);
+    case RemoteCond::Kind::In:
+      for (int i = 0; i < cond->nparams; i++) flags = lappend_int(flags, 0);
+      return flags;
+    case RemoteCond::Kind::IsNull:
+    case RemoteCond::Kind::IsNotNull:
+      return flags;
+    default: {
+      const ListCell *lc;
+      foreach (lc, cond->args)
+        flags = push_param_flags(static_cast<const PushCond *>(lfirst(lc)), flags);
+      return flags;
+    }
+  }
 }
 
 }  // namespace minibar::pg

@@ -5,15 +5,24 @@
 // IS [NOT] NULL, col = ANY(constant array) / IN (...), and AND / OR / NOT of
 // pushable clauses. Everything else is filtered locally.
 //
-// SQLite: integer and float columns stored with numeric affinity; text
-// equality on text-affinity columns (ordering only under the C collation,
-// since SQLite compares bytes).
+// SQLite: integer columns stored with numeric affinity; double precision
+// columns over REAL affinity (a real column is a rounded double, and INTEGER
+// or NUMERIC affinity keeps integers a double rounds); text equality on
+// text-affinity columns (ordering only under the C collation, since SQLite
+// compares bytes). Float comparisons also pass text-stored values ('-Infinity'
+// text is a float here, above every number there) and are rechecked locally.
 //
 // MySQL: integer and DECIMAL columns against integer or numeric values (exact
-// on both sides); text equality and IN on character columns, which MySQL's
-// case- and accent-insensitive collations answer with a superset, so those
-// clauses are also rechecked locally. No floats (FLOAT rounding), no dates
-// (zero dates read as NULL here but are not NULL there), no ordering of text.
+// on both sides, for decimals MySQL holds exactly); text equality and IN on
+// character columns, which MySQL's case- and accent-insensitive collations
+// answer with a superset, so those clauses are also rechecked locally. No
+// floats (FLOAT rounding), no dates (zero dates read as NULL here but are not
+// NULL there), no ordering of text.
+//
+// NaN and ±Infinity are never sent: a constant that is one is not pushed; a
+// float or numeric parameter gets a flag parameter that turns the remote
+// condition off when its value is one (or a decimal MySQL cannot hold), and
+// its clause is rechecked locally.
 #pragma once
 
 #include "core/remote_query.hpp"
@@ -39,8 +48,10 @@ struct PushCond {
   const char *column;  // remote name
   const char *op;      // static text
   int nparams;
-  List *args;    // PushCond* for And / Or / Not
-  bool recheck;  // the remote answer is a superset: keep the clause locally too
+  List *args;       // PushCond* for And / Or / Not
+  bool recheck;     // the remote answer is a superset: keep the clause locally too
+  bool flag_param;  // Compare with a float/numeric Param: RemoteCond::flag_param
+  bool pass_text;   // SQLite floats: RemoteCond::pass_text
 };
 
 // nullptr when not pushable; otherwise the condition, with its parameter
@@ -50,6 +61,10 @@ PushCond *remote_pushable(Expr *clause, const PushRelInfo *info, List **params);
 
 // The pure-C++ form the deparser takes.
 RemoteCond to_remote_cond(const PushCond *cond);
+
+// Appends to flags, for each parameter value of cond in placeholder order,
+// 1 when a flag parameter precedes it in the remote SQL (flag_param), else 0.
+List *push_param_flags(const PushCond *cond, List *flags);
 
 char affinity_code(SqliteAffinity a);
 

@@ -2,7 +2,7 @@
 
 namespace minibar::pg {
 
-ParamValue *eval_scan_params(ForeignScanState *node, List *param_states) {
+ParamValue *eval_scan_params(ForeignScanState *node, List *param_states, List *flags) {
   int n = list_length(param_states);
   auto *params = static_cast<ParamValue *>(palloc0(sizeof(ParamValue) * (n ? n : 1)));
   ExprContext *econtext = node->ss.ps.ps_ExprContext;
@@ -11,7 +11,9 @@ ParamValue *eval_scan_params(ForeignScanState *node, List *param_states) {
   ListCell *lc;
   foreach (lc, param_states) {
     auto *es = static_cast<ExprState *>(lfirst(lc));
-    ParamValue *p = &params[k++];
+    ParamValue *p = &params[k];
+    p->flagged = k < list_length(flags) && list_nth_int(flags, k) != 0;
+    k++;
     Datum d = ExecEvalExpr(es, econtext, &p->isnull);
     if (p->isnull) continue;
     switch (exprType(reinterpret_cast<Node *>(es->expr))) {
@@ -52,21 +54,33 @@ ParamValue *eval_scan_params(ForeignScanState *node, List *param_states) {
   return params;
 }
 
-std::vector<SqlValue> bind_values(const ParamValue *params, int n) {
+namespace {
+
+SqlValue bind_value(const ParamValue &p) {
+  if (p.isnull) return std::monostate();
+  if (p.kind == 'i') return static_cast<int64_t>(p.i);
+  if (p.kind == 'd') return p.d;
+  if (p.kind == 'n') return Decimal{std::string(p.text, static_cast<size_t>(p.len))};
+  return std::string(p.text, static_cast<size_t>(p.len));
+}
+
+}  // namespace
+
+std::vector<SqlValue> bind_values(const ParamValue *params, int n, Dialect dialect) {
   std::vector<SqlValue> values;
   values.reserve(static_cast<size_t>(n));
   for (int i = 0; i < n; i++) {
     const ParamValue &p = params[i];
-    if (p.isnull)
-      values.emplace_back(std::monostate());
-    else if (p.kind == 'i')
-      values.emplace_back(static_cast<int64_t>(p.i));
-    else if (p.kind == 'd')
-      values.emplace_back(p.d);
-    else if (p.kind == 'n')
-      values.emplace_back(Decimal{std::string(p.text, static_cast<size_t>(p.len))});
-    else
-      values.emplace_back(std::string(p.text, static_cast<size_t>(p.len)));
+    SqlValue value = bind_value(p);
+    if (p.flagged) {
+      // NaN, ±Infinity or a decimal MySQL cannot hold: flag 1 makes the
+      // condition pass every row (the clause is rechecked locally) and the
+      // value itself is never sent.
+      bool off = !param_value_pushable(value, dialect);
+      values.emplace_back(static_cast<int64_t>(off ? 1 : 0));
+      if (off) value = std::monostate();
+    }
+    values.push_back(std::move(value));
   }
   return values;
 }

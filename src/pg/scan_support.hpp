@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "core/remote_query.hpp"
 #include "core/value.hpp"
 #include "pg/datum_build.hpp"
 #include "pg/guard.hpp"
@@ -39,6 +40,7 @@ ContextOwned<T> *context_owned(MemoryContext cxt) {
 // A parameter value evaluated on the PostgreSQL side, before any C++ object
 // exists: 'i' integer, 'd' float, 'n' numeric text, 't' text (UTF-8).
 struct ParamValue {
+  bool flagged;  // a flag '?' precedes it in the remote SQL (RemoteCond::flag_param)
   bool isnull;
   char kind;
   int64 i;
@@ -47,12 +49,15 @@ struct ParamValue {
   int len;
 };
 
-// Evaluates each ExprState (one per remote '?') in the per-tuple memory of
-// the node's expression context. PostgreSQL calls only: may ereport.
-ParamValue *eval_scan_params(ForeignScanState *node, List *param_states);
+// Evaluates each ExprState (one per parameter value) in the per-tuple memory
+// of the node's expression context; flags: IntList parallel to param_states
+// (ScanClauses::param_flags). PostgreSQL calls only: may ereport.
+ParamValue *eval_scan_params(ForeignScanState *node, List *param_states, List *flags);
 
-// The values to bind (pure C++).
-std::vector<SqlValue> bind_values(const ParamValue *params, int n);
+// The values to bind, one per remote '?' (pure C++). A flagged value is
+// preceded by its flag: 0, or 1 with the value sent as NULL when the value
+// may not be sent (param_value_pushable), which turns its condition off.
+std::vector<SqlValue> bind_values(const ParamValue *params, int n, Dialect dialect);
 
 // Executor state of a scan by a Reader (SqliteReader, MysqlReader): it has
 // start(params), next() and fill(values, nulls).
@@ -60,17 +65,20 @@ template <typename Reader>
 struct ScanState {
   ContextOwned<Reader> *holder;
   MemoryContext row_cxt;  // reset every row
-  List *param_states;     // ExprState*, one per '?' in the remote query
+  List *param_states;     // ExprState*, one per parameter value in the remote query
+  List *param_flags;      // IntList parallel to param_states (ScanClauses::param_flags)
+  Dialect dialect;
   bool started;
   ColumnTarget *targets;  // the fetched columns, in remote SELECT order
   int ntargets;
 };
 
 // Allocates node's state in the query's memory: targets for attnums, the
-// parameter expressions, the row context and an empty reader holder (the
-// caller creates the reader). PostgreSQL calls only.
+// parameter expressions and their flags, the row context and an empty reader
+// holder (the caller creates the reader). PostgreSQL calls only.
 template <typename Reader>
-ScanState<Reader> *scan_state_init(ForeignScanState *node, List *attnums) {
+ScanState<Reader> *scan_state_init(ForeignScanState *node, List *attnums, List *param_flags,
+                                   Dialect dialect) {
   auto *plan = reinterpret_cast<ForeignScan *>(node->ss.ps.plan);
   EState *estate = node->ss.ps.state;
   TupleDesc desc = RelationGetDescr(node->ss.ss_currentRelation);
@@ -83,6 +91,8 @@ ScanState<Reader> *scan_state_init(ForeignScanState *node, List *attnums) {
   foreach (lc, attnums)
     column_target_init(&st->targets[i++], TupleDescAttr(desc, lfirst_int(lc) - 1));
   st->param_states = ExecInitExprList(plan->fdw_exprs, reinterpret_cast<PlanState *>(node));
+  st->param_flags = param_flags;
+  st->dialect = dialect;
   st->row_cxt =
       AllocSetContextCreate(estate->es_query_cxt, "minibar scan row", ALLOCSET_DEFAULT_SIZES);
   st->holder = context_owned<Reader>(estate->es_query_cxt);
@@ -98,8 +108,8 @@ TupleTableSlot *scan_iterate(ForeignScanState *node) {
     auto *st = static_cast<ScanState<Reader> *>(node->fdw_state);
     ExecClearTuple(slot);
     if (!st->started) {
-      ParamValue *params = eval_scan_params(node, st->param_states);
-      st->holder->object->start(bind_values(params, list_length(st->param_states)));
+      ParamValue *params = eval_scan_params(node, st->param_states, st->param_flags);
+      st->holder->object->start(bind_values(params, list_length(st->param_states), st->dialect));
       st->started = true;
     }
     MemoryContextReset(st->row_cxt);

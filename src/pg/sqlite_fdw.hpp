@@ -26,10 +26,11 @@ List *sqlite_import_schema(ImportForeignSchemaStmt *stmt, Oid serverOid);
 
 // Plan-time data kept in ForeignScan.fdw_private, by position.
 enum SqlitePlanPrivate {
-  kPlanSql = 0,         // String: remote SELECT
-  kPlanAttnums = 1,     // IntList: local attnums of the fetched columns, in SELECT order
-  kPlanLocator = 2,     // Integer: 1 when the first fetched column is the rowid
-  kPlanRemoteTable = 3  // String: remote table name
+  kPlanSql = 0,          // String: remote SELECT
+  kPlanAttnums = 1,      // IntList: local attnums of the fetched columns, in SELECT order
+  kPlanLocator = 2,      // Integer: 1 when the first fetched column is the rowid
+  kPlanRemoteTable = 3,  // String: remote table name
+  kPlanParamFlags = 4    // IntList: per fdw_exprs entry, 1 when a flag '?' precedes it
 };
 
 }  // namespace minibar::pg

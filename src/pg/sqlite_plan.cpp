@@ -100,8 +100,8 @@ ForeignScan *sqlite_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
       std::string text = deparse_select(q, Dialect::Sqlite);
       pg_call([&] { sql = pstrdup(text.c_str()); });
     }
-    List *priv = list_make4(makeString(sql), attnums, makeInteger(locator ? 1 : 0),
-                            makeString(pstrdup(info->remote_table)));
+    List *priv = list_make5(makeString(sql), attnums, makeInteger(locator ? 1 : 0),
+                            makeString(pstrdup(info->remote_table)), clauses.param_flags);
     return make_foreignscan(tlist, clauses.local_exprs, baserel->relid, clauses.fdw_exprs, priv,
                             NIL, NIL, outer_plan);
   });

@@ -20,7 +20,8 @@ void sqlite_begin_scan(ForeignScanState *node, int eflags) {
     const char *remote_table = strVal(list_nth(plan->fdw_private, kPlanRemoteTable));
     const char *relname = pstrdup(RelationGetRelationName(rel));
 
-    auto *st = scan_state_init<SqliteReader>(node, attnums);
+    auto *flags = static_cast<List *>(list_nth(plan->fdw_private, kPlanParamFlags));
+    auto *st = scan_state_init<SqliteReader>(node, attnums, flags, Dialect::Sqlite);
     st->holder->object = new SqliteReader(sqlite_open(config), sql, st->targets, st->ntargets,
                                           locator, relname, remote_table);
   });
