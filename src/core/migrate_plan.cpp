@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/expr_translate.hpp"
 #include "core/quote.hpp"
 #include "core/sqlite_types.hpp"
 
@@ -185,55 +186,6 @@ std::optional<std::string> translate_default(const std::string &value, Dialect d
   return pg_quote_literal(*s);
 }
 
-std::string translate_check_expr(const std::string &expr, Dialect dialect, bool keep_case) {
-  std::string out;
-  for (size_t i = 0; i < expr.size();) {
-    char c = expr[i];
-    if (c == '\'') {  // a string literal, copied as is
-      size_t j = i + 1;
-      while (j < expr.size()) {
-        if (expr[j] == '\\' && dialect == Dialect::Mysql) {
-          j += 2;
-          continue;
-        }
-        if (expr[j] == '\'') {
-          if (j + 1 < expr.size() && expr[j + 1] == '\'') {
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        j++;
-      }
-      out += expr.substr(i, j + 1 - i);
-      i = j + 1;
-      continue;
-    }
-    if (c == '`' || c == '"' || c == '[') {
-      char close = c == '[' ? ']' : c;
-      std::string name;
-      size_t j = i + 1;
-      while (j < expr.size()) {
-        if (expr[j] == close) {
-          if (close != ']' && j + 1 < expr.size() && expr[j + 1] == close) {
-            name += close;
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        name += expr[j++];
-      }
-      out += pg_quote_ident(fold_identifier(name, keep_case));
-      i = j + 1;
-      continue;
-    }
-    out += c;
-    i++;
-  }
-  return out;
-}
-
 TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRules &rules,
                      const std::string &target_schema, const std::string &target_name) {
   TablePlan plan;
@@ -326,28 +278,66 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
 
   std::set<std::string> column_names;
   for (const PlannedColumn &c : plan.columns) column_names.insert(c.name);
+  // A column named in a CHECK: by its exact name, else by its only ASCII
+  // case-insensitive match (both sources compare column names that way).
+  ExprColumnResolver resolve = [&](const std::string &name) -> std::optional<ExprColumn> {
+    const SourceColumn *found = nullptr;
+    const PlannedColumn *planned = nullptr;
+    int matches = 0;
+    for (size_t i = 0; i < table.columns.size(); i++)
+      if (table.columns[i].name == name) {
+        found = &table.columns[i];
+        planned = &plan.columns[i];
+        matches = 1;
+        break;
+      } else if (ascii_lower(table.columns[i].name) == ascii_lower(name)) {
+        found = &table.columns[i];
+        planned = &plan.columns[i];
+        matches++;
+      }
+    if (!found || matches != 1) return std::nullopt;
+    ExprColumn c;
+    c.target = planned->name;
+    c.type = expr_type_of_pg_type(planned->type, !planned->enum_labels.empty());
+    if (dialect == Dialect::Mysql) c.collation = ascii_lower(found->collation);
+    return c;
+  };
   for (const SourceCheck &chk : table.checks) {
+    std::string object = note_excerpt(chk.name.empty() ? chk.expr : chk.name, 63);
+    std::string shown = "CHECK (" + note_excerpt(chk.expr) + ")";
     // SQLAlchemy's CHECK (flag IN (0, 1)) on a boolean column says what the
     // PostgreSQL type already guarantees.
     static const std::regex boolean_check(
         R"(^\s*[`"\[]?(\w+)[`"\]]?\s+in\s*\(\s*0\s*,\s*1\s*\)\s*$)", std::regex::icase);
     std::smatch m;
-    if (std::regex_match(chk.expr, m, boolean_check)) {
+    if (chk.expr.size() <= 200 && std::regex_match(chk.expr, m, boolean_check)) {
       auto it = target_of.find(m[1].str());
       const PlannedColumn *bc = nullptr;
       for (const PlannedColumn &c : plan.columns)
         if (it != target_of.end() && c.name == it->second) bc = &c;
       if (bc && bc->type == "boolean") {
-        plan.notes.push_back({"check", chk.name.empty() ? chk.expr : chk.name,
-                              "CHECK (" + chk.expr +
-                                  ") dropped: the column is boolean, which "
-                                  "holds only true and false"});
+        plan.notes.push_back({"check", object,
+                              shown + " dropped: the column is boolean, which "
+                                      "holds only true and false"});
         continue;
       }
     }
+    ExprTranslation tr = translate_check(chk.expr, dialect, resolve);
+    if (tr.outcome == ExprOutcome::Redundant) {
+      plan.notes.push_back({"check", object, shown + " dropped: " + tr.reason});
+      continue;
+    }
+    if (tr.outcome != ExprOutcome::Translated) {
+      plan.notes.push_back({"check", object,
+                            "check not translated: " + note_excerpt(tr.reason) +
+                                "; no constraint was created for " + shown});
+      continue;
+    }
+    for (const std::string &c : tr.caveats)
+      plan.notes.push_back({"check_collation", object, shown + ": " + c});
     PlannedCheck pc;
-    pc.source_expr = chk.expr;
-    pc.expr = translate_check_expr(chk.expr, dialect, rules.keep_case);
+    pc.source_expr = note_excerpt(chk.expr);
+    pc.expr = std::move(tr.expr);  // only ever the translator's output
     if (!chk.name.empty()) {
       std::string n = fold_identifier(chk.name, rules.keep_case);
       if (column_names.count(n)) n = plan.name + "_" + n + "_check";

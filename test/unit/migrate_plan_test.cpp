@@ -256,12 +256,36 @@ TEST(MigratePlan, ForeignKeysResolvedToTargetNames) {
   EXPECT_TRUE(has_note(cp, "foreign_key"));
 }
 
+// Checks are rebuilt by translate_check (expr_translate_test.cpp has the
+// grammar); here: names resolve to the folded (or kept) target columns.
+std::vector<std::string> planned_checks(const SourceTable &t, Dialect d, bool keep_case = false) {
+  MigrateRules r;
+  r.keep_case = keep_case;
+  TablePlan p = plan_table(t, d, r, "s");
+  std::vector<std::string> out;
+  for (const PlannedCheck &c : p.checks) out.push_back(c.expr);
+  return out;
+}
+
 TEST(MigratePlan, CheckExpressionsAndDefaults) {
-  EXPECT_EQ(translate_check_expr("`Qty` >= 0 and `it``s` <> 'a`b'", Dialect::Mysql, false),
-            "\"qty\" >= 0 and \"it`s\" <> 'a`b'");
-  EXPECT_EQ(translate_check_expr("\"QRCode\" IS NOT NULL", Dialect::Sqlite, true),
-            "\"QRCode\" IS NOT NULL");
-  EXPECT_EQ(translate_check_expr("[x] > 1", Dialect::Sqlite, false), "\"x\" > 1");
+  SourceTable my;
+  my.name = "t";
+  my.columns = {mysql_col("Qty", "int", "int(11)"), mysql_col("it`s", "varchar", "varchar(5)")};
+  my.columns[1].mysql.char_max_length = 5;
+  my.columns[1].collation = "utf8mb4_bin";
+  my.checks = {{"", "`Qty` >= 0 and `it``s` <> 'a`b'"}};
+  EXPECT_EQ(planned_checks(my, Dialect::Mysql),
+            (std::vector<std::string>{"((\"qty\" >= 0) AND (\"it`s\" <> 'a`b'))"}));
+  SourceTable lite;
+  lite.name = "t";
+  lite.columns = {sqlite_col("QRCode", "TEXT"), sqlite_col("x", "INTEGER")};
+  lite.checks = {{"", "\"QRCode\" IS NOT NULL"}, {"", "[x] > 1"}, {"", "qrcode <> ''"}};
+  EXPECT_EQ(
+      planned_checks(lite, Dialect::Sqlite, true),
+      (std::vector<std::string>{"(\"QRCode\" IS NOT NULL)", "(\"x\" > 1)", "(\"QRCode\" <> '')"}));
+  EXPECT_EQ(
+      planned_checks(lite, Dialect::Sqlite, false),
+      (std::vector<std::string>{"(\"qrcode\" IS NOT NULL)", "(\"x\" > 1)", "(\"qrcode\" <> '')"}));
   EXPECT_EQ(translate_default("'a,b'", Dialect::Mysql, "text[]").value_or(""),
             "ARRAY['a', 'b']::text[]");
   EXPECT_EQ(translate_default("''", Dialect::Mysql, "text[]").value_or(""), "ARRAY[]::text[]");
@@ -276,6 +300,41 @@ TEST(MigratePlan, CheckExpressionsAndDefaults) {
             "-1.5e3");
   EXPECT_EQ(translate_default("5", Dialect::Sqlite, "text"), std::nullopt);
   EXPECT_EQ(translate_default("NULL", Dialect::Sqlite, "text"), std::nullopt);
+}
+
+TEST(MigratePlan, HostileCheckIsANoteAndNoConstraint) {
+  SourceTable t;
+  t.name = "t";
+  t.columns = {mysql_col("name", "varchar", "varchar(20)"),
+               mysql_col("doc", "longtext", "longtext")};
+  t.columns[1].mysql.is_json = true;
+  std::string payload =
+      "`name` <> 'x' /* */ ; CREATE ROLE x SUPERUSER; -- " + std::string(300, 'z');
+  t.checks = {{"evil", payload}, {"", "json_valid(`doc`)"}, {"", "json_valid(`name`)"}};
+  TablePlan p = plan_table(t, Dialect::Mysql, {}, "s");
+  EXPECT_TRUE(p.checks.empty());
+  ASSERT_EQ(p.notes.size(), 3u);
+  EXPECT_EQ(p.notes[0].kind, "check");
+  EXPECT_EQ(p.notes[0].object, "evil");
+  EXPECT_EQ(p.notes[0].detail.rfind("check not translated: a comment ('/*')", 0), 0u)
+      << p.notes[0].detail;
+  EXPECT_LT(p.notes[0].detail.size(), 320u);  // the source text is cut
+  EXPECT_NE(p.notes[1].detail.find("dropped: the column is jsonb"), std::string::npos);
+  EXPECT_NE(p.notes[2].detail.find("check not translated: json_valid()"), std::string::npos);
+}
+
+TEST(MigratePlan, CollationCaveatIsANote) {
+  SourceTable t;
+  t.name = "t";
+  t.columns = {mysql_col("status", "varchar", "varchar(5)")};
+  t.columns[0].collation = "utf8mb4_general_ci";
+  t.checks = {{"ck", "`status` in ('a','b')"}};
+  TablePlan p = plan_table(t, Dialect::Mysql, {}, "s");
+  ASSERT_EQ(p.checks.size(), 1u);
+  EXPECT_EQ(p.checks[0].expr, "(\"status\" IN ('a', 'b'))");
+  EXPECT_EQ(add_check_sql(p, p.checks[0]),
+            "ALTER TABLE \"s\".\"t\" ADD CONSTRAINT \"ck\" CHECK ((\"status\" IN ('a', 'b')))");
+  EXPECT_TRUE(has_note(p, "check_collation"));
 }
 
 TEST(MigratePlan, BooleanInZeroOneCheckIsDropped) {
