@@ -28,14 +28,16 @@ bool is_integer_type(const std::string &t) {
          t == "int8" || t == "int";
 }
 
+// [+-]digits[.digits][e[+-]digits]: the only source text a default may keep as it is.
 bool is_number_literal(const std::string &s) {
   size_t i = 0;
   if (i < s.size() && (s[i] == '-' || s[i] == '+')) i++;
-  bool digits = false, dot = false, exp = false;
+  bool digits = false, dot = false, exp = false, exp_digits = false;
   for (; i < s.size(); i++) {
     char c = s[i];
     if (c >= '0' && c <= '9') {
       digits = true;
+      if (exp) exp_digits = true;
     } else if (c == '.' && !dot && !exp) {
       dot = true;
     } else if ((c == 'e' || c == 'E') && digits && !exp) {
@@ -45,10 +47,11 @@ bool is_number_literal(const std::string &s) {
       return false;
     }
   }
-  return digits;
+  return digits && (!exp || exp_digits) && s.size() <= 100;
 }
 
-// 'text' with '' doubling (no backslash escapes) -> text.
+// 'text' with '' doubling (and backslash escapes for MySQL) -> text; nullopt
+// when s is not exactly one such literal or the text would hold a NUL.
 std::optional<std::string> sql_string(const std::string &s, bool backslash_escapes) {
   if (s.size() < 2 || s.front() != '\'' || s.back() != '\'') return std::nullopt;
   std::string out;
@@ -69,6 +72,7 @@ std::optional<std::string> sql_string(const std::string &s, bool backslash_escap
       out += n == 'n' ? '\n' : n == 't' ? '\t' : n == 'r' ? '\r' : n;
       continue;
     }
+    if (c == '\0') return std::nullopt;
     out += c;
   }
   return out;
@@ -100,6 +104,27 @@ bool is_timestamp_type(const std::string &t) {
 
 std::string key_of(const std::string &table, const std::string &column) {
   return table + "." + column;
+}
+
+// A referential action as PostgreSQL spells it, from one of the five the
+// source may report (any case, any spacing); nullopt for anything else.
+std::optional<std::string> fk_action(const std::string &action) {
+  std::string words;
+  for (size_t i = 0; i < action.size();) {
+    while (i < action.size() && (action[i] == ' ' || action[i] == '\t')) i++;
+    size_t start = i;
+    while (i < action.size() && action[i] != ' ' && action[i] != '\t') i++;
+    if (i > start) words += (words.empty() ? "" : " ") + action.substr(start, i - start);
+  }
+  std::string u = ascii_lower(words);
+  static const char *const known[][2] = {{"no action", "NO ACTION"},
+                                         {"restrict", "RESTRICT"},
+                                         {"cascade", "CASCADE"},
+                                         {"set null", "SET NULL"},
+                                         {"set default", "SET DEFAULT"}};
+  for (const auto &k : known)
+    if (u == k[0]) return std::string(k[1]);
+  return std::nullopt;
 }
 
 std::string join_quoted(const std::vector<std::string> &names) {
@@ -464,8 +489,18 @@ void plan_foreign_keys(TablePlan &plan, const SourceTable &table,
     PlannedForeignKey p;
     p.name = fk.name.empty() ? "" : truncate_identifier(fold_identifier(fk.name, false));
     p.ref_source_table = fk.ref_table;
-    p.on_delete = fk.on_delete;
-    p.on_update = fk.on_update;
+    std::optional<std::string> on_delete = fk_action(fk.on_delete),
+                               on_update = fk_action(fk.on_update);
+    if (!on_delete || !on_update) {
+      plan.notes.push_back(
+          {"foreign_key", note_excerpt(fk.name.empty() ? fk.ref_table : fk.name, 63),
+           "foreign key to " + note_excerpt(fk.ref_table, 63) + " has the action " +
+               note_excerpt(on_delete ? fk.on_update : fk.on_delete, 40) +
+               ", which is not one PostgreSQL knows; not created"});
+      continue;
+    }
+    p.on_delete = *on_delete;
+    p.on_update = *on_update;
     bool ok = true;
     for (const std::string &c : fk.columns) {
       auto it = target_of.find(c);
@@ -541,8 +576,12 @@ std::string add_foreign_key_sql(const TablePlan &plan, const PlannedForeignKey &
                                 const std::string &ref_qualified, bool not_valid) {
   std::string sql = "ALTER TABLE " + plan.qualified() + " ADD ";
   if (!fk.name.empty()) sql += "CONSTRAINT " + pg_quote_ident(fk.name) + " ";
+  std::optional<std::string> on_delete = fk_action(fk.on_delete),
+                             on_update = fk_action(fk.on_update);
+  if (!on_delete || !on_update)  // plan_foreign_keys lets only the five through
+    throw Error(sqlstate::kInternal, "foreign key with an unknown referential action");
   sql += "FOREIGN KEY (" + join_quoted(fk.columns) + ") REFERENCES " + ref_qualified + " (" +
-         join_quoted(fk.ref_columns) + ") ON DELETE " + fk.on_delete + " ON UPDATE " + fk.on_update;
+         join_quoted(fk.ref_columns) + ") ON DELETE " + *on_delete + " ON UPDATE " + *on_update;
   if (not_valid) sql += " NOT VALID";
   return sql;
 }

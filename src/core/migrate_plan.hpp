@@ -8,7 +8,9 @@
 //
 // Everything read from the source is untrusted text: names only ever reach SQL
 // through pg_quote_ident, values through pg_quote_literal, CHECK expressions
-// only as rebuilt by translate_check (core/expr_translate.hpp).
+// only as rebuilt by translate_check (core/expr_translate.hpp), defaults only
+// as validated numbers, re-quoted strings or fixed keywords, referential
+// actions only as one of the five PostgreSQL knows.
 #pragma once
 
 #include <map>
@@ -58,7 +60,7 @@ struct PlannedForeignKey {
   std::string name;
   std::string ref_source_table;
   std::vector<std::string> columns, ref_columns;  // target names
-  std::string on_delete, on_update;
+  std::string on_delete, on_update;  // NO ACTION, RESTRICT, CASCADE, SET NULL, SET DEFAULT
 };
 
 struct TablePlan {
@@ -90,12 +92,16 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
 
 // Resolves the foreign keys' referenced columns (the referenced table's
 // primary key when the source leaves them out) and target names. tables maps
-// source table name -> its plan; keys to tables outside become notes.
+// source table name -> its plan; keys to tables outside, and keys with an
+// ON DELETE / ON UPDATE action other than the five PostgreSQL knows, become notes.
 void plan_foreign_keys(TablePlan &plan, const SourceTable &table,
                        const std::map<std::string, const TablePlan *> &tables);
 
 // A source default as a PostgreSQL expression for pg_type, when the
-// translation is exact; nullopt otherwise.
+// translation is exact; nullopt otherwise. The result is a number the source
+// text spelled exactly ([+-]digits[.digits][e[+-]digits]), a string literal
+// re-quoted with pg_quote_literal (an ARRAY of them for text[]), or a fixed
+// keyword (true, false, now(), CURRENT_DATE); never other source text.
 std::optional<std::string> translate_default(const std::string &value, Dialect dialect,
                                              const std::string &pg_type);
 

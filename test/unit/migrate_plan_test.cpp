@@ -254,6 +254,26 @@ TEST(MigratePlan, ForeignKeysResolvedToTargetNames) {
             "WHERE c.\"floor_id\" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \"s\".\"floors\" p "
             "WHERE p.\"id\" = c.\"floor_id\")");
   EXPECT_TRUE(has_note(cp, "foreign_key"));
+
+  // Actions: the five, in any case and spacing, else a note and no key.
+  child.foreign_keys[0].on_delete = " set   null ";
+  child.foreign_keys[0].on_update = "Restrict";
+  SourceForeignKey hostile = fk;
+  hostile.name = "evil";
+  hostile.on_delete = "CASCADE; CREATE ROLE x SUPERUSER; --";
+  child.foreign_keys = {child.foreign_keys[0], hostile};
+  TablePlan cp2 = plan_table(child, Dialect::Sqlite, {}, "s");
+  plan_foreign_keys(cp2, child, plans);
+  ASSERT_EQ(cp2.foreign_keys.size(), 1u);
+  EXPECT_EQ(add_foreign_key_sql(cp2, cp2.foreign_keys[0], pp.qualified(), false),
+            "ALTER TABLE \"s\".\"rooms\" ADD FOREIGN KEY (\"floor_id\") REFERENCES "
+            "\"s\".\"floors\" (\"id\") ON DELETE SET NULL ON UPDATE RESTRICT");
+  ASSERT_EQ(cp2.notes.size(), 1u);
+  EXPECT_EQ(cp2.notes[0].object, "evil");
+  EXPECT_NE(cp2.notes[0].detail.find("not one PostgreSQL knows"), std::string::npos);
+  PlannedForeignKey forged = cp2.foreign_keys[0];
+  forged.on_update = "NO ACTION DEFERRABLE";
+  EXPECT_THROW(add_foreign_key_sql(cp2, forged, pp.qualified(), false), Error);
 }
 
 // Checks are rebuilt by translate_check (expr_translate_test.cpp has the
@@ -300,6 +320,21 @@ TEST(MigratePlan, CheckExpressionsAndDefaults) {
             "-1.5e3");
   EXPECT_EQ(translate_default("5", Dialect::Sqlite, "text"), std::nullopt);
   EXPECT_EQ(translate_default("NULL", Dialect::Sqlite, "text"), std::nullopt);
+  // Only validated numbers, re-quoted strings and fixed keywords come out.
+  EXPECT_EQ(translate_default("1e", Dialect::Sqlite, "double precision"), std::nullopt);
+  EXPECT_EQ(translate_default("1; DROP TABLE x", Dialect::Sqlite, "bigint"), std::nullopt);
+  EXPECT_EQ(translate_default("0); DROP TABLE x; --", Dialect::Mysql, "integer"), std::nullopt);
+  EXPECT_EQ(translate_default(std::string("'a\0b'", 5), Dialect::Sqlite, "text"), std::nullopt);
+  EXPECT_EQ(translate_default(R"('a\0b')", Dialect::Mysql, "text"), std::nullopt);
+  EXPECT_EQ(translate_default(R"('\'); CREATE ROLE x; --')", Dialect::Mysql, "text").value_or(""),
+            R"('''); CREATE ROLE x; --')");
+  EXPECT_EQ(translate_default(R"('x'); CREATE ROLE x; --')", Dialect::Sqlite, "text"),
+            std::nullopt);
+  EXPECT_EQ(translate_default(R"('a\b')", Dialect::Sqlite, "text").value_or(""), R"(E'a\\b')");
+  EXPECT_EQ(translate_default("$$x$$", Dialect::Sqlite, "text"), std::nullopt);
+  EXPECT_EQ(
+      translate_default("current_timestamp; select 1", Dialect::Mysql, "timestamp with time zone"),
+      std::nullopt);
 }
 
 TEST(MigratePlan, HostileCheckIsANoteAndNoConstraint) {
