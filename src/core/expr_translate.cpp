@@ -559,6 +559,10 @@ class Parser {
     ExprTranslation out;
     out.outcome = ExprOutcome::Redundant;
     out.reason = "the column is jsonb, which holds only valid JSON";
+    if (!mysql_)
+      out.reason +=
+          " (json_valid(NULL) is 0 in older SQLite versions, so the source may also have refused "
+          "NULL: add NOT NULL if that mattered)";
     return out;
   }
 
