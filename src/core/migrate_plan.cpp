@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/expr_translate.hpp"
 #include "core/quote.hpp"
 #include "core/sqlite_types.hpp"
 
@@ -27,14 +28,16 @@ bool is_integer_type(const std::string &t) {
          t == "int8" || t == "int";
 }
 
+// [+-]digits[.digits][e[+-]digits]: the only source text a default may keep as it is.
 bool is_number_literal(const std::string &s) {
   size_t i = 0;
   if (i < s.size() && (s[i] == '-' || s[i] == '+')) i++;
-  bool digits = false, dot = false, exp = false;
+  bool digits = false, dot = false, exp = false, exp_digits = false;
   for (; i < s.size(); i++) {
     char c = s[i];
     if (c >= '0' && c <= '9') {
       digits = true;
+      if (exp) exp_digits = true;
     } else if (c == '.' && !dot && !exp) {
       dot = true;
     } else if ((c == 'e' || c == 'E') && digits && !exp) {
@@ -44,10 +47,11 @@ bool is_number_literal(const std::string &s) {
       return false;
     }
   }
-  return digits;
+  return digits && (!exp || exp_digits) && s.size() <= 100;
 }
 
-// 'text' with '' doubling (no backslash escapes) -> text.
+// 'text' with '' doubling (and backslash escapes for MySQL) -> text; nullopt
+// when s is not exactly one such literal or the text would hold a NUL.
 std::optional<std::string> sql_string(const std::string &s, bool backslash_escapes) {
   if (s.size() < 2 || s.front() != '\'' || s.back() != '\'') return std::nullopt;
   std::string out;
@@ -68,6 +72,7 @@ std::optional<std::string> sql_string(const std::string &s, bool backslash_escap
       out += n == 'n' ? '\n' : n == 't' ? '\t' : n == 'r' ? '\r' : n;
       continue;
     }
+    if (c == '\0') return std::nullopt;
     out += c;
   }
   return out;
@@ -99,6 +104,27 @@ bool is_timestamp_type(const std::string &t) {
 
 std::string key_of(const std::string &table, const std::string &column) {
   return table + "." + column;
+}
+
+// A referential action as PostgreSQL spells it, from one of the five the
+// source may report (any case, any spacing); nullopt for anything else.
+std::optional<std::string> fk_action(const std::string &action) {
+  std::string words;
+  for (size_t i = 0; i < action.size();) {
+    while (i < action.size() && (action[i] == ' ' || action[i] == '\t')) i++;
+    size_t start = i;
+    while (i < action.size() && action[i] != ' ' && action[i] != '\t') i++;
+    if (i > start) words += (words.empty() ? "" : " ") + action.substr(start, i - start);
+  }
+  std::string u = ascii_lower(words);
+  static const char *const known[][2] = {{"no action", "NO ACTION"},
+                                         {"restrict", "RESTRICT"},
+                                         {"cascade", "CASCADE"},
+                                         {"set null", "SET NULL"},
+                                         {"set default", "SET DEFAULT"}};
+  for (const auto &k : known)
+    if (u == k[0]) return std::string(k[1]);
+  return std::nullopt;
 }
 
 std::string join_quoted(const std::vector<std::string> &names) {
@@ -183,55 +209,6 @@ std::optional<std::string> translate_default(const std::string &value, Dialect d
     return arr + "]::text[]";
   }
   return pg_quote_literal(*s);
-}
-
-std::string translate_check_expr(const std::string &expr, Dialect dialect, bool keep_case) {
-  std::string out;
-  for (size_t i = 0; i < expr.size();) {
-    char c = expr[i];
-    if (c == '\'') {  // a string literal, copied as is
-      size_t j = i + 1;
-      while (j < expr.size()) {
-        if (expr[j] == '\\' && dialect == Dialect::Mysql) {
-          j += 2;
-          continue;
-        }
-        if (expr[j] == '\'') {
-          if (j + 1 < expr.size() && expr[j + 1] == '\'') {
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        j++;
-      }
-      out += expr.substr(i, j + 1 - i);
-      i = j + 1;
-      continue;
-    }
-    if (c == '`' || c == '"' || c == '[') {
-      char close = c == '[' ? ']' : c;
-      std::string name;
-      size_t j = i + 1;
-      while (j < expr.size()) {
-        if (expr[j] == close) {
-          if (close != ']' && j + 1 < expr.size() && expr[j + 1] == close) {
-            name += close;
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        name += expr[j++];
-      }
-      out += pg_quote_ident(fold_identifier(name, keep_case));
-      i = j + 1;
-      continue;
-    }
-    out += c;
-    i++;
-  }
-  return out;
 }
 
 TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRules &rules,
@@ -326,28 +303,66 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
 
   std::set<std::string> column_names;
   for (const PlannedColumn &c : plan.columns) column_names.insert(c.name);
+  // A column named in a CHECK: by its exact name, else by its only ASCII
+  // case-insensitive match (both sources compare column names that way).
+  ExprColumnResolver resolve = [&](const std::string &name) -> std::optional<ExprColumn> {
+    const SourceColumn *found = nullptr;
+    const PlannedColumn *planned = nullptr;
+    int matches = 0;
+    for (size_t i = 0; i < table.columns.size(); i++)
+      if (table.columns[i].name == name) {
+        found = &table.columns[i];
+        planned = &plan.columns[i];
+        matches = 1;
+        break;
+      } else if (ascii_lower(table.columns[i].name) == ascii_lower(name)) {
+        found = &table.columns[i];
+        planned = &plan.columns[i];
+        matches++;
+      }
+    if (!found || matches != 1) return std::nullopt;
+    ExprColumn c;
+    c.target = planned->name;
+    c.type = expr_type_of_pg_type(planned->type, !planned->enum_labels.empty());
+    if (dialect == Dialect::Mysql) c.collation = ascii_lower(found->collation);
+    return c;
+  };
   for (const SourceCheck &chk : table.checks) {
+    std::string object = note_excerpt(chk.name.empty() ? chk.expr : chk.name, 63);
+    std::string shown = "CHECK (" + note_excerpt(chk.expr) + ")";
     // SQLAlchemy's CHECK (flag IN (0, 1)) on a boolean column says what the
     // PostgreSQL type already guarantees.
     static const std::regex boolean_check(
         R"(^\s*[`"\[]?(\w+)[`"\]]?\s+in\s*\(\s*0\s*,\s*1\s*\)\s*$)", std::regex::icase);
     std::smatch m;
-    if (std::regex_match(chk.expr, m, boolean_check)) {
+    if (chk.expr.size() <= 200 && std::regex_match(chk.expr, m, boolean_check)) {
       auto it = target_of.find(m[1].str());
       const PlannedColumn *bc = nullptr;
       for (const PlannedColumn &c : plan.columns)
         if (it != target_of.end() && c.name == it->second) bc = &c;
       if (bc && bc->type == "boolean") {
-        plan.notes.push_back({"check", chk.name.empty() ? chk.expr : chk.name,
-                              "CHECK (" + chk.expr +
-                                  ") dropped: the column is boolean, which "
-                                  "holds only true and false"});
+        plan.notes.push_back({"check", object,
+                              shown + " dropped: the column is boolean, which "
+                                      "holds only true and false"});
         continue;
       }
     }
+    ExprTranslation tr = translate_check(chk.expr, dialect, resolve);
+    if (tr.outcome == ExprOutcome::Redundant) {
+      plan.notes.push_back({"check", object, shown + " dropped: " + tr.reason});
+      continue;
+    }
+    if (tr.outcome != ExprOutcome::Translated) {
+      plan.notes.push_back({"check", object,
+                            "check not translated: " + note_excerpt(tr.reason) +
+                                "; no constraint was created for " + shown});
+      continue;
+    }
+    for (const std::string &c : tr.caveats)
+      plan.notes.push_back({"check_collation", object, shown + ": " + c});
     PlannedCheck pc;
-    pc.source_expr = chk.expr;
-    pc.expr = translate_check_expr(chk.expr, dialect, rules.keep_case);
+    pc.source_expr = note_excerpt(chk.expr);
+    pc.expr = std::move(tr.expr);  // only ever the translator's output
     if (!chk.name.empty()) {
       std::string n = fold_identifier(chk.name, rules.keep_case);
       if (column_names.count(n)) n = plan.name + "_" + n + "_check";
@@ -464,8 +479,18 @@ void plan_foreign_keys(TablePlan &plan, const SourceTable &table,
     PlannedForeignKey p;
     p.name = fk.name.empty() ? "" : truncate_identifier(fold_identifier(fk.name, false));
     p.ref_source_table = fk.ref_table;
-    p.on_delete = fk.on_delete;
-    p.on_update = fk.on_update;
+    std::optional<std::string> on_delete = fk_action(fk.on_delete),
+                               on_update = fk_action(fk.on_update);
+    if (!on_delete || !on_update) {
+      plan.notes.push_back(
+          {"foreign_key", note_excerpt(fk.name.empty() ? fk.ref_table : fk.name, 63),
+           "foreign key to " + note_excerpt(fk.ref_table, 63) + " has the action " +
+               note_excerpt(on_delete ? fk.on_update : fk.on_delete, 40) +
+               ", which is not one PostgreSQL knows; not created"});
+      continue;
+    }
+    p.on_delete = *on_delete;
+    p.on_update = *on_update;
     bool ok = true;
     for (const std::string &c : fk.columns) {
       auto it = target_of.find(c);
@@ -558,28 +583,16 @@ std::string index_sql(const std::string &qualified, const PlannedIndex &idx) {
   throw Error("22023", "invalid index kind \"" + idx.kind + "\" in a run's plan");
 }
 
-namespace {
-
-// One of SQL's five referential actions, spelled as PostgreSQL takes it.
-std::string referential_action(const std::string &action) {
-  static const char *const kActions[] = {"NO ACTION", "RESTRICT", "CASCADE", "SET NULL",
-                                         "SET DEFAULT"};
-  std::string a;
-  for (char c : action) a += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
-  for (const char *k : kActions)
-    if (a == k) return a;
-  throw Error("22023", "invalid referential action in a foreign key");
-}
-
-}  // namespace
-
 std::string add_foreign_key_sql(const std::string &qualified, const PlannedForeignKey &fk,
                                 const std::string &ref_qualified, bool not_valid) {
   std::string sql = "ALTER TABLE " + qualified + " ADD ";
   if (!fk.name.empty()) sql += "CONSTRAINT " + pg_quote_ident(fk.name) + " ";
+  std::optional<std::string> on_delete = fk_action(fk.on_delete),
+                             on_update = fk_action(fk.on_update);
+  if (!on_delete || !on_update)  // plan_foreign_keys lets only the five through
+    throw Error(sqlstate::kInternal, "foreign key with an unknown referential action");
   sql += "FOREIGN KEY (" + join_quoted(fk.columns) + ") REFERENCES " + ref_qualified + " (" +
-         join_quoted(fk.ref_columns) + ") ON DELETE " + referential_action(fk.on_delete) +
-         " ON UPDATE " + referential_action(fk.on_update);
+         join_quoted(fk.ref_columns) + ") ON DELETE " + *on_delete + " ON UPDATE " + *on_update;
   if (not_valid) sql += " NOT VALID";
   return sql;
 }

@@ -5,6 +5,12 @@
 // constraints, indexes) and at the end (foreign keys). What cannot be
 // translated becomes a note, never silently dropped. Pure C++: the SQL text
 // (and its quoting) is unit-tested without PostgreSQL.
+//
+// Everything read from the source is untrusted text: names only ever reach SQL
+// through pg_quote_ident, values through pg_quote_literal, CHECK expressions
+// only as rebuilt by translate_check (core/expr_translate.hpp), defaults only
+// as validated numbers, re-quoted strings or fixed keywords, referential
+// actions only as one of the five PostgreSQL knows.
 #pragma once
 
 #include <map>
@@ -45,9 +51,9 @@ struct PlannedColumn {
 };
 
 struct PlannedCheck {
-  std::string name;  // may be empty
-  std::string expr;  // PostgreSQL expression
-  std::string source_expr;
+  std::string name;         // may be empty
+  std::string expr;         // PostgreSQL expression: translate_check's output, nothing else
+  std::string source_expr;  // the source text, cut for notes (note_excerpt)
 };
 
 // A primary key, unique constraint or index built after the load, as data:
@@ -63,7 +69,7 @@ struct PlannedForeignKey {
   std::string name;
   std::string ref_source_table;
   std::vector<std::string> columns, ref_columns;  // target names
-  std::string on_delete, on_update;
+  std::string on_delete, on_update;  // NO ACTION, RESTRICT, CASCADE, SET NULL, SET DEFAULT
 };
 
 struct TablePlan {
@@ -87,23 +93,24 @@ std::string fold_identifier(const std::string &name, bool keep_case);
 std::string truncate_identifier(const std::string &name);
 
 // Plans one table. target_name: the table to create (empty: the folded source
-// name). Throws Error (42710) when two columns fold to the same name.
+// name). Throws Error (42710) when two columns fold to the same name. CHECKs
+// go through translate_check; one it refuses, or one the column type already
+// guarantees (boolean IN (0, 1), json_valid on jsonb), is a "check" note.
 TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRules &rules,
                      const std::string &target_schema, const std::string &target_name = {});
 
 // Resolves the foreign keys' referenced columns (the referenced table's
 // primary key when the source leaves them out) and target names. tables maps
-// source table name -> its plan; keys to tables outside become notes.
+// source table name -> its plan; keys to tables outside, and keys with an
+// ON DELETE / ON UPDATE action other than the five PostgreSQL knows, become notes.
 void plan_foreign_keys(TablePlan &plan, const SourceTable &table,
                        const std::map<std::string, const TablePlan *> &tables);
 
-// A CHECK expression from the source rewritten for PostgreSQL: quoted
-// identifiers (`x`, "x", [x]) become "folded" names. It may still not be
-// valid PostgreSQL; the caller tries it and notes a failure.
-std::string translate_check_expr(const std::string &expr, Dialect dialect, bool keep_case);
-
 // A source default as a PostgreSQL expression for pg_type, when the
-// translation is exact; nullopt otherwise.
+// translation is exact; nullopt otherwise. The result is a number the source
+// text spelled exactly ([+-]digits[.digits][e[+-]digits]), a string literal
+// re-quoted with pg_quote_literal (an ARRAY of them for text[]), or a fixed
+// keyword (true, false, now(), CURRENT_DATE); never other source text.
 std::optional<std::string> translate_default(const std::string &value, Dialect dialect,
                                              const std::string &pg_type);
 

@@ -40,7 +40,13 @@ std::optional<std::string> json_valid_column(const std::string &clause) {
   const std::string head = "json_valid(";
   if (clause.rfind(head, 0) != 0 || clause.back() != ')') return std::nullopt;
   std::string inner = clause.substr(head.size(), clause.size() - head.size() - 1);
-  if (inner.size() < 2 || inner.front() != '`' || inner.back() != '`') return std::nullopt;
+  if (inner.size() < 3 || inner.front() != '`' || inner.back() != '`') return std::nullopt;
+  // Exactly one identifier: every backtick inside it doubled.
+  for (size_t i = 1; i + 1 < inner.size(); i++)
+    if (inner[i] == '`') {
+      if (i + 2 >= inner.size() || inner[i + 1] != '`') return std::nullopt;
+      i++;
+    }
   return unquote_backticks(inner);
 }
 

@@ -264,6 +264,26 @@ TEST(MigratePlan, ForeignKeysResolvedToTargetNames) {
   EXPECT_NE(
       add_foreign_key_sql(cp.qualified(), bad, pp.qualified(), false).find("ON DELETE SET NULL"),
       std::string::npos);
+
+  // Actions: the five, in any case and spacing, else a note and no key.
+  child.foreign_keys[0].on_delete = " set   null ";
+  child.foreign_keys[0].on_update = "Restrict";
+  SourceForeignKey hostile = fk;
+  hostile.name = "evil";
+  hostile.on_delete = "CASCADE; CREATE ROLE x SUPERUSER; --";
+  child.foreign_keys = {child.foreign_keys[0], hostile};
+  TablePlan cp2 = plan_table(child, Dialect::Sqlite, {}, "s");
+  plan_foreign_keys(cp2, child, plans);
+  ASSERT_EQ(cp2.foreign_keys.size(), 1u);
+  EXPECT_EQ(add_foreign_key_sql(cp2.qualified(), cp2.foreign_keys[0], pp.qualified(), false),
+            "ALTER TABLE \"s\".\"rooms\" ADD FOREIGN KEY (\"floor_id\") REFERENCES "
+            "\"s\".\"floors\" (\"id\") ON DELETE SET NULL ON UPDATE RESTRICT");
+  ASSERT_EQ(cp2.notes.size(), 1u);
+  EXPECT_EQ(cp2.notes[0].object, "evil");
+  EXPECT_NE(cp2.notes[0].detail.find("not one PostgreSQL knows"), std::string::npos);
+  PlannedForeignKey forged = cp2.foreign_keys[0];
+  forged.on_update = "NO ACTION DEFERRABLE";
+  EXPECT_THROW(add_foreign_key_sql(cp2.qualified(), forged, pp.qualified(), false), Error);
 }
 
 TEST(MigratePlan, IndexEntriesAreDataQuotedWhenBuilt) {
@@ -277,12 +297,36 @@ TEST(MigratePlan, IndexEntriesAreDataQuotedWhenBuilt) {
   EXPECT_THROW(index_sql("\"s\".\"t\"", idx), Error);
 }
 
+// Checks are rebuilt by translate_check (expr_translate_test.cpp has the
+// grammar); here: names resolve to the folded (or kept) target columns.
+std::vector<std::string> planned_checks(const SourceTable &t, Dialect d, bool keep_case = false) {
+  MigrateRules r;
+  r.keep_case = keep_case;
+  TablePlan p = plan_table(t, d, r, "s");
+  std::vector<std::string> out;
+  for (const PlannedCheck &c : p.checks) out.push_back(c.expr);
+  return out;
+}
+
 TEST(MigratePlan, CheckExpressionsAndDefaults) {
-  EXPECT_EQ(translate_check_expr("`Qty` >= 0 and `it``s` <> 'a`b'", Dialect::Mysql, false),
-            "\"qty\" >= 0 and \"it`s\" <> 'a`b'");
-  EXPECT_EQ(translate_check_expr("\"QRCode\" IS NOT NULL", Dialect::Sqlite, true),
-            "\"QRCode\" IS NOT NULL");
-  EXPECT_EQ(translate_check_expr("[x] > 1", Dialect::Sqlite, false), "\"x\" > 1");
+  SourceTable my;
+  my.name = "t";
+  my.columns = {mysql_col("Qty", "int", "int(11)"), mysql_col("it`s", "varchar", "varchar(5)")};
+  my.columns[1].mysql.char_max_length = 5;
+  my.columns[1].collation = "utf8mb4_bin";
+  my.checks = {{"", "`Qty` >= 0 and `it``s` <> 'a`b'"}};
+  EXPECT_EQ(planned_checks(my, Dialect::Mysql),
+            (std::vector<std::string>{"((\"qty\" >= 0) AND (\"it`s\" <> 'a`b'))"}));
+  SourceTable lite;
+  lite.name = "t";
+  lite.columns = {sqlite_col("QRCode", "TEXT"), sqlite_col("x", "INTEGER")};
+  lite.checks = {{"", "\"QRCode\" IS NOT NULL"}, {"", "[x] > 1"}, {"", "qrcode <> ''"}};
+  EXPECT_EQ(
+      planned_checks(lite, Dialect::Sqlite, true),
+      (std::vector<std::string>{"(\"QRCode\" IS NOT NULL)", "(\"x\" > 1)", "(\"QRCode\" <> '')"}));
+  EXPECT_EQ(
+      planned_checks(lite, Dialect::Sqlite, false),
+      (std::vector<std::string>{"(\"qrcode\" IS NOT NULL)", "(\"x\" > 1)", "(\"qrcode\" <> '')"}));
   EXPECT_EQ(translate_default("'a,b'", Dialect::Mysql, "text[]").value_or(""),
             "ARRAY['a', 'b']::text[]");
   EXPECT_EQ(translate_default("''", Dialect::Mysql, "text[]").value_or(""), "ARRAY[]::text[]");
@@ -297,6 +341,56 @@ TEST(MigratePlan, CheckExpressionsAndDefaults) {
             "-1.5e3");
   EXPECT_EQ(translate_default("5", Dialect::Sqlite, "text"), std::nullopt);
   EXPECT_EQ(translate_default("NULL", Dialect::Sqlite, "text"), std::nullopt);
+  // Only validated numbers, re-quoted strings and fixed keywords come out.
+  EXPECT_EQ(translate_default("1e", Dialect::Sqlite, "double precision"), std::nullopt);
+  EXPECT_EQ(translate_default("1; DROP TABLE x", Dialect::Sqlite, "bigint"), std::nullopt);
+  EXPECT_EQ(translate_default("0); DROP TABLE x; --", Dialect::Mysql, "integer"), std::nullopt);
+  EXPECT_EQ(translate_default(std::string("'a\0b'", 5), Dialect::Sqlite, "text"), std::nullopt);
+  EXPECT_EQ(translate_default(R"('a\0b')", Dialect::Mysql, "text"), std::nullopt);
+  EXPECT_EQ(translate_default(R"('\'); CREATE ROLE x; --')", Dialect::Mysql, "text").value_or(""),
+            R"('''); CREATE ROLE x; --')");
+  EXPECT_EQ(translate_default(R"('x'); CREATE ROLE x; --')", Dialect::Sqlite, "text"),
+            std::nullopt);
+  EXPECT_EQ(translate_default(R"('a\b')", Dialect::Sqlite, "text").value_or(""), R"(E'a\\b')");
+  EXPECT_EQ(translate_default("$$x$$", Dialect::Sqlite, "text"), std::nullopt);
+  EXPECT_EQ(
+      translate_default("current_timestamp; select 1", Dialect::Mysql, "timestamp with time zone"),
+      std::nullopt);
+}
+
+TEST(MigratePlan, HostileCheckIsANoteAndNoConstraint) {
+  SourceTable t;
+  t.name = "t";
+  t.columns = {mysql_col("name", "varchar", "varchar(20)"),
+               mysql_col("doc", "longtext", "longtext")};
+  t.columns[1].mysql.is_json = true;
+  std::string payload =
+      "`name` <> 'x' /* */ ; CREATE ROLE x SUPERUSER; -- " + std::string(300, 'z');
+  t.checks = {{"evil", payload}, {"", "json_valid(`doc`)"}, {"", "json_valid(`name`)"}};
+  TablePlan p = plan_table(t, Dialect::Mysql, {}, "s");
+  EXPECT_TRUE(p.checks.empty());
+  ASSERT_EQ(p.notes.size(), 3u);
+  EXPECT_EQ(p.notes[0].kind, "check");
+  EXPECT_EQ(p.notes[0].object, "evil");
+  EXPECT_EQ(p.notes[0].detail.rfind("check not translated: a comment ('/*')", 0), 0u)
+      << p.notes[0].detail;
+  EXPECT_LT(p.notes[0].detail.size(), 320u);  // the source text is cut
+  EXPECT_NE(p.notes[1].detail.find("dropped: the column is jsonb"), std::string::npos);
+  EXPECT_NE(p.notes[2].detail.find("check not translated: json_valid()"), std::string::npos);
+}
+
+TEST(MigratePlan, CollationCaveatIsANote) {
+  SourceTable t;
+  t.name = "t";
+  t.columns = {mysql_col("status", "varchar", "varchar(5)")};
+  t.columns[0].collation = "utf8mb4_general_ci";
+  t.checks = {{"ck", "`status` in ('a','b')"}};
+  TablePlan p = plan_table(t, Dialect::Mysql, {}, "s");
+  ASSERT_EQ(p.checks.size(), 1u);
+  EXPECT_EQ(p.checks[0].expr, "(\"status\" IN ('a', 'b'))");
+  EXPECT_EQ(add_check_sql(p, p.checks[0]),
+            "ALTER TABLE \"s\".\"t\" ADD CONSTRAINT \"ck\" CHECK ((\"status\" IN ('a', 'b')))");
+  EXPECT_TRUE(has_note(p, "check_collation"));
 }
 
 TEST(MigratePlan, BooleanInZeroOneCheckIsDropped) {
