@@ -56,6 +56,11 @@ conf cron.database_name postgres
 # index builds.
 conf cron.use_background_workers on
 conf max_worker_processes 16
+# minibar_migrate is preloaded: a running server keeps the library it
+# started with, so a newly installed build needs a restart to be the one tested.
+LIB="$(pg_config --pkglibdir)/minibar_migrate.so"
+STAMP=/var/lib/postgresql/15/main/minibar_migrate.so.loaded
+if [ "$(md5sum <"$LIB")" != "$(cat "$STAMP" 2>/dev/null)" ]; then restart=1; fi
 if pg_lsclusters -h | awk '$1 == 15 && $2 == "main" {print $4}' | grep -q online; then
   [ "$restart" = 1 ] && pg_ctlcluster 15 main restart
 else
@@ -63,6 +68,7 @@ else
 fi
 for _ in $(seq 1 60); do pg_isready -q && break; sleep 0.5; done
 pg_isready
+md5sum <"$LIB" >"$STAMP"
 # Tests and the demo run as root: give root a superuser role.
 su postgres -c "psql -qAt -v ON_ERROR_STOP=1 -c \"SELECT 1 FROM pg_roles WHERE rolname = 'root'\"" \
   | grep -q 1 || su postgres -c "createuser -s root"

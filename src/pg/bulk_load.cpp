@@ -32,6 +32,7 @@ struct PgState {
   MemoryContext batch_cxt;
   MemoryContext caller_cxt;
   bool general;
+  bool rls;  // row-level security applies to the user: general path, policy refusals are rejects
   SPIPlanPtr insert_plan;
   Datum *row_values;  // general path: per batch row, ntargets values
   char *row_nulls;
@@ -54,7 +55,11 @@ void pg_setup(PgState *s, const LoadRequest &req) {
   s->desc = RelationGetDescr(req.rel);
   s->natts = s->desc->natts;
   s->caller_cxt = CurrentMemoryContext;
-  s->general = needs_general_path(req.rel);
+  // Row-level security is applied by the rewriter to INSERT, never to the
+  // heap: with it the rows must go through the executor, like COPY FROM
+  // would have to (it refuses such tables).
+  s->rls = check_enable_rls(RelationGetRelid(req.rel), InvalidOid, false) == RLS_ENABLED;
+  s->general = s->rls || needs_general_path(req.rel);
   s->slots = static_cast<TupleTableSlot **>(palloc0(sizeof(TupleTableSlot *) * req.batch_size));
   s->fed = static_cast<bool *>(palloc0(sizeof(bool) * (s->natts + 1)));
   for (int i = 0; i < req.ntargets; i++) s->fed[req.targets[i].attnum - 1] = true;
@@ -426,7 +431,7 @@ class Loader {
       counts_.copied += n - static_cast<int64_t>(skipped.size());
     } catch (const PgError &e) {
       sx.rollback();
-      if (!is_data_error(e.edata())) throw;
+      if (!refusable(e.edata())) throw;
       skipped.clear();
       retry_general(n, skipped);
     }
@@ -452,6 +457,14 @@ class Loader {
     }
   }
 
+  // A row PostgreSQL refused on the general path that is a reject, not the
+  // load's failure: a data error (class 22/23), or a row a row-level security
+  // policy refused (42501, told apart from other 42501s, such as a missing
+  // privilege, by the message's untranslated text).
+  bool refusable(const ErrorData *ed) const {
+    return is_data_error(ed) || (s_.rls && is_policy_refusal(ed));
+  }
+
   int64_t exec_general(int k) {
     int64_t done = 0;
     pg_call([&] {
@@ -475,7 +488,7 @@ class Loader {
       } catch (const PgError &e) {
         ErrorData *ed = e.edata();
         sx.rollback();
-        if (!is_data_error(ed)) throw;
+        if (!refusable(ed)) throw;
         pending_general_.push_back(refused(k, ed));
       }
     }

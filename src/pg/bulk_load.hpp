@@ -8,10 +8,11 @@
 // only its row.
 //
 // A target that is not a plain table (partitioned, with row triggers or
-// stored generated columns) goes through the general path: a prepared
-// INSERT per row, so PostgreSQL routes, fires and computes; a batch that
+// stored generated columns), or one whose row-level security applies to the
+// user, goes through the general path: a prepared INSERT per row, so
+// PostgreSQL routes, fires, computes and checks the policies; a batch that
 // fails is retried row by row, each in a subtransaction, and the failing
-// rows are rejected.
+// rows (data errors, rows a policy refuses) are rejected.
 #pragma once
 
 #include <cstdint>

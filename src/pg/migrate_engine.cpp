@@ -6,6 +6,7 @@
 #include "pg/bulk_load.hpp"
 #include "pg/guard.hpp"
 #include "pg/spi_util.hpp"
+#include "pg/target_check.hpp"
 
 namespace minibar::pg {
 
@@ -190,11 +191,16 @@ LoadCounts load_chunk(MigrateContext &ctx, const ChunkLoad &load) {
   Relation rel = nullptr;
   ColumnTarget *targets = nullptr;
   const char *relname = nullptr;
+  Oid nsp = InvalidOid;
   pg_call([&] {
     rel = table_open(load.relid, RowExclusiveLock);
     targets = static_cast<ColumnTarget *>(palloc0(sizeof(ColumnTarget) * (n + 1)));
     relname = pstrdup(RelationGetRelationName(rel));
+    nsp = RelationGetNamespace(rel);
   });
+  // Again where the rows go in: the table may have changed since the plan (a
+  // worker loads it later). Locked now, it cannot gain a trigger or an owner.
+  check_target(nsp, load.relid, false, ctx.options->trust_target, RowExclusiveLock);
   for (int i = 0; i < n; i++) {
     AttrNumber att = InvalidAttrNumber;
     const std::string &name = load.target_columns[static_cast<size_t>(i)];

@@ -42,6 +42,8 @@ MigrateOptions parse_migrate_options(const std::string &json, bool database_leve
       o.chunk_size = option_int(kMigration, opt, 1000, INT64_MAX);
     } else if (key == "progress_interval") {
       o.progress_interval = static_cast<int>(option_int(kMigration, opt, 0, 86400));
+    } else if (key == "trust_target") {
+      o.trust_target = option_bool(kMigration, opt);
     } else if (key == "types" || key == "columns") {
       if (type != "object") bad(key, "expected an object of \"source\": \"PostgreSQL type\"");
       auto rules = spi_rows(

@@ -10,6 +10,7 @@
 #include "core/quote.hpp"
 #include "pg/run_engine.hpp"
 #include "pg/spi_util.hpp"
+#include "pg/target_check.hpp"
 
 namespace minibar::pg {
 
@@ -114,6 +115,12 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
     spi_exec("CREATE SCHEMA " + pg_quote_ident(req.target_schema));
     schema_created = true;
   }
+  // A schema that existed must be one the caller trusts (its owner could
+  // swap the tables the run loads); each existing table is checked below.
+  Oid target_nsp = InvalidOid;
+  pg_call([&] { target_nsp = get_namespace_oid(req.target_schema.c_str(), true); });
+  if (OidIsValid(target_nsp))
+    check_target(target_nsp, InvalidOid, schema_created, opts.trust_target, NoLock);
   const int64_t run_id = run_begin(req.kind, req.server, req.target_schema, req.options_json,
                                    req.workers, req.resumable);
   if (schema_created)
@@ -171,13 +178,24 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
     std::vector<Note> notes;
     Oid existing = find_table(plan.schema, plan.name);
     if (OidIsValid(existing)) {
+      // Before anything reads it: not even count(*) may run another role's policies.
+      check_target(target_nsp, existing, schema_created, opts.trust_target, AccessShareLock);
       ColumnMatch m = match_existing(opts, table, existing);
       rt.target_table = m.qualified;
       rt.target_relid = existing;
       rt.source_columns = m.source_columns;
       rt.target_columns = m.target_columns;
-      rt.rows_before = count_target_rows(existing);
       notes = m.notes;
+      if (rls_applies(existing)) {
+        // The caller sees (and counts) only what the policies show it.
+        rt.rows_before = -1;
+        notes.push_back({"row_security", m.qualified,
+                         "row-level security applies to the caller: rows go through INSERT and "
+                         "its policies (a row they refuse is rejected), and the target's rows are "
+                         "not counted before and after the load"});
+      } else {
+        rt.rows_before = count_target_rows(existing);
+      }
     } else {
       std::vector<std::pair<Oid, std::string>> types;
       Oid relid = create_target(ctx, table, plan, types);

@@ -289,6 +289,9 @@ void worker_run(RunShared *sh, int index) {
   std::optional<RunInfo> run = run_load(run_id);
   if (!run) throw Error("XX000", "run " + std::to_string(run_id) + " is not visible to the worker");
   MigrateOptions opts = parse_migrate_options(run->options, run->kind == "database");
+  // Trust in the targets is the current call's to give, also when it resumes
+  // a run planned with other options: the tables may have changed since.
+  opts.trust_target = parse_migrate_options(sh->options, database).trust_target;
   bgw_xact_commit();
   if (!src) src = open_source(*cfg);
   while (!pg_atomic_read_u32(&sh->stop)) {

@@ -47,6 +47,12 @@ bool is_data_error(const ErrorData *edata) {
   return category == ERRCODE_DATA_EXCEPTION || category == ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION;
 }
 
+bool is_policy_refusal(const ErrorData *edata) {
+  static constexpr char kPrefix[] = "new row violates row-level security policy";
+  return edata->sqlerrcode == ERRCODE_INSUFFICIENT_PRIVILEGE && edata->message_id &&
+         std::strncmp(edata->message_id, kPrefix, sizeof kPrefix - 1) == 0;
+}
+
 std::string sqlstate_of(const ErrorData *edata) {
   return unpack_sql_state(edata->sqlerrcode);
 }

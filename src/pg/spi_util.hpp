@@ -37,6 +37,9 @@ class Subxact {
 // True for errors about the data (SQLSTATE class 22 or 23): a row is
 // rejected for them; anything else fails the call.
 bool is_data_error(const ErrorData *edata);
+// True for "new row violates row-level security policy ..." (42501): an
+// INSERT's row that a policy's WITH CHECK refused.
+bool is_policy_refusal(const ErrorData *edata);
 // The five-character SQLSTATE of an error.
 std::string sqlstate_of(const ErrorData *edata);
 

@@ -1,0 +1,138 @@
+#include "core/target_trust.hpp"
+
+#include <gtest/gtest.h>
+
+using minibar::target_refusal;
+using minibar::TargetFacts;
+using minibar::TargetRelation;
+
+namespace {
+
+TargetFacts facts() {
+  TargetFacts f;
+  f.caller = "root";
+  f.schema = "\"app\"";
+  f.schema_owner = "root";
+  return f;
+}
+
+TargetRelation rel(const std::string &name, const std::string &owner, bool trusted = true) {
+  TargetRelation r;
+  r.name = name;
+  r.owner = owner;
+  r.owner_trusted = trusted;
+  return r;
+}
+
+}  // namespace
+
+TEST(TargetTrust, TrustedSchemaWithoutTableIsFine) {
+  EXPECT_FALSE(target_refusal(facts()));
+}
+
+TEST(TargetTrust, SchemaOfAnotherRoleIsRefused) {
+  TargetFacts f = facts();
+  f.schema_owner = "alice";
+  f.schema_owner_trusted = false;
+  auto no = target_refusal(f);
+  ASSERT_TRUE(no);
+  EXPECT_EQ(no->message,
+            "refusing to migrate into schema \"app\": it is owned by role \"alice\", not by "
+            "\"root\" or a superuser");
+  EXPECT_NE(no->hint.find("{\"trust_target\": true}"), std::string::npos);
+  EXPECT_NE(no->hint.find("\"alice\""), std::string::npos);
+}
+
+TEST(TargetTrust, SchemaTheRunCreatedIsNotChecked) {
+  TargetFacts f = facts();
+  f.schema_owner = "alice";
+  f.schema_owner_trusted = false;
+  f.schema_created = true;
+  EXPECT_FALSE(target_refusal(f));
+}
+
+TEST(TargetTrust, TableOfAnotherRoleIsRefused) {
+  TargetFacts f = facts();
+  f.relations.push_back(rel("\"app\".\"t\"", "alice", false));
+  auto no = target_refusal(f);
+  ASSERT_TRUE(no);
+  EXPECT_EQ(no->message,
+            "refusing to load into table \"app\".\"t\": it is owned by role \"alice\", not by "
+            "\"root\" or a superuser");
+  EXPECT_NE(no->detail.find("triggers, CHECK constraints"), std::string::npos);
+  EXPECT_NE(no->hint.find("{\"trust_target\": true}"), std::string::npos);
+}
+
+TEST(TargetTrust, OwnTableIsFine) {
+  TargetFacts f = facts();
+  f.relations.push_back(rel("\"app\".\"t\"", "root"));
+  EXPECT_FALSE(target_refusal(f));
+}
+
+TEST(TargetTrust, TriggerIsRefusedWhoeverOwnsTheTable) {
+  TargetFacts f = facts();
+  f.relations.push_back(rel("\"app\".\"t\"", "root"));
+  f.relations[0].triggers = {"audit"};
+  auto no = target_refusal(f);
+  ASSERT_TRUE(no);
+  EXPECT_EQ(no->message,
+            "refusing to load into table \"app\".\"t\" (owner \"root\"): it has trigger \"audit\"");
+  EXPECT_NE(no->hint.find("{\"trust_target\": true}"), std::string::npos);
+}
+
+TEST(TargetTrust, PartitionsAreChecked) {
+  TargetFacts f = facts();
+  f.relations.push_back(rel("\"app\".\"t\"", "root"));
+  f.relations[0].kind = "partitioned table";
+  f.relations.push_back(rel("\"app\".\"t_1\"", "root"));
+  f.relations.push_back(rel("\"app\".\"t_2\"", "root"));
+  EXPECT_FALSE(target_refusal(f));
+
+  f.relations[2].triggers = {"a", "b"};
+  auto no = target_refusal(f);
+  ASSERT_TRUE(no);
+  EXPECT_EQ(no->message,
+            "refusing to load into partition \"app\".\"t_2\" of partitioned table \"app\".\"t\" "
+            "(owner \"root\"): it has triggers \"a\", \"b\"");
+
+  f.relations[1].owner = "bob";
+  f.relations[1].owner_trusted = false;
+  no = target_refusal(f);
+  ASSERT_TRUE(no);  // ownership is reported before triggers
+  EXPECT_EQ(no->message,
+            "refusing to load into partition \"app\".\"t_1\" of partitioned table \"app\".\"t\": "
+            "it is owned by role \"bob\", not by \"root\" or a superuser");
+}
+
+TEST(TargetTrust, RowLevelSecurityIsRefused) {
+  TargetFacts f = facts();
+  f.relations.push_back(rel("\"app\".\"t\"", "root"));
+  f.row_security = true;
+  auto no = target_refusal(f);
+  ASSERT_TRUE(no);
+  EXPECT_EQ(no->message,
+            "refusing to load into table \"app\".\"t\" (owner \"root\"): it has row-level security "
+            "enabled");
+  EXPECT_NE(no->detail.find("42501"), std::string::npos);
+}
+
+TEST(TargetTrust, ViewIsRefused) {
+  TargetFacts f = facts();
+  f.relations.push_back(rel("\"app\".\"v\"", "root"));
+  f.relations[0].kind = "view";
+  auto no = target_refusal(f);
+  ASSERT_TRUE(no);
+  EXPECT_EQ(no->message,
+            "refusing to load into view \"app\".\"v\" (owner \"root\"): it is not a table");
+}
+
+TEST(TargetTrust, SchemaComesFirst) {
+  TargetFacts f = facts();
+  f.schema_owner = "alice";
+  f.schema_owner_trusted = false;
+  f.relations.push_back(rel("\"app\".\"t\"", "bob", false));
+  f.relations[0].triggers = {"x"};
+  auto no = target_refusal(f);
+  ASSERT_TRUE(no);
+  EXPECT_EQ(no->message.rfind("refusing to migrate into schema", 0), 0u);
+}
