@@ -847,6 +847,14 @@ CREATE TABLE minibar_migrate.sync_tables (
 
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.syncs', '');
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.sync_tables', '');
+-- Only superusers start syncs (and the owner of these tables, like every
+-- state table, is the only one who writes them); row-level security as on
+-- the other state tables, should a role be granted SELECT.
+ALTER TABLE minibar_migrate.syncs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE minibar_migrate.sync_tables ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_syncs ON minibar_migrate.syncs USING (started_by = current_user);
+CREATE POLICY own_sync_tables ON minibar_migrate.sync_tables USING (EXISTS (
+  SELECT 1 FROM minibar_migrate.syncs s WHERE s.server = sync_tables.server));
 
 -- Starts (or resumes) a background worker that streams the server's binlog
 -- from the position the migration recorded and applies the changes to the

@@ -11,7 +11,7 @@
 // caller's resolver and pg_quote_ident, numbers from their parsed digits,
 // operators, keywords and function names from fixed text. Whatever the grammar
 // does not know, or whose meaning could differ in PostgreSQL, is refused with
-// a reason; nothing is passed through. See docs/expr_translate_notes.md.
+// a reason; nothing is passed through. See docs/security.md.
 // Pure C++ (no PostgreSQL headers).
 #pragma once
 
