@@ -773,7 +773,8 @@ $$;
 
 -- Drops what a run created (its tables with their keys, indexes, identity
 -- sequences and foreign keys; its enum types; its schema) and nothing else:
--- rows it loaded into tables that existed before stay. Only the role that
+-- rows it loaded into tables that existed before stay, and a row
+-- (kind 'rows') per such table says how many. Only the role that
 -- started the run may roll it back (42501), never while the run is being run
 -- (55006). Each object is found by the OID recorded when the run created it
 -- and dropped only while it still has the recorded name and the run's owner

@@ -192,8 +192,17 @@ LoadCounts load_chunk(MigrateContext &ctx, const ChunkLoad &load) {
   ColumnTarget *targets = nullptr;
   const char *relname = nullptr;
   Oid nsp = InvalidOid;
+  // By OID, but a table dropped since the run looked it up (a DROP that
+  // waited for the previous chunk) is an error naming it, not a raw OID.
+  pg_call([&] { rel = try_relation_open(load.relid, RowExclusiveLock); });
+  if (!rel)
+    throw Error("42P01",
+                "target table " + load.target_name + " of run " + std::to_string(ctx.run_id) +
+                    " was dropped during the copy",
+                "It was dropped while the run was going on; the run cannot continue.",
+                "Roll the run back with minibar_migrate.rollback(" + std::to_string(ctx.run_id) +
+                    "), or recreate the table and start again.");
   pg_call([&] {
-    rel = table_open(load.relid, RowExclusiveLock);
     targets = static_cast<ColumnTarget *>(palloc0(sizeof(ColumnTarget) * (n + 1)));
     relname = pstrdup(RelationGetRelationName(rel));
     nsp = RelationGetNamespace(rel);

@@ -223,6 +223,17 @@ std::vector<std::pair<std::string, std::string>> rollback_run(int64_t run_id,
   drop("TABLE", tables, true);
   drop("TYPE", types, true);
   drop("SCHEMA", schemas, false);
+  // What cannot be undone, counted: rows committed into tables that existed
+  // before the run (only a resumable run with workers loads them in pieces).
+  for (const auto &r :
+       spi_rows("SELECT t.target_table, sum(k.rows_copied) FROM minibar_migrate.run_tables t JOIN "
+                "minibar_migrate.run_tasks k ON k.run_id = t.run_id AND k.source_table = "
+                "t.source_table AND k.kind = 'copy' AND k.state = 'done' WHERE t.run_id = "
+                "$1::pg_catalog.int8 AND NOT t.created GROUP BY t.target_table HAVING "
+                "sum(k.rows_copied) > 0 ORDER BY 1",
+                {id}))
+    out.push_back({"rows", r.at(1).value_or("0") + " rows the run loaded stay in " +
+                               r.at(0).value_or("") + " (the table existed before the run)"});
   state_rows(
       "UPDATE minibar_migrate.runs SET status = 'rolled back', finished_at = "
       "pg_catalog.clock_timestamp(), error = coalesce(NULLIF($2, ''), error) WHERE run_id = "

@@ -181,6 +181,20 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
       // Before anything reads it: not even count(*) may run another role's policies.
       check_target(target_nsp, existing, schema_created, opts.trust_target, AccessShareLock);
       ColumnMatch m = match_existing(opts, table, existing);
+      // Workers commit chunk by chunk: rows loaded into a table that existed
+      // before cannot be told apart from its own rows if the run fails, so a
+      // run that is undone on failure must not load them in pieces.
+      if (chunked && !req.resumable)
+        throw Error("0A000",
+                    "table " + plan.qualified() +
+                        " exists: a run with background workers could not undo what it loads into "
+                        "it if it failed",
+                    "Background workers commit each chunk on its own; a failed run without "
+                    "\"resume\" is rolled back, and the rows it committed into a table that "
+                    "existed before would stay. Nothing was loaded.",
+                    "Use {\"workers\": 0} (one transaction: a failure leaves the table as it "
+                    "was), or add {\"resume\": true} (a failure keeps the committed chunks and "
+                    "says so; resume continues them, rollback() counts the rows that stay).");
       rt.target_table = m.qualified;
       rt.target_relid = existing;
       rt.source_columns = m.source_columns;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "core/migrate_plan.hpp"
 #include "core/quote.hpp"
 #include "pg/guard.hpp"
 #include "pg/spi_util.hpp"
@@ -712,8 +713,57 @@ int resolve_workers(const MigrateOptions &opts) {
   return wanted;
 }
 
+namespace {
+
+// Whether the run may load into a table that exists already (a table run:
+// its target; a database run: any table of the target schema).
+bool existing_target(const RunRequest &req, const MigrateOptions &opts) {
+  if (req.kind == "database")
+    return !spi_rows(
+                "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
+                "c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') LIMIT 1",
+                {req.target_schema})
+                .empty();
+  std::string name = req.target_table;
+  if (name.empty())
+    name = truncate_identifier(fold_identifier(req.remote_table, opts.rules.keep_case));
+  return OidIsValid(find_table(req.target_schema, name));
+}
+
+// One run at a time per target schema (runs into one schema would race on
+// its catalog and on each other's tables): a transaction-level advisory lock
+// of the caller, held until its transaction ends, i.e. while its workers run.
+void lock_target_schema(const std::string &schema) {
+  auto r = spi_rows(
+      "SELECT pg_catalog.pg_try_advisory_xact_lock(2037257730, pg_catalog.hashtext($1))", {schema});
+  if (r.at(0).at(0).value_or("f") == "t") return;
+  auto running = spi_rows(
+      "SELECT run_id, started_by FROM minibar_migrate.runs WHERE target_schema = $1 AND status = "
+      "'running' ORDER BY run_id DESC LIMIT 1",
+      {schema});
+  std::string which = running.empty() ? std::string("a run of another session or role")
+                                      : "run " + running[0].at(0).value_or("?") + " (role " +
+                                            running[0].at(1).value_or("?") + ")";
+  throw Error("55006",
+              "another migration into schema " + pg_quote_ident(schema) + " is running: " + which,
+              "Only one run at a time may load into a schema.",
+              "Wait for it to end (see minibar_migrate.progress), or cancel it.");
+}
+
+}  // namespace
+
 int64_t run_migration(RunRequest &req, const MigrateOptions &opts, const SourceConfig &config) {
+  lock_target_schema(req.target_schema);
   req.workers = resolve_workers(opts);
+  // Workers were not asked for: into a table that exists, the run goes in
+  // this transaction, so that a failure leaves the table as it was.
+  if (req.workers > 0 && opts.workers < 0 && !opts.resume && existing_target(req, opts)) {
+    pg_call([&] {
+      ereport(NOTICE, (errmsg("migrating in this session (workers 0): the target exists, and a "
+                              "failed run must leave it as it was")));
+    });
+    req.workers = 0;
+  }
   req.resumable = opts.resume;
   if (opts.resume && req.workers == 0)
     throw Error("22023", "resume needs background workers (\"workers\" >= 1)",

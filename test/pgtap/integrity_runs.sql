@@ -1,0 +1,162 @@
+-- Run integrity: a failed run leaves a table that existed before as it was;
+-- a second run into a schema while one runs gets a clear error (55006); a
+-- target dropped during the copy is an error naming it.
+-- Source: MariaDB database minibar_tap_integ_runs made here: t (200,000 rows,
+-- INT key: 200 chunks of 1,000), k (500,000 rows, no key), s (10 rows, INT key).
+-- Second sessions (a MariaDB connection killer, a concurrent run, a DROP) run
+-- in the background and are waited for by polling, never for a fixed time.
+\set ON_ERROR_STOP 1
+\set QUIET 1
+\pset format unaligned
+\pset tuples_only true
+\pset pager off
+\! mkdir -p /tmp/minibar_migrate_tap && chmod 755 /tmp/minibar_migrate_tap
+\set my_load `mariadb -uroot -e "DROP DATABASE IF EXISTS minibar_tap_integ_runs; CREATE DATABASE minibar_tap_integ_runs; USE minibar_tap_integ_runs; CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB; INSERT INTO t SELECT seq, CONCAT('t-', seq) FROM seq_1_to_200000; CREATE TABLE k (v INT NOT NULL) ENGINE=InnoDB; INSERT INTO k SELECT seq FROM seq_1_to_500000; CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR(10)) ENGINE=InnoDB; INSERT INTO s SELECT seq, CONCAT('s', seq) FROM seq_1_to_10; ANALYZE TABLE t, k, s" 2>&1 >/dev/null && echo loaded`
+SELECT pg_backend_pid() AS mypid \gset
+SELECT current_database() AS db \gset
+\set out_prefix /tmp/minibar_migrate_tap/integ_runs_:mypid
+
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+CREATE EXTENSION IF NOT EXISTS minibar_migrate;
+DROP SCHEMA IF EXISTS tap_ir CASCADE;
+DROP SCHEMA IF EXISTS tap_ir_c CASCADE;
+DROP SCHEMA IF EXISTS tap_ir_d CASCADE;
+DROP SERVER IF EXISTS tap_ir CASCADE;
+CREATE SERVER tap_ir FOREIGN DATA WRAPPER minibar_mysql
+  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_tap_integ_runs');
+CREATE USER MAPPING FOR CURRENT_USER SERVER tap_ir OPTIONS (username 'minibar', password 'minibar');
+CREATE SCHEMA tap_ir;
+CREATE SCHEMA tap_ir_c;
+CREATE SCHEMA tap_ir_d;
+-- Existing targets, each with rows of its own.
+CREATE TABLE tap_ir.k (v int NOT NULL);
+INSERT INTO tap_ir.k VALUES (-1), (-2), (-3);
+CREATE TABLE tap_ir.t (id int PRIMARY KEY, v text NOT NULL);
+INSERT INTO tap_ir.t VALUES (-1, 'old');
+CREATE TABLE tap_ir.s (id int PRIMARY KEY, v text);
+INSERT INTO tap_ir.s VALUES (0, 'old');
+
+CREATE TABLE pg_temp.outcome (label text PRIMARY KEY, code text, message text, hint text);
+CREATE FUNCTION pg_temp.run_capture(label text, q text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE c text; m text; h text;
+BEGIN
+  BEGIN
+    EXECUTE q;
+    c := '00000';
+  EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS c = RETURNED_SQLSTATE, m = MESSAGE_TEXT, h = PG_EXCEPTION_HINT;
+  END;
+  INSERT INTO pg_temp.outcome VALUES (label, c, m, h);
+END $$;
+CREATE FUNCTION pg_temp.fingerprint(t regclass) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r text;
+BEGIN
+  EXECUTE format('SELECT count(*) || ''/'' || coalesce(md5(string_agg(x::text, '','' ORDER BY x::text)), '''') FROM %s x', t) INTO r;
+  RETURN r;
+END $$;
+CREATE FUNCTION pg_temp.read_report(path text, timeout_s numeric) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  t0 timestamptz := clock_timestamp();
+  r text;
+BEGIN
+  LOOP
+    r := pg_read_file(path, 0, 10000, true);
+    EXIT WHEN r LIKE '%' || E'\n' OR clock_timestamp() > t0 + timeout_s * interval '1 second';
+    PERFORM pg_sleep(0.05);
+  END LOOP;
+  RETURN rtrim(coalesce(r, '(no report)'), E'\n');
+END $$;
+CREATE FUNCTION pg_temp.wait_running(schema text, timeout_s numeric) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  t0 timestamptz := clock_timestamp();
+  r bigint;
+BEGIN
+  LOOP
+    SELECT max(run_id) INTO r FROM minibar_migrate.runs
+     WHERE target_schema = schema AND status = 'running'
+       AND EXISTS (SELECT 1 FROM minibar_migrate.run_tasks k WHERE k.run_id = runs.run_id AND k.kind = 'copy' AND k.state = 'done');
+    EXIT WHEN r IS NOT NULL OR clock_timestamp() > t0 + timeout_s * interval '1 second';
+    PERFORM pg_sleep(0.02);
+  END LOOP;
+  RETURN r;
+END $$;
+
+SELECT plan(22);
+SELECT is(:'my_load'::text, 'loaded', 'MariaDB fixture minibar_tap_integ_runs loaded');
+
+-- ------------------------------------------- 1. failed runs into existing tables
+SELECT pg_temp.fingerprint('tap_ir.k') AS k_before \gset
+SELECT pg_temp.fingerprint('tap_ir.t') AS t_before \gset
+
+-- Workers asked for, no resume: refused before anything is loaded.
+SELECT pg_temp.run_capture('workers into existing',
+  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir.t', '{"workers": 2, "chunk_size": 1000}')$$);
+SELECT is((SELECT code FROM pg_temp.outcome WHERE label = 'workers into existing'), '0A000',
+          'workers 2 into an existing table without resume: refused (0A000)');
+SELECT ok((SELECT message LIKE '%"tap_ir"."t" exists%' AND hint LIKE '%"workers": 0%' AND hint LIKE '%"resume": true%'
+             FROM pg_temp.outcome WHERE label = 'workers into existing'),
+          'the error names the table and the hint gives both ways');
+SELECT is(pg_temp.fingerprint('tap_ir.t'), :'t_before', 'the table is as it was');
+SELECT is((SELECT status FROM minibar_migrate.runs WHERE target_schema = 'tap_ir' ORDER BY run_id DESC LIMIT 1),
+          NULL, 'no run was recorded (the plan was refused in its transaction)');
+
+-- Workers not asked for (the default), outside a transaction block: the run
+-- goes in this session, and the MariaDB connection killed mid-copy leaves the
+-- keyless table exactly as it was.
+\set killer_out :out_prefix.killer
+\set killer `rm -f :'killer_out'; ( end=$(($(date +%s) + 30)); seen=no; while [ "$(date +%s)" -lt "$end" ]; do id=$(mariadb -uroot -N -B -e "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'minibar' AND DB = 'minibar_tap_integ_runs' AND COMMAND <> 'Sleep' AND INFO LIKE '%FROM%k%' AND INFO NOT LIKE '%COUNT%' LIMIT 1" 2>&1); if [ -n "$id" ]; then mariadb -uroot -e "KILL CONNECTION $id" 2>&1; seen=yes; break; fi; sleep 0.02; done; echo "$seen" ) </dev/null >:'killer_out' 2>&1 & echo started`
+SELECT pg_temp.run_capture('killed mid-copy',
+  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 'k', 'tap_ir.k')$$);
+SELECT is(pg_temp.read_report(:'killer_out', 30), 'yes', 'the copy''s MariaDB connection was killed mid-copy');
+SELECT isnt((SELECT code FROM pg_temp.outcome WHERE label = 'killed mid-copy'), '00000', 'the run failed');
+SELECT is(pg_temp.fingerprint('tap_ir.k'), :'k_before', 'the existing keyless table is exactly as before the run');
+SELECT is((SELECT count(*) FROM minibar_migrate.runs WHERE target_schema = 'tap_ir' AND status IN ('running', 'failed')),
+          0::bigint, 'no unfinished run is left');
+-- Again, with nothing killed: exactly the source's rows are added, once.
+SELECT is((SELECT rows_copied FROM minibar_migrate.migrate_table('tap_ir', 'k', 'tap_ir.k')), 500000::bigint,
+          'the repeated call copies the 500,000 rows');
+SELECT is((SELECT count(*) || '/' || count(DISTINCT v) FROM tap_ir.k), '500003/500003',
+          'the table holds its 3 rows and each source row once');
+
+-- A resumable run into an existing table: rollback() says how many rows stay.
+SELECT is((SELECT rows_copied FROM minibar_migrate.migrate_table('tap_ir', 's', 'tap_ir.s', '{"workers": 1, "resume": true}')),
+          10::bigint, 'a resumable run with workers into an existing table loads it');
+SELECT max(run_id) AS s_run FROM minibar_migrate.runs WHERE target_schema = 'tap_ir' \gset
+SELECT results_eq(format('SELECT kind, object FROM minibar_migrate.rollback(%s)', :s_run),
+                  $$VALUES ('rows'::text, '10 rows the run loaded stay in "tap_ir"."s" (the table existed before the run)'::text)$$,
+                  'rollback() of it counts the rows that stay in the existing table');
+
+-- ------------------------------------------------- 2. one run per target schema
+\set conc_out :out_prefix.conc
+\set conc `rm -f :'conc_out'; ( psql -X -At -d :'db' -c "SELECT rows_copied FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir_c.t', '{\"workers\": 1, \"chunk_size\": 1000}')" > :'conc_out'.part 2>&1; echo "exit $?" >> :'conc_out'.part; mv :'conc_out'.part :'conc_out' ) </dev/null >/dev/null 2>&1 & echo started`
+SELECT pg_temp.wait_running('tap_ir_c', 30) AS conc_run \gset
+SELECT isnt(:'conc_run'::text, '', 'a run into tap_ir_c is running in another session');
+SELECT pg_temp.run_capture('second run',
+  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir_c.t', '{"workers": 0}')$$);
+SELECT is((SELECT code FROM pg_temp.outcome WHERE label = 'second run'), '55006',
+          'a second run into the same schema: 55006');
+SELECT ok((SELECT message LIKE '%"tap_ir_c"%run ' || :'conc_run' || '%' FROM pg_temp.outcome WHERE label = 'second run'),
+          'the error names the schema and the running run');
+SELECT is(pg_temp.read_report(:'conc_out', 60), E'200000\nexit 0', 'the first run ends well');
+SELECT is((SELECT count(*) FROM tap_ir_c.t), 200000::bigint, 'its target holds the source''s rows once');
+
+-- ------------------------------------------- 3. target dropped during the copy
+\set drop_out :out_prefix.drop
+\set dropper `rm -f :'drop_out'; ( end=$(($(date +%s) + 30)); seen=no; while [ "$(date +%s)" -lt "$end" ]; do n=$(psql -X -At -d :'db' -c "SELECT count(*) FROM pg_stat_progress_copy p JOIN minibar_migrate.run_tasks k ON true JOIN minibar_migrate.runs r USING (run_id) WHERE p.relid = to_regclass('tap_ir_d.t') AND r.status = 'running' AND k.kind = 'copy' AND k.state = 'done' AND r.target_schema = 'tap_ir_d'" 2>&1); if [ "$n" != "" ] && [ "$n" != 0 ]; then psql -X -d :'db' -qc "DROP TABLE tap_ir_d.t" 2>&1; seen=yes; break; fi; sleep 0.02; done; echo "$seen" ) </dev/null >:'drop_out' 2>&1 & echo started`
+SELECT pg_temp.run_capture('dropped',
+  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir_d.t', '{"workers": 1, "chunk_size": 1000}')$$);
+SELECT is(pg_temp.read_report(:'drop_out', 30), 'yes', 'the target was dropped while a chunk was being copied');
+SELECT is((SELECT code FROM pg_temp.outcome WHERE label = 'dropped'), '42P01', 'the run fails with 42P01');
+SELECT ok((SELECT message LIKE '%"tap_ir_d"."t"%' AND message NOT LIKE '%OID%' FROM pg_temp.outcome WHERE label = 'dropped'),
+          'the error names the dropped table');
+SELECT is((SELECT status FROM minibar_migrate.runs WHERE target_schema = 'tap_ir_d' ORDER BY run_id DESC LIMIT 1),
+          'rolled back', 'the run was rolled back');
+
+SELECT * FROM finish();
+\! rm -f /tmp/minibar_migrate_tap/integ_runs_*
+DROP SCHEMA tap_ir CASCADE;
+DROP SCHEMA tap_ir_c CASCADE;
+DROP SCHEMA tap_ir_d CASCADE;
+DROP SERVER tap_ir CASCADE;
+\! mariadb -uroot -e "DROP DATABASE IF EXISTS minibar_tap_integ_runs"
