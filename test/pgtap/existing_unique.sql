@@ -64,7 +64,7 @@ SELECT is((SELECT code FROM tap_exu.items0 WHERE id = 1), 'c1', 'the first row w
 -- 2. In background workers, the table cut into chunks.
 SELECT pg_temp.fresh('items2');
 SELECT is((SELECT format('%s/%s', rows_copied, rows_rejected)
-             FROM minibar_migrate.migrate_table('tap_exu', 'items', 'tap_exu.items2', '{"workers": 2, "chunk_size": 5000}')),
+             FROM minibar_migrate.migrate_table('tap_exu', 'items', 'tap_exu.items2', '{"workers": 2, "chunk_size": 5000, "resume": true}')),
           '19996/4', 'workers 2, chunks of 5,000: the same counts');
 SELECT is((SELECT chunks FROM minibar_migrate.run_tables WHERE run_id = (SELECT max(run_id) FROM minibar_migrate.runs)),
           4, 'it was copied in 4 chunks');

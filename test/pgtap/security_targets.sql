@@ -125,7 +125,7 @@ SELECT results_eq($$SELECT rows_copied, rows_rejected FROM minibar_migrate.migra
                   $$VALUES (6::bigint, 0::bigint)$$, 'with {"trust_target": true}: loaded');
 SELECT is((SELECT string_agg(id::text, ',' ORDER BY id) FROM tap_target_s.alice_items), '1,2,3,4,5,6',
           'the table holds the six rows');
-SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.alice_items', '{"workers": 2, "trust_target": true}')$$,
+SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.alice_items', '{"workers": 2, "trust_target": true, "resume": true}')$$,
                   $$VALUES (6::bigint)$$, 'and with 2 workers (the copy step checks it again, trusted)');
 
 -- A group's table: trusted by its members, not by a superuser who is no member.
@@ -155,7 +155,7 @@ SELECT is(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_table('tap_tar
           'a table with row-level security: refused without the opt-in');
 SELECT results_eq($$SELECT rows_copied, rows_rejected FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.guarded', '{"workers": 0, "trust_target": true}')$$,
                   $$VALUES (3::bigint, 3::bigint)$$, 'with the opt-in: the 3 rows the policy allows are copied, the 3 it refuses rejected');
-SELECT results_eq($$SELECT rows_copied, rows_rejected FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.guarded_w', '{"workers": 1, "trust_target": true}')$$,
+SELECT results_eq($$SELECT rows_copied, rows_rejected FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.guarded_w', '{"workers": 1, "trust_target": true, "resume": true}')$$,
                   $$VALUES (3::bigint, 3::bigint)$$, 'the same in a background worker');
 SELECT throws_ok($$SELECT count(*) FROM tap_target_s.guarded$$, '42501', NULL,
                  '(alice may not even read the table: the run did not count it)');
@@ -181,7 +181,7 @@ SELECT results_eq($$SELECT rows_copied, rows_rejected FROM minibar_migrate.migra
                   $$VALUES (6::bigint, 0::bigint)$$, 'alice loads her own table without the opt-in');
 SELECT results_eq($$SELECT target::text, rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.alice_new', '{"workers": 0}')$$,
                   $$VALUES ('tap_target_s.alice_new', 6::bigint)$$, 'and a table the run creates in the superuser''s schema');
-SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.alice_own', '{"workers": 2}')$$,
+SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.alice_own', '{"workers": 2, "resume": true}')$$,
                   $$VALUES (6::bigint)$$, 'her own table with 2 workers');
 RESET SESSION AUTHORIZATION;
 CREATE TABLE tap_target_s.root_own (id int, n int, label text);
