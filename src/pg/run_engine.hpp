@@ -44,4 +44,11 @@ enum class TaskOutcome { Ran, NoneReady, AllDone };
 TaskOutcome run_next_task(int64_t run_id, const RunInfo &run, const MigrateOptions &options,
                           MigrationSource &source);
 
+// Resume: compares every committed copy step with the source as it is now
+// (count and checksum per chunk). A changed chunk of a table the run created
+// is deleted from the target and its step made pending again (with the
+// table's check); one of a table that existed before is noted with a
+// WARNING. Returns the number of steps to copy again.
+int recheck_committed_copies(int64_t run_id, MigrationSource &source);
+
 }  // namespace minibar::pg

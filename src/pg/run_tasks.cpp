@@ -7,6 +7,7 @@
 #include "pg/guard.hpp"
 #include "pg/run_engine.hpp"
 #include "pg/spi_util.hpp"
+#include "pg/validate.hpp"
 
 namespace minibar::pg {
 
@@ -304,6 +305,102 @@ TaskOutcome run_next_task(int64_t run_id, const RunInfo &run, const MigrateOptio
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   mark_done(run_id, *c, seconds, counts ? &*counts : nullptr);
   return TaskOutcome::Ran;
+}
+
+int recheck_committed_copies(int64_t run_id, MigrationSource &src) {
+  const std::string id = std::to_string(run_id);
+  int recopied = 0;
+  Rows tables = spi_rows(
+      "SELECT source_table, coalesce(chunk_key, ''), created FROM minibar_migrate.run_tables "
+      "WHERE run_id = $1::pg_catalog.int8 ORDER BY table_no",
+      {id});
+  for (const auto &tr : tables) {
+    check_for_interrupts();
+    const std::string source_table = tr.at(0).value_or("");
+    const std::string chunk_key = tr.at(1).value_or("");
+    const bool created = tr.at(2).value_or("f") == "t";
+    const std::vector<std::string> key{id, source_table};
+    Rows done = spi_rows(
+        "SELECT task_no, key_lo, key_hi, coalesce(rows_rejected, 0) FROM "
+        "minibar_migrate.run_tasks WHERE run_id = $1::pg_catalog.int8 AND source_table = $2 AND "
+        "kind = 'copy' AND state = 'done' ORDER BY task_no",
+        key);
+    if (done.empty()) continue;
+    Target target = target_of(run_id, source_table);
+    const std::string qualified = target_name(target.relid, target.name);
+    Rows cols = spi_rows(
+        "SELECT u.s, u.t FROM minibar_migrate.run_tables rt, ROWS FROM (pg_catalog.unnest("
+        "rt.source_columns), pg_catalog.unnest(rt.target_columns)) WITH ORDINALITY AS u(s, t, n) "
+        "WHERE rt.run_id = $1::pg_catalog.int8 AND rt.source_table = $2 ORDER BY u.n",
+        key);
+    const std::vector<std::string> source_columns = column(cols, 0);
+    const std::vector<std::string> target_columns = column(cols, 1);
+    std::string key_target;
+    for (size_t i = 0; i < source_columns.size(); i++)
+      if (!chunk_key.empty() && source_columns[i] == chunk_key) key_target = target_columns[i];
+    std::vector<KeyRange> ranges;
+    std::vector<std::string> task_nos;
+    for (const auto &d : done) {
+      // A chunk with rejected rows lacks them in the target by design: its
+      // checksum cannot match, so it is noted instead of compared.
+      if (d.at(3).value_or("0") != "0") {
+        run_record_note(run_id, source_table,
+                        {"resume", "task " + d.at(0).value_or(""),
+                         "copied before the run was resumed with rejected rows: not compared "
+                         "with the source again"});
+        continue;
+      }
+      KeyRange r;
+      if (!chunk_key.empty()) r = KeyRange{chunk_key, as_int(d.at(1)), as_int(d.at(2))};
+      ranges.push_back(r);
+      task_nos.push_back(d.at(0).value_or("0"));
+    }
+    std::vector<std::string> diff =
+        ranges_differ(src, source_table, target.relid, source_columns, target_columns, ranges);
+    for (size_t i = 0; i < diff.size(); i++) {
+      if (diff[i].empty()) continue;
+      const std::string what = ranges[i].whole()
+                                   ? std::string("the whole table")
+                                   : "the chunk" + key_range_condition(ranges[i], src.dialect());
+      if (!created || (!ranges[i].whole() && key_target.empty())) {
+        // Rows of a table that existed before cannot be told from the run's.
+        run_record_note(run_id, source_table,
+                        {"resume", what,
+                         "changed in the source since it was copied (" + diff[i] +
+                             "); not copied again: " + qualified +
+                             " existed before the run, so the rows copied then stay as they were"});
+        pg_call([&] {
+          ereport(WARNING,
+                  (errmsg("run %lld: %s of %s changed in the source since it was copied (%s)",
+                          static_cast<long long>(run_id), what.c_str(), source_table.c_str(),
+                          diff[i].c_str()),
+                   errdetail("%s existed before the run: the rows copied then stay as they were.",
+                             qualified.c_str())));
+        });
+        continue;
+      }
+      // A table the run created: that part goes and is copied again from the
+      // current snapshot, so the counts are true as of the resumed run.
+      spi_exec("DELETE FROM " + qualified +
+               (ranges[i].whole() ? std::string() : pg_key_range_condition(key_target, ranges[i])));
+      state_rows(
+          "UPDATE minibar_migrate.run_tasks SET state = 'pending', rows_source = NULL, "
+          "rows_copied = NULL, rows_rejected = NULL, zero_dates = NULL, general_path = NULL, "
+          "started_at = NULL, finished_at = NULL, seconds = NULL, worker_pid = NULL WHERE run_id = "
+          "$1::pg_catalog.int8 AND task_no = $2::pg_catalog.int4",
+          {id, task_nos[i]});
+      state_rows(
+          "UPDATE minibar_migrate.run_tasks SET state = 'pending' WHERE run_id = "
+          "$1::pg_catalog.int8 AND source_table = $2 AND kind IN ('check', 'analyze')",
+          key);
+      run_record_note(run_id, source_table,
+                      {"resume", what,
+                       "changed in the source since it was copied (" + diff[i] +
+                           "): copied again when the run was resumed"});
+      recopied++;
+    }
+  }
+  return recopied;
 }
 
 }  // namespace minibar::pg

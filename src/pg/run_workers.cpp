@@ -268,6 +268,14 @@ void worker_run(RunShared *sh, int index) {
         "the first ones, so no single position for change data capture' "
         "WHERE run_id = $1::pg_catalog.int8",
         {std::to_string(run_id)});
+    // What was committed before must still be the source's rows: changed
+    // chunks are copied again (or noted) before any worker goes on. The
+    // others wait for the fence.
+    src = open_source(*cfg);
+    (void)recheck_committed_copies(run_id, *src);
+    bgw_xact_commit();
+    pg_atomic_write_u32(&sh->fence, kFenceDone);
+    bgw_xact_begin();
   } else {
     bgw_xact_commit();
     // The snapshot opens while the planner holds the source's commits.
@@ -551,7 +559,7 @@ int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optiona
     lock_run(*resume);
     pg_atomic_write_u64(&sh->run_id, static_cast<uint64>(*resume));
     pg_atomic_write_u32(&sh->planned, 1);
-    pg_atomic_write_u32(&sh->fence, kFenceDone);
+    // Worker 0 re-checks the committed chunks first, then lets the others go.
   }
   int64_t run_id = resume.value_or(0);
   try {

@@ -548,4 +548,64 @@ ValidateResult validate_table(MigrationSource &src, const std::string &remote_ta
   return result;
 }
 
+std::vector<std::string> ranges_differ(MigrationSource &src, const std::string &remote_table,
+                                       Oid target, const std::vector<std::string> &source_columns,
+                                       const std::vector<std::string> &target_columns,
+                                       const std::vector<KeyRange> &ranges) {
+  std::vector<std::string> out;
+  if (ranges.empty()) return out;
+  SourceSchema schema = src.read_schema({remote_table});
+  const SourceTable *table = schema.table(remote_table);
+  if (!table && schema.tables.size() == 1) table = &schema.tables[0];
+  if (!table)
+    throw Error(sqlstate::kFdwTableNotFound, "source table " + remote_table + " not found");
+  std::string key_source = ranges[0].column, key_target;
+  for (size_t i = 0; i < source_columns.size(); i++)
+    if (!key_source.empty() && source_columns[i] == key_source) key_target = target_columns[i];
+  std::string qualified = target_name(target, "(OID " + std::to_string(target) + ")");
+  auto *pg = static_cast<PgSide *>(nullptr);
+  pg_call([&] {
+    pg = static_cast<PgSide *>(palloc0(sizeof(PgSide)));
+    pg_setup(pg, target, target_columns, key_target);
+  });
+  if (pg->key < 0) key_target.clear();
+  Comparer cmp(src, table->name, source_columns, pg, qualified, key_target);
+  if (src.dialect() == Dialect::Mysql) {
+    std::vector<PushdownColumn> cols;
+    for (int i = 0; i < pg->n; i++) {
+      const SourceColumn *sc = table->column(source_columns[static_cast<size_t>(i)]);
+      PgTextKind kind = PgTextKind::Other;
+      if (sc) pg_call([&] { kind = text_kind(pg->targets[i], *sc, src.datetimes_in_utc()); });
+      std::optional<PushdownColumn> pc =
+          sc ? pushdown_column(*sc, kind, target_columns[static_cast<size_t>(i)]) : std::nullopt;
+      if (!pc) {
+        cols.clear();
+        break;
+      }
+      cols.push_back(*pc);
+    }
+    if (!cols.empty() && !key_source.empty()) cmp.use_pushdown(cols, key_source);
+  }
+  for (const KeyRange &range : ranges) {
+    check_for_interrupts();
+    if (!range.whole() && key_target.empty()) {
+      out.push_back("the target has no key column for the range");
+      continue;
+    }
+    SideHash s = cmp.pushdown() ? cmp.source_sql(range, false) : cmp.source(range, false);
+    SideHash t = cmp.pushdown() ? cmp.target_sql(range, false) : cmp.target(range, false);
+    const std::string sh = cmp.pushdown() ? s.total : s.sum.hex();
+    const std::string th = cmp.pushdown() ? t.total : t.sum.hex();
+    if (s.sum.rows != t.sum.rows)
+      out.push_back("the source holds " + std::to_string(s.sum.rows) + " rows now, the target " +
+                    std::to_string(t.sum.rows));
+    else if (sh != th || s.unconvertible)
+      out.push_back(std::to_string(s.sum.rows) + " rows on both sides, but their checksums differ");
+    else
+      out.push_back("");
+  }
+  pg_call([&] { pg_teardown(pg); });
+  return out;
+}
+
 }  // namespace minibar::pg

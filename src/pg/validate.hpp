@@ -64,4 +64,14 @@ struct ValidateResult {
 ValidateResult validate_table(MigrationSource &src, const std::string &remote_table, Oid target,
                               const ValidateOptions &options);
 
+// Resume: compares rows of remote_table (the source's current snapshot) with
+// target, one key range at a time (range.column: the source's key column;
+// a whole range for a table copied in one piece), by count and checksum, the
+// columns paired as given. Returns per range "" when they are equal, else what
+// differs.
+std::vector<std::string> ranges_differ(MigrationSource &src, const std::string &remote_table,
+                                       Oid target, const std::vector<std::string> &source_columns,
+                                       const std::vector<std::string> &target_columns,
+                                       const std::vector<KeyRange> &ranges);
+
 }  // namespace minibar::pg

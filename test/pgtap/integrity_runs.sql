@@ -2,7 +2,8 @@
 -- a second run into a schema while one runs gets a clear error (55006); a
 -- target dropped during the copy is an error naming it.
 -- Source: MariaDB database minibar_tap_integ_runs made here: t (200,000 rows,
--- INT key: 200 chunks of 1,000), k (500,000 rows, no key), s (10 rows, INT key).
+-- INT key: 200 chunks of 1,000), k (500,000 rows of 100 bytes, no key), s (10 rows, INT key),
+-- r (400,000 rows, INT key: 20 chunks of 20,000; changed between a failed run and its resume).
 -- Second sessions (a MariaDB connection killer, a concurrent run, a DROP) run
 -- in the background and are waited for by polling, never for a fixed time.
 \set ON_ERROR_STOP 1
@@ -11,7 +12,7 @@
 \pset tuples_only true
 \pset pager off
 \! mkdir -p /tmp/minibar_migrate_tap && chmod 755 /tmp/minibar_migrate_tap
-\set my_load `mariadb -uroot -e "DROP DATABASE IF EXISTS minibar_tap_integ_runs; CREATE DATABASE minibar_tap_integ_runs; USE minibar_tap_integ_runs; CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB; INSERT INTO t SELECT seq, CONCAT('t-', seq) FROM seq_1_to_200000; CREATE TABLE k (v INT NOT NULL) ENGINE=InnoDB; INSERT INTO k SELECT seq FROM seq_1_to_500000; CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR(10)) ENGINE=InnoDB; INSERT INTO s SELECT seq, CONCAT('s', seq) FROM seq_1_to_10; ANALYZE TABLE t, k, s" 2>&1 >/dev/null && echo loaded`
+\set my_load `mariadb -uroot -e "DROP DATABASE IF EXISTS minibar_tap_integ_runs; CREATE DATABASE minibar_tap_integ_runs; USE minibar_tap_integ_runs; CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB; INSERT INTO t SELECT seq, CONCAT('t-', seq) FROM seq_1_to_200000; CREATE TABLE k (v INT NOT NULL, pad VARCHAR(100) NOT NULL) ENGINE=InnoDB; INSERT INTO k SELECT seq, REPEAT('k', 100) FROM seq_1_to_500000; CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR(10)) ENGINE=InnoDB; INSERT INTO s SELECT seq, CONCAT('s', seq) FROM seq_1_to_10; CREATE TABLE r (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB; INSERT INTO r SELECT seq, CONCAT('r-', seq) FROM seq_1_to_400000; ANALYZE TABLE t, k, s, r" 2>&1 >/dev/null && echo loaded`
 SELECT pg_backend_pid() AS mypid \gset
 SELECT current_database() AS db \gset
 \set out_prefix /tmp/minibar_migrate_tap/integ_runs_:mypid
@@ -22,6 +23,7 @@ CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 DROP SCHEMA IF EXISTS tap_ir CASCADE;
 DROP SCHEMA IF EXISTS tap_ir_c CASCADE;
 DROP SCHEMA IF EXISTS tap_ir_d CASCADE;
+DROP SCHEMA IF EXISTS tap_ir_r CASCADE;
 DROP SERVER IF EXISTS tap_ir CASCADE;
 CREATE SERVER tap_ir FOREIGN DATA WRAPPER minibar_mysql
   OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_tap_integ_runs');
@@ -29,9 +31,10 @@ CREATE USER MAPPING FOR CURRENT_USER SERVER tap_ir OPTIONS (username 'minibar', 
 CREATE SCHEMA tap_ir;
 CREATE SCHEMA tap_ir_c;
 CREATE SCHEMA tap_ir_d;
+CREATE SCHEMA tap_ir_r;
 -- Existing targets, each with rows of its own.
-CREATE TABLE tap_ir.k (v int NOT NULL);
-INSERT INTO tap_ir.k VALUES (-1), (-2), (-3);
+CREATE TABLE tap_ir.k (v int NOT NULL, pad text NOT NULL);
+INSERT INTO tap_ir.k VALUES (-1, 'old'), (-2, 'old'), (-3, 'old');
 CREATE TABLE tap_ir.t (id int PRIMARY KEY, v text NOT NULL);
 INSERT INTO tap_ir.t VALUES (-1, 'old');
 CREATE TABLE tap_ir.s (id int PRIMARY KEY, v text);
@@ -82,7 +85,7 @@ BEGIN
   RETURN r;
 END $$;
 
-SELECT plan(22);
+SELECT plan(30);
 SELECT is(:'my_load'::text, 'loaded', 'MariaDB fixture minibar_tap_integ_runs loaded');
 
 -- ------------------------------------------- 1. failed runs into existing tables
@@ -102,10 +105,11 @@ SELECT is((SELECT status FROM minibar_migrate.runs WHERE target_schema = 'tap_ir
           NULL, 'no run was recorded (the plan was refused in its transaction)');
 
 -- Workers not asked for (the default), outside a transaction block: the run
--- goes in this session, and the MariaDB connection killed mid-copy leaves the
+-- goes in this session, and its MariaDB connection killed mid-copy (20,000 to
+-- 300,000 of 500,000 rows copied) leaves the
 -- keyless table exactly as it was.
 \set killer_out :out_prefix.killer
-\set killer `rm -f :'killer_out'; ( end=$(($(date +%s) + 30)); seen=no; while [ "$(date +%s)" -lt "$end" ]; do id=$(mariadb -uroot -N -B -e "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'minibar' AND DB = 'minibar_tap_integ_runs' AND COMMAND <> 'Sleep' AND INFO LIKE '%FROM%k%' AND INFO NOT LIKE '%COUNT%' LIMIT 1" 2>&1); if [ -n "$id" ]; then mariadb -uroot -e "KILL CONNECTION $id" 2>&1; seen=yes; break; fi; sleep 0.02; done; echo "$seen" ) </dev/null >:'killer_out' 2>&1 & echo started`
+\set killer `rm -f :'killer_out'; ( end=$(($(date +%s) + 30)); seen=no; while [ "$(date +%s)" -lt "$end" ]; do n=$(psql -X -At -d :'db' -c "SELECT count(*) FROM pg_stat_progress_copy WHERE pid = :mypid AND tuples_processed BETWEEN 20000 AND 300000" 2>&1); if [ "$n" = 1 ]; then for id in $(mariadb -uroot -N -B -e "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'minibar' AND DB = 'minibar_tap_integ_runs'" 2>&1); do mariadb -uroot -e "KILL CONNECTION $id" 2>&1; done; seen=yes; break; fi; sleep 0.01; done; echo "$seen" ) </dev/null >:'killer_out' 2>&1 & echo started`
 SELECT pg_temp.run_capture('killed mid-copy',
   $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 'k', 'tap_ir.k')$$);
 SELECT is(pg_temp.read_report(:'killer_out', 30), 'yes', 'the copy''s MariaDB connection was killed mid-copy');
@@ -153,10 +157,38 @@ SELECT ok((SELECT message LIKE '%"tap_ir_d"."t"%' AND message NOT LIKE '%OID%' F
 SELECT is((SELECT status FROM minibar_migrate.runs WHERE target_schema = 'tap_ir_d' ORDER BY run_id DESC LIMIT 1),
           'rolled back', 'the run was rolled back');
 
+-- ------------------------------- 4. resume after the source changed
+-- A resumable run stopped (a worker terminated after a committed chunk); then
+-- rows are deleted and updated in every chunk; the resumed run must end with
+-- the source's rows as they are now, and say so in its counts.
+\set kill_out :out_prefix.kill
+\set killer2 `test/scripts/migrate_workers.sh kill :'db' tap_ir_r one :'kill_out' 30 </dev/null >/dev/null 2>&1 & echo started`
+SELECT pg_temp.run_capture('resumable stopped',
+  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 'r', 'tap_ir_r.r', '{"workers": 2, "chunk_size": 20000, "resume": true}')$$);
+SELECT matches(pg_temp.read_report(:'kill_out', 30), '^killed\|', 'a worker was terminated after a committed chunk');
+SELECT is((SELECT status FROM minibar_migrate.runs WHERE target_schema = 'tap_ir_r' ORDER BY run_id DESC LIMIT 1),
+          'failed', 'the resumable run failed and kept its committed chunks');
+SELECT cmp_ok((SELECT count(*) FROM tap_ir_r.r), '>', 0::bigint, 'committed chunks are in the target');
+\set changed `mariadb -uroot minibar_tap_integ_runs -e "DELETE FROM r WHERE id % 1000 = 7; UPDATE r SET v = CONCAT('changed-', id) WHERE id % 1000 = 11" 2>&1 && echo changed`
+SELECT is(:'changed'::text, 'changed', 'the source changed in every chunk: 400 rows deleted, 400 updated');
+\set src_r `mariadb -uroot -N -B -r minibar_tap_integ_runs -e "SET SESSION group_concat_max_len = 67108864; SELECT CONCAT(COUNT(*), '/', MD5(GROUP_CONCAT(CONCAT(id, ':', v) ORDER BY id SEPARATOR ','))) FROM r"`
+SELECT is((SELECT rows_copied FROM minibar_migrate.migrate_table('tap_ir', 'r', 'tap_ir_r.r', '{"workers": 2, "chunk_size": 20000, "resume": true}')),
+          399600::bigint, 'the resumed run reports the 399,600 rows the source holds now');
+SELECT is((SELECT count(*) || '/' || md5(string_agg(id || ':' || v, ',' ORDER BY id)) FROM tap_ir_r.r), :'src_r'::text,
+          'the target equals the source as of the resumed run (count and md5 of every row)');
+SELECT is((SELECT rows_source || '/' || rows_copied FROM minibar_migrate.run_tables
+            WHERE run_id = (SELECT max(run_id) FROM minibar_migrate.runs WHERE target_schema = 'tap_ir_r')),
+          '399600/399600', 'run_tables counts are the source''s as of the resumed run');
+SELECT ok((SELECT count(*) > 0 FROM minibar_migrate.run_notes
+            WHERE run_id = (SELECT max(run_id) FROM minibar_migrate.runs WHERE target_schema = 'tap_ir_r')
+              AND kind = 'resume' AND detail LIKE 'changed in the source since it was copied%copied again%'),
+          'a note names each chunk copied again');
+
 SELECT * FROM finish();
 \! rm -f /tmp/minibar_migrate_tap/integ_runs_*
 DROP SCHEMA tap_ir CASCADE;
 DROP SCHEMA tap_ir_c CASCADE;
 DROP SCHEMA tap_ir_d CASCADE;
+DROP SCHEMA tap_ir_r CASCADE;
 DROP SERVER tap_ir CASCADE;
 \! mariadb -uroot -e "DROP DATABASE IF EXISTS minibar_tap_integ_runs"
