@@ -113,6 +113,19 @@ bool try_lock_run(int64_t run_id) {
   return r.at(0).at(0).value_or("f") == "t";
 }
 
+std::vector<std::pair<std::string, int64_t>> rows_in_existing_targets(int64_t run_id) {
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (const auto &r :
+       spi_rows("SELECT t.target_table, sum(k.rows_copied) FROM minibar_migrate.run_tables t JOIN "
+                "minibar_migrate.run_tasks k ON k.run_id = t.run_id AND k.source_table = "
+                "t.source_table AND k.kind = 'copy' AND k.state = 'done' WHERE t.run_id = "
+                "$1::pg_catalog.int8 AND NOT t.created GROUP BY t.target_table HAVING "
+                "sum(k.rows_copied) > 0 ORDER BY 1",
+                {std::to_string(run_id)}))
+    out.push_back({r.at(0).value_or(""), std::stoll(r.at(1).value_or("0"))});
+  return out;
+}
+
 namespace {
 
 // What an object the run created is now: its quoted, qualified name and its
@@ -225,15 +238,9 @@ std::vector<std::pair<std::string, std::string>> rollback_run(int64_t run_id,
   drop("SCHEMA", schemas, false);
   // What cannot be undone, counted: rows committed into tables that existed
   // before the run (only a resumable run with workers loads them in pieces).
-  for (const auto &r :
-       spi_rows("SELECT t.target_table, sum(k.rows_copied) FROM minibar_migrate.run_tables t JOIN "
-                "minibar_migrate.run_tasks k ON k.run_id = t.run_id AND k.source_table = "
-                "t.source_table AND k.kind = 'copy' AND k.state = 'done' WHERE t.run_id = "
-                "$1::pg_catalog.int8 AND NOT t.created GROUP BY t.target_table HAVING "
-                "sum(k.rows_copied) > 0 ORDER BY 1",
-                {id}))
-    out.push_back({"rows", r.at(1).value_or("0") + " rows the run loaded stay in " +
-                               r.at(0).value_or("") + " (the table existed before the run)"});
+  for (const auto &[table, rows] : rows_in_existing_targets(run_id))
+    out.push_back({"rows", std::to_string(rows) + " rows the run loaded stay in " + table +
+                               " (the table existed before the run)"});
   state_rows(
       "UPDATE minibar_migrate.runs SET status = 'rolled back', finished_at = "
       "pg_catalog.clock_timestamp(), error = coalesce(NULLIF($2, ''), error) WHERE run_id = "

@@ -78,4 +78,8 @@ std::vector<std::pair<std::string, std::string>> rollback_run(int64_t run_id,
 // when another session holds it.
 bool try_lock_run(int64_t run_id);
 
+// Rows the run committed into tables that existed before it, per table:
+// (qualified target, rows). Only a resumable run with workers has any.
+std::vector<std::pair<std::string, int64_t>> rows_in_existing_targets(int64_t run_id);
+
 }  // namespace minibar::pg

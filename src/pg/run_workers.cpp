@@ -608,6 +608,13 @@ int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optiona
     }
     if (!run_id && pg_atomic_read_u32(&sh->planned))
       run_id = static_cast<int64_t>(pg_atomic_read_u64(&sh->run_id));
+    // A resumable run keeps its committed chunks: say how many rows of them
+    // are in tables that existed before (a rollback would not remove them).
+    std::string kept;
+    if (req.resumable && run_id)
+      for (const auto &[table, rows] : rows_in_existing_targets(run_id))
+        kept += " " + std::to_string(rows) + " rows of its committed chunks are in " + table +
+                ", which existed before the run.";
     if (sh->failed) {
       std::string where = " (background worker " + std::to_string(sh->failed_worker) +
                           (run_id ? " of run " + std::to_string(run_id) : std::string()) + ")";
@@ -616,7 +623,8 @@ int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optiona
           std::string(sh->hint) + (req.resumable && run_id
                                        ? std::string(sh->hint[0] ? " " : "") +
                                              "The run kept its committed chunks: call again with "
-                                             "{\"resume\": true} to continue it."
+                                             "{\"resume\": true} to continue it." +
+                                             kept
                                        : std::string()));
     }
     // A worker that vanished without an error was terminated (or crashed).
@@ -627,8 +635,8 @@ int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optiona
                         (run_id ? " of run " + std::to_string(run_id) : std::string()) +
                         " stopped before the run was done",
                     "It was terminated, or it crashed.",
-                    req.resumable ? "Call again with {\"resume\": true} to continue the run."
-                                  : "Nothing of the run was kept.");
+                    req.resumable ? "Call again with {\"resume\": true} to continue the run." + kept
+                                  : std::string("Nothing of the run was kept."));
   } catch (...) {
     stop_all(l);
     if (!run_id && pg_atomic_read_u32(&sh->planned))

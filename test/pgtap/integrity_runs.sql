@@ -85,7 +85,7 @@ BEGIN
   RETURN r;
 END $$;
 
-SELECT plan(30);
+SELECT plan(33);
 SELECT is(:'my_load'::text, 'loaded', 'MariaDB fixture minibar_tap_integ_runs loaded');
 
 -- ------------------------------------------- 1. failed runs into existing tables
@@ -130,6 +130,20 @@ SELECT max(run_id) AS s_run FROM minibar_migrate.runs WHERE target_schema = 'tap
 SELECT results_eq(format('SELECT kind, object FROM minibar_migrate.rollback(%s)', :s_run),
                   $$VALUES ('rows'::text, '10 rows the run loaded stay in "tap_ir"."s" (the table existed before the run)'::text)$$,
                   'rollback() of it counts the rows that stay in the existing table');
+
+-- A resumable run with workers into an existing table, stopped: the error
+-- says how many rows of its committed chunks are in that table.
+\set kill2_out :out_prefix.kill2
+\set killer3 `test/scripts/migrate_workers.sh kill :'db' tap_ir one :'kill2_out' 30 </dev/null >/dev/null 2>&1 & echo started`
+SELECT pg_temp.run_capture('resumable existing stopped',
+  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir.t', '{"workers": 1, "chunk_size": 1000, "resume": true}')$$);
+SELECT matches(pg_temp.read_report(:'kill2_out', 30), '^killed\|', 'its worker was terminated after a committed chunk');
+SELECT ok((SELECT hint ~ (' ' || (SELECT count(*) - 1 FROM tap_ir.t) || ' rows of its committed chunks are in "tap_ir"."t", which existed before the run')
+             FROM pg_temp.outcome WHERE label = 'resumable existing stopped'),
+          'the error''s hint counts the rows its committed chunks left in the existing table');
+SELECT max(run_id) AS t_run FROM minibar_migrate.runs WHERE target_schema = 'tap_ir' \gset
+SELECT is((SELECT count(*) FROM minibar_migrate.rollback(:t_run) WHERE kind = 'rows'), 1::bigint,
+          'rollback() of it reports the rows that stay');
 
 -- ------------------------------------------------- 2. one run per target schema
 \set conc_out :out_prefix.conc
