@@ -14,6 +14,8 @@
 \set my_maxed `mariadb -uroot -N -B -e "SELECT MAX(id) FROM minibar_tap_integ_values_ai.maxed"`
 \set lite_db '/var/lib/minibar_migrate/tap/integ_values.sqlite'
 \set lite_load `install -d -m 755 /var/lib/minibar_migrate/tap && rm -f /var/lib/minibar_migrate/tap/integ_values.sqlite && sqlite3 /var/lib/minibar_migrate/tap/integ_values.sqlite "CREATE TABLE top (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT); INSERT INTO top VALUES (9223372036854775807, 'last'); CREATE TABLE plain (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO plain VALUES (9223372036854775807, 'x');" 2>&1 && chmod 644 /var/lib/minibar_migrate/tap/integ_values.sqlite && echo ok`
+\set my_defaults `mariadb -uroot -N -B -e "DROP DATABASE IF EXISTS minibar_tap_integ_values_d; CREATE DATABASE minibar_tap_integ_values_d; CREATE TABLE minibar_tap_integ_values_d.t (id INT PRIMARY KEY, a INT DEFAULT '0', b TEXT DEFAULT '', c VARCHAR(5) DEFAULT '', d BIT(3) DEFAULT b'0', h BIT(8) DEFAULT b'101'); INSERT INTO minibar_tap_integ_values_d.t (id) VALUES (1); SELECT JSON_OBJECT('a', a, 'b', b, 'c', c, 'd', LPAD(BIN(d), 3, '0'), 'h', LPAD(BIN(h), 8, '0')) FROM minibar_tap_integ_values_d.t; DELETE FROM minibar_tap_integ_values_d.t"`
+\set lite_defaults `sqlite3 /var/lib/minibar_migrate/tap/integ_values.sqlite "CREATE TABLE d (id INTEGER PRIMARY KEY, a INTEGER DEFAULT '0', b TEXT DEFAULT \"\", c DATETIME DEFAULT current_date, e DATETIME DEFAULT (strftime('%Y-%m-%d %H:%M:%S','now')), f INTEGER DEFAULT (strftime('%s','now')), g DATETIME DEFAULT (strftime('%s','now'))); INSERT INTO d (id) VALUES (1); SELECT json_object('a', a, 'b', b, 'c', c, 'e_len', length(e), 'f_type', typeof(f)) FROM d; DELETE FROM d;"`
 \set lite_max `sqlite3 /var/lib/minibar_migrate/tap/integ_values.sqlite "SELECT seq FROM sqlite_sequence WHERE name = 'top'"`
 
 SET client_min_messages = warning;
@@ -48,7 +50,7 @@ EXCEPTION WHEN OTHERS THEN
 END $$;
 CREATE TEMP TABLE runs (label text, run_id bigint);
 
-SELECT plan(15);
+SELECT plan(21);
 SELECT is(:'my_load'::text, 'loaded', 'MariaDB fixture loaded');
 SELECT is(:'lite_load'::text, 'ok', 'SQLite fixture loaded');
 
@@ -88,6 +90,30 @@ SELECT is((SELECT id::text FROM tap_iv_my.maxed), :'my_maxed'::text, 'the maximu
 SELECT is((SELECT count(*) FROM minibar_migrate.preflight('tap_iv_my') WHERE check_name = 'auto_increment_beyond_bigint' AND table_name = 'big' AND example = :'my_counter'), 1::bigint,
   'preflight warns about the counter and what the migration will do');
 
+-- ---------------------------------------------------------- obvious defaults
+-- A row inserted with DEFAULT VALUES holds what the source's own DEFAULT VALUES row held.
+INSERT INTO tap_iv_lite.d (id) VALUES (1);
+SELECT results_eq($$SELECT a::text, b, c::text, to_char(e, 'YYYY-MM-DD HH24:MI:SS.US') ~ '\.000000$', f BETWEEN extract(epoch FROM now()) - 60 AND extract(epoch FROM now()) + 60 FROM tap_iv_lite.d$$,
+  format($$VALUES (%L, %L, %L, true, true)$$, :'lite_defaults'::jsonb->>'a', :'lite_defaults'::jsonb->>'b',
+         (:'lite_defaults'::jsonb->>'c')::timestamptz::text),
+  'SQLite: ''0'' on INTEGER, "" on TEXT, current_date and strftime(..., ''now'') on DATETIME, strftime(''%s'', ''now'') on INTEGER keep their meaning');
+SELECT is((SELECT g FROM tap_iv_lite.d), NULL, 'SQLite: strftime(''%s'', ''now'') on DATETIME (epoch seconds, not a time) has no default');
+SELECT is((SELECT count(*) FROM minibar_migrate.run_notes WHERE run_id = (SELECT run_id FROM runs WHERE label = 'lite') AND kind = 'default' AND object = 'g'), 1::bigint,
+  'and that is a note');
+DROP SERVER IF EXISTS tap_iv_my_d CASCADE;
+CREATE SERVER tap_iv_my_d FOREIGN DATA WRAPPER minibar_mysql
+  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_tap_integ_values_d');
+CREATE USER MAPPING FOR CURRENT_USER SERVER tap_iv_my_d OPTIONS (username 'minibar', password 'minibar');
+DROP SCHEMA IF EXISTS tap_iv_my_d CASCADE;
+SELECT is(pg_temp.try($$INSERT INTO runs SELECT 'my_d', run_id FROM minibar_migrate.migrate_database('tap_iv_my_d', 'tap_iv_my_d') LIMIT 1$$), 'ok', 'MariaDB defaults database migrates');
+INSERT INTO tap_iv_my_d.t (id) VALUES (1);
+SELECT results_eq($$SELECT a::text, b, c, d::text, h::text FROM tap_iv_my_d.t$$,
+  format($$VALUES (%L, %L, %L::varchar, %L, %L)$$, :'my_defaults'::jsonb->>'a', :'my_defaults'::jsonb->>'b', :'my_defaults'::jsonb->>'c',
+         :'my_defaults'::jsonb->>'d', :'my_defaults'::jsonb->>'h'),
+  'MariaDB: ''0'' on INT, '''' on TEXT/VARCHAR, b''0'' / b''101'' on BIT(n) keep their value');
+SELECT is((SELECT count(*) FROM minibar_migrate.run_notes WHERE run_id = (SELECT run_id FROM runs WHERE label = 'my_d') AND kind = 'default'), 0::bigint,
+  'no default dropped');
+
 SELECT * FROM finish();
 DROP SCHEMA tap_iv_seq CASCADE;
 DROP SCHEMA IF EXISTS tap_iv_lite CASCADE;
@@ -95,4 +121,6 @@ DROP SCHEMA IF EXISTS tap_iv_my_one CASCADE;
 DROP SCHEMA IF EXISTS tap_iv_my CASCADE;
 DROP SERVER tap_iv_lite CASCADE;
 DROP SERVER tap_iv_my CASCADE;
-\set my_drop `mariadb -uroot -e "DROP DATABASE IF EXISTS minibar_tap_integ_values_ai"`
+DROP SCHEMA IF EXISTS tap_iv_my_d CASCADE;
+DROP SERVER tap_iv_my_d CASCADE;
+\set my_drop `mariadb -uroot -e "DROP DATABASE IF EXISTS minibar_tap_integ_values_ai; DROP DATABASE IF EXISTS minibar_tap_integ_values_d"`
