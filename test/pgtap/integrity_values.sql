@@ -16,6 +16,7 @@
 \set lite_load `install -d -m 755 /var/lib/minibar_migrate/tap && rm -f /var/lib/minibar_migrate/tap/integ_values.sqlite && sqlite3 /var/lib/minibar_migrate/tap/integ_values.sqlite "CREATE TABLE top (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT); INSERT INTO top VALUES (9223372036854775807, 'last'); CREATE TABLE plain (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO plain VALUES (9223372036854775807, 'x');" 2>&1 && chmod 644 /var/lib/minibar_migrate/tap/integ_values.sqlite && echo ok`
 \set my_defaults `mariadb -uroot -N -B -e "DROP DATABASE IF EXISTS minibar_tap_integ_values_d; CREATE DATABASE minibar_tap_integ_values_d; CREATE TABLE minibar_tap_integ_values_d.t (id INT PRIMARY KEY, a INT DEFAULT '0', b TEXT DEFAULT '', c VARCHAR(5) DEFAULT '', d BIT(3) DEFAULT b'0', h BIT(8) DEFAULT b'101'); INSERT INTO minibar_tap_integ_values_d.t (id) VALUES (1); SELECT JSON_OBJECT('a', a, 'b', b, 'c', c, 'd', LPAD(BIN(d), 3, '0'), 'h', LPAD(BIN(h), 8, '0')) FROM minibar_tap_integ_values_d.t; DELETE FROM minibar_tap_integ_values_d.t"`
 \set lite_defaults `sqlite3 /var/lib/minibar_migrate/tap/integ_values.sqlite "CREATE TABLE d (id INTEGER PRIMARY KEY, a INTEGER DEFAULT '0', b TEXT DEFAULT \"\", c DATETIME DEFAULT current_date, e DATETIME DEFAULT (strftime('%Y-%m-%d %H:%M:%S','now')), f INTEGER DEFAULT (strftime('%s','now')), g DATETIME DEFAULT (strftime('%s','now'))); INSERT INTO d (id) VALUES (1); SELECT json_object('a', a, 'b', b, 'c', c, 'e_len', length(e), 'f_type', typeof(f)) FROM d; DELETE FROM d;"`
+\set my_dst `mariadb -uroot -N -B -e "DROP DATABASE IF EXISTS minibar_tap_integ_values_tz; CREATE DATABASE minibar_tap_integ_values_tz; CREATE TABLE minibar_tap_integ_values_tz.t (id INT PRIMARY KEY, at DATETIME); INSERT INTO minibar_tap_integ_values_tz.t VALUES (1, '2024-03-10 02:30:00'), (2, '2024-03-10 03:30:00'), (3, '2024-11-03 01:30:00'), (4, '2024-07-01 12:00:00'); SELECT JSON_OBJECTAGG(id, at) FROM minibar_tap_integ_values_tz.t"`
 \set lite_max `sqlite3 /var/lib/minibar_migrate/tap/integ_values.sqlite "SELECT seq FROM sqlite_sequence WHERE name = 'top'"`
 
 SET client_min_messages = warning;
@@ -50,7 +51,7 @@ EXCEPTION WHEN OTHERS THEN
 END $$;
 CREATE TEMP TABLE runs (label text, run_id bigint);
 
-SELECT plan(21);
+SELECT plan(27);
 SELECT is(:'my_load'::text, 'loaded', 'MariaDB fixture loaded');
 SELECT is(:'lite_load'::text, 'ok', 'SQLite fixture loaded');
 
@@ -114,6 +115,28 @@ SELECT results_eq($$SELECT a::text, b, c, d::text, h::text FROM tap_iv_my_d.t$$,
 SELECT is((SELECT count(*) FROM minibar_migrate.run_notes WHERE run_id = (SELECT run_id FROM runs WHERE label = 'my_d') AND kind = 'default'), 0::bigint,
   'no default dropped');
 
+-- ---------------------------------------------------------- DATETIME in a daylight-saving gap / fold
+DROP SERVER IF EXISTS tap_iv_my_tz CASCADE;
+CREATE SERVER tap_iv_my_tz FOREIGN DATA WRAPPER minibar_mysql
+  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_tap_integ_values_tz', source_timezone 'America/New_York');
+CREATE USER MAPPING FOR CURRENT_USER SERVER tap_iv_my_tz OPTIONS (username 'minibar', password 'minibar');
+DROP TABLE IF EXISTS public.tap_iv_tz;
+SELECT is(pg_temp.try($$INSERT INTO runs SELECT 'tz', (minibar_migrate.migrate_table('tap_iv_my_tz', 't', 'public.tap_iv_tz')).rows_copied$$), 'ok',
+  'migrate_table of DATETIME values in America/New_York');
+SELECT results_eq($$SELECT id, at FROM public.tap_iv_tz ORDER BY id$$,
+  format($$VALUES (2, %L::timestamptz), (3, %L::timestamptz), (4, %L::timestamptz)$$,
+         (:'my_dst'::jsonb->>'2') || '-04', (:'my_dst'::jsonb->>'3') || '-04', (:'my_dst'::jsonb->>'4') || '-04'),
+  'existing local times arrive exact; the ambiguous 01:30 of the fall-back day is its first occurrence (EDT), as MySQL/MariaDB read it');
+SELECT results_eq($$SELECT row_data->>'id', sqlstate, value ~ '02:30' FROM minibar_migrate.rejects WHERE target_table = 'public.tap_iv_tz'::regclass::text OR target_table ~ 'tap_iv_tz' ORDER BY reject_id DESC LIMIT 1$$,
+  $$VALUES ('1', '22008', true)$$,
+  'the local time in the spring-forward gap (02:30) is rejected with 22008, not shifted to 03:30');
+SELECT is((SELECT count(*) FROM public.tap_iv_tz), 3::bigint, 'three rows copied, none silently changed');
+SELECT ok((SELECT bool_or(NOT ok) FROM minibar_migrate.validate_checksums('tap_iv_my_tz', 't', 'public.tap_iv_tz')),
+  'validate_checksums counts the gap row as a difference (it does not exist in the target)');
+INSERT INTO public.tap_iv_tz VALUES (1, '2024-03-10 03:30:00-04');
+SELECT ok((SELECT bool_or(NOT ok) FROM minibar_migrate.validate_checksums('tap_iv_my_tz', 't', 'public.tap_iv_tz')),
+  'nor is the shifted value 03:30 taken as equal to the source''s 02:30');
+
 SELECT * FROM finish();
 DROP SCHEMA tap_iv_seq CASCADE;
 DROP SCHEMA IF EXISTS tap_iv_lite CASCADE;
@@ -123,4 +146,6 @@ DROP SERVER tap_iv_lite CASCADE;
 DROP SERVER tap_iv_my CASCADE;
 DROP SCHEMA IF EXISTS tap_iv_my_d CASCADE;
 DROP SERVER tap_iv_my_d CASCADE;
-\set my_drop `mariadb -uroot -e "DROP DATABASE IF EXISTS minibar_tap_integ_values_ai; DROP DATABASE IF EXISTS minibar_tap_integ_values_d"`
+DROP TABLE IF EXISTS public.tap_iv_tz;
+DROP SERVER tap_iv_my_tz CASCADE;
+\set my_drop `mariadb -uroot -e "DROP DATABASE IF EXISTS minibar_tap_integ_values_ai; DROP DATABASE IF EXISTS minibar_tap_integ_values_d; DROP DATABASE IF EXISTS minibar_tap_integ_values_tz"`
