@@ -2,6 +2,7 @@
 
 #include "core/cell_describe.hpp"
 #include "pg/guard.hpp"
+#include "pg/reject_log.hpp"
 
 namespace minibar::pg {
 
@@ -166,7 +167,8 @@ std::string MysqlReader::describe_value(int column) const {
 }
 
 void MysqlReader::append_json(std::string &out, int column) const {
-  json_append_mycell(out, stmt_.cell(static_cast<size_t>(column)));
+  json_append_mycell(out, stmt_.cell(static_cast<size_t>(column)), kJsonValueLimit,
+                     &reject_md5_hex);
 }
 
 bool MysqlReader::fill_row(Datum *values, bool *nulls, RowFault *fault) {

@@ -44,3 +44,30 @@ TEST(NumberParse, CheckedThrowsClearErrors) {
   EXPECT_DOUBLE_EQ(to_double("1.5e3"), 1500.0);
   EXPECT_THROW(to_double(std::string(5000, '1')), Error);
 }
+
+#include "core/json_text.hpp"
+
+namespace {
+std::string fake_digest(std::string_view s) {
+  return "d" + std::to_string(s.size());
+}
+}  // namespace
+
+TEST(JsonBounded, ShortValuesUnchangedLongOnesCut) {
+  std::string out;
+  json_append_string_bounded(out, "abc", 8, &fake_digest);
+  EXPECT_EQ(out, "\"abc\"");
+  out.clear();
+  json_append_string_bounded(out, std::string(1000, 'a'), 8, &fake_digest);
+  EXPECT_EQ(out, "{\"excerpt\": \"aaaaaaaa\", \"bytes\": 1000, \"md5\": \"d1000\"}");
+  out.clear();
+  // never splits a UTF-8 sequence
+  json_append_string_bounded(out, "aaaaaaa\xc3\xa9zzzz", 8, nullptr);
+  EXPECT_EQ(out, "{\"excerpt\": \"aaaaaaa\", \"bytes\": 13}");
+  out.clear();
+  json_append_hex_bounded(out, std::string(3, 'x'), 8, nullptr);
+  EXPECT_EQ(out, "\"\\\\x787878\"");
+  out.clear();
+  json_append_hex_bounded(out, std::string(30000000, 'x'), 8, &fake_digest);
+  EXPECT_EQ(out, "{\"excerpt\": \"\\\\x78787878\", \"bytes\": 30000000, \"md5\": \"d30000000\"}");
+}
