@@ -562,6 +562,8 @@ DECLARE
   extreme bigint;
   last bigint;
   called boolean;
+  lo bigint;
+  hi bigint;
 BEGIN
   FOR r IN
     WITH users AS (
@@ -597,7 +599,12 @@ BEGIN
      ORDER BY p.tbl::regclass::text, p.col
   LOOP
     EXECUTE format('SELECT last_value, is_called FROM %s', r.seq) INTO last, called;
-    old_value := CASE WHEN called THEN last + r.seqincrement ELSE last END;
+    SELECT q.seqmin, q.seqmax INTO lo, hi FROM pg_sequence q WHERE q.seqrelid = r.seq;
+    -- A called sequence at its bound is exhausted: no next value (NULL), never
+    -- an overflow.
+    old_value := CASE WHEN NOT called THEN last
+                      WHEN last::numeric + r.seqincrement BETWEEN lo AND hi
+                        THEN last + r.seqincrement END;
     sequence := r.seq;
     table_name := r.tbl;
     column_name := r.col;
@@ -617,9 +624,21 @@ BEGIN
       IF extreme IS NULL THEN
         PERFORM setval(r.seq, r.seqstart, false);
         new_value := r.seqstart;
-      ELSE
+      ELSIF extreme > hi OR extreme < lo THEN
+        -- the column holds a value the sequence cannot reach: left as it is
+        new_value := old_value;
+        note := format('%s.%I holds %s, beyond the sequence''s range %s..%s: not touched',
+                       r.tbl, r.col, extreme, lo, hi);
+      ELSIF extreme::numeric + r.seqincrement BETWEEN lo AND hi THEN
         PERFORM setval(r.seq, extreme, true);
         new_value := extreme + r.seqincrement;
+      ELSE
+        -- at its bound: stays exhausted (the next nextval() fails), never wraps
+        PERFORM setval(r.seq, extreme, true);
+        new_value := NULL;
+        note := format('%s.%I holds %s, the sequence''s %s: exhausted, the next nextval() fails',
+                       r.tbl, r.col, extreme,
+                       CASE WHEN r.seqincrement > 0 THEN 'maximum' ELSE 'minimum' END);
       END IF;
     END IF;
     RETURN NEXT;

@@ -60,7 +60,7 @@ void append_number_or_string(std::string &out, double d) {
 
 }  // namespace
 
-void json_append_cell(std::string &out, const Cell &cell) {
+void json_append_cell(std::string &out, const Cell &cell, size_t limit, JsonDigest digest) {
   switch (cell.storage) {
     case StorageClass::Null:
       out += "null";
@@ -72,15 +72,15 @@ void json_append_cell(std::string &out, const Cell &cell) {
       append_number_or_string(out, cell.d);
       return;
     case StorageClass::Text:
-      json_append_string(out, cell.bytes);
+      json_append_string_bounded(out, cell.bytes, limit, digest);
       return;
     case StorageClass::Blob:
-      json_append_hex(out, cell.bytes);
+      json_append_hex_bounded(out, cell.bytes, limit, digest);
       return;
   }
 }
 
-void json_append_mycell(std::string &out, const MyCell &c) {
+void json_append_mycell(std::string &out, const MyCell &c, size_t limit, JsonDigest digest) {
   if (c.is_null) {
     out += "null";
     return;
@@ -119,10 +119,10 @@ void json_append_mycell(std::string &out, const MyCell &c) {
     case MyType::Binary:
     case MyType::Bit:
     case MyType::Geometry:
-      json_append_hex(out, c.bytes);
+      json_append_hex_bounded(out, c.bytes, limit, digest);
       return;
     default:
-      json_append_string(out, c.bytes);
+      json_append_string_bounded(out, c.bytes, limit, digest);
   }
 }
 

@@ -6,6 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include <cstdint>
+
+#include "core/json_text.hpp"
+
 namespace minibar {
 
 std::string describe_text(std::string_view bytes);
@@ -21,7 +25,10 @@ struct MyCell;
 // Appends a remote value as a JSON value (for reject records): numbers as
 // numbers (non-finite ones as strings), text as a string, binary and text
 // that jsonb cannot hold as "\\x<hex>", dates as ISO strings, NULL as null.
-void json_append_cell(std::string &out, const Cell &cell);
-void json_append_mycell(std::string &out, const MyCell &cell);
+// Values longer than limit bytes are cut (json_append_string_bounded).
+void json_append_cell(std::string &out, const Cell &cell, size_t limit = SIZE_MAX,
+                      JsonDigest digest = nullptr);
+void json_append_mycell(std::string &out, const MyCell &cell, size_t limit = SIZE_MAX,
+                        JsonDigest digest = nullptr);
 
 }  // namespace minibar

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/expr_translate.hpp"
+#include "core/number_parse.hpp"
 #include "core/quote.hpp"
 #include "core/sqlite_types.hpp"
 
@@ -157,10 +158,50 @@ std::optional<std::string> translate_default(const std::string &value, Dialect d
                                              const std::string &pg_type) {
   std::string v = dialect == Dialect::Sqlite ? strip_parens(value) : trim(value);
   std::string l = ascii_lower(v);
-  if (v.empty() || l == "null") return std::nullopt;
   bool is_bool = pg_type == "boolean";
   bool is_num = is_integer_type(pg_type) || pg_type == "real" || pg_type == "double precision" ||
                 starts_with(pg_type, "numeric");
+  bool is_text = pg_type == "text" || starts_with(pg_type, "character varying") ||
+                 starts_with(pg_type, "varchar") || starts_with(pg_type, "character(") ||
+                 starts_with(pg_type, "char");
+  // MySQL (not MariaDB) reports DEFAULT '' as an empty, non-NULL COLUMN_DEFAULT.
+  if (v.empty() && dialect == Dialect::Mysql && is_text) return pg_quote_literal("");
+  if (v.empty() || l == "null") return std::nullopt;
+  // SQLite: a double-quoted token in DEFAULT is a string literal (no column
+  // can be named there): "" is the empty string.
+  if (dialect == Dialect::Sqlite && v.size() >= 2 && v.front() == '"' && v.back() == '"') {
+    std::string inner;
+    for (size_t i = 1; i + 1 < v.size(); i++) {
+      if (v[i] == '"') {
+        if (i + 2 < v.size() && v[i + 1] == '"') {
+          inner += '"';
+          i++;
+          continue;
+        }
+        return std::nullopt;
+      }
+      if (v[i] == '\0') return std::nullopt;
+      inner += v[i];
+    }
+    std::string quoted = "'";
+    for (char c : inner) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    return translate_default(quoted + "'", dialect, pg_type);
+  }
+  // MySQL BIT(n) (bit varying(n) here): b'101' is the number 5, copied as n
+  // digits, so the default is the same n digits.
+  if (dialect == Dialect::Mysql && starts_with(pg_type, "bit varying(") && l.size() >= 3 &&
+      starts_with(l, "b'") && l.back() == '\'') {
+    std::optional<int64_t> n =
+        parse_int64(pg_type.substr(12, pg_type.size() > 13 ? pg_type.size() - 13 : 0));
+    std::string digits = l.substr(2, l.size() - 3);
+    if (!n || *n < 1 || *n > 64 || digits.empty() ||
+        digits.find_first_not_of("01") != std::string::npos)
+      return std::nullopt;
+    size_t first = digits.find('1');
+    digits = first == std::string::npos ? "" : digits.substr(first);
+    if (static_cast<int64_t>(digits.size()) > *n) return std::nullopt;
+    return pg_quote_literal(std::string(static_cast<size_t>(*n) - digits.size(), '0') + digits);
+  }
   if (is_number_literal(v)) {
     if (is_bool) {
       if (v == "0") return std::string("false");
@@ -184,14 +225,50 @@ std::optional<std::string> translate_default(const std::string &value, Dialect d
     if (is_timestamp_type(pg_type)) return std::string("now()");
     return std::nullopt;
   }
+  // SQLite strftime(format, 'now') with a format that is exactly
+  // datetime('now') / date('now') / epoch seconds.
+  // (case matters inside the format: %S is seconds, %s epoch seconds)
+  std::string compact;
+  for (char c : v)
+    if (c != ' ' || (!compact.empty() && compact.back() != ',' && compact.back() != '('))
+      compact += c;
+  for (size_t p; (p = compact.find(" ,")) != std::string::npos;) compact.erase(p, 1);
+  for (size_t p; (p = compact.find(" )")) != std::string::npos;) compact.erase(p, 1);
+  if (compact.size() > 9) compact = ascii_lower(compact.substr(0, 9)) + compact.substr(9);
+  bool sqlite_strftime = dialect == Dialect::Sqlite && starts_with(compact, "strftime(");
+  if (sqlite_strftime) {
+    if (compact == "strftime('%Y-%m-%d %H:%M:%S','now')" ||
+        compact == "strftime('%Y-%m-%d %H:%M:%f','now')") {
+      // %f is seconds with milliseconds: now() to the millisecond
+      if (!is_timestamp_type(pg_type)) return std::nullopt;
+      return std::string(compact.find("%f") != std::string::npos
+                             ? "date_trunc('milliseconds', now())"
+                             : "date_trunc('seconds', now())");
+    }
+    if (compact == "strftime('%Y-%m-%d','now')") l = "date('now')";
+    if (compact == "strftime('%s','now')") {
+      // epoch seconds: an integer, not a timestamp
+      if (!is_integer_type(pg_type)) return std::nullopt;
+      return std::string("floor(date_part('epoch', now()))::bigint");
+    }
+  }
   bool today =
       l == "current_date" || l == "curdate()" || (dialect == Dialect::Sqlite && l == "date('now')");
   if (today) {
     if (pg_type == "date") return std::string("CURRENT_DATE");
+    // SQLite: the UTC date as text, read into a timestamptz as midnight UTC.
+    if (dialect == Dialect::Sqlite && pg_type == "timestamp with time zone")
+      return std::string("date_trunc('day', now(), 'UTC')");
     return std::nullopt;
   }
   std::optional<std::string> s = sql_string(v, dialect == Dialect::Mysql);
-  if (!s || is_num) return std::nullopt;
+  if (!s) return std::nullopt;
+  if (is_num) {
+    // '0' on a number column: the number, validated (integers: digits only).
+    if (!is_number_literal(*s)) return std::nullopt;
+    if (is_integer_type(pg_type) && !parse_int64(*s)) return std::nullopt;
+    return *s;
+  }
   // Zero dates have no PostgreSQL value.
   if (starts_with(*s, "0000-00-00")) return std::nullopt;
   if (pg_type == "bytea") return std::nullopt;

@@ -1,3 +1,4 @@
+#include "core/number_parse.hpp"
 #include "core/mysql_schema.hpp"
 
 #include <algorithm>
@@ -12,11 +13,9 @@ namespace {
 
 std::optional<long long> to_ll(const std::optional<std::string> &v) {
   if (!v || v->empty()) return std::nullopt;
-  try {
-    return std::stoll(*v);
-  } catch (const std::exception &) {
-    return std::nullopt;
-  }
+  std::optional<int64_t> n = parse_int64(*v);
+  if (!n) return std::nullopt;
+  return static_cast<long long>(*n);
 }
 
 const std::string &str(const MysqlRow &r, size_t i) {

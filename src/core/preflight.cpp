@@ -89,6 +89,30 @@ class Planner {
                       : "SELECT COUNT(*), NULL FROM " + q(t.name);
     plan_.queries.push_back(std::move(size));
 
+    // MySQL's AUTO_INCREMENT counter is unsigned: past 2^63-1 the bigint
+    // identity cannot continue from it.
+    bool auto_inc = false;
+    for (const SourceColumn &c : t.columns) auto_inc = auto_inc || c.auto_increment;
+    if (mysql_ && auto_inc) {
+      PreflightQuery counter;
+      counter.finding = PreflightFinding{
+          "warning",
+          t.name,
+          "",
+          "auto_increment_beyond_bigint",
+          -1,
+          "",
+          "the table's AUTO_INCREMENT counter (example) is beyond 2^63-1: migrate_database "
+          "copies the rows but leaves the identity sequence exhausted at its maximum, with a "
+          "note (ids the source handed out are never reused); inserts then need explicit ids "
+          "or ALTER TABLE ... RESTART"};
+      counter.sql =
+          "SELECT COUNT(*), MAX(AUTO_INCREMENT) FROM information_schema.TABLES WHERE "
+          "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '" +
+          escape_mysql(t.name) + "' AND AUTO_INCREMENT > 9223372036854775807";
+      plan_.queries.push_back(std::move(counter));
+    }
+
     if (!t.primary_key())
       fixed("warning", t.name, "", "no_primary_key", "",
             "copied whole (not in parallel chunks; a resumed run copies it again), and "

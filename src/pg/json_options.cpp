@@ -1,3 +1,4 @@
+#include "core/number_parse.hpp"
 #include "pg/json_options.hpp"
 
 #include "core/error.hpp"
@@ -54,14 +55,9 @@ std::vector<std::string> option_names(const OptionsKind &kind, const std::string
 
 int64_t option_int(const OptionsKind &kind, const JsonOption &o, int64_t lo, int64_t hi) {
   if (o.type != "number") bad_option(kind, o.key, "expected a number");
-  size_t used = 0;
-  long long n = 0;
-  try {
-    n = std::stoll(o.value, &used);
-  } catch (const std::exception &) {
-    bad_option(kind, o.key, "expected an integer");
-  }
-  if (used != o.value.size()) bad_option(kind, o.key, "expected an integer");
+  std::optional<int64_t> parsed = parse_int64(o.value);
+  if (!parsed) bad_option(kind, o.key, "expected an integer");
+  int64_t n = *parsed;
   if (n < lo || n > hi)
     bad_option(kind, o.key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
   return n;

@@ -1,3 +1,4 @@
+#include "core/number_parse.hpp"
 #include "pg/migrate_engine.hpp"
 
 #include <set>
@@ -105,7 +106,7 @@ Oid create_target(MigrateContext &ctx, const SourceTable &table, TablePlan &plan
           "SELECT t.oid FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = "
           "t.typnamespace WHERE n.nspname = $1 AND t.typname = $2",
           {plan.schema, c.type});
-      created_types.push_back({static_cast<Oid>(std::stoul(t.at(0).at(0).value_or("0"))),
+      created_types.push_back({static_cast<Oid>(to_uint32(t.at(0).at(0).value_or("0"))),
                                pg_quote_ident(plan.schema) + "." + pg_quote_ident(c.type)});
     }
   }
@@ -265,7 +266,7 @@ LoadCounts load_chunk(MigrateContext &ctx, const ChunkLoad &load) {
 int64_t count_target_rows(Oid relid) {
   auto r =
       spi_rows("SELECT count(*) FROM " + target_name(relid, "(OID " + std::to_string(relid) + ")"));
-  return std::stoll(r.at(0).at(0).value_or("0"));
+  return to_int64(r.at(0).at(0).value_or("0"));
 }
 
 void run_post_load(Oid relid, const PlannedIndex &idx, std::vector<Note> &notes) {

@@ -3,6 +3,7 @@
 // after runs with search_path = pg_catalog, pg_temp and schema-qualified SQL.
 #include <map>
 
+#include "core/number_parse.hpp"
 #include "core/quote.hpp"
 #include "pg/guard.hpp"
 #include "pg/run_workers.hpp"
@@ -103,10 +104,10 @@ PGDLLEXPORT Datum minibar_migrate_table(PG_FUNCTION_ARGS) {
           {std::to_string(run_id)});
       if (rows.empty())
         throw Error("XX000", "run " + std::to_string(run_id) + " recorded no table");
-      result_target = static_cast<Oid>(std::stoul(rows[0].at(0).value_or("0")));
-      copied = std::stoll(rows[0].at(1).value_or("0"));
-      rejected = std::stoll(rows[0].at(2).value_or("0"));
-      seconds = std::stod(rows[0].at(3).value_or("0"));
+      result_target = static_cast<Oid>(to_uint32(rows[0].at(0).value_or("0")));
+      copied = to_int64(rows[0].at(1).value_or("0"));
+      rejected = to_int64(rows[0].at(2).value_or("0"));
+      seconds = to_double(rows[0].at(3).value_or("0"));
       notice_notes(rows[0].at(4).value_or(""), run_notes(run_id));
     }
 
@@ -184,12 +185,12 @@ PGDLLEXPORT Datum minibar_migrate_database(PG_FUNCTION_ARGS) {
         Row row;
         row.kind = "table";
         row.source = r.at(0).value_or("");
-        row.target = r.at(1) ? static_cast<Oid>(std::stoul(*r.at(1))) : InvalidOid;
-        row.rows_source = std::stoll(r.at(2).value_or("0"));
-        row.rows_copied = std::stoll(r.at(3).value_or("0"));
-        row.rows_rejected = std::stoll(r.at(4).value_or("0"));
-        row.zero_dates = std::stoll(r.at(5).value_or("0"));
-        row.seconds = std::stod(r.at(6).value_or("0"));
+        row.target = r.at(1) ? static_cast<Oid>(to_uint32(*r.at(1))) : InvalidOid;
+        row.rows_source = to_int64(r.at(2).value_or("0"));
+        row.rows_copied = to_int64(r.at(3).value_or("0"));
+        row.rows_rejected = to_int64(r.at(4).value_or("0"));
+        row.zero_dates = to_int64(r.at(5).value_or("0"));
+        row.seconds = to_double(r.at(6).value_or("0"));
         row.has_counts = true;
         row.notes = notes_of[row.source];
         out.push_back(std::move(row));

@@ -1,3 +1,4 @@
+#include "core/number_parse.hpp"
 #include "pg/migrate_run.hpp"
 
 #include "core/error.hpp"
@@ -24,7 +25,7 @@ int64_t run_begin(const std::string &kind, const std::string &server,
       "$5::pg_catalog.int4, $6::pg_catalog.bool, $7) RETURNING run_id",
       {kind, server, target_schema, options_json, std::to_string(workers),
        resumable ? "true" : "false", current_role_name()});
-  return std::stoll(rows.at(0).at(0).value_or("0"));
+  return to_int64(rows.at(0).at(0).value_or("0"));
 }
 
 std::optional<RunInfo> run_load(int64_t run_id) {
@@ -42,7 +43,7 @@ std::optional<RunInfo> run_load(int64_t run_id) {
   info.target_schema = r.at(2).value_or("");
   info.options = r.at(3).value_or("{}");
   info.status = r.at(4).value_or("");
-  info.workers = std::stoi(r.at(5).value_or("0"));
+  info.workers = to_int(r.at(5).value_or("0"));
   info.resumable = r.at(6).value_or("f") == "t";
   info.started_by = r.at(7).value_or("");
   return info;

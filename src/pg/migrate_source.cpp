@@ -1,3 +1,4 @@
+#include "core/number_parse.hpp"
 #include "pg/migrate_source.hpp"
 
 #include "core/mysql_schema.hpp"
@@ -64,7 +65,7 @@ class MysqlSource : public MigrationSource {
         conn().query("SELECT COUNT(*) FROM " + mysql_quote_ident(db_) + "." +
                      mysql_quote_ident(table) + key_range_condition(range, Dialect::Mysql));
     if (r.empty() || r[0].empty() || !r[0][0]) throw Error(sqlstate::kFdwError, "COUNT(*) failed");
-    return std::stoll(*r[0][0]);
+    return to_int64(*r[0][0]);
   }
   std::unique_ptr<RowStream> rows(const std::string &table, const std::vector<std::string> &columns,
                                   const ColumnTarget *targets, int ntargets, const char *relname,
@@ -88,14 +89,14 @@ class MysqlSource : public MigrationSource {
     std::vector<MysqlRow> r = conn().query("SELECT MIN(" + c + "), MAX(" + c + ") FROM " +
                                            mysql_quote_ident(db_) + "." + mysql_quote_ident(table));
     if (r.empty() || r[0].size() != 2 || !r[0][0] || !r[0][1]) return std::nullopt;
-    return std::make_pair(std::stoll(*r[0][0]), std::stoll(*r[0][1]));
+    return std::make_pair(to_int64(*r[0][0]), to_int64(*r[0][1]));
   }
   int64_t estimate_rows(const std::string &table) override {
     std::vector<MysqlRow> r = conn().query(
         "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
         conn().quote_literal(db_) + " AND TABLE_NAME = " + conn().quote_literal(table));
     if (r.empty() || r[0].empty() || !r[0][0]) return 0;
-    return std::stoll(*r[0][0]);
+    return to_int64(*r[0][0]);
   }
   std::vector<std::vector<std::optional<std::string>>> query(const std::string &sql) override {
     std::vector<std::vector<std::optional<std::string>>> out;
@@ -110,7 +111,7 @@ class MysqlSource : public MigrationSource {
     for (const MysqlRow &r : conn().query("SHOW STATUS LIKE 'binlog_snapshot_%'")) {
       if (r.size() < 2 || !r[0] || !r[1]) continue;
       if (ascii_lower(*r[0]) == "binlog_snapshot_file") p.file = *r[1];
-      if (ascii_lower(*r[0]) == "binlog_snapshot_position") p.pos = std::stoll(*r[1]);
+      if (ascii_lower(*r[0]) == "binlog_snapshot_position") p.pos = to_int64(*r[1]);
     }
     if (p.file.empty()) {
       std::vector<MysqlRow> log_bin = conn().query("SELECT @@log_bin");
@@ -132,15 +133,15 @@ class MysqlSource : public MigrationSource {
         conn().query("SELECT COUNT(*) FROM (SELECT 1 FROM " + mysql_quote_ident(db_) + "." +
                      mysql_quote_ident(table) + " LIMIT " + std::to_string(cap) + ") AS x");
     if (r.empty() || r[0].empty() || !r[0][0]) return std::nullopt;
-    return std::stoll(*r[0][0]);
+    return to_int64(*r[0][0]);
   }
-  std::map<std::string, int64_t> next_ids() override {
-    std::map<std::string, int64_t> out;
+  std::map<std::string, std::string> next_ids() override {
+    std::map<std::string, std::string> out;
     for (const MysqlRow &r :
          conn().query("SELECT TABLE_NAME, AUTO_INCREMENT FROM information_schema.TABLES WHERE "
                       "TABLE_SCHEMA = " +
                       conn().quote_literal(db_) + " AND AUTO_INCREMENT IS NOT NULL"))
-      if (r.size() == 2 && r[0] && r[1]) out[*r[0]] = std::stoll(*r[1]);
+      if (r.size() == 2 && r[0] && r[1]) out[*r[0]] = *r[1];
     return out;
   }
   std::set<std::string> times_beyond_day(const std::string &table,
@@ -264,8 +265,8 @@ class SqliteSource : public MigrationSource {
     }
     return out;
   }
-  std::map<std::string, int64_t> next_ids() override {
-    std::map<std::string, int64_t> out;
+  std::map<std::string, std::string> next_ids() override {
+    std::map<std::string, std::string> out;
     SqliteStatement exists(
         *db_, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_sequence'");
     if (!exists.step()) return out;
@@ -273,7 +274,8 @@ class SqliteSource : public MigrationSource {
     while (st.step()) {
       Cell name = st.cell(0), seq = st.cell(1);
       if (name.storage == StorageClass::Text && seq.storage == StorageClass::Integer)
-        out[std::string(name.bytes)] = seq.i + 1;
+        out[std::string(name.bytes)] =
+            seq.i == INT64_MAX ? std::string("9223372036854775808") : std::to_string(seq.i + 1);
     }
     return out;
   }

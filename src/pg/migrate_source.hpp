@@ -93,8 +93,9 @@ class MigrationSource {
   virtual std::vector<std::vector<std::optional<std::string>>> query(const std::string &sql) = 0;
   // The id an auto-increment table would hand out next (MySQL's AUTO_INCREMENT
   // counter, SQLite's sqlite_sequence + 1), per table that has one; it can lie
-  // past max(id) after deletes, and such ids are never reused.
-  virtual std::map<std::string, int64_t> next_ids() = 0;
+  // past max(id) after deletes, and such ids are never reused. As decimal
+  // text: MySQL's counter is unsigned and may lie beyond int64.
+  virtual std::map<std::string, std::string> next_ids() = 0;
   // MySQL TIME columns holding values outside 00:00:00..23:59:59.999999.
   virtual std::set<std::string> times_beyond_day(const std::string &table,
                                                  const std::vector<std::string> &columns) = 0;

@@ -2,6 +2,7 @@
 // sample of the remote rows. Small tables are read whole; for big ones MySQL
 // first keeps a random fraction (RAND() < f, about three times the target
 // sample), and the reservoir picks the final rows from those.
+#include "core/number_parse.hpp"
 #include "core/quote.hpp"
 #include "core/remote_query.hpp"
 #include "pg/guard.hpp"
@@ -27,7 +28,7 @@ double remote_row_estimate(const MysqlServerConfig &config, const char *db, cons
                                                  mysql_quote_ident(db) + "." +
                                                  mysql_quote_ident(table) + " does not exist");
   if (rows[0].empty() || !rows[0][0]) return -1;
-  return std::stod(*rows[0][0]);
+  return to_double(*rows[0][0]);
 }
 
 int acquire_sample(Relation rel, int elevel, HeapTuple *rows, int targrows, double *totalrows,

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/number_parse.hpp"
 #include "core/mysql_types.hpp"
 #include "core/quote.hpp"
 #include "pg/guard.hpp"
@@ -34,7 +35,7 @@ struct ImportColumn {
 
 std::optional<long long> to_ll(const std::optional<std::string> &v) {
   if (!v) return std::nullopt;
-  return std::stoll(*v);
+  return to_int64(*v);
 }
 
 }  // namespace

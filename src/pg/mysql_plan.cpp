@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/number_parse.hpp"
 #include "core/quote.hpp"
 #include "core/remote_query.hpp"
 #include "pg/guard.hpp"
@@ -53,7 +54,7 @@ void read_remote_catalog(MysqlPlanInfo *info) {
       found = true;
       if (r.size() < 4) continue;
       if (r[0] && r[1]) cols.push_back({*r[0], *r[1], r[3].value_or("")});
-      if (r[2]) rows = std::stod(*r[2]);
+      if (r[2]) rows = to_double(*r[2]);
     }
     if (!found)
       throw Error(sqlstate::kFdwTableNotFound,

@@ -2,6 +2,7 @@
 
 #include "core/cell_describe.hpp"
 #include "pg/guard.hpp"
+#include "pg/reject_log.hpp"
 
 namespace minibar::pg {
 
@@ -45,15 +46,60 @@ std::string describe(const MyCell &c) {
 
 }  // namespace
 
+namespace {
+
+// Seconds west of UTC in force at the instant utc (microseconds), in tz.
+bool offset_at(int64 utc, pg_tz *tz, int *west) {
+  struct pg_tm tm;
+  fsec_t fsec;
+  int tzp = 0;
+  if (timestamp2tm(utc, &tzp, &tm, &fsec, nullptr, tz) != 0) return false;
+  *west = tzp;
+  return true;
+}
+
+}  // namespace
+
 // Wall-clock microseconds in tz to UTC microseconds (PostgreSQL calls).
-int64 mysql_local_to_utc(int64 local, pg_tz *tz) {
+// A wall-clock time that occurs twice (clocks set back) is read as its first
+// occurrence, the one before the transition, as MySQL/MariaDB do (they take
+// the earliest instant; PostgreSQL's own input would take standard time). One
+// that does not occur (clocks set forward: a gap) has no instant: false.
+bool mysql_local_to_utc_checked(int64 local, pg_tz *tz, int64 *out) {
   struct pg_tm tm;
   fsec_t fsec;
   if (timestamp2tm(local, nullptr, &tm, &fsec, nullptr, nullptr) != 0)
     ereport(ERROR,
             (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE), errmsg("timestamp out of range")));
-  int offset = DetermineTimeZoneOffset(&tm, tz);  // seconds west of UTC
-  return local + static_cast<int64>(offset) * USECS_PER_SEC;
+  int guess = DetermineTimeZoneOffset(&tm, tz);  // seconds west of UTC
+  // Every offset in force within a day of the guess: transitions are rarer.
+  int candidates[3] = {guess, guess, guess};
+  const int64 day = INT64CONST(86400) * USECS_PER_SEC;
+  int64 at = local + static_cast<int64>(guess) * USECS_PER_SEC;
+  if (!offset_at(at - day, tz, &candidates[1])) candidates[1] = guess;
+  if (!offset_at(at + day, tz, &candidates[2])) candidates[2] = guess;
+  bool found = false;
+  int64 best = 0;
+  for (int west : candidates) {
+    int64 utc = local + static_cast<int64>(west) * USECS_PER_SEC;
+    int in_force = 0;
+    if (!offset_at(utc, tz, &in_force) || in_force != west) continue;  // not this instant's offset
+    if (!found || utc < best) best = utc;
+    found = true;
+  }
+  if (!found) return false;
+  *out = best;
+  return true;
+}
+
+int64 mysql_local_to_utc(int64 local, pg_tz *tz) {
+  int64 utc = 0;
+  if (!mysql_local_to_utc_checked(local, tz, &utc))
+    ereport(ERROR,
+            (errcode(ERRCODE_DATETIME_FIELD_OVERFLOW),
+             errmsg("local time does not exist in source_timezone \"%s\" (daylight-saving gap)",
+                    pg_get_timezone_name(tz))));
+  return utc;
 }
 
 MysqlReader::MysqlReader(const MysqlServerConfig &config, const std::string &sql,
@@ -121,7 +167,8 @@ std::string MysqlReader::describe_value(int column) const {
 }
 
 void MysqlReader::append_json(std::string &out, int column) const {
-  json_append_mycell(out, stmt_.cell(static_cast<size_t>(column)));
+  json_append_mycell(out, stmt_.cell(static_cast<size_t>(column)), kJsonValueLimit,
+                     &reject_md5_hex);
 }
 
 bool MysqlReader::fill_row(Datum *values, bool *nulls, RowFault *fault) {
@@ -139,6 +186,29 @@ bool MysqlReader::fill_row(Datum *values, bool *nulls, RowFault *fault) {
       fault->reason = converted_[idx].reason ? converted_[idx].reason : "invalid";
       fault->value = describe(cell);
       return false;
+    }
+    // A DATETIME read in source_timezone: one that does not exist there (a
+    // daylight-saving gap) has no instant, and its row is rejected.
+    Converted &v = converted_[idx];
+    if (tz_ && v.kind == Converted::Kind::Timestamp && v.local_time &&
+        targets_[i].kind == TargetKind::TimestampTz) {
+      int64 utc = 0;
+      bool exists = false;
+      pg_call([&] { exists = mysql_local_to_utc_checked(v.i, tz_, &utc); });
+      if (exists) {
+        v.i = utc;
+        v.local_time = false;
+      } else {
+        v.kind = Converted::Kind::Error;
+        v.sqlstate = sqlstate::kDatetimeOverflow;
+        v.reason = "local time does not exist in source_timezone (daylight-saving gap)";
+        if (!fault) conversion_failed(i, v);
+        fault->column = i;
+        fault->sqlstate = v.sqlstate;
+        fault->reason = v.reason;
+        fault->value = describe(cell);
+        return false;
+      }
     }
     if (converted_[idx].kind == Converted::Kind::Null && !cell.is_null) zero_dates_++;
   }

@@ -17,6 +17,8 @@ namespace minibar::pg {
 // Wall-clock microseconds in tz to UTC microseconds (PostgreSQL calls): how
 // DATETIME values read in source_timezone become timestamptz.
 int64 mysql_local_to_utc(int64 local, pg_tz *tz);
+// The same; false (no error) when the local time does not exist in tz.
+bool mysql_local_to_utc_checked(int64 local, pg_tz *tz, int64 *out);
 
 class MysqlReader {
  public:

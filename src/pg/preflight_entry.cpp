@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/number_parse.hpp"
 #include "core/error.hpp"
 #include "core/preflight.hpp"
 #include "pg/guard.hpp"
@@ -70,7 +71,7 @@ std::vector<PreflightFinding> run_preflight(MigrationSource &src, const std::str
     PreflightFinding f = q.finding;
     try {
       auto rows = src.query(q.sql);
-      f.count = rows.empty() || rows[0].empty() || !rows[0][0] ? 0 : std::stoll(*rows[0][0]);
+      f.count = rows.empty() || rows[0].empty() || !rows[0][0] ? 0 : to_int64(*rows[0][0]);
       if (rows.size() == 1 && rows[0].size() > 1 && rows[0][1]) f.example = *rows[0][1];
       if (f.count == 0 && !q.always) continue;
     } catch (const Error &e) {

@@ -2,6 +2,7 @@
 // transaction, recording its result in the same transaction.
 #include <chrono>
 
+#include "core/number_parse.hpp"
 #include "core/chunk_plan.hpp"
 #include "core/quote.hpp"
 #include "pg/guard.hpp"
@@ -27,7 +28,7 @@ struct Claimed {
 
 std::optional<int64_t> as_int(const std::optional<std::string> &v) {
   if (!v) return std::nullopt;
-  return std::stoll(*v);
+  return to_int64(*v);
 }
 
 // A text array of a task's plan entry, in order.
@@ -57,12 +58,12 @@ std::optional<Claimed> claim(int64_t run_id) {
   if (r.empty()) return std::nullopt;
   const auto &row = r[0];
   Claimed c;
-  c.task_no = std::stoi(row.at(0).value_or("0"));
+  c.task_no = to_int(row.at(0).value_or("0"));
   c.kind = row.at(1).value_or("");
   c.source_table = row.at(2).value_or("");
   c.key_lo = as_int(row.at(3));
   c.key_hi = as_int(row.at(4));
-  c.rows_estimated = std::stoll(row.at(5).value_or("-1"));
+  c.rows_estimated = to_int64(row.at(5).value_or("-1"));
   c.started_at = row.at(6).value_or("");
   c.label = row.at(7).value_or("");
   c.name = row.at(8).value_or("");
@@ -91,7 +92,7 @@ Target target_of(int64_t run_id, const std::string &source_table) {
       {std::to_string(run_id), source_table});
   if (t.empty())
     throw Error("XX000", "run " + std::to_string(run_id) + " has no table " + source_table);
-  return {static_cast<Oid>(std::stoul(t[0].at(0).value_or("0"))), t[0].at(1).value_or("")};
+  return {static_cast<Oid>(to_uint32(t[0].at(0).value_or("0"))), t[0].at(1).value_or("")};
 }
 
 void mark_done(int64_t run_id, const Claimed &c, double seconds, const LoadCounts *counts) {
@@ -148,8 +149,7 @@ LoadCounts do_copy(int64_t run_id, const MigrateOptions &opts, MigrationSource &
         "SELECT coalesce(sum(rows_rejected), 0) FROM minibar_migrate.run_tasks WHERE run_id = "
         "$1::pg_catalog.int8 AND source_table = $2 AND kind = 'copy' AND state = 'done'",
         key);
-    load.max_rejects =
-        std::max<int64_t>(0, opts.max_rejects - std::stoll(done[0][0].value_or("0")));
+    load.max_rejects = std::max<int64_t>(0, opts.max_rejects - to_int64(done[0][0].value_or("0")));
   }
   pg_call([&] {
     pgstat_progress_start_command(PROGRESS_COMMAND_COPY, load.relid);
@@ -180,14 +180,14 @@ void do_check(int64_t run_id, const MigrateOptions &opts, const Claimed &c,
       "kind = 'copy'",
       key);
   const auto &r = s.at(0);
-  int64_t copied = std::stoll(r.at(1).value_or("0"));
-  int64_t zero_dates = std::stoll(r.at(3).value_or("0"));
+  int64_t copied = to_int64(r.at(1).value_or("0"));
+  int64_t zero_dates = to_int64(r.at(3).value_or("0"));
   Target t = target_of(run_id, c.source_table);
   const std::string target = target_name(t.relid, t.name);
-  int64_t before = std::stoll(r.at(5).value_or("0"));
+  int64_t before = to_int64(r.at(5).value_or("0"));
   // Chunks copied at the same time each had the allowance left when they
   // started: the table as a whole must still be within max_rejects.
-  int64_t rejected = std::stoll(r.at(2).value_or("0"));
+  int64_t rejected = to_int64(r.at(2).value_or("0"));
   if (opts.max_rejects >= 0 && rejected > opts.max_rejects)
     throw Error("54000",
                 "table " + c.source_table + ": " + std::to_string(rejected) +
@@ -218,7 +218,8 @@ void do_check(int64_t run_id, const MigrateOptions &opts, const Claimed &c,
        r.at(2).value_or("0"), std::to_string(zero_dates)});
 }
 
-void do_finish(int64_t run_id, const RunInfo &run, MigrationSource &src) {
+void do_finish(int64_t run_id, const RunInfo &run, MigrationSource &src,
+               std::vector<std::pair<std::string, Note>> &notes) {
   // A table's time: from its first copy to its last index or check.
   state_rows(
       "UPDATE minibar_migrate.run_tables rt SET done = true, seconds = coalesce((SELECT "
@@ -228,24 +229,54 @@ void do_finish(int64_t run_id, const RunInfo &run, MigrationSource &src) {
       "rt.run_id = $1::pg_catalog.int8",
       {std::to_string(run_id)});
   if (run.kind == "database") {
-    spi_rows("SELECT count(*) FROM minibar_migrate.reset_sequences($1)", {run.target_schema});
-    // Ids the source already handed out (rows deleted since) are not reused.
-    std::map<std::string, int64_t> next_ids = src.next_ids();
+    // The run's own tables: a sequence left exhausted or not touched is a note
+    // naming its table and column.
     Rows tables = spi_rows(
         "SELECT source_table, target_relid::pg_catalog.regclass::pg_catalog.text, identity_column "
         "FROM minibar_migrate.run_tables "
         "WHERE run_id = $1::pg_catalog.int8 AND created AND identity_column IS NOT NULL",
         {std::to_string(run_id)});
+    for (const auto &r : spi_rows(
+             "SELECT t.source_table, s.note FROM minibar_migrate.reset_sequences($1) s JOIN "
+             "minibar_migrate.run_tables t ON t.run_id = $2::pg_catalog.int8 AND t.target_relid "
+             "= s.table_name WHERE s.note IS NOT NULL",
+             {run.target_schema, std::to_string(run_id)}))
+      notes.push_back(
+          {r.at(0).value_or(""), {"sequence", r.at(0).value_or(""), r.at(1).value_or("")}});
+    // Ids the source already handed out (rows deleted since) are not reused.
+    // The counter is the source's text (MySQL's is unsigned, up to 2^64 - 1);
+    // one past the sequence's maximum leaves the sequence exhausted, with a
+    // note.
+    std::map<std::string, std::string> next_ids = src.next_ids();
     for (const auto &t : tables) {
-      auto next = next_ids.find(t.at(0).value_or(""));
+      const std::string table = t.at(0).value_or("");
+      auto next = next_ids.find(table);
       if (next == next_ids.end()) continue;
-      spi_rows(
-          "SELECT pg_catalog.setval(s::pg_catalog.regclass, $3::pg_catalog.int8, false) "
+      if (!parse_uint64(next->second) && !parse_int64(next->second)) {
+        notes.push_back({table,
+                         {"sequence", table,
+                          "the source's next id is not a number (" + next->second.substr(0, 64) +
+                              "): ignored"}});
+        continue;
+      }
+      Rows set = spi_rows(
+          "SELECT pg_catalog.setval(s::pg_catalog.regclass, LEAST($3::pg_catalog.numeric, "
+          "q.seqmax)::pg_catalog.int8, $3::pg_catalog.numeric > q.seqmax), $3::pg_catalog.numeric "
+          "> q.seqmax, q.seqmax "
           "FROM pg_catalog.pg_get_serial_sequence($1, $2) AS s JOIN pg_catalog.pg_sequence "
-          "q ON q.seqrelid = s::pg_catalog.regclass WHERE $3::pg_catalog.int8 > "
-          "coalesce(pg_catalog.pg_sequence_last_value(s::pg_catalog.regclass) + "
+          "q ON q.seqrelid = s::pg_catalog.regclass WHERE $3::pg_catalog.numeric > "
+          "coalesce(pg_catalog.pg_sequence_last_value(s::pg_catalog.regclass)::pg_catalog.numeric "
+          "+ "
           "q.seqincrement, q.seqstart)",
-          {t.at(1).value_or(""), t.at(2).value_or(""), std::to_string(next->second)});
+          {t.at(1).value_or(""), t.at(2).value_or(""), next->second});
+      if (!set.empty() && set[0].at(1).value_or("f") == "t")
+        notes.push_back(
+            {table,
+             {"sequence", table,
+              t.at(1).value_or("") + "." + t.at(2).value_or("") + ": the source's next id " +
+                  next->second + " is beyond the sequence's maximum " + set[0].at(2).value_or("") +
+                  ": the sequence is left exhausted (ids the source handed out are never reused; "
+                  "inserts need explicit ids)"}});
     }
   }
   run_finish(run_id);
@@ -265,6 +296,7 @@ TaskOutcome run_next_task(int64_t run_id, const RunInfo &run, const MigrateOptio
   }
   auto t0 = std::chrono::steady_clock::now();
   std::vector<Note> notes;
+  std::vector<std::pair<std::string, Note>> finish_notes;
   std::optional<LoadCounts> counts;
   if (c->kind == "copy") {
     counts = do_copy(run_id, opts, src, *c);
@@ -297,11 +329,12 @@ TaskOutcome run_next_task(int64_t run_id, const RunInfo &run, const MigrateOptio
     Target t = target_of(run_id, c->source_table);
     spi_exec("ANALYZE " + target_name(t.relid, t.name));
   } else if (c->kind == "finish") {
-    do_finish(run_id, run, src);
+    do_finish(run_id, run, src, finish_notes);
   } else {
     throw Error("XX000", "unknown task kind " + c->kind);
   }
   for (const Note &n : notes) run_record_note(run_id, c->source_table, n);
+  for (const auto &n : finish_notes) run_record_note(run_id, n.first, n.second);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   mark_done(run_id, *c, seconds, counts ? &*counts : nullptr);
   return TaskOutcome::Ran;

@@ -1,5 +1,6 @@
 // run_migration: the calling backend plans and runs the tasks itself, or
 // launches background workers and waits for them.
+#include "core/number_parse.hpp"
 #include "pg/run_workers.hpp"
 
 #include <unistd.h>
@@ -485,7 +486,7 @@ std::optional<int64_t> find_unfinished(const RunRequest &req) {
       "run_id DESC LIMIT 1",
       {req.kind, req.server, req.target_schema, req.remote_table, current_role_name()});
   if (r.empty()) return std::nullopt;
-  return std::stoll(r[0][0].value_or("0"));
+  return to_int64(r[0][0].value_or("0"));
 }
 
 // One run at a time per run id: a second session resuming it waits for nothing and fails.
@@ -679,7 +680,7 @@ std::pair<int, int> workers_running() {
       "SELECT count(*), count(*) FILTER (WHERE usesysid = $1::pg_catalog.oid) FROM "
       "pg_catalog.pg_stat_activity WHERE backend_type = 'minibar_migrate worker'",
       {std::to_string(GetUserId())});
-  return {std::stoi(r.at(0).at(0).value_or("0")), std::stoi(r.at(0).at(1).value_or("0"))};
+  return {to_int(r.at(0).at(0).value_or("0")), to_int(r.at(0).at(1).value_or("0"))};
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "core/cell_describe.hpp"
 #include "pg/guard.hpp"
+#include "pg/reject_log.hpp"
 
 namespace minibar::pg {
 
@@ -78,7 +79,7 @@ std::string SqliteReader::describe_value(int column) const {
 }
 
 void SqliteReader::append_json(std::string &out, int column) const {
-  json_append_cell(out, stmt_.cell(column + offset_));
+  json_append_cell(out, stmt_.cell(column + offset_), kJsonValueLimit, &reject_md5_hex);
 }
 
 bool SqliteReader::fill_row(Datum *values, bool *nulls, RowFault *fault) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/number_parse.hpp"
 #include "core/quote.hpp"
 #include "core/sqlite_schema.hpp"
 #include "core/watermark.hpp"
@@ -117,9 +118,9 @@ std::optional<TargetMax> target_max(const std::string &qualified, const std::str
   auto v = spi_rows("SELECT " + expr + " FROM " + qualified);
   if (v.empty() || !v[0][0]) return std::nullopt;  // an empty target: every row
   if (m.type == TargetMax::Type::Timestamp)
-    m.unix_us = std::stoll(*v[0][0]);
+    m.unix_us = to_int64(*v[0][0]);
   else if (m.type == TargetMax::Type::Date)
-    m.unix_days = std::stoll(*v[0][0]);
+    m.unix_days = to_int64(*v[0][0]);
   else
     m.text = *v[0][0];
   return m;
@@ -323,7 +324,7 @@ SyncTableResult sync_table(const SqliteServerConfig &config, const std::string &
   pg_call([&] { MemoryContextDelete(row_cxt); });
 
   auto t = spi_rows("SELECT pg_catalog.count(*)::text FROM " + match.qualified);
-  out.target_rows = std::stoll(*t[0][0]);
+  out.target_rows = to_int64(*t[0][0]);
   if (out.target_rows > out.source_rows)
     out.note = std::to_string(out.target_rows - out.source_rows) +
                " row(s) more in the target than in the source: rows deleted on the source are "

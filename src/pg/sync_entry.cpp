@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/number_parse.hpp"
 #include "core/error.hpp"
 #include "core/quote.hpp"
 #include "pg/guard.hpp"
@@ -74,7 +75,7 @@ std::vector<Row> start_sync(const char *server, const char *target_schema,
     if (o.key == "tables") {
       for (const std::string &n : option_names(kSync, options, o)) only.insert(n);
     } else if (o.key == "replica_server_id") {
-      replica_id = std::stoll(o.value);
+      replica_id = to_int64(o.value);
       if (replica_id < 1 || replica_id > 4294967295LL)
         bad_option(kSync, o.key, "must be between 1 and 4294967295");
     } else {
@@ -94,7 +95,7 @@ std::vector<Row> start_sync(const char *server, const char *target_schema,
   if (!existing.empty()) {
     const auto &e = existing[0];
     if (get(e[0]) == "running" && e[1]) {
-      int pid = std::stoi(*e[1]);
+      int pid = to_int(*e[1]);
       bool alive = false;
       pg_call([&] { alive = BackendPidGetProc(pid) != nullptr; });
       if (alive)
@@ -103,8 +104,8 @@ std::vector<Row> start_sync(const char *server, const char *target_schema,
                     "Stop it first with minibar_migrate.sync_stop.");
     }
     applied_file = get(e[2]);
-    applied_pos = std::stoll(get(e[3]));
-    if (!replica_id) replica_id = std::stoll(get(e[4]));
+    applied_pos = to_int64(get(e[3]));
+    if (!replica_id) replica_id = to_int64(get(e[4]));
   }
   if (!replica_id) {
     // A replica id of our own: stable per server name, away from small ids.
@@ -151,7 +152,7 @@ std::vector<Row> start_sync(const char *server, const char *target_schema,
     row.source_table = name;
     row.target_table = get(t[1]);
     std::string file = get(t[3]);
-    int64_t pos = std::stoll(get(t[4]));
+    int64_t pos = to_int64(get(t[4]));
     std::string state = "syncing", reason;
     if (file.empty()) {
       state = "refused";
@@ -176,8 +177,8 @@ std::vector<Row> start_sync(const char *server, const char *target_schema,
     std::vector<std::string> keys = pk.count(name) ? pk[name] : std::vector<std::string>{};
     inserts.push_back(
         "(" + pg_quote_literal(srv) + ", " + pg_quote_literal(name) + ", " +
-        pg_quote_literal(row.target_table) + ", " + std::to_string(std::stoul(get(t[8]))) + ", " +
-        std::to_string(std::stoll(get(t[2]))) + ", " +
+        pg_quote_literal(row.target_table) + ", " + std::to_string(to_uint32(get(t[8]))) + ", " +
+        std::to_string(to_int64(get(t[2]))) + ", " +
         (file.empty() ? "NULL" : pg_quote_literal(file)) + ", " +
         (file.empty() ? "NULL" : std::to_string(pos)) + ", " +
         "ARRAY(SELECT json_array_elements_text(" + pg_quote_literal(get(t[6])) +
@@ -290,7 +291,7 @@ PGDLLEXPORT Datum minibar_sync_stop(PG_FUNCTION_ARGS) {
       auto r = spi_rows("SELECT pid::text FROM minibar_migrate.syncs WHERE server = $1", {srv});
       if (r.empty()) throw Error("42704", "there is no sync for server \"" + srv + "\"");
       if (r[0][0]) {
-        int pid = std::stoi(*r[0][0]);
+        int pid = to_int(*r[0][0]);
         // Stop it first (it commits or rolls back its batch), then mark it:
         // updating the row before would make it wait for our lock.
         if (pid_alive(pid)) {
@@ -358,7 +359,7 @@ PGDLLEXPORT Datum minibar_source_binlog_position(PG_FUNCTION_ARGS) {
     Datum v[3];
     bool n[3] = {false, false, gtid.empty()};
     HeapTuple tup = nullptr;
-    int64_t position = std::stoll(pos);
+    int64_t position = to_int64(pos);
     pg_call([&] {
       v[0] = CStringGetTextDatum(file.c_str());
       v[1] = Int64GetDatum(position);

@@ -1,3 +1,4 @@
+#include "core/number_parse.hpp"
 #include "pg/sync_worker.hpp"
 
 #include <csignal>
@@ -129,8 +130,8 @@ bool SyncWorker::load() {
     return false;
   }
   source_db_ = *s[0][0];
-  replica_id_ = static_cast<uint32_t>(std::stoul(*s[0][1]));
-  cur_ = {*s[0][2], static_cast<uint64_t>(std::stoull(*s[0][3]))};
+  replica_id_ = static_cast<uint32_t>(to_uint32(*s[0][1]));
+  cur_ = {*s[0][2], static_cast<uint64_t>(to_uint64(*s[0][3]))};
   applied_ = persisted_ = cur_;
   applied_gtid_ = *s[0][5];
   spi_exec(
@@ -147,8 +148,8 @@ bool SyncWorker::load() {
     SyncedTable &st = tables_[*r[0]];
     st.spec.source_table = *r[0];
     st.spec.target_table = *r[1];
-    st.spec.target_relid = static_cast<Oid>(std::stoul(r[4].value_or("0")));
-    st.start = {*r[2], static_cast<uint64_t>(std::stoull(*r[3]))};
+    st.spec.target_relid = static_cast<Oid>(to_uint32(r[4].value_or("0")));
+    st.start = {*r[2], static_cast<uint64_t>(to_uint64(*r[3]))};
   }
   auto cols = spi_rows(
       "SELECT t.source_table, u.s, u.t FROM minibar_migrate.sync_tables t, "
@@ -207,7 +208,7 @@ void SyncWorker::poll_source_head() {
     if (!head_conn_ || head_conn_->broken()) head_conn_ = MysqlConnection::connect(opts_);
     auto r = head_conn_->query("SHOW MASTER STATUS");
     if (!r.empty() && r[0].size() >= 2 && r[0][0] && r[0][1])
-      source_head_ = {*r[0][0], static_cast<uint64_t>(std::stoull(*r[0][1]))};
+      source_head_ = {*r[0][0], static_cast<uint64_t>(to_uint64(*r[0][1]))};
   } catch (const Error &) {
     head_conn_.reset();  // the stream reports real trouble
   }

@@ -1,3 +1,4 @@
+#include "core/number_parse.hpp"
 #include "pg/validate.hpp"
 
 #include <algorithm>
@@ -165,15 +166,15 @@ class Comparer {
         " FROM " + mysql_quote_ident(table_) + key_range_condition(r, Dialect::Mysql);
     if (!keep_rows) {
       auto rows = src_.query("SELECT COUNT(*), COALESCE(SUM(" + mysql_hash_ + "), 0)" + from);
-      out.sum.rows = std::stoll(rows.at(0).at(0).value_or("0"));
+      out.sum.rows = to_int64(rows.at(0).at(0).value_or("0"));
       out.total = rows.at(0).at(1).value_or("0");
       return out;
     }
     for (const auto &row :
          src_.query("SELECT " + mysql_quote_ident(key_source_) + ", " + mysql_hash_ + from)) {
       if ((out.rows.size() & 1023) == 0) check_for_interrupts();
-      out.rows.emplace_back(row.at(0) ? std::stoll(*row.at(0)) : INT64_MIN,
-                            std::stoull(row.at(1).value_or("0")));
+      out.rows.emplace_back(row.at(0) ? to_int64(*row.at(0)) : INT64_MIN,
+                            to_uint64(row.at(1).value_or("0")));
     }
     out.sum.rows = static_cast<int64_t>(out.rows.size());
     return out;
@@ -187,15 +188,15 @@ class Comparer {
     if (!keep_rows) {
       auto rows =
           spi_rows("SELECT count(*), coalesce(sum(" + pg_hash_ + "), 0)::pg_catalog.text" + from);
-      out.sum.rows = std::stoll(rows.at(0).at(0).value_or("0"));
+      out.sum.rows = to_int64(rows.at(0).at(0).value_or("0"));
       out.total = rows.at(0).at(1).value_or("0");
       return out;
     }
     for (const auto &row : spi_rows("SELECT " + pg_quote_ident(key_target_) +
                                     "::pg_catalog.int8, " + pg_hash_ + from)) {
       if ((out.rows.size() & 1023) == 0) check_for_interrupts();
-      out.rows.emplace_back(row.at(0) ? std::stoll(*row.at(0)) : INT64_MIN,
-                            static_cast<uint64_t>(std::stoll(row.at(1).value_or("0"))));
+      out.rows.emplace_back(row.at(0) ? to_int64(*row.at(0)) : INT64_MIN,
+                            static_cast<uint64_t>(to_int64(row.at(1).value_or("0"))));
     }
     out.sum.rows = static_cast<int64_t>(out.rows.size());
     return out;
@@ -254,7 +255,7 @@ class Comparer {
           std::string k;
           rows->append_json(k, pg_->key);
           try {
-            key = std::stoll(k);
+            key = to_int64(k);
           } catch (const std::exception &) {
             key = INT64_MIN;
           }
@@ -470,14 +471,14 @@ ValidateResult validate_table(MigrationSource &src, const std::string &remote_ta
       hi = bounds->second;
     }
     if (t.at(0).at(0)) {
-      int64_t tlo = std::stoll(*t[0][0]), thi = std::stoll(*t[0][1]);
+      int64_t tlo = to_int64(*t[0][0]), thi = to_int64(*t[0][1]);
       lo = lo ? std::min(*lo, tlo) : tlo;
       hi = hi ? std::max(*hi, thi) : thi;
     }
     if (lo && hi) {
       // The target's statistics when it has been analyzed (exact after a
       // migration), else the source's estimate.
-      int64_t rows = std::stoll(t[0][2].value_or("-1"));
+      int64_t rows = to_int64(t[0][2].value_or("-1"));
       if (rows <= 0) rows = src.estimate_rows(table->name);
       ranges = split_key_range(key_target, *lo, *hi,
                                chunk_count(rows, *lo, *hi, options.chunk_size, kMaxChunks));

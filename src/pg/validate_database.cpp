@@ -1,3 +1,4 @@
+#include "core/number_parse.hpp"
 #include "pg/validate_database.hpp"
 
 #include <chrono>
@@ -124,7 +125,7 @@ std::vector<ValidationRow> check_foreign_keys(const std::string &target_schema) 
     row.source_table = k.at(0).value_or("");  // the constraint's name
     row.target_table = k.at(1).value_or("");
     auto r = spi_rows(k.at(2).value_or("SELECT 0, NULL"));
-    row.rows_differing = std::stoll(r.at(0).at(0).value_or("0"));
+    row.rows_differing = to_int64(r.at(0).at(0).value_or("0"));
     row.ok = row.rows_differing == 0;
     if (!row.ok) {
       row.example = r.at(0).at(1).value_or("");
@@ -183,7 +184,7 @@ int64_t validate_database(MigrationSource &src, const std::string &server,
       "$4::pg_catalog.int8, ok = ($3::pg_catalog.int4 = 0 AND $4::pg_catalog.int8 = 0) WHERE "
       "validation_id = $1::pg_catalog.int8 RETURNING 1",
       {id, std::to_string(tables), std::to_string(differing), std::to_string(orphans)});
-  return std::stoll(id);
+  return to_int64(id);
 }
 
 }  // namespace minibar::pg

@@ -442,5 +442,44 @@ TEST(MigratePlan, IdentifierTruncation) {
   EXPECT_EQ(truncate_identifier(turkish), std::string(62, 'a'));
 }
 
+
+// Obvious defaults are kept, meaning the same value; the rest is dropped (a note).
+TEST(TranslateDefault, ObviousDefaultsKeepTheirValue) {
+  const std::string tz = "timestamp with time zone";
+  EXPECT_EQ(translate_default("'0'", Dialect::Sqlite, "bigint").value_or(""), "0");
+  EXPECT_EQ(translate_default("0", Dialect::Mysql, "integer").value_or(""), "0");
+  EXPECT_EQ(translate_default("'-12'", Dialect::Mysql, "integer").value_or(""), "-12");
+  EXPECT_EQ(translate_default("'1.5'", Dialect::Sqlite, "bigint"), std::nullopt);
+  EXPECT_EQ(translate_default("'x'", Dialect::Sqlite, "bigint"), std::nullopt);
+  EXPECT_EQ(translate_default("'2.50'", Dialect::Mysql, "numeric(5,2)").value_or(""), "2.50");
+  EXPECT_EQ(translate_default("\"\"", Dialect::Sqlite, "text").value_or(""), "''");
+  EXPECT_EQ(translate_default("\"a'b\"\"c\"", Dialect::Sqlite, "text").value_or(""), "'a''b\"c'");
+  EXPECT_EQ(translate_default("''", Dialect::Mysql, "text").value_or(""), "''");
+  EXPECT_EQ(translate_default("", Dialect::Mysql, "character varying(5)").value_or(""), "''");
+  EXPECT_EQ(translate_default("", Dialect::Mysql, "integer"), std::nullopt);
+  EXPECT_EQ(translate_default("current_date", Dialect::Sqlite, tz).value_or(""),
+            "date_trunc('day', now(), 'UTC')");
+  EXPECT_EQ(
+      translate_default("(strftime('%Y-%m-%d %H:%M:%S', 'now'))", Dialect::Sqlite, tz).value_or(""),
+      "date_trunc('seconds', now())");
+  EXPECT_EQ(
+      translate_default("strftime('%Y-%m-%d %H:%M:%f','now')", Dialect::Sqlite, tz).value_or(""),
+      "date_trunc('milliseconds', now())");
+  EXPECT_EQ(translate_default("strftime('%Y-%m-%d','now')", Dialect::Sqlite, "date").value_or(""),
+            "CURRENT_DATE");
+  // epoch seconds are a number, not a timestamp; %S (seconds of the minute) is not %s
+  EXPECT_EQ(translate_default("strftime('%s','now')", Dialect::Sqlite, "bigint").value_or(""),
+            "floor(date_part('epoch', now()))::bigint");
+  EXPECT_EQ(translate_default("strftime('%s','now')", Dialect::Sqlite, tz), std::nullopt);
+  EXPECT_EQ(translate_default("strftime('%S','now')", Dialect::Sqlite, "bigint"), std::nullopt);
+  EXPECT_EQ(translate_default("strftime('%s','now','localtime')", Dialect::Sqlite, "bigint"),
+            std::nullopt);
+  EXPECT_EQ(translate_default("b'0'", Dialect::Mysql, "bit varying(3)").value_or(""), "'000'");
+  EXPECT_EQ(translate_default("b'101'", Dialect::Mysql, "bit varying(8)").value_or(""),
+            "'00000101'");
+  EXPECT_EQ(translate_default("b'1111'", Dialect::Mysql, "bit varying(3)"), std::nullopt);
+  EXPECT_EQ(translate_default("b'12'", Dialect::Mysql, "bit varying(3)"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace minibar
