@@ -5,6 +5,7 @@
 #include "core/remote_query.hpp"
 #include "core/sqlite_schema.hpp"
 #include "pg/guard.hpp"
+#include "pg/json_options.hpp"
 #include "pg/mysql_connection.hpp"
 #include "pg/mysql_reader.hpp"
 #include "pg/sqlite_reader.hpp"
@@ -373,6 +374,30 @@ std::unique_ptr<CommitFence> hold_source_commits(const SourceConfig &config, int
            e.what();
     return nullptr;
   }
+}
+
+SourceSchema read_selected_schema(MigrationSource &src, const OptionsKind &kind,
+                                  const std::vector<std::string> &tables,
+                                  const std::vector<std::string> &exclude,
+                                  const MigrateRules *rules) {
+  SourceSchema schema;
+  try {
+    schema = src.read_schema(tables);
+  } catch (const Error &e) {
+    // A name in "tables" the source lacks is a bad option value, not a lost table.
+    if (tables.empty() || e.sqlstate() != std::string(sqlstate::kFdwTableNotFound)) throw;
+    bad_option(kind, "tables", e.what());
+  }
+  MigrateRules none;
+  std::optional<OptionProblem> problem =
+      check_named_options(rules ? *rules : none, exclude, schema);
+  if (problem) bad_option(kind, problem->key, problem->why);
+  std::set<std::string> excluded(exclude.begin(), exclude.end());
+  std::vector<SourceTable> kept;
+  for (SourceTable &t : schema.tables)
+    if (!excluded.count(t.name)) kept.push_back(std::move(t));
+  schema.tables = std::move(kept);
+  return schema;
 }
 
 }  // namespace minibar::pg

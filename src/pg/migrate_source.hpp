@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/migrate_plan.hpp"
 #include "core/schema_model.hpp"
 #include "pg/datum_build.hpp"
 #include "pg/mysql_options.hpp"
@@ -51,6 +52,9 @@ struct SourceConfig {
 // caller's user mapping; checks USAGE on the server. Errors when the server
 // is not a minibar_mysql / minibar_sqlite server or MySQL has no dbname.
 void source_config(Oid serverid, SourceConfig *out);
+
+struct OptionsKind;
+class MigrationSource;
 
 class MigrationSource {
  public:
@@ -117,5 +121,15 @@ class CommitFence {
 // lock held past lock_wait_seconds. Pure C++.
 std::unique_ptr<CommitFence> hold_source_commits(const SourceConfig &config, int lock_wait_seconds,
                                                  std::string *why);
+
+// The tables a call reads: all of them, or those "tables" names, without
+// those "exclude" names. A name in "tables" or "exclude" that the source does
+// not have, and a "columns" / "types" rule (rules, when given) that names no
+// column of the kept tables, is a 22023 error naming the key: nothing has
+// been created yet.
+SourceSchema read_selected_schema(MigrationSource &src, const OptionsKind &kind,
+                                  const std::vector<std::string> &tables,
+                                  const std::vector<std::string> &exclude,
+                                  const MigrateRules *rules);
 
 }  // namespace minibar::pg

@@ -47,21 +47,12 @@ void pg_put(ReturnSetInfo *rsinfo, const PreflightFinding *f) {
 }
 
 std::vector<PreflightFinding> run_preflight(MigrationSource &src, const std::string &options) {
-  std::vector<std::string> tables;
-  std::set<std::string> exclude;
+  std::vector<std::string> tables, exclude;
   for (const JsonOption &o : json_options(options, kPreflight)) {
     if (o.key != "tables" && o.key != "exclude") bad_option(kPreflight, o.key, "unknown option");
-    std::vector<std::string> names = option_names(kPreflight, options, o);
-    if (o.key == "tables")
-      tables = std::move(names);
-    else
-      exclude.insert(names.begin(), names.end());
+    (o.key == "tables" ? tables : exclude) = option_names(kPreflight, options, o);
   }
-  SourceSchema schema = src.read_schema(tables);
-  std::vector<SourceTable> kept;
-  for (SourceTable &t : schema.tables)
-    if (!exclude.count(t.name)) kept.push_back(std::move(t));
-  schema.tables = std::move(kept);
+  SourceSchema schema = read_selected_schema(src, kPreflight, tables, exclude, nullptr);
 
   PreflightPlan plan = plan_preflight(schema);
   std::vector<PreflightFinding> out = plan.fixed;
