@@ -315,6 +315,11 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
       }
     } else {
       pc.type = sqlite_type_to_pg(col.declared);
+      if (col.values) {
+        SqliteTypeChoice choice = sqlite_type_for_values(col.declared, *col.values);
+        pc.type = choice.type;
+        if (!choice.note.empty()) plan.notes.push_back({"type", col.name, choice.note});
+      }
     }
 
     if (col.auto_increment) {

@@ -400,4 +400,41 @@ SourceSchema read_selected_schema(MigrationSource &src, const OptionsKind &kind,
   return schema;
 }
 
+void measure_sqlite_values(MigrationSource &src, SourceSchema &schema) {
+  if (schema.dialect != Dialect::Sqlite) return;
+  for (SourceTable &t : schema.tables) {
+    check_for_interrupts();
+    std::vector<SourceColumn *> cols;
+    std::vector<std::string> names;
+    for (SourceColumn &c : t.columns)
+      if (!c.auto_increment && sqlite_type_depends_on_values(c.declared)) {
+        cols.push_back(&c);
+        names.push_back(c.name);
+      }
+    if (cols.empty()) continue;
+    auto rows = src.query(sqlite_profile_sql(t.name, names));
+    if (rows.size() != 1 || rows[0].size() != cols.size() * kSqliteProfileFields)
+      throw Error(sqlstate::kFdwError,
+                  "could not measure the values of SQLite table \"" + t.name + "\"");
+    for (size_t i = 0; i < cols.size(); i++) {
+      int64_t f[kSqliteProfileFields];
+      for (int k = 0; k < kSqliteProfileFields; k++) {
+        const auto &cell = rows[0][i * kSqliteProfileFields + k];
+        f[k] = cell ? std::stoll(*cell) : 0;
+      }
+      SqliteValueProfile p;
+      p.integers = f[0];
+      p.reals = f[1];
+      p.texts = f[2];
+      p.blobs = f[3];
+      p.texts_not_uuid = f[4];
+      p.texts_not_number = f[5];
+      p.exponents = f[6];
+      p.max_scale = f[7];
+      p.max_int_digits = f[8];
+      cols[i]->values = p;
+    }
+  }
+}
+
 }  // namespace minibar::pg

@@ -132,4 +132,9 @@ SourceSchema read_selected_schema(MigrationSource &src, const OptionsKind &kind,
                                   const std::vector<std::string> &exclude,
                                   const MigrateRules *rules);
 
+// SQLite: measures what each column whose type depends on its values holds
+// (one aggregate query per table; see sqlite_type_depends_on_values), so the
+// planner picks a type that holds every value. Nothing for MySQL.
+void measure_sqlite_values(MigrationSource &src, SourceSchema &schema);
+
 }  // namespace minibar::pg

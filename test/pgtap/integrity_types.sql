@@ -11,14 +11,21 @@
 \set lite_db /var/lib/minibar_migrate/tap/integrity_types.sqlite
 \set lite_load `install -d -m 755 /var/lib/minibar_migrate/tap && f=/var/lib/minibar_migrate/tap/integrity_types.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, qty INTEGER); INSERT INTO items VALUES (1, 'a', 1), (2, 'b', 2); CREATE TABLE other (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO other VALUES (1, 'x'); CREATE TABLE flags (id INTEGER PRIMARY KEY, f BOOLEAN); INSERT INTO flags VALUES (1, 'Y'), (2, 'y'), (3, 'n'), (4, 'yes'), (5, 'off'), (6, ' true '), (7, 1), (8, 'of'); CREATE TABLE stamps (id INTEGER PRIMARY KEY, at DATETIME); INSERT INTO stamps VALUES (1, 1700000000), (2, 1700000000123), (3, '2024-02-30 10:00:00'), (4, '2024-02-29 10:00:00'); CREATE TABLE ids (id INTEGER PRIMARY KEY, u uuid); INSERT INTO ids VALUES (1, '0e3c3ad2-6d5b-4ec1-9e2b-6a1f2d4c9b10'), (2, 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'), (3, NULL); CREATE TABLE ids_blob (id INTEGER PRIMARY KEY, u uuid); INSERT INTO ids_blob VALUES (1, x'0e3c3ad26d5b4ec19e2b6a1f2d4c9b10'), (2, '0e3c3ad2-6d5b-4ec1-9e2b-6a1f2d4c9b10'); CREATE TABLE loose (id INTEGER PRIMARY KEY, anything, label STRING); INSERT INTO loose VALUES (1, x'00ff10', 'abc'), (2, 'text', '12'), (3, 42, 'x-y'); CREATE TABLE plain_untyped (id INTEGER PRIMARY KEY, v); INSERT INTO plain_untyped VALUES (1, 'one'), (2, 2), (3, 2.5); CREATE TABLE money (id INTEGER PRIMARY KEY, frac NUMERIC(4,4), amt DECIMAL(6,2)); INSERT INTO money VALUES (1, 0.99994, 1.25), (2, 0.5, 12345.678), (3, '0.1234', '99.5');" 2>&1 && chmod 644 $f && echo ok`
 \set src_flags `sqlite3 /var/lib/minibar_migrate/tap/integrity_types.sqlite "SELECT group_concat(id || ':' || quote(f), ' ') FROM flags"`
+\set src_ids `sqlite3 /var/lib/minibar_migrate/tap/integrity_types.sqlite "SELECT group_concat(lower(u), ',') FROM (SELECT u FROM ids WHERE u IS NOT NULL ORDER BY id)"`
+\set src_ids_blob `sqlite3 /var/lib/minibar_migrate/tap/integrity_types.sqlite "SELECT group_concat(lower(hex(u)), ',') FROM (SELECT u FROM ids_blob ORDER BY id)"`
+\set src_loose `sqlite3 /var/lib/minibar_migrate/tap/integrity_types.sqlite "SELECT group_concat(lower(hex(anything)), ',') FROM (SELECT anything FROM loose ORDER BY id)"`
+\set src_label `sqlite3 /var/lib/minibar_migrate/tap/integrity_types.sqlite "SELECT group_concat(label, ',') FROM (SELECT label FROM loose ORDER BY id)"`
+\set src_untyped `sqlite3 /var/lib/minibar_migrate/tap/integrity_types.sqlite "SELECT group_concat(v, ',') FROM (SELECT v FROM plain_untyped ORDER BY id)"`
+\set src_money `sqlite3 /var/lib/minibar_migrate/tap/integrity_types.sqlite "SELECT group_concat(frac || '/' || amt, ',') FROM (SELECT frac, amt FROM money ORDER BY id)"`
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 DROP SERVER IF EXISTS tap_it_lite CASCADE;
 CREATE SERVER tap_it_lite FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database :'lite_db');
 DROP SCHEMA IF EXISTS it_opt CASCADE;
+DROP SCHEMA IF EXISTS it_types CASCADE;
 
-SELECT plan(19);
+SELECT plan(32);
 SELECT is(:'lite_load'::text, 'ok', 'SQLite fixture written');
 
 -- 7. Option values.
@@ -71,3 +78,44 @@ SELECT throws_ok($$SELECT * FROM minibar_migrate.validate_database('tap_it_lite'
 SELECT throws_ok($$SELECT * FROM minibar_migrate.validate_database('tap_it_lite', 'it_opt', '{"exclude": ["nosuch"]}')$$,
   '22023', 'invalid validation option "exclude": the source has no table "nosuch" (among the tables this call reads)',
   'validate_database: "exclude" of a missing table is 22023');
+
+-- 8. SQLite type choices by what the columns store; values compared with sqlite3's own reading.
+CREATE TEMP TABLE it_run AS
+  SELECT * FROM minibar_migrate.migrate_database('tap_it_lite', 'it_types',
+    '{"tables": ["flags", "stamps", "ids", "ids_blob", "loose", "plain_untyped", "money"]}');
+SELECT results_eq(
+  $$SELECT c.relname::text COLLATE "default", a.attname::text COLLATE "default", format_type(a.atttypid, a.atttypmod)
+      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+     WHERE c.relnamespace = 'it_types'::regnamespace AND c.relkind = 'r' AND a.attnum > 0
+       AND NOT a.attisdropped AND a.attname <> 'id' ORDER BY 1, 2$$,
+  $$VALUES ('flags', 'f', 'boolean'), ('ids', 'u', 'uuid'), ('ids_blob', 'u', 'bytea'),
+           ('loose', 'anything', 'bytea'), ('loose', 'label', 'text'),
+           ('money', 'amt', 'numeric(8,3)'), ('money', 'frac', 'numeric(5,5)'),
+           ('plain_untyped', 'v', 'text'), ('stamps', 'at', 'timestamp with time zone')$$,
+  'each column gets a type that holds every stored value');
+SELECT is((SELECT sum(rows_source) - sum(rows_copied) FROM it_run WHERE kind = 'table'), 2::numeric,
+  'only the two bad timestamps are not copied');
+SELECT results_eq($$SELECT row_data->>'id', column_name, sqlstate FROM minibar_migrate.rejects r JOIN it_run USING (run_id) WHERE it_run.source_name = 'stamps' AND r.source_table = 'stamps' ORDER BY 1$$,
+  $$VALUES ('2', 'at', '22008'), ('3', 'at', '22008')$$,
+  'epoch milliseconds and 2024-02-30 are rejected with a reason, not the year 55840');
+SELECT ok((SELECT reason FROM minibar_migrate.rejects r JOIN it_run USING (run_id) WHERE it_run.source_name = 'stamps' AND r.source_table = 'stamps' AND row_data->>'id' = '2') LIKE '%milliseconds%',
+  'the reject says the number looks like milliseconds');
+SELECT is((SELECT string_agg(id || ':' || f, ' ' ORDER BY id) FROM it_types.flags),
+  '1:true 2:true 3:false 4:true 5:false 6:true 7:true 8:false',
+  'booleans as boolin reads them (source: ' || :'src_flags' || ')');
+SELECT is((SELECT string_agg(u::text, ',' ORDER BY id) FROM it_types.ids),
+  :'src_ids', 'uuid values equal sqlite3''s text (lower case)');
+SELECT is((SELECT string_agg(encode(u, 'hex'), ',' ORDER BY id) FROM it_types.ids_blob),
+  :'src_ids_blob', 'a uuid column holding blobs keeps every value''s bytes');
+SELECT is((SELECT string_agg(encode(anything, 'hex'), ',' ORDER BY id) FROM it_types.loose),
+  :'src_loose', 'an untyped column holding a blob is bytea with every value''s bytes');
+SELECT is((SELECT string_agg(label, ',' ORDER BY id) FROM it_types.loose), :'src_label',
+  'a STRING column (NUMERIC affinity) holding text is text');
+SELECT is((SELECT string_agg(v, ',' ORDER BY id) FROM it_types.plain_untyped), :'src_untyped',
+  'an untyped column mixing text and numbers is text');
+SELECT is((SELECT string_agg(trim_scale(frac)::text || '/' || trim_scale(amt)::text, ',' ORDER BY id) FROM it_types.money), :'src_money',
+  'NUMERIC(4,4) holding 0.99994 and DECIMAL(6,2) holding 12345.678 are widened: no value rounded');
+SELECT ok((SELECT notes FROM it_run WHERE source_name = 'money')::text LIKE '%created as numeric(5,5)%no value is rounded%',
+  'a note says why the type was widened');
+SELECT ok((SELECT notes FROM it_run WHERE source_name = 'ids')::text LIKE '%created as uuid: every value is UUID text%',
+  'a note says why uuid');
