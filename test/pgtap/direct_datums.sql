@@ -103,8 +103,8 @@ SELECT is((SELECT rows_copied FROM minibar_migrate.migrate_table('tap_datums_lit
 SET extra_float_digits = 1;
 SELECT results_eq(
   $$SELECT id, price::text, exact::text FROM tap_datums.prices ORDER BY id$$,
-  $$SELECT id, price::text::numeric(10,2)::text, exact::text::numeric::text FROM tap_datums.lite_src ORDER BY id$$,
-  'REAL -> numeric(10,2) and numeric: as numeric_in reads the shortest text (1.37, 0.30000000000000004, 1e20, 0.00001234)');
+  $$SELECT id, price::text::numeric(11,3)::text, exact::text::numeric::text FROM tap_datums.lite_src ORDER BY id$$,
+  'REAL -> numeric and numeric(11,3) (DECIMAL(10,2) widened: 2.675 and -0.005 are stored, so nothing is rounded): as numeric_in reads the shortest text (1.37, 0.30000000000000004, 1e20, 0.00001234)');
 
 SELECT * FROM finish();
 DROP SCHEMA tap_datums CASCADE;
