@@ -25,7 +25,7 @@ CREATE SERVER tap_it_lite FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database 
 DROP SCHEMA IF EXISTS it_opt CASCADE;
 DROP SCHEMA IF EXISTS it_types CASCADE;
 
-SELECT plan(32);
+SELECT plan(35);
 SELECT is(:'lite_load'::text, 'ok', 'SQLite fixture written');
 
 -- 7. Option values.
@@ -119,3 +119,15 @@ SELECT ok((SELECT notes FROM it_run WHERE source_name = 'money')::text LIKE '%cr
   'a note says why the type was widened');
 SELECT ok((SELECT notes FROM it_run WHERE source_name = 'ids')::text LIKE '%created as uuid: every value is UUID text%',
   'a note says why uuid');
+
+-- No silent rounding into an existing numeric(p,s): the row is rejected with the reason.
+DROP SCHEMA IF EXISTS it_exist CASCADE;
+CREATE SCHEMA it_exist;
+CREATE TABLE it_exist.money (id bigint PRIMARY KEY, frac numeric(4,4), amt numeric(7,2));
+SELECT results_eq($$SELECT rows_copied, rows_rejected FROM minibar_migrate.migrate_table('tap_it_lite', 'money', 'it_exist.money')$$,
+  $$VALUES (1::bigint, 2::bigint)$$, 'existing numeric(4,4) / numeric(7,2): the two rows that would be rounded are rejected');
+SELECT results_eq($$SELECT row_data->>'id', column_name, sqlstate, reason FROM minibar_migrate.rejects WHERE run_id = (SELECT max(run_id) FROM minibar_migrate.rejects WHERE target_table LIKE '%it_exist%') ORDER BY 1$$,
+  $$VALUES ('1', 'frac', '22003', 'value 0.99994 has more decimal places than numeric(4,4) holds; it would be rounded to 0.9999'),
+           ('2', 'amt', '22003', 'value 12345.678 has more decimal places than numeric(7,2) holds; it would be rounded to 12345.68')$$,
+  'each reject names the value and what it would have become');
+SELECT is((SELECT trim_scale(frac)::text || '/' || trim_scale(amt)::text FROM it_exist.money), '0.1234/99.5', 'the row that fits is exact');
