@@ -230,6 +230,17 @@ class SqliteSource : public MigrationSource {
   std::optional<int64_t> count_rows_up_to(const std::string &, int64_t) override {
     return std::nullopt;  // estimate_rows counts exactly
   }
+  void scan_cells(const std::string &sql,
+                  const std::function<void(const Cell *, int)> &row) override {
+    SqliteStatement st(*db_, sql);
+    std::vector<Cell> cells(static_cast<size_t>(st.column_count()));
+    int64_t n = 0;
+    while (st.step()) {
+      if (++n % 1000 == 0) check_for_interrupts();
+      for (size_t i = 0; i < cells.size(); i++) cells[i] = st.cell(static_cast<int>(i));
+      row(cells.data(), static_cast<int>(cells.size()));
+    }
+  }
   std::vector<std::vector<std::optional<std::string>>> query(const std::string &sql) override {
     static const char hex[] = "0123456789abcdef";
     std::vector<std::vector<std::optional<std::string>>> out;

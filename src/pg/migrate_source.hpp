@@ -10,6 +10,7 @@
 
 #include "core/chunk_plan.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -95,6 +96,15 @@ class MigrationSource {
   // Runs a query in the source's SQL (the caller quoted every name); its
   // rows as text (SQLite blobs in hex), NULL as nullopt.
   virtual std::vector<std::vector<std::optional<std::string>>> query(const std::string &sql) = 0;
+  // SQLite: runs sql and calls row(cells, n) per row with the values as SQLite
+  // stores them (storage classes kept; valid until the next row), checking for
+  // interrupts. Other sources: an error (not needed there).
+  virtual void scan_cells(const std::string &sql,
+                          const std::function<void(const Cell *, int)> &row) {
+    (void)sql;
+    (void)row;
+    throw Error(sqlstate::kFdwError, "scan_cells is only implemented for SQLite");
+  }
   // The id an auto-increment table would hand out next (MySQL's AUTO_INCREMENT
   // counter, SQLite's sqlite_sequence + 1), per table that has one; it can lie
   // past max(id) after deletes, and such ids are never reused.

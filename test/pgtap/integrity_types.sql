@@ -9,7 +9,7 @@
 \pset tuples_only true
 \pset pager off
 \set lite_db /var/lib/minibar_migrate/tap/integrity_types.sqlite
-\set lite_load `install -d -m 755 /var/lib/minibar_migrate/tap && f=/var/lib/minibar_migrate/tap/integrity_types.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, qty INTEGER); INSERT INTO items VALUES (1, 'a', 1), (2, 'b', 2); CREATE TABLE other (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO other VALUES (1, 'x'); CREATE TABLE flags (id INTEGER PRIMARY KEY, f BOOLEAN); INSERT INTO flags VALUES (1, 'Y'), (2, 'y'), (3, 'n'), (4, 'yes'), (5, 'off'), (6, ' true '), (7, 1), (8, 'of'); CREATE TABLE stamps (id INTEGER PRIMARY KEY, at DATETIME); INSERT INTO stamps VALUES (1, 1700000000), (2, 1700000000123), (3, '2024-02-30 10:00:00'), (4, '2024-02-29 10:00:00'); CREATE TABLE ids (id INTEGER PRIMARY KEY, u uuid); INSERT INTO ids VALUES (1, '0e3c3ad2-6d5b-4ec1-9e2b-6a1f2d4c9b10'), (2, 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'), (3, NULL); CREATE TABLE ids_blob (id INTEGER PRIMARY KEY, u uuid); INSERT INTO ids_blob VALUES (1, x'0e3c3ad26d5b4ec19e2b6a1f2d4c9b10'), (2, '0e3c3ad2-6d5b-4ec1-9e2b-6a1f2d4c9b10'); CREATE TABLE loose (id INTEGER PRIMARY KEY, anything, label STRING); INSERT INTO loose VALUES (1, x'00ff10', 'abc'), (2, 'text', '12'), (3, 42, 'x-y'); CREATE TABLE plain_untyped (id INTEGER PRIMARY KEY, v); INSERT INTO plain_untyped VALUES (1, 'one'), (2, 2), (3, 2.5); CREATE TABLE money (id INTEGER PRIMARY KEY, frac NUMERIC(4,4), amt DECIMAL(6,2)); INSERT INTO money VALUES (1, 0.99994, 1.25), (2, 0.5, 12345.678), (3, '0.1234', '99.5');" 2>&1 && chmod 644 $f && echo ok`
+\set lite_load `install -d -m 755 /var/lib/minibar_migrate/tap && f=/var/lib/minibar_migrate/tap/integrity_types.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, qty INTEGER); INSERT INTO items VALUES (1, 'a', 1), (2, 'b', 2); CREATE TABLE other (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO other VALUES (1, 'x'); CREATE TABLE flags (id INTEGER PRIMARY KEY, f BOOLEAN); INSERT INTO flags VALUES (1, 'Y'), (2, 'y'), (3, 'n'), (4, 'yes'), (5, 'off'), (6, ' true '), (7, 1), (8, 'of'); CREATE TABLE stamps (id INTEGER PRIMARY KEY, at DATETIME); INSERT INTO stamps VALUES (1, 1700000000), (2, 1700000000123), (3, '2024-02-30 10:00:00'), (4, '2024-02-29 10:00:00'); CREATE TABLE ids (id INTEGER PRIMARY KEY, u uuid); INSERT INTO ids VALUES (1, '0e3c3ad2-6d5b-4ec1-9e2b-6a1f2d4c9b10'), (2, 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'), (3, NULL); CREATE TABLE ids_blob (id INTEGER PRIMARY KEY, u uuid); INSERT INTO ids_blob VALUES (1, x'0e3c3ad26d5b4ec19e2b6a1f2d4c9b10'), (2, '0e3c3ad2-6d5b-4ec1-9e2b-6a1f2d4c9b10'); CREATE TABLE loose (id INTEGER PRIMARY KEY, anything, label STRING); INSERT INTO loose VALUES (1, x'00ff10', 'abc'), (2, 'text', '12'), (3, 42, 'x-y'); CREATE TABLE plain_untyped (id INTEGER PRIMARY KEY, v); INSERT INTO plain_untyped VALUES (1, 'one'), (2, 2), (3, 2.5); CREATE TABLE money (id INTEGER PRIMARY KEY, frac NUMERIC(4,4), amt DECIMAL(6,2)); INSERT INTO money VALUES (1, 0.99994, 1.25), (2, 0.5, 12345.678), (3, '0.1234', '99.5'); CREATE TABLE dec (id INTEGER PRIMARY KEY, d DECIMAL(10,2)); INSERT INTO dec VALUES (1, 1.5), (2, 'abc'); CREATE TABLE zd (id INTEGER PRIMARY KEY, d DATE); INSERT INTO zd VALUES (1, '0000-00-00'), (2, '2024-01-31');" 2>&1 && chmod 644 $f && echo ok`
 \set src_flags `sqlite3 /var/lib/minibar_migrate/tap/integrity_types.sqlite "SELECT group_concat(id || ':' || quote(f), ' ') FROM flags"`
 \set src_ids `sqlite3 /var/lib/minibar_migrate/tap/integrity_types.sqlite "SELECT group_concat(lower(u), ',') FROM (SELECT u FROM ids WHERE u IS NOT NULL ORDER BY id)"`
 \set src_ids_blob `sqlite3 /var/lib/minibar_migrate/tap/integrity_types.sqlite "SELECT group_concat(lower(hex(u)), ',') FROM (SELECT u FROM ids_blob ORDER BY id)"`
@@ -24,8 +24,9 @@ DROP SERVER IF EXISTS tap_it_lite CASCADE;
 CREATE SERVER tap_it_lite FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database :'lite_db');
 DROP SCHEMA IF EXISTS it_opt CASCADE;
 DROP SCHEMA IF EXISTS it_types CASCADE;
+DROP SCHEMA IF EXISTS it_types2 CASCADE;
 
-SELECT plan(35);
+SELECT plan(42);
 SELECT is(:'lite_load'::text, 'ok', 'SQLite fixture written');
 
 -- 7. Option values.
@@ -131,3 +132,22 @@ SELECT results_eq($$SELECT row_data->>'id', column_name, sqlstate, reason FROM m
            ('2', 'amt', '22003', 'value 12345.678 has more decimal places than numeric(7,2) holds; it would be rounded to 12345.68')$$,
   'each reject names the value and what it would have become');
 SELECT is((SELECT trim_scale(frac)::text || '/' || trim_scale(amt)::text FROM it_exist.money), '0.1234/99.5', 'the row that fits is exact');
+
+-- 10. preflight uses the migration's converters and says what the migration will do.
+CREATE TEMP TABLE pf AS SELECT * FROM minibar_migrate.preflight('tap_it_lite');
+SELECT results_eq($$SELECT severity, count, example, action FROM pf WHERE table_name = 'stamps' AND check_name = 'invalid_value'$$,
+  $$VALUES ('error', 2::bigint, 'id=2', 'reject')$$,
+  'preflight: epoch milliseconds and 2024-02-30 in a DATETIME column are errors the migration rejects (2 rows, as it did)');
+SELECT ok((SELECT advice FROM pf WHERE table_name = 'stamps' AND check_name = 'invalid_value') LIKE '%milliseconds%',
+  'with the converter''s reason');
+SELECT results_eq($$SELECT severity, action FROM pf WHERE table_name = 'zd' AND check_name = 'zero_date'$$,
+  $$VALUES ('error', 'reject')$$, 'a zero date in a nullable SQLite column is an error: the migration rejects the row');
+SELECT results_eq($$SELECT check_name, action, advice FROM pf WHERE table_name = 'dec' AND column_name = 'd'$$,
+  $$VALUES ('type_from_values', 'note', 'declared DECIMAL(10,2), created as text: 1 text value(s) are not numbers; numbers keep their text')$$,
+  '''abc'' in a DECIMAL column: preflight says the column becomes text (the migration notes the same)');
+SELECT ok(NOT EXISTS (SELECT 1 FROM pf WHERE table_name = 'flags' AND severity = 'error'), 'booleans boolin accepts are no finding');
+SELECT ok((SELECT bool_and(action IS NOT NULL) AND bool_and(severity <> 'error' OR action = 'reject') FROM pf),
+  'every finding says what the migration will do; every error is a reject');
+CREATE TEMP TABLE it_run2 AS SELECT * FROM minibar_migrate.migrate_database('tap_it_lite', 'it_types2', '{"tables": ["dec", "zd"]}');
+SELECT results_eq($$SELECT source_name, rows_copied, rows_rejected FROM it_run2 WHERE kind = 'table' ORDER BY 1$$,
+  $$VALUES ('dec', 2::bigint, 0::bigint), ('zd', 1, 1)$$, 'the migration does what preflight said');
