@@ -165,34 +165,100 @@ bool sqlite_type_depends_on_values(std::string_view declared_type) {
   return m == "numeric" || m.rfind("numeric(", 0) == 0;
 }
 
-std::string sqlite_profile_sql(const std::string &table, const std::vector<std::string> &columns) {
-  static const std::string hex = "[0-9a-fA-F]";
-  std::string uuid_glob;
-  for (int group : {8, 4, 4, 4, 12}) {
-    if (!uuid_glob.empty()) uuid_glob += "-";
-    for (int i = 0; i < group; i++) uuid_glob += hex;
-  }
+std::string sqlite_class_count_sql(const std::string &table,
+                                   const std::vector<std::string> &columns) {
   std::string sql = "SELECT ";
   for (size_t i = 0; i < columns.size(); i++) {
     const std::string c = sqlite_quote_ident(columns[i]);
-    const std::string t = "trim(CAST(" + c + " AS TEXT))";
-    const std::string numlike = "(typeof(" + c + ") IN ('integer', 'real') OR (typeof(" + c +
-                                ") = 'text' AND " + t + " GLOB '*[0-9]*' AND NOT " + t +
-                                " GLOB '*[^0-9.eE+-]*'))";
-    const std::string frac = "rtrim(" + t + ", '0')";
     if (i) sql += ", ";
     sql += "coalesce(sum(typeof(" + c + ") = 'integer'), 0), coalesce(sum(typeof(" + c +
            ") = 'real'), 0), coalesce(sum(typeof(" + c + ") = 'text'), 0), coalesce(sum(typeof(" +
-           c + ") = 'blob'), 0), coalesce(sum(typeof(" + c + ") = 'text' AND NOT (length(" + c +
-           ") = 36 AND " + c + " GLOB '" + uuid_glob + "')), 0), coalesce(sum(typeof(" + c +
-           ") = 'text' AND NOT " + numlike + "), 0), coalesce(sum(" + numlike +
-           " AND instr(lower(" + t + "), 'e') > 0), 0), coalesce(max(CASE WHEN " + numlike +
-           " AND instr(" + t + ", '.') > 0 THEN max(length(" + frac + ") - instr(" + t +
-           ", '.'), 0) ELSE 0 END), 0), coalesce(max(CASE WHEN " + numlike +
-           " THEN length(ltrim(CASE WHEN instr(" + t + ", '.') > 0 THEN substr(" + t +
-           ", 1, instr(" + t + ", '.') - 1) ELSE " + t + " END, '+-0')) ELSE 0 END), 0)";
+           c + ") = 'blob'), 0)";
   }
   return sql + " FROM " + sqlite_quote_ident(table);
+}
+
+namespace {
+
+std::string uuid_glob() {
+  std::string g;
+  for (int group : {8, 4, 4, 4, 12}) {
+    if (!g.empty()) g += "-";
+    for (int i = 0; i < group; i++) g += "[0-9a-fA-F]";
+  }
+  return g;
+}
+
+std::string trimmed_text(const std::string &c) {
+  return "trim(CAST(" + c + " AS TEXT))";
+}
+
+std::string text_number(const std::string &c) {
+  const std::string t = trimmed_text(c);
+  return "(typeof(" + c + ") = 'text' AND " + t + " GLOB '*[0-9]*' AND NOT " + t +
+         " GLOB '*[^0-9.eE+-]*')";
+}
+
+// A number of column c (quoted) that numeric(p,s) (mapped) would not hold
+// as it is. Text numbers compare as text here, so they always count and get
+// the exact look (SQLite turns most numeric text into numbers anyway).
+std::string misfit_condition(const std::string &c, const std::string &mapped) {
+  if (mapped.rfind("numeric(", 0) != 0) return "0";
+  int64_t p = std::stoll(mapped.substr(mapped.find('(') + 1)), s = 0;
+  size_t comma = mapped.find(',');
+  if (comma != std::string::npos) s = std::stoll(mapped.substr(comma + 1));
+  std::string limit = "1";
+  for (int64_t k = 0; k < p - s && k < 300; k++) limit += "0";
+  return "((typeof(" + c + ") IN ('integer', 'real') OR " + text_number(c) + ") AND (typeof(" + c +
+         ") = 'text' OR round(" + c + ", " + std::to_string(s) + ") <> " + c + " OR abs(" + c +
+         ") >= " + limit + "))";
+}
+
+bool has_typmod(const std::string &mapped) {
+  return mapped.rfind("numeric(", 0) == 0;
+}
+
+}  // namespace
+
+std::string sqlite_value_detail_sql(
+    const std::string &table,
+    const std::vector<std::pair<std::string, const SqliteValueProfile *>> &columns,
+    const std::vector<std::string> &declared) {
+  std::string sql = "SELECT ";
+  bool needed = false, first = true;
+  for (size_t i = 0; i < columns.size(); i++) {
+    const std::string c = sqlite_quote_ident(columns[i].first);
+    const SqliteValueProfile &v = *columns[i].second;
+    const std::string mapped = sqlite_type_to_pg(declared[i]);
+    const bool uuid = equals_ci(declared_name(declared[i]), "UUID");
+    const bool numeric_affinity = mapped == "numeric" || has_typmod(mapped);
+    auto field = [&](bool want, const std::string &expr) {
+      if (want) needed = true;
+      sql += std::string(first ? "" : ", ") + (want ? expr : "0");
+      first = false;
+    };
+    field(uuid && v.texts > 0, "coalesce(sum(typeof(" + c + ") = 'text' AND NOT (length(" + c +
+                                   ") = 36 AND " + c + " GLOB '" + uuid_glob() + "')), 0)");
+    field(numeric_affinity && !uuid && v.texts > 0,
+          "coalesce(sum(typeof(" + c + ") = 'text' AND NOT " + text_number(c) + "), 0)");
+    field(has_typmod(mapped) && !uuid && v.integers + v.reals + v.texts > 0,
+          "coalesce(sum(" + misfit_condition(c, mapped) + "), 0)");
+  }
+  if (!needed) return {};
+  return sql + " FROM " + sqlite_quote_ident(table);
+}
+
+std::string sqlite_misfit_sql(const std::string &table, const std::string &column,
+                              const std::string &declared) {
+  const std::string c = sqlite_quote_ident(column);
+  const std::string t = trimmed_text(c), frac = "rtrim(" + t + ", '0')";
+  return "SELECT coalesce(sum(instr(lower(" + t +
+         "), 'e') > 0), 0), coalesce(max(CASE WHEN instr(" + t + ", '.') > 0 THEN max(length(" +
+         frac + ") - instr(" + t +
+         ", '.'), 0) ELSE 0 END), 0), coalesce(max(length(ltrim(CASE WHEN instr(" + t +
+         ", '.') > 0 THEN substr(" + t + ", 1, instr(" + t + ", '.') - 1) ELSE " + t +
+         " END, '+-0'))), 0) FROM " + sqlite_quote_ident(table) + " WHERE " +
+         misfit_condition(c, sqlite_type_to_pg(declared));
 }
 
 SqliteTypeChoice sqlite_type_for_values(std::string_view declared_type,

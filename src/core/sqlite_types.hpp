@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace minibar {
@@ -33,6 +34,7 @@ struct SqliteValueProfile {
   int64_t integers = 0, reals = 0, texts = 0, blobs = 0;
   int64_t texts_not_uuid = 0;    // text values that are not UUID text (8-4-4-4-12 hex)
   int64_t texts_not_number = 0;  // text values that do not look like a decimal number
+  int64_t misfits = 0;           // numbers a declared numeric(p,s) would not hold as they are
   int64_t exponents = 0;         // numbers whose text has an exponent (1e+20)
   int64_t max_scale = 0;         // most digits after the point (trailing zeros left out)
   int64_t max_int_digits = 0;    // most digits before the point (leading zeros left out)
@@ -44,11 +46,29 @@ struct SqliteValueProfile {
 // string).
 bool sqlite_type_depends_on_values(std::string_view declared_type);
 
-// One SELECT over table giving, per column in order, the nine numbers of a
-// SqliteValueProfile (integers, reals, texts, blobs, texts_not_uuid,
-// texts_not_number, exponents, max_scale, max_int_digits). Names quoted.
-std::string sqlite_profile_sql(const std::string &table, const std::vector<std::string> &columns);
-constexpr int kSqliteProfileFields = 9;
+// Measuring takes two scans, so that the costly text work is done only where
+// it can change the type (a first version computed everything for every
+// value and took 15 s for 1,000,000 rows). First: per column, the counts of
+// integers, reals, texts and blobs (typeof only).
+std::string sqlite_class_count_sql(const std::string &table,
+                                   const std::vector<std::string> &columns);
+constexpr int kSqliteClassFields = 4;
+// Then, for columns given with their declared type and class counts: per
+// column texts_not_uuid (declared uuid, texts only), texts_not_number
+// (NUMERIC affinity, texts only) and, for numeric(p,s), misfits: numbers
+// numeric(p,s) would not hold as they are (round(v, s) <> v, or
+// |v| >= 10^(p-s)); constant 0 where not needed. Empty when no column needs
+// any of it.
+std::string sqlite_value_detail_sql(
+    const std::string &table,
+    const std::vector<std::pair<std::string, const SqliteValueProfile *>> &columns,
+    const std::vector<std::string> &declared);
+constexpr int kSqliteDetailFields = 3;
+// Last, only for a numeric(p,s) column with misfits: exponents, max_scale and
+// max_int_digits of those values (one scan whose WHERE keeps just them).
+std::string sqlite_misfit_sql(const std::string &table, const std::string &column,
+                              const std::string &declared);
+constexpr int kSqliteMisfitFields = 3;
 
 struct SqliteTypeChoice {
   std::string type;  // PostgreSQL type

@@ -423,28 +423,52 @@ void measure_sqlite_values(MigrationSource &src, SourceSchema &schema) {
         names.push_back(c.name);
       }
     if (cols.empty()) continue;
-    auto rows = src.query(sqlite_profile_sql(t.name, names));
-    if (rows.size() != 1 || rows[0].size() != cols.size() * kSqliteProfileFields)
+    auto number = [](const std::optional<std::string> &cell) {
+      return cell ? std::stoll(*cell) : int64_t{0};
+    };
+    auto rows = src.query(sqlite_class_count_sql(t.name, names));
+    if (rows.size() != 1 || rows[0].size() != cols.size() * kSqliteClassFields)
       throw Error(sqlstate::kFdwError,
                   "could not measure the values of SQLite table \"" + t.name + "\"");
+    std::vector<SqliteValueProfile> profiles(cols.size());
+    std::vector<std::pair<std::string, const SqliteValueProfile *>> detail_cols;
+    std::vector<std::string> declared;
     for (size_t i = 0; i < cols.size(); i++) {
-      int64_t f[kSqliteProfileFields];
-      for (int k = 0; k < kSqliteProfileFields; k++) {
-        const auto &cell = rows[0][i * kSqliteProfileFields + k];
-        f[k] = cell ? std::stoll(*cell) : 0;
-      }
-      SqliteValueProfile p;
-      p.integers = f[0];
-      p.reals = f[1];
-      p.texts = f[2];
-      p.blobs = f[3];
-      p.texts_not_uuid = f[4];
-      p.texts_not_number = f[5];
-      p.exponents = f[6];
-      p.max_scale = f[7];
-      p.max_int_digits = f[8];
-      cols[i]->values = p;
+      const auto &r = rows[0];
+      const size_t o = i * kSqliteClassFields;
+      profiles[i].integers = number(r[o]);
+      profiles[i].reals = number(r[o + 1]);
+      profiles[i].texts = number(r[o + 2]);
+      profiles[i].blobs = number(r[o + 3]);
+      detail_cols.emplace_back(cols[i]->name, &profiles[i]);
+      declared.push_back(cols[i]->declared);
     }
+    check_for_interrupts();
+    const std::string detail = sqlite_value_detail_sql(t.name, detail_cols, declared);
+    if (!detail.empty()) {
+      auto d = src.query(detail);
+      if (d.size() != 1 || d[0].size() != cols.size() * kSqliteDetailFields)
+        throw Error(sqlstate::kFdwError,
+                    "could not measure the values of SQLite table \"" + t.name + "\"");
+      for (size_t i = 0; i < cols.size(); i++) {
+        const size_t o = i * kSqliteDetailFields;
+        profiles[i].texts_not_uuid = number(d[0][o]);
+        profiles[i].texts_not_number = number(d[0][o + 1]);
+        profiles[i].misfits = number(d[0][o + 2]);
+      }
+    }
+    for (size_t i = 0; i < cols.size(); i++) {
+      if (profiles[i].misfits == 0) continue;
+      check_for_interrupts();
+      auto m = src.query(sqlite_misfit_sql(t.name, cols[i]->name, cols[i]->declared));
+      if (m.size() != 1 || m[0].size() != kSqliteMisfitFields)
+        throw Error(sqlstate::kFdwError,
+                    "could not measure the values of SQLite table \"" + t.name + "\"");
+      profiles[i].exponents = number(m[0][0]);
+      profiles[i].max_scale = number(m[0][1]);
+      profiles[i].max_int_digits = number(m[0][2]);
+    }
+    for (size_t i = 0; i < cols.size(); i++) cols[i]->values = profiles[i];
   }
 }
 

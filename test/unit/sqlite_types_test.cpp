@@ -224,10 +224,22 @@ TEST(SqliteTypeForValues, UuidUntypedNumeric) {
   EXPECT_TRUE(sqlite_type_depends_on_values("DECIMAL(10,2)"));
 }
 
-TEST(SqliteTypeForValues, ProfileSqlQuotesNames) {
-  std::string sql = sqlite_profile_sql("t\"x", {"a b"});
+TEST(SqliteTypeForValues, ProfileSqlQuotesNamesAndSkipsWhatIsNotNeeded) {
+  std::string sql = sqlite_class_count_sql("t\"x", {"a b"});
   EXPECT_NE(sql.find("FROM \"t\"\"x\""), std::string::npos);
   EXPECT_NE(sql.find("typeof(\"a b\")"), std::string::npos);
+  SqliteValueProfile ints;
+  ints.integers = 3;
+  // No text, no typmod: nothing more to measure.
+  EXPECT_EQ(sqlite_value_detail_sql("t", {{"n", &ints}}, {"NUMERIC"}), "");
+  EXPECT_EQ(sqlite_value_detail_sql("t", {{"n", &ints}}, {""}), "");
+  std::string d = sqlite_value_detail_sql("t", {{"n", &ints}}, {"DECIMAL(6,2)"});
+  EXPECT_NE(d.find("round(\"n\", 2) <> \"n\""), std::string::npos);
+  EXPECT_NE(d.find("abs(\"n\") >= 10000"), std::string::npos);
+  SqliteValueProfile texts;
+  texts.texts = 1;
+  d = sqlite_value_detail_sql("t", {{"u", &texts}}, {"uuid"});
+  EXPECT_NE(d.find("length(\"u\") = 36"), std::string::npos);
 }
 
 }  // namespace
