@@ -541,7 +541,7 @@ $$;
 -- the size of every table. Options: "tables", "exclude". See docs/preflight.md.
 CREATE FUNCTION minibar_migrate.preflight(server name, options jsonb DEFAULT '{}')
 RETURNS TABLE (severity text, table_name text, column_name text, check_name text,
-  count bigint, example text, advice text)
+  count bigint, example text, advice text, action text)
 AS 'MODULE_PATHNAME', 'minibar_preflight'
 LANGUAGE C VOLATILE;
 

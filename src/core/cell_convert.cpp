@@ -306,18 +306,32 @@ Converted float_from_text(std::string_view text, bool as_float4) {
 
 constexpr const char *kReasonBool01 = "boolean value must be 0 or 1";
 
+// Exactly what PostgreSQL's boolin accepts: after trimming whitespace, a
+// case-insensitive prefix of true/false/yes/no (at least one letter), on,
+// of/off (at least two letters), or 1/0.
 Converted bool_from_text(std::string_view text) {
   std::string_view s = trim(text);
-  static constexpr std::string_view kTrue[] = {"true", "t", "yes", "on", "1"};
-  static constexpr std::string_view kFalse[] = {"false", "f", "no", "off", "0"};
-  for (std::string_view w : kTrue) {
-    if (equals_ci(s, w)) return make_bool(true);
-  }
-  for (std::string_view w : kFalse) {
-    if (equals_ci(s, w)) return make_bool(false);
-  }
+  auto prefix_of = [&](std::string_view word, size_t min_len) {
+    return s.size() >= min_len && s.size() <= word.size() && equals_ci(s, word.substr(0, s.size()));
+  };
+  if (prefix_of("true", 1) || prefix_of("yes", 1) || equals_ci(s, "on") || equals_ci(s, "1"))
+    return make_bool(true);
+  if (prefix_of("false", 1) || prefix_of("no", 1) || prefix_of("off", 2) || equals_ci(s, "0"))
+    return make_bool(false);
   return make_error(sqlstate::kInvalidText,
-                    "not a valid boolean (expected true/false, t/f, yes/no, on/off or 1/0)");
+                    "not a valid boolean (PostgreSQL accepts true/false, yes/no, on/off, 1/0 and "
+                    "their prefixes such as t, y, n, f)");
+}
+
+// 10000-01-01 00:00:00 UTC in Unix seconds. A number of seconds this big is
+// not a date anyone stored: it is milliseconds or microseconds since 1970
+// (1700000000123 would be the year 55840). Never converted silently.
+constexpr int64_t kUnixYear10000 = 253402300800;
+
+Converted epoch_units_error() {
+  return make_error(sqlstate::kDatetimeOverflow,
+                    "Unix time beyond the year 9999: the number looks like milliseconds or "
+                    "microseconds since 1970, not seconds; not converted");
 }
 
 // ---- per target -----------------------------------------------------------
@@ -452,6 +466,7 @@ Converted to_date(const Cell &cell) {
     }
     case StorageClass::Integer: {
       constexpr int64_t kSecsPerDay = 86400;
+      if (cell.i >= kUnixYear10000 || cell.i <= -kUnixYear10000) return epoch_units_error();
       if (cell.i % kSecsPerDay != 0) {
         return make_error(sqlstate::kDatetimeFormat,
                           "Unix time is not at midnight UTC (a date cannot hold the time)");
@@ -495,6 +510,7 @@ Converted to_timestamp(const Cell &cell) {
       if (!micros) return make_error(sqlstate::kDatetimeFormat, "not a valid ISO timestamp");
       break;
     case StorageClass::Integer:
+      if (cell.i >= kUnixYear10000 || cell.i <= -kUnixYear10000) return epoch_units_error();
       micros = unix_seconds_to_pg_micros(cell.i);
       if (!micros) return make_error(sqlstate::kDatetimeOverflow, "timestamp out of range");
       break;
@@ -502,6 +518,7 @@ Converted to_timestamp(const Cell &cell) {
       if (std::isnan(cell.d)) {
         return make_error(sqlstate::kDatetimeFormat, "NaN is not a valid Unix time");
       }
+      if (std::fabs(cell.d) >= static_cast<double>(kUnixYear10000)) return epoch_units_error();
       micros = unix_seconds_to_pg_micros(cell.d);
       if (!micros) return make_error(sqlstate::kDatetimeOverflow, "timestamp out of range");
       break;

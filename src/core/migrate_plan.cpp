@@ -288,6 +288,58 @@ std::optional<std::string> translate_default(const std::string &value, Dialect d
   return pg_quote_literal(*s);
 }
 
+std::optional<OptionProblem> check_named_options(const MigrateRules &rules,
+                                                 const std::vector<std::string> &exclude,
+                                                 const SourceSchema &schema) {
+  std::set<std::string> excluded;
+  for (const std::string &name : exclude) {
+    if (!schema.table(name))
+      return OptionProblem{
+          "exclude", "the source has no table \"" + name + "\" (among the tables this call reads)"};
+    excluded.insert(name);
+  }
+  for (const auto &[key, type] : rules.columns) {
+    // "table.column": table names may hold dots, so try every split.
+    const SourceTable *table_found = nullptr;
+    bool column_found = false;
+    for (size_t dot = key.find('.'); dot != std::string::npos && !column_found;
+         dot = key.find('.', dot + 1)) {
+      const SourceTable *t = schema.table(key.substr(0, dot));
+      if (!t) continue;
+      table_found = t;
+      column_found = t->column(key.substr(dot + 1)) != nullptr;
+    }
+    if (!table_found)
+      return OptionProblem{"columns", "rule \"" + key +
+                                          "\" names a table the source does not have (among "
+                                          "the tables this call reads)"};
+    if (!column_found)
+      return OptionProblem{"columns", "rule \"" + key + "\": table \"" + table_found->name +
+                                          "\" has no such column"};
+    if (excluded.count(table_found->name))
+      return OptionProblem{"columns", "rule \"" + key + "\" names table \"" + table_found->name +
+                                          "\", which \"exclude\" leaves out"};
+  }
+  for (const auto &[key, type] : rules.types) {
+    bool used = false;
+    for (const SourceTable &t : schema.tables) {
+      if (excluded.count(t.name)) continue;
+      for (const SourceColumn &col : t.columns) {
+        std::string declared = ascii_lower(trim(col.declared));
+        std::string base = trim(declared.substr(0, declared.find('(')));
+        if (key == declared || key == base ||
+            (schema.dialect == Dialect::Mysql && key == col.mysql.data_type))
+          used = true;
+      }
+    }
+    if (!used)
+      return OptionProblem{"types", "rule \"" + key +
+                                        "\" matches the declared type of no column of the "
+                                        "tables this call migrates"};
+  }
+  return std::nullopt;
+}
+
 TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRules &rules,
                      const std::string &target_schema, const std::string &target_name) {
   TablePlan plan;
@@ -340,6 +392,11 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
       }
     } else {
       pc.type = sqlite_type_to_pg(col.declared);
+      if (col.values) {
+        SqliteTypeChoice choice = sqlite_type_for_values(col.declared, *col.values);
+        pc.type = choice.type;
+        if (!choice.note.empty()) plan.notes.push_back({"type", col.name, choice.note});
+      }
     }
 
     if (col.auto_increment) {

@@ -92,6 +92,23 @@ std::string fold_identifier(const std::string &name, bool keep_case);
 // name cut to PostgreSQL's 63 bytes at a UTF-8 character boundary.
 std::string truncate_identifier(const std::string &name);
 
+// An option value that names something the source does not have: the
+// option's key and why. The caller reports it as 22023 before anything is
+// created.
+struct OptionProblem {
+  std::string key;
+  std::string why;
+};
+
+// Checks what options name against the tables a call reads (`schema`: after
+// "tables", before "exclude"): every "exclude" entry is one of those tables;
+// every "columns" rule names a column of a table the call migrates (not
+// excluded); every "types" rule matches the declared type of at least one of
+// their columns (as plan_table matches it). nullopt: all fine.
+std::optional<OptionProblem> check_named_options(const MigrateRules &rules,
+                                                 const std::vector<std::string> &exclude,
+                                                 const SourceSchema &schema);
+
 // Plans one table. target_name: the table to create (empty: the folded source
 // name). Throws Error (42710) when two columns fold to the same name. CHECKs
 // go through translate_check; one it refuses, or one the column type already

@@ -238,8 +238,9 @@ class Planner {
               col + " IS NOT NULL AND json_valid(" + col + ") = 0",
               "not valid JSON: these rows will be rejected from the jsonb column; fix them or "
               "map the column to text");
+      // The migration's converter rejects these in any column, nullable or not.
       if (type.find("date") != std::string::npos || type.find("time") != std::string::npos)
-        query(c.nullable ? "warning" : "error", t, c.name, "zero_date",
+        query("error", t, c.name, "zero_date",
               "typeof(" + col + ") = 'text' AND (substr(" + col + ", 1, 10) = '0000-00-00' OR " +
                   "(length(" + col + ") >= 10 AND substr(" + col + ", 5, 1) = '-' AND (substr(" +
                   col + ", 6, 2) = '00' OR substr(" + col + ", 9, 2) = '00')))",
@@ -332,6 +333,15 @@ PreflightPlan plan_preflight(const SourceSchema &schema) {
   PreflightPlan plan;
   Planner(schema, plan).run();
   return plan;
+}
+
+std::string preflight_action(const PreflightFinding &f) {
+  if (f.check == "check_failed") return "unknown";
+  if (f.severity == "error") return "reject";
+  if (f.check == "orphan_rows" || f.check == "foreign_key_unchecked" || f.check == "not_migrated" ||
+      f.check == "type_from_values" || f.check == "time_beyond_day")
+    return "note";
+  return "copy";
 }
 
 }  // namespace minibar

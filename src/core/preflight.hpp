@@ -35,4 +35,11 @@ struct PreflightPlan {
 
 PreflightPlan plan_preflight(const SourceSchema &schema);
 
+// What migrate_* will do with what a finding counts, as the migration does it:
+// "reject" (the rows go to minibar_migrate.rejects), "note" (the run records a
+// note: a foreign key created NOT VALID, an object not moved, a type chosen
+// from the stored values), "copy" (the rows are copied; MySQL zero dates in a
+// nullable column as NULL), or "unknown" (the check could not run).
+std::string preflight_action(const PreflightFinding &f);
+
 }  // namespace minibar

@@ -11,6 +11,7 @@
 
 #include "core/mysql_types.hpp"
 #include "core/remote_query.hpp"
+#include "core/sqlite_types.hpp"
 
 namespace minibar {
 
@@ -26,6 +27,9 @@ struct SourceColumn {
   std::string comment;
   std::vector<std::string> enum_labels;  // MySQL ENUM labels in order
   std::string collation;                 // MySQL COLLATION_NAME (text columns), else empty
+  // SQLite: what the column stores, when its type depends on it
+  // (sqlite_type_depends_on_values); the planner picks a type holding all of it.
+  std::optional<SqliteValueProfile> values;
 };
 
 struct IndexColumn {

@@ -81,11 +81,30 @@ int decimal_digits(int64_t v) {
 // unscaled / 10^scale as numeric, with the display scale the text had (as
 // numeric_in gives it); rounded and checked by numeric() only when the
 // column's typmod asks for something else.
+// n coerced to numeric(typmod), or 22003 when that would round it: a value
+// is never changed silently (numeric() alone rounds 0.99994 to 0.9999 for
+// numeric(4,4)). Overflow stays numeric()'s own 22003.
+Datum numeric_fit(Datum n, int32 typmod) {
+  Datum fitted = DirectFunctionCall2(numeric, n, Int32GetDatum(typmod));
+  if (!DatumGetBool(DirectFunctionCall2(numeric_eq, n, fitted))) {
+    char *have = DatumGetCString(DirectFunctionCall1(numeric_out, n));
+    char *would = DatumGetCString(DirectFunctionCall1(numeric_out, fitted));
+    ereport(ERROR,
+            (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+             errmsg("value %s has more decimal places than numeric(%d,%d) holds; it would be "
+                    "rounded to %s",
+                    have, typmod_precision(typmod), typmod_scale(typmod), would),
+             errhint("Give the column a larger scale (a \"columns\" rule), or load into "
+                     "a column that holds the value.")));
+  }
+  return fitted;
+}
+
 Datum decimal_datum(int64_t unscaled, int scale, int32 typmod) {
   Datum n = NumericGetDatum(int64_div_fast_to_numeric(unscaled, scale));
   if (typmod >= VARHDRSZ &&
       (scale != typmod_scale(typmod) || decimal_digits(unscaled) > typmod_precision(typmod)))
-    n = DirectFunctionCall2(numeric, n, Int32GetDatum(typmod));
+    n = numeric_fit(n, typmod);
   return n;
 }
 
@@ -188,6 +207,10 @@ Datum converted_to_datum(const Converted &v, const ColumnTarget &t, bool *isnull
           v.bytes.size() <= static_cast<size_t>(t.typmod - VARHDRSZ))
         return PointerGetDatum(
             cstring_to_text_with_len(v.bytes.data(), static_cast<int>(v.bytes.size())));
+      if (t.typid == NUMERICOID && t.typmod >= VARHDRSZ)
+        return numeric_fit(InputFunctionCall(const_cast<FmgrInfo *>(&t.infunc),
+                                             server_text(v.bytes), t.ioparam, -1),
+                           t.typmod);
       return InputFunctionCall(const_cast<FmgrInfo *>(&t.infunc), server_text(v.bytes), t.ioparam,
                                t.typmod);
     case Converted::Kind::Error:

@@ -46,10 +46,24 @@ std::vector<std::string> option_names(const OptionsKind &kind, const std::string
                                       const JsonOption &o) {
   if (o.type != "array") bad_option(kind, o.key, "expected an array of table names");
   std::vector<std::string> out;
-  for (const auto &r : spi_rows("SELECT pg_catalog.jsonb_array_elements_text(($1::"
-                                "pg_catalog.jsonb) -> $2)",
-                                {json, o.key}))
-    out.push_back(r[0].value_or(""));
+  int64_t position = 0;
+  for (const auto &r : spi_rows("SELECT pg_catalog.jsonb_typeof(e), e #>> '{}' FROM "
+                                "pg_catalog.jsonb_array_elements(($1::pg_catalog.jsonb) -> $2) "
+                                "WITH ORDINALITY AS a(e, n) ORDER BY n",
+                                {json, o.key})) {
+    position++;
+    const std::string type = r[0].value_or("null");
+    if (type != "string")
+      bad_option(kind, o.key,
+                 "element " + std::to_string(position) + " is " +
+                     (type == "null" ? std::string("null") : "a JSON " + type) +
+                     ", not a table name (a string)");
+    if (r[1].value_or("").empty())
+      bad_option(kind, o.key, "element " + std::to_string(position) + " is an empty name");
+    out.push_back(r[1].value_or(""));
+  }
+  if (out.empty())
+    bad_option(kind, o.key, "the array is empty; name at least one table, or leave the option out");
   return out;
 }
 

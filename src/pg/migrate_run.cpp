@@ -123,7 +123,7 @@ std::vector<std::pair<std::string, int64_t>> rows_in_existing_targets(int64_t ru
                 "$1::pg_catalog.int8 AND NOT t.created GROUP BY t.target_table HAVING "
                 "sum(k.rows_copied) > 0 ORDER BY 1",
                 {std::to_string(run_id)}))
-    out.push_back({r.at(0).value_or(""), std::stoll(r.at(1).value_or("0"))});
+    out.push_back({r.at(0).value_or(""), to_int64(r.at(1).value_or("0"), "a row count")});
   return out;
 }
 

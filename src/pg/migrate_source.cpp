@@ -6,6 +6,7 @@
 #include "core/remote_query.hpp"
 #include "core/sqlite_schema.hpp"
 #include "pg/guard.hpp"
+#include "pg/json_options.hpp"
 #include "pg/mysql_connection.hpp"
 #include "pg/mysql_reader.hpp"
 #include "pg/sqlite_reader.hpp"
@@ -230,6 +231,17 @@ class SqliteSource : public MigrationSource {
   std::optional<int64_t> count_rows_up_to(const std::string &, int64_t) override {
     return std::nullopt;  // estimate_rows counts exactly
   }
+  void scan_cells(const std::string &sql,
+                  const std::function<void(const Cell *, int)> &row) override {
+    SqliteStatement st(*db_, sql);
+    std::vector<Cell> cells(static_cast<size_t>(st.column_count()));
+    int64_t n = 0;
+    while (st.step()) {
+      if (++n % 1000 == 0) check_for_interrupts();
+      for (size_t i = 0; i < cells.size(); i++) cells[i] = st.cell(static_cast<int>(i));
+      row(cells.data(), static_cast<int>(cells.size()));
+    }
+  }
   std::vector<std::vector<std::optional<std::string>>> query(const std::string &sql) override {
     static const char hex[] = "0123456789abcdef";
     std::vector<std::vector<std::optional<std::string>>> out;
@@ -374,6 +386,91 @@ std::unique_ptr<CommitFence> hold_source_commits(const SourceConfig &config, int
                "snapshots: ") +
            e.what();
     return nullptr;
+  }
+}
+
+SourceSchema read_selected_schema(MigrationSource &src, const OptionsKind &kind,
+                                  const std::vector<std::string> &tables,
+                                  const std::vector<std::string> &exclude,
+                                  const MigrateRules *rules) {
+  SourceSchema schema;
+  try {
+    schema = src.read_schema(tables);
+  } catch (const Error &e) {
+    // A name in "tables" the source lacks is a bad option value, not a lost table.
+    if (tables.empty() || e.sqlstate() != std::string(sqlstate::kFdwTableNotFound)) throw;
+    bad_option(kind, "tables", e.what());
+  }
+  MigrateRules none;
+  std::optional<OptionProblem> problem =
+      check_named_options(rules ? *rules : none, exclude, schema);
+  if (problem) bad_option(kind, problem->key, problem->why);
+  std::set<std::string> excluded(exclude.begin(), exclude.end());
+  std::vector<SourceTable> kept;
+  for (SourceTable &t : schema.tables)
+    if (!excluded.count(t.name)) kept.push_back(std::move(t));
+  schema.tables = std::move(kept);
+  return schema;
+}
+
+void measure_sqlite_values(MigrationSource &src, SourceSchema &schema) {
+  if (schema.dialect != Dialect::Sqlite) return;
+  for (SourceTable &t : schema.tables) {
+    check_for_interrupts();
+    std::vector<SourceColumn *> cols;
+    std::vector<std::string> names;
+    for (SourceColumn &c : t.columns)
+      if (!c.auto_increment && sqlite_type_depends_on_values(c.declared)) {
+        cols.push_back(&c);
+        names.push_back(c.name);
+      }
+    if (cols.empty()) continue;
+    auto number = [](const std::optional<std::string> &cell) {
+      return cell ? to_int64(*cell, "a SQLite count") : int64_t{0};
+    };
+    auto rows = src.query(sqlite_class_count_sql(t.name, names));
+    if (rows.size() != 1 || rows[0].size() != cols.size() * kSqliteClassFields)
+      throw Error(sqlstate::kFdwError,
+                  "could not measure the values of SQLite table \"" + t.name + "\"");
+    std::vector<SqliteValueProfile> profiles(cols.size());
+    std::vector<std::pair<std::string, const SqliteValueProfile *>> detail_cols;
+    std::vector<std::string> declared;
+    for (size_t i = 0; i < cols.size(); i++) {
+      const auto &r = rows[0];
+      const size_t o = i * kSqliteClassFields;
+      profiles[i].integers = number(r[o]);
+      profiles[i].reals = number(r[o + 1]);
+      profiles[i].texts = number(r[o + 2]);
+      profiles[i].blobs = number(r[o + 3]);
+      detail_cols.emplace_back(cols[i]->name, &profiles[i]);
+      declared.push_back(cols[i]->declared);
+    }
+    check_for_interrupts();
+    const std::string detail = sqlite_value_detail_sql(t.name, detail_cols, declared);
+    if (!detail.empty()) {
+      auto d = src.query(detail);
+      if (d.size() != 1 || d[0].size() != cols.size() * kSqliteDetailFields)
+        throw Error(sqlstate::kFdwError,
+                    "could not measure the values of SQLite table \"" + t.name + "\"");
+      for (size_t i = 0; i < cols.size(); i++) {
+        const size_t o = i * kSqliteDetailFields;
+        profiles[i].texts_not_uuid = number(d[0][o]);
+        profiles[i].texts_not_number = number(d[0][o + 1]);
+        profiles[i].misfits = number(d[0][o + 2]);
+      }
+    }
+    for (size_t i = 0; i < cols.size(); i++) {
+      if (profiles[i].misfits == 0) continue;
+      check_for_interrupts();
+      auto m = src.query(sqlite_misfit_sql(t.name, cols[i]->name, cols[i]->declared));
+      if (m.size() != 1 || m[0].size() != kSqliteMisfitFields)
+        throw Error(sqlstate::kFdwError,
+                    "could not measure the values of SQLite table \"" + t.name + "\"");
+      profiles[i].exponents = number(m[0][0]);
+      profiles[i].max_scale = number(m[0][1]);
+      profiles[i].max_int_digits = number(m[0][2]);
+    }
+    for (size_t i = 0; i < cols.size(); i++) cols[i]->values = profiles[i];
   }
 }
 

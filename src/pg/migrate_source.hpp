@@ -10,12 +10,14 @@
 
 #include "core/chunk_plan.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "core/migrate_plan.hpp"
 #include "core/schema_model.hpp"
 #include "pg/datum_build.hpp"
 #include "pg/mysql_options.hpp"
@@ -51,6 +53,9 @@ struct SourceConfig {
 // caller's user mapping; checks USAGE on the server. Errors when the server
 // is not a minibar_mysql / minibar_sqlite server or MySQL has no dbname.
 void source_config(Oid serverid, SourceConfig *out);
+
+struct OptionsKind;
+class MigrationSource;
 
 class MigrationSource {
  public:
@@ -91,6 +96,15 @@ class MigrationSource {
   // Runs a query in the source's SQL (the caller quoted every name); its
   // rows as text (SQLite blobs in hex), NULL as nullopt.
   virtual std::vector<std::vector<std::optional<std::string>>> query(const std::string &sql) = 0;
+  // SQLite: runs sql and calls row(cells, n) per row with the values as SQLite
+  // stores them (storage classes kept; valid until the next row), checking for
+  // interrupts. Other sources: an error (not needed there).
+  virtual void scan_cells(const std::string &sql,
+                          const std::function<void(const Cell *, int)> &row) {
+    (void)sql;
+    (void)row;
+    throw Error(sqlstate::kFdwError, "scan_cells is only implemented for SQLite");
+  }
   // The id an auto-increment table would hand out next (MySQL's AUTO_INCREMENT
   // counter, SQLite's sqlite_sequence + 1), per table that has one; it can lie
   // past max(id) after deletes, and such ids are never reused. As decimal
@@ -118,5 +132,20 @@ class CommitFence {
 // lock held past lock_wait_seconds. Pure C++.
 std::unique_ptr<CommitFence> hold_source_commits(const SourceConfig &config, int lock_wait_seconds,
                                                  std::string *why);
+
+// The tables a call reads: all of them, or those "tables" names, without
+// those "exclude" names. A name in "tables" or "exclude" that the source does
+// not have, and a "columns" / "types" rule (rules, when given) that names no
+// column of the kept tables, is a 22023 error naming the key: nothing has
+// been created yet.
+SourceSchema read_selected_schema(MigrationSource &src, const OptionsKind &kind,
+                                  const std::vector<std::string> &tables,
+                                  const std::vector<std::string> &exclude,
+                                  const MigrateRules *rules);
+
+// SQLite: measures what each column whose type depends on its values holds
+// (one aggregate query per table; see sqlite_type_depends_on_values), so the
+// planner picks a type that holds every value. Nothing for MySQL.
+void measure_sqlite_values(MigrationSource &src, SourceSchema &schema);
 
 }  // namespace minibar::pg

@@ -11,7 +11,10 @@
 
 #include "core/number_parse.hpp"
 #include "core/error.hpp"
+#include "core/cell_convert.hpp"
+#include "core/migrate_plan.hpp"
 #include "core/preflight.hpp"
+#include "core/quote.hpp"
 #include "pg/guard.hpp"
 #include "pg/json_options.hpp"
 #include "pg/migrate_source.hpp"
@@ -29,8 +32,8 @@ struct PreflightCall {
 
 // PostgreSQL calls: one result row.
 void pg_put(ReturnSetInfo *rsinfo, const PreflightFinding *f) {
-  Datum v[7];
-  bool n[7] = {false, false, false, false, false, false, false};
+  Datum v[8];
+  bool n[8] = {false, false, false, false, false, false, false, false};
   auto text = [&](int i, const std::string &s) {
     n[i] = s.empty();
     if (!n[i])
@@ -44,28 +47,101 @@ void pg_put(ReturnSetInfo *rsinfo, const PreflightFinding *f) {
   n[4] = f->count < 0;
   text(5, f->example);
   text(6, f->advice);
+  text(7, preflight_action(*f));
   tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
 }
 
+// The kinds convert_cell decides itself whose failures no SQL check counts
+// (integers, reals, text, JSON and zero dates have their own checks).
+std::optional<TargetKind> checked_kind(const std::string &pg_type) {
+  if (pg_type == "boolean") return TargetKind::Bool;
+  if (pg_type == "date") return TargetKind::Date;
+  if (pg_type == "time without time zone") return TargetKind::Time;
+  if (pg_type == "timestamp with time zone") return TargetKind::TimestampTz;
+  if (pg_type == "timestamp without time zone") return TargetKind::Timestamp;
+  return std::nullopt;
+}
+
+// Text the zero_date check already counts (month or day 00).
+bool zero_date_text(std::string_view s) {
+  if (s.substr(0, 10) == "0000-00-00") return true;
+  return s.size() >= 10 && s[4] == '-' && (s.substr(5, 2) == "00" || s.substr(8, 2) == "00");
+}
+
+// SQLite: the table as migrate_* plans it (types chosen from the stored
+// values, with their notes), and every value of its boolean and date/time
+// columns through the copy path's own converter (convert_cell): what it
+// rejects is an error finding with the converter's reason.
+void sqlite_converter_findings(MigrationSource &src, const SourceTable &t,
+                               std::vector<PreflightFinding> &out) {
+  MigrateRules rules;
+  rules.keep_case = true;  // names do not matter here; no fold collisions
+  TablePlan plan = plan_table(t, Dialect::Sqlite, rules, "preflight");
+  for (const Note &n : plan.notes)
+    if (n.kind == "type")
+      out.push_back({"info", t.name, n.object, "type_from_values", -1, "", n.detail});
+  struct Col {
+    std::string name;
+    TargetKind kind;
+    int64_t count = 0;
+    std::string example, reason;
+  };
+  std::vector<Col> cols;
+  for (const PlannedColumn &c : plan.columns)
+    if (auto k = checked_kind(c.type)) cols.push_back({c.source_name, *k});
+  if (cols.empty()) return;
+  const SourceIndex *pk = t.primary_key();
+  const std::string key = pk && pk->columns.size() == 1 ? pk->columns[0].column : "rowid";
+  std::string sql = "SELECT " + sqlite_quote_ident(key);
+  for (const Col &c : cols) sql += ", " + sqlite_quote_ident(c.name);
+  sql += " FROM " + sqlite_quote_ident(t.name);
+  PreflightFinding failed{"warning", t.name, "", "check_failed", -1, "", ""};
+  try {
+    src.scan_cells(sql, [&](const Cell *cells, int n) {
+      for (int i = 1; i < n; i++) {
+        const Cell &cell = cells[i];
+        Col &c = cols[static_cast<size_t>(i - 1)];
+        if (cell.storage == StorageClass::Text && zero_date_text(cell.bytes)) continue;
+        CellScratch scratch;
+        Converted v = convert_cell(cell, c.kind, scratch);
+        if (v.kind != Converted::Kind::Error) continue;
+        if (c.count++ == 0) {
+          const Cell &k = cells[0];
+          c.example = key + "=" +
+                      (k.storage == StorageClass::Integer ? std::to_string(k.i)
+                                                          : std::string(k.bytes.substr(0, 64)));
+          c.reason = v.reason ? v.reason : "";
+        }
+      }
+    });
+  } catch (const Error &e) {
+    if (e.sqlstate() == sqlstate::kQueryCanceled) throw;
+    failed.advice = std::string("the check invalid_value could not run: ") + e.what();
+    out.push_back(std::move(failed));
+    return;
+  }
+  for (const Col &c : cols)
+    if (c.count > 0)
+      out.push_back({"error", t.name, c.name, "invalid_value", c.count, c.example,
+                     "values the migration's converter refuses (first: " + c.reason +
+                         "): these rows will be rejected; fix them in the source or map the "
+                         "column to text"});
+}
+
 std::vector<PreflightFinding> run_preflight(MigrationSource &src, const std::string &options) {
-  std::vector<std::string> tables;
-  std::set<std::string> exclude;
+  std::vector<std::string> tables, exclude;
   for (const JsonOption &o : json_options(options, kPreflight)) {
     if (o.key != "tables" && o.key != "exclude") bad_option(kPreflight, o.key, "unknown option");
-    std::vector<std::string> names = option_names(kPreflight, options, o);
-    if (o.key == "tables")
-      tables = std::move(names);
-    else
-      exclude.insert(names.begin(), names.end());
+    (o.key == "tables" ? tables : exclude) = option_names(kPreflight, options, o);
   }
-  SourceSchema schema = src.read_schema(tables);
-  std::vector<SourceTable> kept;
-  for (SourceTable &t : schema.tables)
-    if (!exclude.count(t.name)) kept.push_back(std::move(t));
-  schema.tables = std::move(kept);
+  SourceSchema schema = read_selected_schema(src, kPreflight, tables, exclude, nullptr);
 
   PreflightPlan plan = plan_preflight(schema);
   std::vector<PreflightFinding> out = plan.fixed;
+  if (schema.dialect == Dialect::Sqlite) {
+    measure_sqlite_values(src, schema);
+    for (const SourceTable &t : schema.tables) sqlite_converter_findings(src, t, out);
+  }
   for (const PreflightQuery &q : plan.queries) {
     check_for_interrupts();
     PreflightFinding f = q.finding;

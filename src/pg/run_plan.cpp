@@ -8,6 +8,7 @@
 #include "core/fk_order.hpp"
 #include "core/json_text.hpp"
 #include "core/quote.hpp"
+#include "pg/json_options.hpp"
 #include "pg/run_engine.hpp"
 #include "pg/spi_util.hpp"
 #include "pg/target_check.hpp"
@@ -108,6 +109,13 @@ void record_source_position(int64_t run_id, const RunRequest &req, MigrationSour
 int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSource &src,
                  bool chunked) {
   const bool database = req.kind == "database";
+  // The source's definition first: an option naming a table or column the
+  // source does not have is an error before anything is created.
+  static constexpr OptionsKind kMigration{"migration", "docs/migration.md"};
+  SourceSchema schema =
+      database ? read_selected_schema(src, kMigration, opts.tables, opts.exclude, &opts.rules)
+               : read_selected_schema(src, kMigration, {req.remote_table}, {}, &opts.rules);
+  measure_sqlite_values(src, schema);
   bool schema_created = false;
   if (database &&
       spi_rows("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", {req.target_schema})
@@ -127,14 +135,6 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
     run_record_object(run_id, "schema", find_schema(req.target_schema),
                       pg_quote_ident(req.target_schema));
   record_source_position(run_id, req, src);
-
-  SourceSchema schema =
-      src.read_schema(database ? opts.tables : std::vector<std::string>{req.remote_table});
-  std::set<std::string> excluded(opts.exclude.begin(), opts.exclude.end());
-  std::vector<SourceTable> kept;
-  for (SourceTable &t : schema.tables)
-    if (!database || !excluded.count(t.name)) kept.push_back(std::move(t));
-  schema.tables = std::move(kept);
 
   // Plan every table first: name collisions are errors before anything is created.
   std::vector<TablePlan> plans;

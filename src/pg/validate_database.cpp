@@ -1,4 +1,5 @@
 #include "core/number_parse.hpp"
+#include "pg/json_options.hpp"
 #include "pg/validate_database.hpp"
 
 #include <chrono>
@@ -142,17 +143,18 @@ std::vector<ValidationRow> check_foreign_keys(const std::string &target_schema) 
 int64_t validate_database(MigrationSource &src, const std::string &server,
                           const std::string &target_schema, const std::string &options_json,
                           const ValidateOptions &options, std::vector<ValidationRow> &out) {
+  // Before anything is recorded: a bad "tables" / "exclude" is a 22023 error.
+  static constexpr OptionsKind kValidation{"validation", "docs/validation.md"};
+  SourceSchema schema =
+      read_selected_schema(src, kValidation, options.tables, options.exclude, nullptr);
   auto id_row = state_rows(
       "INSERT INTO minibar_migrate.validations (server, target_schema, options, run_by) VALUES "
       "($1, $2, $3::pg_catalog.jsonb, $4) RETURNING validation_id",
       {server, target_schema, options_json, current_role_name()});
   const std::string id = id_row.at(0).at(0).value_or("0");
 
-  SourceSchema schema = src.read_schema(options.tables);
-  std::set<std::string> excluded(options.exclude.begin(), options.exclude.end());
   int tables = 0, differing = 0;
   for (const SourceTable &table : schema.tables) {
-    if (excluded.count(table.name)) continue;
     check_for_interrupts();
     ValidationRow row = validate_one(src, table, target_schema, options);
     tables++;

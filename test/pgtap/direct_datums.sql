@@ -21,7 +21,7 @@ CREATE SERVER tap_datums FOREIGN DATA WRAPPER minibar_mysql
 CREATE USER MAPPING FOR CURRENT_USER SERVER tap_datums OPTIONS (username 'minibar', password 'minibar');
 CREATE SCHEMA tap_datums;
 
-SELECT plan(19);
+SELECT plan(21);
 SELECT is(:'fixture_load'::text, 'loaded', 'MariaDB fixture minibar_datums loaded');
 
 -- The source's own text, through the wrapper's text columns.
@@ -45,7 +45,7 @@ SELECT is((SELECT count(*) FROM tap_datums.created c JOIN src s ON s.id = c.id
 CREATE TYPE tap_datums.kinds AS ENUM ('adjust', 'consume', 'refill');
 CREATE TABLE tap_datums.existing (
   id int PRIMARY KEY,
-  amount numeric(7,1),     -- rounded to one decimal
+  amount numeric(7,2),     -- 99999999.99 overflows
   fine numeric,            -- unconstrained: the source's scale
   kind tap_datums.kinds,   -- same labels, another order
   code varchar(3));        -- 'abcdef' does not fit
@@ -55,11 +55,11 @@ SELECT results_eq(
   'existing target: 5 copied, 2 rejected');
 SELECT results_eq(
   $$SELECT id, amount::text, fine::text, kind::text, code::text FROM tap_datums.existing ORDER BY id$$,
-  $$SELECT id, amount::numeric(7,1)::text, fine::numeric::text, kind, code FROM src
+  $$SELECT id, amount::numeric(7,2)::text, fine::numeric::text, kind, code FROM src
      WHERE id NOT IN (3, 5) ORDER BY id$$,
-  'existing target: numeric(7,1) rounded as numeric() rounds, plain numeric keeps the source scale');
-SELECT is((SELECT amount::text FROM tap_datums.existing WHERE id = 1), '1234.6', '1234.55 -> numeric(7,1) 1234.6');
-SELECT is((SELECT amount::text FROM tap_datums.existing WHERE id = 4), '-0.1', '-0.05 -> numeric(7,1) -0.1 (half away from zero)');
+  'existing target: numeric(7,2) as numeric() gives it, plain numeric keeps the source scale');
+SELECT is((SELECT amount::text FROM tap_datums.existing WHERE id = 1), '1234.55', '1234.55 -> numeric(7,2) 1234.55');
+SELECT is((SELECT amount::text FROM tap_datums.existing WHERE id = 4), '-0.05', '-0.05 -> numeric(7,2) -0.05');
 SELECT is((SELECT fine::text FROM tap_datums.existing WHERE id = 2), '-999999999999.999999', 'plain numeric keeps -999999999999.999999');
 SELECT is((SELECT code::text FROM tap_datums.existing WHERE id = 2), 'äöü', 'varchar(3) takes 3 characters in 6 bytes');
 SELECT results_eq(
@@ -67,7 +67,18 @@ SELECT results_eq(
      WHERE run_id = (SELECT max(run_id) FROM minibar_migrate.rejects WHERE target_table = '"tap_datums"."existing"')
      ORDER BY 1$$,
   $$VALUES ('3', 'code', '22001', '''abcdef'''), ('5', 'amount', '22003', '''99999999.99''')$$,
-  'rejects: varchar(3) too long (22001), numeric(7,1) overflow (22003)');
+  'rejects: varchar(3) too long (22001), numeric(7,2) overflow (22003)');
+-- A value that numeric(7,1) would round is rejected (22003) with the value and what it would become.
+CREATE TABLE tap_datums.rounded (id int PRIMARY KEY, amount numeric(7,1));
+SELECT results_eq(
+  $$SELECT rows_copied, rows_rejected FROM minibar_migrate.migrate_table('tap_datums', 'vals', 'tap_datums.rounded', '{"ignore_extra_columns": true}')$$,
+  $$VALUES (2::bigint, 5::bigint)$$, 'numeric(7,1): 0.00 and 0.5 copied; four values that would be rounded and one overflow rejected');
+SELECT results_eq(
+  $$SELECT row_data->>'id', sqlstate, reason FROM minibar_migrate.rejects
+     WHERE run_id = (SELECT max(run_id) FROM minibar_migrate.rejects WHERE target_table = '"tap_datums"."rounded"') AND row_data->>'id' IN ('1', '4') ORDER BY 1$$,
+  $$VALUES ('1', '22003', 'value 1234.55 has more decimal places than numeric(7,1) holds; it would be rounded to 1234.6'),
+           ('4', '22003', 'value -0.05 has more decimal places than numeric(7,1) holds; it would be rounded to -0.1')$$,
+  'never rounded silently: the reject names the value and what it would have become');
 
 -- 3. The same conversions through a foreign table scan (same Datum builder).
 CREATE FOREIGN TABLE tap_datums.typed (id int, amount numeric(5,3), fine numeric(18,6), kind tap_datums.kinds, code varchar(6))
@@ -103,8 +114,8 @@ SELECT is((SELECT rows_copied FROM minibar_migrate.migrate_table('tap_datums_lit
 SET extra_float_digits = 1;
 SELECT results_eq(
   $$SELECT id, price::text, exact::text FROM tap_datums.prices ORDER BY id$$,
-  $$SELECT id, price::text::numeric(10,2)::text, exact::text::numeric::text FROM tap_datums.lite_src ORDER BY id$$,
-  'REAL -> numeric(10,2) and numeric: as numeric_in reads the shortest text (1.37, 0.30000000000000004, 1e20, 0.00001234)');
+  $$SELECT id, price::text::numeric(11,3)::text, exact::text::numeric::text FROM tap_datums.lite_src ORDER BY id$$,
+  'REAL -> numeric and numeric(11,3) (DECIMAL(10,2) widened: 2.675 and -0.005 are stored, so nothing is rounded): as numeric_in reads the shortest text (1.37, 0.30000000000000004, 1e20, 0.00001234)');
 
 SELECT * FROM finish();
 DROP SCHEMA tap_datums CASCADE;

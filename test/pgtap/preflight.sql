@@ -77,10 +77,11 @@ SELECT results_eq(
            ('error', 't', 'r', 'not_a_number', 1, 'id=2'),
            ('error', 't', 'n', 'not_an_integer', 2, 'id=2'),
            ('error', 't', 'txt', 'nul_byte', 1, 'id=3'),
+           ('info', 't', 'code', 'type_from_values', NULL, NULL),
            ('error', 't', 'code', 'unique_duplicates', 1, '1'),
-           ('warning', 't', 'd', 'zero_date', 2, 'id=2'),
+           ('error', 't', 'd', 'zero_date', 2, 'id=2'),
            ('info', 'tags', 'name', 'case_duplicates', 1, 'red')$$,
-  'SQLite: each planted problem is found (storage classes, invalid UTF-8, NUL, JSON, 1 vs ''1'' in a unique column, orphans)');
+  'SQLite: each planted problem is found (storage classes, invalid UTF-8, NUL, JSON, 1 vs ''1'' in a unique column, orphans); the untyped column mixing text and numbers becomes text (a note); zero dates are errors even when nullable, as the migration rejects them');
 SELECT results_eq($$SELECT example FROM lite WHERE check_name = 'not_migrated'$$, $$VALUES ('view v')$$,
                   'SQLite: the view will not move');
 SELECT results_eq($$SELECT table_name, count FROM lite WHERE check_name = 'size' ORDER BY 1$$,

@@ -231,14 +231,16 @@ TEST(ConvertCellBool, FromFloat) {
 }
 
 TEST(ConvertCellBool, FromText) {
-  for (const char *s :
-       {"true", "TRUE", "True", "t", "T", "yes", "YES", "on", "On", "1", " true ", "\ttrue\n"}) {
+  for (const char *s : {"true", "TRUE", "True", "t", "T", "tru", "yes", "YES", "y", "Y", "ye", "on",
+                        "On", "1", " true ", "\ttrue\n"}) {
     EXPECT_TRUE(IsBool(text_cell(s), true)) << s;
   }
-  for (const char *s : {"false", "FALSE", "f", "F", "no", "No", "off", "OFF", "0", "  0  "}) {
+  // What PostgreSQL's boolin accepts (SELECT 'y'::boolean, 'of'::boolean, 'fa'::boolean).
+  for (const char *s :
+       {"false", "FALSE", "f", "F", "fa", "no", "No", "n", "N", "of", "off", "OFF", "0", "  0  "}) {
     EXPECT_TRUE(IsBool(text_cell(s), false)) << s;
   }
-  for (const char *s : {"", " ", "2", "-1", "00", "01", "1.0", "tru", "truee", "y", "n", "of",
+  for (const char *s : {"", " ", "2", "-1", "00", "01", "1.0", "o", "truee", "yess", "noo", "onn",
                         "yes please", "t rue", "null", "\xff"}) {
     EXPECT_TRUE(IsError(text_cell(s), T::Bool, sqlstate::kInvalidText)) << s;
   }
@@ -735,7 +737,9 @@ TEST(ConvertCellDate, FromInteger) {
   EXPECT_TRUE(IsKindI(int_cell(1709164800), T::Date, Kind::Date, 8825));
   EXPECT_TRUE(IsError(int_cell(1709164801), T::Date, sqlstate::kDatetimeFormat));
   EXPECT_TRUE(IsError(int_cell(-1), T::Date, sqlstate::kDatetimeFormat));
-  EXPECT_TRUE(IsError(int_cell(kInt64Max), T::Date, sqlstate::kDatetimeFormat));
+  EXPECT_TRUE(IsError(int_cell(kInt64Max), T::Date, sqlstate::kDatetimeOverflow));
+  // Epoch milliseconds at midnight are not read as seconds (the year 55840).
+  EXPECT_TRUE(IsError(int_cell(1709164800000), T::Date, sqlstate::kDatetimeOverflow));
   // Midnight but beyond PostgreSQL's date range.
   const int64_t far = (kInt64Max / 86400) * 86400;
   EXPECT_TRUE(IsError(int_cell(far), T::Date, sqlstate::kDatetimeOverflow));
@@ -788,8 +792,15 @@ TEST(ConvertCellTimestamp, FromUnixTime) {
     EXPECT_TRUE(IsKindI(int_cell(1700000000), t, Kind::Timestamp, 753315200000000));
     EXPECT_TRUE(IsKindI(float_cell(946684800.25), t, Kind::Timestamp, 250000));
     EXPECT_TRUE(IsKindI(float_cell(1700000000.123456), t, Kind::Timestamp, 753315200123456));
-    EXPECT_TRUE(
-        IsError(int_cell(kInt64Max), t, sqlstate::kDatetimeOverflow, "timestamp out of range"));
+    EXPECT_TRUE(IsError(int_cell(kInt64Max), t, sqlstate::kDatetimeOverflow));
+    // Epoch milliseconds are never read as seconds (the year 55840): rejected with a reason.
+    EXPECT_TRUE(IsError(int_cell(1700000000123), t, sqlstate::kDatetimeOverflow,
+                        "Unix time beyond the year 9999: the number looks like milliseconds or "
+                        "microseconds since 1970, not seconds; not converted"));
+    EXPECT_TRUE(IsError(float_cell(1700000000123.0), t, sqlstate::kDatetimeOverflow));
+    // 9999-12-31 23:59:59 is still seconds.
+    EXPECT_TRUE(IsKindI(int_cell(253402300799), t, Kind::Timestamp,
+                        (253402300799 - 946684800) * kMicrosPerSecond));
     EXPECT_TRUE(IsError(int_cell(kInt64Min), t, sqlstate::kDatetimeOverflow));
     EXPECT_TRUE(IsError(float_cell(1e300), t, sqlstate::kDatetimeOverflow));
     EXPECT_TRUE(IsError(float_cell(kInf), t, sqlstate::kDatetimeOverflow));

@@ -93,6 +93,49 @@ TEST(MigratePlan, BigintUnsignedAutoIncrementBecomesBigintIdentity) {
   EXPECT_TRUE(has_note(p, "type"));
 }
 
+TEST(MigratePlan, NamedOptionsMustNameWhatTheSourceHas) {
+  SourceSchema schema;
+  schema.dialect = Dialect::Sqlite;
+  SourceTable a;
+  a.name = "a.b";  // a table name with a dot
+  SourceColumn c;
+  c.name = "x";
+  c.declared = "INTEGER";
+  a.columns.push_back(c);
+  SourceTable t;
+  t.name = "t";
+  c.name = "y";
+  c.declared = "Varchar(10)";
+  t.columns.push_back(c);
+  schema.tables = {a, t};
+  MigrateRules ok;
+  ok.columns["a.b.x"] = "smallint";
+  ok.types["varchar"] = "text";
+  // "varchar" only matches t, which is excluded.
+  auto p = check_named_options(ok, {"t"}, schema);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->key, "types");
+  ok.types = {{"varchar(10)", "text"}};
+  EXPECT_FALSE(check_named_options(ok, {}, schema));
+  MigrateRules r;
+  r.columns["a.b.z"] = "int";
+  p = check_named_options(r, {}, schema);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->key, "columns");
+  EXPECT_NE(p->why.find("has no such column"), std::string::npos);
+  r.columns = {{"nope.x", "int"}};
+  p = check_named_options(r, {}, schema);
+  ASSERT_TRUE(p);
+  EXPECT_NE(p->why.find("names a table the source does not have"), std::string::npos);
+  r.columns = {{"t.y", "int"}};
+  p = check_named_options(r, {"t"}, schema);
+  ASSERT_TRUE(p);
+  EXPECT_NE(p->why.find("\"exclude\" leaves out"), std::string::npos);
+  p = check_named_options(MigrateRules{}, {"missing"}, schema);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->key, "exclude");
+}
+
 TEST(MigratePlan, RulesByColumnThenFullTypeThenBaseType) {
   SourceTable t;
   t.name = "t";
@@ -441,7 +484,6 @@ TEST(MigratePlan, IdentifierTruncation) {
   std::string turkish = std::string(62, 'a') + "ş";  // 'ş' is two bytes: cut before it
   EXPECT_EQ(truncate_identifier(turkish), std::string(62, 'a'));
 }
-
 
 // Obvious defaults are kept, meaning the same value; the rest is dropped (a note).
 TEST(TranslateDefault, ObviousDefaultsKeepTheirValue) {

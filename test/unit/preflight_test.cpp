@@ -172,7 +172,9 @@ TEST(Preflight, SqliteQueries) {
     if (q.finding.check == "not_a_number" && q.finding.column == "r") real_check = true;
     if (q.finding.check == "invalid_utf8" && q.finding.column == "code") utf8 = true;
     if (q.finding.check == "invalid_json" && q.finding.column == "j") json = true;
-    if (q.finding.check == "zero_date" && q.finding.column == "d") date = true;
+    // The converter rejects a SQLite zero date in any column, nullable or not.
+    if (q.finding.check == "zero_date" && q.finding.column == "d")
+      date = q.finding.severity == "error" && preflight_action(q.finding) == "reject";
     if (q.finding.check == "unique_duplicates" && q.finding.column == "code") dup = true;
     if (q.finding.check == "unique_duplicates" && q.finding.column == "id") rowid_dup = true;
   }
@@ -185,6 +187,22 @@ TEST(Preflight, SqliteQueries) {
       "NOT NULL GROUP BY LOWER(\"code\") HAVING COUNT(*) > 1) d");
   EXPECT_FALSE(rowid_dup) << "the rowid cannot hold duplicates";
   EXPECT_EQ(find(p, "t", "size")->sql, "SELECT COUNT(*), NULL FROM \"t\"");
+}
+
+TEST(Preflight, ActionFollowsWhatTheMigrationDoes) {
+  auto action = [](const char *severity, const char *check) {
+    PreflightFinding f;
+    f.severity = severity;
+    f.check = check;
+    return preflight_action(f);
+  };
+  EXPECT_EQ(action("error", "zero_date"), "reject");
+  EXPECT_EQ(action("error", "invalid_value"), "reject");
+  EXPECT_EQ(action("warning", "zero_date"), "copy");  // MySQL nullable: NULL, counted
+  EXPECT_EQ(action("warning", "orphan_rows"), "note");
+  EXPECT_EQ(action("info", "type_from_values"), "note");
+  EXPECT_EQ(action("info", "size"), "copy");
+  EXPECT_EQ(action("warning", "check_failed"), "unknown");
 }
 
 }  // namespace

@@ -164,3 +164,83 @@ TEST(SqliteTypeToPg, DecimalBadTypmodFallsBackToNumeric) {
 
 }  // namespace
 }  // namespace minibar
+
+namespace minibar {
+namespace {
+
+TEST(SqliteTypeForValues, UuidUntypedNumeric) {
+  SqliteValueProfile uuid_text;
+  uuid_text.texts = 3;
+  EXPECT_EQ(sqlite_type_for_values("uuid", uuid_text).type, "uuid");
+  EXPECT_NE(sqlite_type_for_values("UUID", uuid_text).note.find("every value is UUID text"),
+            std::string::npos);
+  SqliteValueProfile bad = uuid_text;
+  bad.texts_not_uuid = 1;
+  EXPECT_EQ(sqlite_type_for_values("uuid", bad).type, "text");
+  SqliteValueProfile blobs = uuid_text;
+  blobs.blobs = 2;
+  EXPECT_EQ(sqlite_type_for_values("uuid", blobs).type, "bytea");
+
+  SqliteValueProfile none;
+  EXPECT_EQ(sqlite_type_for_values("", none).type, "text");
+  EXPECT_TRUE(sqlite_type_for_values("", none).note.empty());
+  SqliteValueProfile ints;
+  ints.integers = 5;
+  EXPECT_EQ(sqlite_type_for_values("", ints).type, "bigint");
+  ints.reals = 1;
+  EXPECT_EQ(sqlite_type_for_values("", ints).type, "numeric");
+  ints.texts = 1;
+  EXPECT_EQ(sqlite_type_for_values("", ints).type, "text");
+  ints.blobs = 1;
+  EXPECT_EQ(sqlite_type_for_values("", ints).type, "bytea");
+
+  SqliteValueProfile words;
+  words.texts = 2;
+  words.texts_not_number = 2;
+  EXPECT_EQ(sqlite_type_for_values("STRING", words).type, "text");
+  EXPECT_EQ(sqlite_type_for_values("NUMERIC", words).type, "text");
+
+  SqliteValueProfile frac;
+  frac.reals = 3;
+  frac.max_scale = 5;
+  EXPECT_EQ(sqlite_type_for_values("NUMERIC(4,4)", frac).type, "numeric(5,5)");
+  frac.max_int_digits = 5;
+  frac.max_scale = 3;
+  EXPECT_EQ(sqlite_type_for_values("DECIMAL(6,2)", frac).type, "numeric(8,3)");
+  frac.max_int_digits = 1;
+  frac.max_scale = 2;
+  SqliteTypeChoice fits = sqlite_type_for_values("DECIMAL(6,2)", frac);
+  EXPECT_EQ(fits.type, "numeric(6,2)");
+  EXPECT_TRUE(fits.note.empty());
+  frac.exponents = 1;
+  EXPECT_EQ(sqlite_type_for_values("DECIMAL(6,2)", frac).type, "numeric");
+  // Declared kinds that decide the type are left alone.
+  EXPECT_EQ(sqlite_type_for_values("INTEGER", words).type, "bigint");
+  EXPECT_FALSE(sqlite_type_depends_on_values("INTEGER"));
+  EXPECT_FALSE(sqlite_type_depends_on_values("TEXT"));
+  EXPECT_FALSE(sqlite_type_depends_on_values("DATETIME"));
+  EXPECT_TRUE(sqlite_type_depends_on_values(""));
+  EXPECT_TRUE(sqlite_type_depends_on_values("uuid"));
+  EXPECT_TRUE(sqlite_type_depends_on_values("DECIMAL(10,2)"));
+}
+
+TEST(SqliteTypeForValues, ProfileSqlQuotesNamesAndSkipsWhatIsNotNeeded) {
+  std::string sql = sqlite_class_count_sql("t\"x", {"a b"});
+  EXPECT_NE(sql.find("FROM \"t\"\"x\""), std::string::npos);
+  EXPECT_NE(sql.find("typeof(\"a b\")"), std::string::npos);
+  SqliteValueProfile ints;
+  ints.integers = 3;
+  // No text, no typmod: nothing more to measure.
+  EXPECT_EQ(sqlite_value_detail_sql("t", {{"n", &ints}}, {"NUMERIC"}), "");
+  EXPECT_EQ(sqlite_value_detail_sql("t", {{"n", &ints}}, {""}), "");
+  std::string d = sqlite_value_detail_sql("t", {{"n", &ints}}, {"DECIMAL(6,2)"});
+  EXPECT_NE(d.find("round(\"n\", 2) <> \"n\""), std::string::npos);
+  EXPECT_NE(d.find("abs(\"n\") >= 10000"), std::string::npos);
+  SqliteValueProfile texts;
+  texts.texts = 1;
+  d = sqlite_value_detail_sql("t", {{"u", &texts}}, {"uuid"});
+  EXPECT_NE(d.find("length(\"u\") = 36"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace minibar
