@@ -7,8 +7,9 @@ EXTENSION = minibar_migrate
 DATA = minibar_migrate--0.1.sql
 PGFILEDESC = "minibar_migrate - migrate MySQL/MariaDB and SQLite into PostgreSQL"
 
-CORE_SRCS := $(sort $(wildcard src/core/*.cpp))
-PG_SRCS := $(sort $(wildcard src/pg/*.cpp))
+# Sources are picked up by folder: every .cpp below src/core and src/pg.
+CORE_SRCS := $(sort $(shell find src/core -name '*.cpp'))
+PG_SRCS := $(sort $(shell find src/pg -name '*.cpp'))
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
 REGRESS = boundary sqlite_fdw sqlite_pushdown sqlite_import sqlite_errors mysql_fdw
@@ -36,5 +37,5 @@ include $(PGXS)
 $(CORE_SRCS:.cpp=.o): override CPPFLAGS += $(MARIADB_CFLAGS)
 
 # Every object depends on every header: simple and always right for a small tree.
-HEADERS := $(wildcard src/core/*.hpp src/pg/*.hpp)
+HEADERS := $(shell find src -name '*.hpp')
 $(OBJS): $(HEADERS)

@@ -1,4 +1,4 @@
--- The error boundary, both directions (src/pg/guard.hpp).
+-- The error boundary, both directions (src/pg/base/guard.hpp).
 \set VERBOSITY sqlstate
 CREATE FUNCTION selftest_throw(text) RETURNS text
   AS 'minibar_migrate', 'minibar_selftest_throw' LANGUAGE C STRICT;

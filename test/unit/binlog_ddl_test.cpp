@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/binlog_ddl.hpp"
+#include "core/binlog/ddl.hpp"
 
 namespace minibar {
 namespace {

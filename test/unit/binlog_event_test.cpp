@@ -2,7 +2,7 @@
 // binlog_format=ROW and binlog_row_metadata=FULL (a table of every type
 // family, its update and delete, a DDL statement), decoded byte by byte; and
 // malformed input, which must throw, never read out of bounds.
-#include "core/binlog_event.hpp"
+#include "core/binlog/event.hpp"
 
 #include <gtest/gtest.h>
 

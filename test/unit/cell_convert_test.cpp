@@ -1,5 +1,5 @@
 // Tests for converting SQLite cells to PostgreSQL target representations.
-#include "core/cell_convert.hpp"
+#include "core/convert/cell_convert.hpp"
 
 #include <cfloat>
 #include <cmath>
@@ -13,7 +13,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/datetime.hpp"
+#include "core/convert/datetime.hpp"
 #include "core/error.hpp"
 
 namespace minibar {

@@ -2,7 +2,7 @@
 // servers, and the shape of the expressions (quoted names, NULL handling).
 #include <gtest/gtest.h>
 
-#include "core/checksum_sql.hpp"
+#include "core/plan/checksum_sql.hpp"
 
 namespace minibar {
 namespace {

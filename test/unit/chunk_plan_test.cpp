@@ -1,5 +1,5 @@
-#include "core/chunk_plan.hpp"
-#include "core/quote.hpp"
+#include "core/plan/chunk_plan.hpp"
+#include "core/schema/quote.hpp"
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,7 @@
 //   datetime(2024,2,29,12,34,56,789012,tzinfo=timezone(timedelta(hours=3)))
 //     - datetime(2000,1,1,tzinfo=timezone.utc)  (as microseconds) -> 762514496789012
 // and cross-checked with the sqlite3 CLI (julianday differences).
-#include "core/datetime.hpp"
+#include "core/convert/datetime.hpp"
 
 #include <cmath>
 #include <limits>

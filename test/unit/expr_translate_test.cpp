@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "core/expr_translate.hpp"
-#include "core/mysql_types.hpp"
-#include "core/quote.hpp"
-#include "core/sqlite_types.hpp"
+#include "core/schema/expr_translate.hpp"
+#include "core/mysql/types.hpp"
+#include "core/schema/quote.hpp"
+#include "core/sqlite/types.hpp"
 
 namespace minibar {
 namespace {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
-#include "core/migrate_plan.hpp"
+#include "core/plan/migrate_plan.hpp"
 
 namespace minibar {
 namespace {

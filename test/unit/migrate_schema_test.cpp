@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <unistd.h>
 
-#include "core/fk_order.hpp"
-#include "core/json_text.hpp"
-#include "core/mysql_schema.hpp"
-#include "core/sqlite_schema.hpp"
+#include "core/schema/fk_order.hpp"
+#include "core/convert/json_text.hpp"
+#include "core/mysql/schema.hpp"
+#include "core/sqlite/schema.hpp"
 
 namespace minibar {
 namespace {

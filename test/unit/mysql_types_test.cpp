@@ -1,7 +1,7 @@
 // The default MySQL -> PostgreSQL type mapping used by IMPORT FOREIGN SCHEMA.
 #include <gtest/gtest.h>
 
-#include "core/mysql_types.hpp"
+#include "core/mysql/types.hpp"
 
 namespace minibar {
 namespace {

@@ -3,9 +3,9 @@
 
 #include <cstring>
 
-#include "core/datetime.hpp"
+#include "core/convert/datetime.hpp"
 #include "core/error.hpp"
-#include "core/mysql_value.hpp"
+#include "core/mysql/value.hpp"
 
 namespace minibar {
 namespace {

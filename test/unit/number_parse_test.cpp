@@ -1,4 +1,4 @@
-#include "core/number_parse.hpp"
+#include "core/convert/number_parse.hpp"
 
 #include <gtest/gtest.h>
 
@@ -45,7 +45,7 @@ TEST(NumberParse, CheckedThrowsClearErrors) {
   EXPECT_THROW(to_double(std::string(5000, '1')), Error);
 }
 
-#include "core/json_text.hpp"
+#include "core/convert/json_text.hpp"
 
 namespace {
 std::string fake_digest(std::string_view s) {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <string>
 
-#include "core/preflight.hpp"
+#include "core/plan/preflight.hpp"
 
 namespace minibar {
 namespace {

@@ -5,9 +5,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "core/mysql_client.hpp"
-#include "core/quote.hpp"
-#include "core/remote_query.hpp"
+#include "core/mysql/client.hpp"
+#include "core/schema/quote.hpp"
+#include "core/plan/remote_query.hpp"
 
 namespace minibar {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "core/row_hash.hpp"
+#include "core/convert/row_hash.hpp"
 
 namespace minibar {
 namespace {

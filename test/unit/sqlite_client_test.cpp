@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-#include "core/sqlite_client.hpp"
+#include "core/sqlite/client.hpp"
 
 namespace minibar {
 namespace {

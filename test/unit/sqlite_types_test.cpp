@@ -1,5 +1,5 @@
 // Tests for SQLite declared-type affinity and the default PostgreSQL mapping.
-#include "core/sqlite_types.hpp"
+#include "core/sqlite/types.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "core/target_trust.hpp"
+#include "core/schema/target_trust.hpp"
 
 #include <gtest/gtest.h>
 

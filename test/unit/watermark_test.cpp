@@ -1,4 +1,4 @@
-#include "core/watermark.hpp"
+#include "core/plan/watermark.hpp"
 
 #include <gtest/gtest.h>
 

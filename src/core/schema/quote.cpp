@@ -1,0 +1,72 @@
+#include "core/schema/quote.hpp"
+
+namespace minibar {
+
+namespace {
+std::string quote_doubling(std::string_view text, char quote) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out.push_back(quote);
+  for (char c : text) {
+    if (c == quote) out.push_back(quote);
+    out.push_back(c);
+  }
+  out.push_back(quote);
+  return out;
+}
+}  // namespace
+
+std::string sqlite_quote_ident(std::string_view name) {
+  return quote_doubling(name, '"');
+}
+
+std::string sqlite_quote_literal(std::string_view text) {
+  return quote_doubling(text, '\'');
+}
+
+std::string mysql_quote_ident(std::string_view name) {
+  std::string out = "`";
+  for (char c : name) {
+    if (c == '`') out += '`';
+    out += c;
+  }
+  out += '`';
+  return out;
+}
+
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
+  for (char &c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::string pg_quote_ident(std::string_view name) {
+  return quote_doubling(name, '"');
+}
+
+std::string pg_quote_literal(std::string_view text) {
+  if (text.find('\\') == std::string_view::npos) return quote_doubling(text, '\'');
+  std::string out = "E'";
+  for (char c : text) {
+    if (c == '\'' || c == '\\') out.push_back(c);
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+std::string pg_text_array_literal(const std::vector<std::string> &items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); i++) {
+    out += i ? ",\"" : "\"";
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+}  // namespace minibar

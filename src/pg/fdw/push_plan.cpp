@@ -1,0 +1,98 @@
+#include "pg/fdw/push_plan.hpp"
+
+namespace minibar::pg {
+
+namespace {
+
+bool uses_attr(const PushPlan *plan, int attnum) {
+  return bms_is_member(attnum - FirstLowInvalidHeapAttributeNumber, plan->attrs_used);
+}
+
+}  // namespace
+
+void push_plan_init(PushPlan *plan, Index rti, Oid relid, Dialect dialect,
+                    RemoteColumnFn remote_column) {
+  Relation rel = table_open(relid, NoLock);
+  TupleDesc desc = RelationGetDescr(rel);
+  plan->rel.relid = rti;
+  plan->rel.dialect = dialect;
+  plan->rel.natts = desc->natts;
+  plan->rel.remote_names = static_cast<const char **>(palloc0(sizeof(char *) * desc->natts));
+  plan->rel.remote_class = static_cast<char *>(palloc0(desc->natts));
+  for (int i = 0; i < desc->natts; i++)
+    if (!TupleDescAttr(desc, i)->attisdropped)
+      plan->rel.remote_names[i] = remote_column(relid, static_cast<AttrNumber>(i + 1));
+  table_close(rel, NoLock);
+}
+
+void push_plan_classify(PushPlan *plan, RelOptInfo *baserel) {
+  ListCell *lc;
+  foreach (lc, baserel->baserestrictinfo) {
+    auto *ri = static_cast<RestrictInfo *>(lfirst(lc));
+    List *params = NIL;
+    PushCond *cond = remote_pushable(ri->clause, &plan->rel, &params);
+    if (cond) {
+      plan->remote_conds = lappend(plan->remote_conds, ri);
+      plan->push_conds = lappend(plan->push_conds, cond);
+      plan->push_params = lappend(plan->push_params, params);
+    }
+    if (!cond || cond->recheck) plan->local_conds = lappend(plan->local_conds, ri);
+  }
+  pull_varattnos(reinterpret_cast<Node *>(baserel->reltarget->exprs), baserel->relid,
+                 &plan->attrs_used);
+  foreach (lc, plan->local_conds)
+    pull_varattnos(reinterpret_cast<Node *>(static_cast<RestrictInfo *>(lfirst(lc))->clause),
+                   baserel->relid, &plan->attrs_used);
+}
+
+void push_plan_check_columns(const PushPlan *plan, Oid relid, const char *wrapper,
+                             const char *server_name, const char *remote_kind,
+                             const char *remote_table) {
+  bool whole_row = uses_attr(plan, 0);
+  for (int i = 0; i < plan->rel.natts; i++) {
+    if (!plan->rel.remote_names[i] || plan->rel.remote_class[i]) continue;
+    if (!whole_row && !uses_attr(plan, i + 1)) continue;
+    ereport(ERROR,
+            (errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
+             errmsg("column \"%s\" of foreign table \"%s\" does not exist in %s table %s",
+                    plan->rel.remote_names[i], get_rel_name(relid), remote_kind, remote_table),
+             errdetail("%s server \"%s\"", wrapper, server_name),
+             errhint("The %s table was altered after the foreign table was defined; "
+                     "re-import it or ALTER FOREIGN TABLE to match.",
+                     remote_kind)));
+  }
+}
+
+List *push_plan_attnums(const PushPlan *plan) {
+  bool whole_row = uses_attr(plan, 0);
+  List *attnums = NIL;
+  for (int i = 0; i < plan->rel.natts; i++) {
+    if (!plan->rel.remote_names[i]) continue;
+    if (whole_row || uses_attr(plan, i + 1)) attnums = lappend_int(attnums, i + 1);
+  }
+  return attnums;
+}
+
+ScanClauses push_plan_scan_clauses(const PushPlan *plan, List *scan_clauses) {
+  ScanClauses out = {NIL, NIL, NIL, NIL};
+  ListCell *lc;
+  foreach (lc, scan_clauses) {
+    auto *ri = lfirst_node(RestrictInfo, lc);
+    int idx = -1;
+    for (int i = 0; i < list_length(plan->remote_conds); i++)
+      if (list_nth(plan->remote_conds, i) == ri) idx = i;
+    if (idx < 0) {
+      out.local_exprs = lappend(out.local_exprs, ri->clause);
+      continue;
+    }
+    auto *cond = static_cast<PushCond *>(list_nth(plan->push_conds, idx));
+    out.used_conds = lappend(out.used_conds, cond);
+    out.fdw_exprs =
+        list_concat(out.fdw_exprs, static_cast<List *>(list_nth(plan->push_params, idx)));
+    out.param_flags = push_param_flags(cond, out.param_flags);
+    if (cond->recheck) out.local_exprs = lappend(out.local_exprs, ri->clause);
+  }
+  return out;
+}
+
+}  // namespace minibar::pg

@@ -1,0 +1,113 @@
+// Brings syncs back after a PostgreSQL restart. With minibar_migrate in
+// shared_preload_libraries, _PG_init registers a launcher that starts once
+// recovery is finished: it lists the databases and starts, in each, a
+// short-lived worker that restarts the syncs still wanted running. (Without
+// the preload, a sync survives crashes of its worker and of other backends,
+// but not a full restart: sync_start it again.)
+#include <cstring>
+#include <vector>
+
+#include "pg/base/guard.hpp"
+#include "pg/migrate/run.hpp"
+#include "pg/base/spi.hpp"
+#include "pg/sync/worker.hpp"
+
+extern "C" {
+
+PGDLLEXPORT void _PG_init(void);
+PGDLLEXPORT void minibar_sync_launcher_main(Datum arg);
+PGDLLEXPORT void minibar_sync_resume_main(Datum arg);
+
+void _PG_init(void) {
+  minibar::pg::define_worker_settings();
+  if (!process_shared_preload_libraries_in_progress) return;
+  BackgroundWorker w;
+  minibar::pg::bgw_describe(&w, "minibar_sync_launcher_main", "minibar_migrate sync launcher",
+                            BGW_NEVER_RESTART);
+  RegisterBackgroundWorker(&w);
+}
+
+// Lists the connectable databases (shared catalog, no database needed) and
+// starts a resume worker in each.
+void minibar_sync_launcher_main(Datum) {
+  pqsignal(SIGTERM, die);
+  BackgroundWorkerUnblockSignals();
+  BackgroundWorkerInitializeConnection(nullptr, nullptr, 0);
+  std::vector<Oid> dbs;
+  StartTransactionCommand();
+  Relation rel = table_open(DatabaseRelationId, AccessShareLock);
+  TableScanDesc scan = table_beginscan_catalog(rel, 0, nullptr);
+  HeapTuple tup;
+  while ((tup = heap_getnext(scan, ForwardScanDirection)) != nullptr) {
+    auto *db = reinterpret_cast<Form_pg_database>(GETSTRUCT(tup));
+    if (db->datallowconn && !db->datistemplate) dbs.push_back(db->oid);
+  }
+  table_endscan(scan);
+  table_close(rel, AccessShareLock);
+  CommitTransactionCommand();
+  for (Oid db : dbs) {
+    BackgroundWorker w;
+    minibar::pg::bgw_describe(&w, "minibar_sync_resume_main", "minibar_migrate sync resume",
+                              BGW_NEVER_RESTART);
+    snprintf(w.bgw_name, sizeof w.bgw_name, "minibar_migrate sync resume %u", db);
+    w.bgw_main_arg = ObjectIdGetDatum(db);
+    w.bgw_notify_pid = MyProcPid;
+    // One database at a time, so that a cluster with many databases does not
+    // take every worker slot; a busy moment is waited out.
+    BackgroundWorkerHandle *h = nullptr;
+    for (int attempt = 0; attempt < 60 && !RegisterDynamicBackgroundWorker(&w, &h); attempt++) {
+      h = nullptr;
+      (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 1000,
+                      PG_WAIT_EXTENSION);
+      ResetLatch(MyLatch);
+    }
+    if (!h) {
+      ereport(WARNING,
+              (errmsg("minibar_migrate: no worker slot to resume the syncs of database %u", db)));
+      continue;
+    }
+    (void)WaitForBackgroundWorkerShutdown(h);
+  }
+  proc_exit(0);
+}
+
+// In one database: when the extension is installed, starts the sync worker
+// of every sync still wanted running.
+void minibar_sync_resume_main(Datum arg) {
+  BackgroundWorkerUnblockSignals();
+  BackgroundWorkerInitializeConnectionByOid(DatumGetObjectId(arg), InvalidOid, 0);
+  SetCurrentStatementStartTimestamp();
+  StartTransactionCommand();
+  PushActiveSnapshot(GetTransactionSnapshot());
+  // The extension, at a version that has syncs.
+  if (OidIsValid(get_extension_oid("minibar_migrate", true)) &&
+      OidIsValid(RangeVarGetRelid(
+          makeRangeVar(const_cast<char *>("minibar_migrate"), const_cast<char *>("syncs"), -1),
+          NoLock, true))) {
+    SPI_connect();
+    int rc = SPI_execute(
+        "SELECT s.server::text, r.oid FROM minibar_migrate.syncs s "
+        "JOIN pg_catalog.pg_roles r ON r.rolname = s.started_by WHERE s.wanted = 'running'",
+        true, 0);
+    if (rc == SPI_OK_SELECT) {
+      for (uint64 i = 0; i < SPI_processed; i++) {
+        bool isnull;
+        char *server = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+        Oid role = DatumGetObjectId(
+            SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+        if (!minibar::pg::sync_launch(MyDatabaseId, role, server, InvalidTransactionId))
+          ereport(WARNING,
+                  (errmsg("minibar_migrate: no worker slot to resume the sync of server \"%s\"",
+                          server)));
+        else
+          ereport(LOG, (errmsg("minibar_migrate: resuming the sync of server \"%s\"", server)));
+      }
+    }
+    SPI_finish();
+  }
+  PopActiveSnapshot();
+  CommitTransactionCommand();
+  proc_exit(0);
+}
+
+}  // extern "C"
