@@ -4,7 +4,12 @@
 
 MODULE_big = minibar_migrate
 EXTENSION = minibar_migrate
-DATA = minibar_migrate--0.1.sql
+# The install script is assembled from each feature's SQL file, in this
+# order (later parts use the tables of earlier ones).
+SQL_PARTS = src/pg/fdw/fdw.sql src/pg/migrate/migrate.sql src/pg/validate/validate.sql \
+	src/pg/upkeep/upkeep.sql src/pg/preflight/preflight.sql src/pg/sync/sync.sql \
+	src/pg/sync/sync_table.sql
+DATA_built = minibar_migrate--0.1.sql
 PGFILEDESC = "minibar_migrate - migrate MySQL/MariaDB and SQLite into PostgreSQL"
 
 # Sources are picked up by folder: every .cpp below src/core and src/pg.
@@ -39,3 +44,6 @@ $(CORE_SRCS:.cpp=.o): override CPPFLAGS += $(MARIADB_CFLAGS)
 # Every object depends on every header: simple and always right for a small tree.
 HEADERS := $(shell find src -name '*.hpp')
 $(OBJS): $(HEADERS)
+
+minibar_migrate--0.1.sql: $(SQL_PARTS)
+	cat $^ > $@

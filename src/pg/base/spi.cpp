@@ -228,28 +228,6 @@ std::optional<std::string> spi_try(const std::string &sql) {
   return f->message;
 }
 
-void bgw_xact_begin() {
-  pg_call([] {
-    SetCurrentStatementStartTimestamp();
-    StartTransactionCommand();
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    PushActiveSnapshot(GetTransactionSnapshot());
-  });
-}
-
-void bgw_xact_commit() {
-  pg_call([] {
-    SPI_finish();
-    PopActiveSnapshot();
-    CommitTransactionCommand();
-    pgstat_report_activity(STATE_IDLE, nullptr);
-  });
-}
-
-void bgw_xact_abort() {
-  pg_call([] { AbortOutOfAnyTransaction(); });
-}
-
 SPIPlanPtr pg_spi_prepare(const std::string &sql, const std::vector<Oid> &types, bool keep) {
   SPIPlanPtr plan =
       SPI_prepare(sql.c_str(), static_cast<int>(types.size()), const_cast<Oid *>(types.data()));
@@ -258,17 +236,6 @@ SPIPlanPtr pg_spi_prepare(const std::string &sql, const std::vector<Oid> &types,
          SPI_result_code_string(SPI_result));
   if (keep && SPI_keepplan(plan)) elog(ERROR, "SPI_keepplan failed");
   return plan;
-}
-
-void bgw_describe(BackgroundWorker *w, const char *function, const char *type, int restart_time) {
-  std::memset(w, 0, sizeof *w);
-  w->bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-  w->bgw_start_time = BgWorkerStart_RecoveryFinished;
-  w->bgw_restart_time = restart_time;
-  strlcpy(w->bgw_library_name, "minibar_migrate", sizeof w->bgw_library_name);
-  strlcpy(w->bgw_function_name, function, sizeof w->bgw_function_name);
-  strlcpy(w->bgw_name, type, sizeof w->bgw_name);
-  strlcpy(w->bgw_type, type, sizeof w->bgw_type);
 }
 
 }  // namespace minibar::pg

@@ -50,18 +50,6 @@ std::string sqlstate_of(const ErrorData *edata);
 int spi_begin_pinned();
 void spi_end_pinned(int guc_level);
 
-// A background worker's own transaction with SPI connected and a snapshot
-// pushed (bgw_xact_begin), committed (bgw_xact_commit) or abandoned after an
-// error (bgw_xact_abort).
-void bgw_xact_begin();
-void bgw_xact_commit();
-void bgw_xact_abort();
-// One of our background workers, connected to a database, started once
-// recovery is done: its entry point in this library, its type (also its name
-// until the caller sets another) and its restart interval in seconds
-// (BGW_NEVER_RESTART: never). Everything else zeroed.
-void bgw_describe(BackgroundWorker *w, const char *function, const char *type, int restart_time);
-
 // Runs a statement (no result wanted). Every statement given to spi_exec,
 // spi_try, spi_rows and state_rows must parse as exactly one statement, or
 // it is refused (42601) before anything runs: text built from source names

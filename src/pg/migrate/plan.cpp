@@ -9,7 +9,7 @@
 #include "core/convert/json_text.hpp"
 #include "core/schema/quote.hpp"
 #include "pg/base/json_options.hpp"
-#include "pg/migrate/run_engine.hpp"
+#include "pg/migrate/plan.hpp"
 #include "pg/base/spi.hpp"
 #include "pg/base/target_check.hpp"
 

@@ -12,6 +12,7 @@
 #include "core/plan/migrate_plan.hpp"
 #include "core/schema/quote.hpp"
 #include "pg/base/guard.hpp"
+#include "pg/base/bgworker.hpp"
 #include "pg/base/spi.hpp"
 
 namespace minibar::pg {
@@ -821,27 +822,13 @@ void minibar_migrate_worker_main(Datum arg) {
   BackgroundWorkerInitializeConnectionByOid(sh->dbid, sh->userid, 0);
   pgstat_report_appname("minibar_migrate worker");
   SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION);
-  MemoryContext cxt = CurrentMemoryContext;
-  PG_TRY();
-  {
-    pg_entry([&] {
-      worker_run(sh, index);
-      return 0;
-    });
-  }
-  PG_CATCH();
-  {
-    MemoryContextSwitchTo(cxt);
-    ErrorData *e = CopyErrorData();
-    record_error(sh, index, e);
-    EmitErrorReport();
-    FlushErrorState();
-    AbortOutOfAnyTransaction();
-    proc_exit(1);
-  }
-  PG_END_TRY();
-  if (index < kMaxWorkers) sh->slots[index].finished = true;
-  proc_exit(0);
+  bgw_guarded_main(
+      [&] {
+        worker_run(sh, index);
+        if (index < kMaxWorkers) sh->slots[index].finished = true;
+        return 0;
+      },
+      [&](ErrorData *e) { record_error(sh, index, e); });
 }
 
 }  // extern "C"

@@ -9,7 +9,8 @@
 #include <cstdint>
 
 #include "pg/remote/source.hpp"
-#include "pg/migrate/run_engine.hpp"
+#include "pg/migrate/plan.hpp"
+#include "pg/migrate/tasks.hpp"
 
 namespace minibar::pg {
 

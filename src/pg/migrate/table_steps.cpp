@@ -4,7 +4,7 @@
 #include <set>
 
 #include "core/schema/quote.hpp"
-#include "pg/migrate/bulk_load.hpp"
+#include "pg/migrate/load/bulk_load.hpp"
 #include "pg/base/guard.hpp"
 #include "pg/base/spi.hpp"
 #include "pg/base/target_check.hpp"

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "core/plan/migrate_plan.hpp"
-#include "pg/migrate/bulk_load.hpp"
+#include "pg/migrate/load/bulk_load.hpp"
 #include "pg/migrate/options.hpp"
 #include "pg/remote/source.hpp"
 

@@ -6,7 +6,7 @@
 #include "core/plan/chunk_plan.hpp"
 #include "core/schema/quote.hpp"
 #include "pg/base/guard.hpp"
-#include "pg/migrate/run_engine.hpp"
+#include "pg/migrate/tasks.hpp"
 #include "pg/base/spi.hpp"
 #include "pg/validate/table.hpp"
 

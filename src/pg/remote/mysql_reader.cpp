@@ -2,7 +2,7 @@
 
 #include "core/convert/describe.hpp"
 #include "pg/base/guard.hpp"
-#include "pg/migrate/rejects.hpp"
+#include "pg/migrate/load/rejects.hpp"
 
 namespace minibar::pg {
 

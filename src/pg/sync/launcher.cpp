@@ -1,51 +1,35 @@
 // Brings syncs back after a PostgreSQL restart. With minibar_migrate in
-// shared_preload_libraries, _PG_init registers a launcher that starts once
-// recovery is finished: it lists the databases and starts, in each, a
-// short-lived worker that restarts the syncs still wanted running. (Without
-// the preload, a sync survives crashes of its worker and of other backends,
-// but not a full restart: sync_start it again.)
-#include <cstring>
-#include <vector>
+// shared_preload_libraries, _PG_init (module.cpp) registers a launcher that
+// starts once recovery is finished: it lists the databases and starts, in
+// each, a short-lived worker that restarts the syncs still wanted running.
+// (Without the preload, a sync survives crashes of its worker and of other
+// backends, but not a full restart: sync_start it again.)
+#include "pg/sync/launcher.hpp"
 
-#include "pg/base/guard.hpp"
-#include "pg/migrate/run.hpp"
+#include "pg/base/bgworker.hpp"
 #include "pg/base/spi.hpp"
 #include "pg/sync/worker.hpp"
 
-extern "C" {
+namespace {
 
-PGDLLEXPORT void _PG_init(void);
-PGDLLEXPORT void minibar_sync_launcher_main(Datum arg);
-PGDLLEXPORT void minibar_sync_resume_main(Datum arg);
-
-void _PG_init(void) {
-  minibar::pg::define_worker_settings();
-  if (!process_shared_preload_libraries_in_progress) return;
-  BackgroundWorker w;
-  minibar::pg::bgw_describe(&w, "minibar_sync_launcher_main", "minibar_migrate sync launcher",
-                            BGW_NEVER_RESTART);
-  RegisterBackgroundWorker(&w);
-}
-
-// Lists the connectable databases (shared catalog, no database needed) and
-// starts a resume worker in each.
-void minibar_sync_launcher_main(Datum) {
-  pqsignal(SIGTERM, die);
-  BackgroundWorkerUnblockSignals();
-  BackgroundWorkerInitializeConnection(nullptr, nullptr, 0);
-  std::vector<Oid> dbs;
+// PostgreSQL calls only (no C++ object is alive while they run): lists the
+// databases and starts a resume worker in each, one at a time.
+int launch_resume_workers() {
+  List *dbs = NIL;
   StartTransactionCommand();
   Relation rel = table_open(DatabaseRelationId, AccessShareLock);
   TableScanDesc scan = table_beginscan_catalog(rel, 0, nullptr);
   HeapTuple tup;
   while ((tup = heap_getnext(scan, ForwardScanDirection)) != nullptr) {
     auto *db = reinterpret_cast<Form_pg_database>(GETSTRUCT(tup));
-    if (db->datallowconn && !db->datistemplate) dbs.push_back(db->oid);
+    if (db->datallowconn && !db->datistemplate) dbs = lappend_oid(dbs, db->oid);
   }
   table_endscan(scan);
   table_close(rel, AccessShareLock);
   CommitTransactionCommand();
-  for (Oid db : dbs) {
+  ListCell *lc;
+  foreach (lc, dbs) {
+    const Oid db = lfirst_oid(lc);
     BackgroundWorker w;
     minibar::pg::bgw_describe(&w, "minibar_sync_resume_main", "minibar_migrate sync resume",
                               BGW_NEVER_RESTART);
@@ -68,14 +52,12 @@ void minibar_sync_launcher_main(Datum) {
     }
     (void)WaitForBackgroundWorkerShutdown(h);
   }
-  proc_exit(0);
+  return 0;
 }
 
-// In one database: when the extension is installed, starts the sync worker
-// of every sync still wanted running.
-void minibar_sync_resume_main(Datum arg) {
-  BackgroundWorkerUnblockSignals();
-  BackgroundWorkerInitializeConnectionByOid(DatumGetObjectId(arg), InvalidOid, 0);
+// PostgreSQL calls only: in this database, when the extension is installed,
+// starts the sync worker of every sync still wanted running.
+int resume_syncs() {
   SetCurrentStatementStartTimestamp();
   StartTransactionCommand();
   PushActiveSnapshot(GetTransactionSnapshot());
@@ -107,7 +89,41 @@ void minibar_sync_resume_main(Datum arg) {
   }
   PopActiveSnapshot();
   CommitTransactionCommand();
-  proc_exit(0);
+  return 0;
+}
+
+}  // namespace
+
+namespace minibar::pg {
+
+void register_sync_launcher() {
+  BackgroundWorker w;
+  bgw_describe(&w, "minibar_sync_launcher_main", "minibar_migrate sync launcher",
+               BGW_NEVER_RESTART);
+  RegisterBackgroundWorker(&w);
+}
+
+}  // namespace minibar::pg
+
+extern "C" {
+
+PGDLLEXPORT void minibar_sync_launcher_main(Datum arg);
+PGDLLEXPORT void minibar_sync_resume_main(Datum arg);
+
+// Lists the connectable databases (shared catalog, no database needed) and
+// starts a resume worker in each.
+void minibar_sync_launcher_main(Datum) {
+  pqsignal(SIGTERM, die);
+  BackgroundWorkerUnblockSignals();
+  BackgroundWorkerInitializeConnection(nullptr, nullptr, 0);
+  minibar::pg::bgw_guarded_main([] { return launch_resume_workers(); }, [](ErrorData *) {});
+}
+
+// In one database: the syncs still wanted running get their worker again.
+void minibar_sync_resume_main(Datum arg) {
+  BackgroundWorkerUnblockSignals();
+  BackgroundWorkerInitializeConnectionByOid(DatumGetObjectId(arg), InvalidOid, 0);
+  minibar::pg::bgw_guarded_main([] { return resume_syncs(); }, [](ErrorData *) {});
 }
 
 }  // extern "C"

@@ -14,6 +14,7 @@
 #include "core/schema/quote.hpp"
 #include "pg/base/guard.hpp"
 #include "pg/remote/source.hpp"
+#include "pg/base/bgworker.hpp"
 #include "pg/base/spi.hpp"
 #include "pg/sync/apply.hpp"
 
@@ -604,40 +605,29 @@ void minibar_sync_main(Datum) {
   pgstat_report_appname("minibar_migrate sync");
   SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION);
   wait_for_creator(args.creator);
-  MemoryContext cxt = CurrentMemoryContext;
-  bool restart = false;
-  CaughtError *err =
-      static_cast<CaughtError *>(MemoryContextAllocZero(TopMemoryContext, sizeof(CaughtError)));
-  bool failed = false;
-  {
-    try {
-      SyncWorker worker(args);
-      worker.run();
-    } catch (const WorkerExit &e) {
-      restart = e.restart;
-    } catch (...) {
-      capture_current_exception(err);
-      failed = true;
-    }
-  }
-  MemoryContextSwitchTo(cxt);
-  if (failed) {
-    const char *msg = err->pg ? err->pg->message : err->message;
-    char state[16];
-    strlcpy(state, "retrying", sizeof state);
-    ereport(LOG, (errmsg("minibar_migrate sync of server \"%s\" failed: %s", args.server,
-                         msg ? msg : "unknown error"),
-                  errhint("It starts again in a second, from the last applied position.")));
-    record_error(args.server, msg ? msg : "unknown error", state);
-    proc_exit(1);
-  }
-  if (restart) {
-    record_error(args.server, "restarted (a table was paused or a restart was asked for)",
-                 "starting");
-    proc_exit(1);
-  }
-  record_stopped(args.server);
-  proc_exit(0);
+  bgw_guarded_main(
+      [&] {
+        bool restart = false;
+        try {
+          SyncWorker worker(args);
+          worker.run();
+        } catch (const WorkerExit &e) {
+          restart = e.restart;
+        }
+        if (restart) {
+          record_error(args.server, "restarted (a table was paused or a restart was asked for)",
+                       "starting");
+          return 1;
+        }
+        record_stopped(args.server);
+        return 0;
+      },
+      [&](ErrorData *e) {
+        const char *msg = e->message ? e->message : "unknown error";
+        ereport(LOG, (errmsg("minibar_migrate sync of server \"%s\" failed: %s", args.server, msg),
+                      errhint("It starts again in a second, from the last applied position.")));
+        record_error(args.server, msg, "retrying");
+      });
 }
 
 }  // extern "C"

@@ -20,7 +20,7 @@
 
 #include "pg/remote/datum_build.hpp"
 #include "pg/remote/source.hpp"
-#include "pg/migrate/rejects.hpp"
+#include "pg/migrate/load/rejects.hpp"
 
 namespace minibar::pg {
 

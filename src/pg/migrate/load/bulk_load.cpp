@@ -1,4 +1,4 @@
-#include "pg/migrate/bulk_load.hpp"
+#include "pg/migrate/load/bulk_load.hpp"
 
 #include <string>
 

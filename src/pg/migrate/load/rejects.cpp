@@ -1,4 +1,4 @@
-#include "pg/migrate/rejects.hpp"
+#include "pg/migrate/load/rejects.hpp"
 
 #include "pg/base/spi.hpp"
 
