@@ -1,7 +1,7 @@
 // A MariaDB binlog dump stream on Connector/C's replication API: connects as a
 // replica with its own server id, asks for the binlog from a position, with
 // checksums as the source writes them and a heartbeat while it is idle, and
-// hands out the raw events. Decoding is core/binlog_event's job.
+// hands out the raw events. Decoding is core/binlog/event's job.
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,7 @@
 // The change-data-capture background worker: one per synced server. It
-// streams the source's binlog (core/binlog_stream), decodes the row events of
-// the synced tables (core/binlog_event) and applies them in source order
-// (pg/sync_apply), committing its position with the changes it covers.
+// streams the source's binlog (core/binlog/stream), decodes the row events of
+// the synced tables (core/binlog/event) and applies them in source order
+// (pg/sync/apply), committing its position with the changes it covers.
 #pragma once
 
 #include "pg/pg.hpp"
