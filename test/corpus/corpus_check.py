@@ -69,6 +69,7 @@ CORPUS = [
     ("sakila", "mysql", ["mysql/sakila_schema.sql", "mysql/sakila_data.sql"]),
     ("sqlite_fdw_init", "sqlite", ["sqlite/sqlite_fdw_init.sql"]),
     ("sqlite_fdw_init_core", "sqlite", ["sqlite/sqlite_fdw_init_core.sql"]),
+    ("sqlite_fdw_init_post", "sqlite", ["sqlite/sqlite_fdw_init_post.sql", "sqlite/postgres_fdw_rows.sql"]),
     ("chinook", "sqlite", ["sqlite/chinook_sqlite.sql"]),
 ]
 
