@@ -17,7 +17,7 @@ PACKAGES=(
   postgresql-15 postgresql-server-dev-15 postgresql-15-pgtap postgresql-15-cron
   libtap-parser-sourcehandler-pgtap-perl
   mariadb-server mariadb-client libmariadb-dev
-  libsqlite3-dev sqlite3 libgtest-dev libgmock-dev openssl
+  libsqlite3-dev sqlite3 libgtest-dev libgmock-dev openssl python3
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -30,6 +30,9 @@ echo "== pgTAP"
 psql -d postgres -qc "DROP DATABASE IF EXISTS minibar_tap" -qc "CREATE DATABASE minibar_tap"
 pg_prove -d minibar_tap test/pgtap/*.sql
 
+echo "== public corpus (test/corpus: migrate, then compare every value with mariadb / sqlite3)"
+prove -v -e python3 test/corpus/corpus_check.py
+
 echo "== restart tests (a private PostgreSQL cluster and a private MariaDB are restarted)"
 prove -v -e bash test/restart/*.sh
 

@@ -413,7 +413,14 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
                               "auto-increment column mapped to " + pc.type +
                                   ", which cannot be an identity column; no sequence"});
     }
-    pc.not_null = !col.nullable || pc.identity;
+    // A primary-key column is NOT NULL in PostgreSQL. SQLite lets a
+    // PRIMARY KEY column of an ordinary table hold NULL (a legacy quirk), so
+    // such a row is rejected with a reason instead of failing the key build.
+    bool in_primary_key = false;
+    if (const SourceIndex *pk = table.primary_key())
+      for (const IndexColumn &ic : pk->columns)
+        if (ic.column == col.name) in_primary_key = true;
+    pc.not_null = !col.nullable || pc.identity || in_primary_key;
     if (col.default_value && !pc.identity) {
       std::string d = trim(*col.default_value);
       std::string pg_type = pc.enum_labels.empty() ? pc.type : "enum";
