@@ -50,7 +50,7 @@ KNOWN = {}
 # table is compared again, and the check must now name that column.
 # (database, table, target column, new value expression, WHERE condition)
 TAMPER = [
-    ("pgloader_f1db", "circuits", "lat", "lat + 0.0001", "circuitid = 1"),
+    ("sakila", "country", "country", "country || '.'", "country_id = 1"),
     ("chinook", "Invoice", "billingcity", "rtrim(billingcity)", "invoiceid = 152"),
     ("chinook", "Invoice", "total", "total + 0.01", "invoiceid = 151"),
     ("sqlite_fdw_init", "alltypetest", "c22", "99999.99998", "c1 = 583647"),
@@ -63,7 +63,6 @@ CORPUS = [
     ("pgloader_hex", "mysql", ["mysql/pgloader_hex.sql"]),
     ("pgloader_history", "mysql", ["mysql/pgloader_history.sql"]),
     ("pgloader_db789", "mysql", ["mysql/pgloader_db789.sql"]),
-    ("pgloader_f1db", "mysql", ["mysql/pgloader_f1db_circuits.sql"]),
     ("mysql_fdw_regress", "mysql", ["mysql/mysql_fdw_regress.sql"]),
     ("mysql_fdw_regress1", "mysql", ["mysql/mysql_fdw_regress1.sql"]),
     ("sakila", "mysql", ["mysql/sakila_schema.sql", "mysql/sakila_data.sql"]),
