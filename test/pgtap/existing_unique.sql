@@ -6,7 +6,7 @@
 -- the target already holds; qty is 0 at id 12345).
 \ir include/helpers.sql
 \set lite_db /var/lib/minibar_migrate/tap/existing_unique.sqlite
-\set fixture_load `install -d -m 755 /var/lib/minibar_migrate/tap && f=/var/lib/minibar_migrate/tap/existing_unique.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE items (id INTEGER PRIMARY KEY, code TEXT NOT NULL, qty INTEGER NOT NULL); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO items SELECT i, CASE i WHEN 5000 THEN 'c1' WHEN 15000 THEN 'c7' WHEN 20000 THEN 'old' ELSE 'c' || i END, CASE WHEN i = 12345 THEN 0 ELSE 1 + i % 9 END FROM n;" 2>&1 && chmod 644 $f && echo ok`
+\set fixture_load `test/pgtap/include/sqlite_fixture.sh /var/lib/minibar_migrate/tap/existing_unique.sqlite "CREATE TABLE items (id INTEGER PRIMARY KEY, code TEXT NOT NULL, qty INTEGER NOT NULL); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO items SELECT i, CASE i WHEN 5000 THEN 'c1' WHEN 15000 THEN 'c7' WHEN 20000 THEN 'old' ELSE 'c' || i END, CASE WHEN i = 12345 THEN 0 ELSE 1 + i % 9 END FROM n;"`
 SET client_min_messages = warning;
 DROP SCHEMA IF EXISTS tap_exu CASCADE;
 DROP SERVER IF EXISTS tap_exu CASCADE;

@@ -4,7 +4,7 @@
 -- but not preloaded, as in this cluster).
 \ir include/helpers.sql
 \set lite_db /var/lib/minibar_migrate/tap/health.sqlite
-\set lite_load `install -d -m 755 /var/lib/minibar_migrate/tap && f=/var/lib/minibar_migrate/tap/health.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t VALUES (1, 'a'), (2, 'b');" 2>&1 && chmod 644 $f && echo ok`
+\set lite_load `test/pgtap/include/sqlite_fixture.sh /var/lib/minibar_migrate/tap/health.sqlite "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t VALUES (1, 'a'), (2, 'b');"`
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS pg_stat_statements;
 DROP SCHEMA IF EXISTS tap_health CASCADE;

@@ -46,13 +46,7 @@ CREATE SCHEMA tap_mig_my_part;
 
 -- ------------------------------------------------------------------ helpers
 
-CREATE TEMP TABLE my_run (run_id bigint, kind text, source_name text, target regclass, rows_source bigint,
-  rows_copied bigint, rows_rejected bigint, zero_dates bigint, seconds double precision,
-  rows_per_second double precision, notes text[], ord bigint);
-CREATE TEMP VIEW my_notes AS
-  SELECT * FROM minibar_migrate.run_notes WHERE run_id = (SELECT max(run_id) FROM my_run);
-CREATE TEMP VIEW my_rejects AS
-  SELECT * FROM minibar_migrate.rejects WHERE run_id = (SELECT max(run_id) FROM my_run);
+CALL pg_temp.run_tables('my');
 CREATE TEMP TABLE tbl_result (source text, target regclass, rows_copied bigint, rows_rejected bigint, seconds double precision);
 
 CREATE TEMP TABLE src_columns AS SELECT * FROM jsonb_to_recordset(:'src_columns'::jsonb)
@@ -148,15 +142,8 @@ SELECT pg_temp.rows_eq(
   $$VALUES ('database', 'tap_mig_my', 'tap_mig_my', '{"columns": {"reject_cases.payload": "jsonb"}}'::jsonb, 'done', true, true)$$,
   'minibar_migrate.runs: a database run with its options, status done');
 SELECT is((SELECT count(DISTINCT run_id) FROM my_run), 1::bigint, 'every result row carries the same run_id');
-SELECT pg_temp.rows_eq(
-  $$SELECT f.child, f.parent FROM src_fks f
-      JOIN my_run c ON c.kind = 'table' AND c.source_name = f.child
-      JOIN my_run p ON p.kind = 'table' AND p.source_name = f.parent
-     WHERE f.child <> f.parent
-       AND NOT EXISTS (SELECT FROM src_fks b WHERE b.child = f.parent AND b.parent = f.child)
-       AND c.ord < p.ord$$,
-  $$SELECT 'x', 'x' WHERE false$$,
-  'table rows come in foreign-key load order (parents before children, the hotels <-> users cycle aside)');
+SELECT pg_temp.load_order('my_run',
+                          'table rows come in foreign-key load order (parents before children, the hotels <-> users cycle aside)');
 
 -- ---------------------------------------------------------------- rejects (md: reject cases)
 SELECT pg_temp.rows_eq(

@@ -51,13 +51,7 @@ CREATE SCHEMA tap_mig_lite_rej10;
 -- ------------------------------------------------------------------ helpers
 
 -- The result of each migrate_database call, with its row order.
-CREATE TEMP TABLE lite_run (run_id bigint, kind text, source_name text, target regclass, rows_source bigint,
-  rows_copied bigint, rows_rejected bigint, zero_dates bigint, seconds double precision,
-  rows_per_second double precision, notes text[], ord bigint);
-CREATE TEMP VIEW lite_notes AS
-  SELECT * FROM minibar_migrate.run_notes WHERE run_id = (SELECT max(run_id) FROM lite_run);
-CREATE TEMP VIEW lite_rejects AS
-  SELECT * FROM minibar_migrate.rejects WHERE run_id = (SELECT max(run_id) FROM lite_run);
+CALL pg_temp.run_tables('lite');
 
 -- Source facts as tables.
 CREATE TEMP TABLE src_columns AS
@@ -161,15 +155,8 @@ SELECT is((SELECT count(DISTINCT run_id) FROM lite_run), 1::bigint, 'every resul
 
 -- Load order: a referenced table comes before the tables that reference it, except
 -- between the two tables of the hotels <-> users cycle (foreign keys from the source).
-SELECT pg_temp.rows_eq(
-  $$SELECT f.child, f.parent FROM src_fks f
-      JOIN lite_run c ON c.kind = 'table' AND c.source_name = f.child
-      JOIN lite_run p ON p.kind = 'table' AND p.source_name = f.parent
-     WHERE f.child <> f.parent
-       AND NOT EXISTS (SELECT FROM src_fks b WHERE b.child = f.parent AND b.parent = f.child)
-       AND c.ord < p.ord$$,
-  $$SELECT 'x', 'x' WHERE false$$,
-  'table rows come in foreign-key load order (parents before children)');
+SELECT pg_temp.load_order('lite_run',
+                          'table rows come in foreign-key load order (parents before children)');
 
 -- ---------------------------------------------------------------- rejects (md: reject cases)
 SELECT is((SELECT count(*) FROM lite_rejects), 10::bigint, '10 rejects recorded, all for reject_cases');

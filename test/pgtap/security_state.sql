@@ -12,7 +12,7 @@
 -- with the sqlite3 CLI: items (5 rows, an index on n).
 \ir include/helpers.sql
 \set lite_db /tmp/minibar_tap_state/security_state.sqlite
-\set fixture_load `install -d -m 755 /tmp/minibar_tap_state && f=/tmp/minibar_tap_state/security_state.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, label TEXT); CREATE INDEX items_n ON items (n); INSERT INTO items VALUES (1, 1, 'one'), (2, 2, 'two'), (3, 3, 'three'), (4, 4, 'four'), (5, 5, 'five');" 2>&1 && chmod 644 $f && echo ok`
+\set fixture_load `test/pgtap/include/sqlite_fixture.sh /tmp/minibar_tap_state/security_state.sqlite "CREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, label TEXT); CREATE INDEX items_n ON items (n); INSERT INTO items VALUES (1, 1, 'one'), (2, 2, 'two'), (3, 3, 'three'), (4, 4, 'four'), (5, 5, 'five');"`
 SET client_min_messages = warning;
 
 CALL pg_temp.drop_leftovers('{tap_state_a,tap_state_b,tap_state_root,tap_state_evil}', '{tap_state_lite}', roles => '{tap_state_alice,tap_state_bob,tap_state_mallory}');

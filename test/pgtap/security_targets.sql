@@ -16,7 +16,7 @@
 -- items (6 rows, n = id) and res (3 rows, the second not an integer).
 \ir include/helpers.sql
 \set lite_db /tmp/minibar_tap_target/security_targets.sqlite
-\set fixture_load `install -d -m 755 /tmp/minibar_tap_target && f=/tmp/minibar_tap_target/security_targets.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, label TEXT); INSERT INTO items VALUES (1, 1, 'one'), (2, 2, 'two'), (3, 3, 'three'), (4, 4, 'four'), (5, 5, 'five'), (6, 6, 'six'); CREATE TABLE res (id INTEGER PRIMARY KEY, n); INSERT INTO res VALUES (1, 1), (2, 'abc'), (3, 3);" 2>&1 && chmod 644 $f && echo ok`
+\set fixture_load `test/pgtap/include/sqlite_fixture.sh /tmp/minibar_tap_target/security_targets.sqlite "CREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, label TEXT); INSERT INTO items VALUES (1, 1, 'one'), (2, 2, 'two'), (3, 3, 'three'), (4, 4, 'four'), (5, 5, 'five'), (6, 6, 'six'); CREATE TABLE res (id INTEGER PRIMARY KEY, n); INSERT INTO res VALUES (1, 1), (2, 'abc'), (3, 3);"`
 SET client_min_messages = warning;
 
 CALL pg_temp.drop_leftovers('{tap_target_s,tap_target_m}', '{tap_target_lite}', roles => '{tap_target_mallory,tap_target_alice,tap_target_team}');

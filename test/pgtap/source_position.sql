@@ -20,7 +20,7 @@ CREATE SCHEMA tap_pos;
 CALL pg_temp.mysql_server('tap_pos', 'minibar_tap_pos', '{"connect_timeout": "5"}', port => 3308);
 CALL pg_temp.mysql_server('tap_pos_nobin', 'minibar_tap_pos_nobin');
 \set nobin_fixture `mariadb -e "DROP DATABASE IF EXISTS minibar_tap_pos_nobin; CREATE DATABASE minibar_tap_pos_nobin; CREATE TABLE minibar_tap_pos_nobin.t (id INT PRIMARY KEY); INSERT INTO minibar_tap_pos_nobin.t VALUES (1);" 2>&1 && echo ok`
-\set lite_load `install -d -m 755 /var/lib/minibar_migrate/tap && f=/var/lib/minibar_migrate/tap/position.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1);" 2>&1 && chmod 644 $f && echo ok`
+\set lite_load `test/pgtap/include/sqlite_fixture.sh /var/lib/minibar_migrate/tap/position.sqlite "CREATE TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1);"`
 CREATE SERVER tap_pos_norel FOREIGN DATA WRAPPER minibar_mysql
   OPTIONS (host '127.0.0.1', port '3308', dbname 'minibar_tap_pos', connect_timeout '5');
 CREATE USER MAPPING FOR CURRENT_USER SERVER tap_pos_norel OPTIONS (username 'minibar_norel', password 'norel');

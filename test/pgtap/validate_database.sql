@@ -7,7 +7,7 @@
 \ir include/helpers.sql
 \set test_db :DBNAME
 \set lite_db /var/lib/minibar_migrate/tap/validate_db.sqlite
-\set lite_load `install -d -m 755 /var/lib/minibar_migrate/tap && f=/var/lib/minibar_migrate/tap/validate_db.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE parents (id INTEGER PRIMARY KEY, name TEXT NOT NULL); CREATE TABLE kids (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parents (id), note TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) INSERT INTO kids SELECT i, CASE i WHEN 77 THEN 901 WHEN 78 THEN 902 ELSE 1 + i % 20 END, 'kid ' || i FROM n; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20) INSERT INTO parents SELECT i, 'parent ' || i FROM n;" 2>&1 && chmod 644 $f && echo ok`
+\set lite_load `test/pgtap/include/sqlite_fixture.sh /var/lib/minibar_migrate/tap/validate_db.sqlite "CREATE TABLE parents (id INTEGER PRIMARY KEY, name TEXT NOT NULL); CREATE TABLE kids (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parents (id), note TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) INSERT INTO kids SELECT i, CASE i WHEN 77 THEN 901 WHEN 78 THEN 902 ELSE 1 + i % 20 END, 'kid ' || i FROM n; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20) INSERT INTO parents SELECT i, 'parent ' || i FROM n;"`
 
 -- pg_cron lives in the database cron.database_name (postgres); its extension
 -- is created there, and the job (every minute, run in this database) is made

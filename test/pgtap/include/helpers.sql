@@ -210,3 +210,28 @@ BEGIN
   END LOOP;
   RETURN fail(descr) || E'\n' || diag('    no reject with row_data ' || key::text);
 END $f$;
+
+-- For a file that records migrate_database results: the temp table <p>_run
+-- (one row per result row, with its order), and the views <p>_notes and
+-- <p>_rejects of the latest run recorded there.
+CREATE PROCEDURE pg_temp.run_tables(p text) LANGUAGE plpgsql AS $f$
+BEGIN
+  EXECUTE format('CREATE TEMP TABLE %I (run_id bigint, kind text, source_name text, target regclass, rows_source bigint,
+    rows_copied bigint, rows_rejected bigint, zero_dates bigint, seconds double precision,
+    rows_per_second double precision, notes text[], ord bigint)', p || '_run');
+  EXECUTE format('CREATE TEMP VIEW %I AS SELECT * FROM minibar_migrate.run_notes WHERE run_id = (SELECT max(run_id) FROM %I)',
+                 p || '_notes', p || '_run');
+  EXECUTE format('CREATE TEMP VIEW %I AS SELECT * FROM minibar_migrate.rejects WHERE run_id = (SELECT max(run_id) FROM %I)',
+                 p || '_rejects', p || '_run');
+END $f$;
+-- The table rows of run table run_tbl come in foreign-key load order (parents
+-- before children; src_fks(child, parent) holds the source's foreign keys, a
+-- two-table cycle aside).
+CREATE FUNCTION pg_temp.load_order(run_tbl text, descr text) RETURNS text LANGUAGE sql AS $f$
+  SELECT pg_temp.rows_eq(format($q$SELECT f.child, f.parent FROM src_fks f
+      JOIN %1$I c ON c.kind = 'table' AND c.source_name = f.child
+      JOIN %1$I p ON p.kind = 'table' AND p.source_name = f.parent
+     WHERE f.child <> f.parent
+       AND NOT EXISTS (SELECT FROM src_fks b WHERE b.child = f.parent AND b.parent = f.child)
+       AND c.ord < p.ord$q$, run_tbl), $q$SELECT 'x', 'x' WHERE false$q$, descr)
+$f$;
