@@ -60,9 +60,9 @@ for r in $RATES; do
   [[ $r =~ ^[1-9][0-9]*$ ]] || { echo "sync.sh: RATES must list positive integers, got '$r'" >&2; exit 2; }
 done
 [[ -n ${RATES// /} ]] || { echo "sync.sh: RATES is empty" >&2; exit 2; }
-for v in DURATION INITIAL_ROWS CATCHUP_TIMEOUT; do
-  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "sync.sh: $v must be a positive integer, got '${!v}'" >&2; exit 2; }
-done
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"
+bench_positive_ints sync.sh DURATION INITIAL_ROWS CATCHUP_TIMEOUT
 ((INITIAL_ROWS >= 1000)) || { echo "sync.sh: INITIAL_ROWS must be at least 1000" >&2; exit 2; }
 [[ $TXN_ROWS =~ ^[1-9][0-9]*$ && $TXN_ROWS -ge 10 && $((TXN_ROWS % 10)) -eq 0 ]] ||
   { echo "sync.sh: TXN_ROWS must be a multiple of 10, got '$TXN_ROWS'" >&2; exit 2; }

@@ -4,20 +4,12 @@
 
 #include "core/error.hpp"
 #include "core/plan/migrate_plan.hpp"
+#include "source_column.hpp"
 
 namespace minibar {
 namespace {
 
-SourceColumn mysql_col(const char *name, const char *data_type, const char *column_type,
-                       bool nullable = true) {
-  SourceColumn c;
-  c.name = name;
-  c.mysql.data_type = data_type;
-  c.mysql.column_type = column_type;
-  c.declared = column_type;
-  c.nullable = nullable;
-  return c;
-}
+using test::mysql_col;
 
 SourceColumn sqlite_col(const char *name, const char *declared, bool nullable = true) {
   SourceColumn c;
