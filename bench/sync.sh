@@ -222,30 +222,10 @@ CREATE SERVER $SERVER FOREIGN DATA WRAPPER minibar_mysql
 CREATE USER MAPPING FOR CURRENT_USER SERVER $SERVER OPTIONS (username 'minibar', password 'minibar');
 CREATE SCHEMA $SCHEMA;
 CREATE SCHEMA bench;
--- Polls until the sync has applied everything up to the source head as it is
--- now; returns the moment (epoch) it saw that, or NULL after the timeout.
-CREATE FUNCTION bench.caught_up(srv name, timeout double precision)
-RETURNS double precision LANGUAGE plpgsql AS \$\$
-DECLARE
-  h record;
-  s record;
-  deadline timestamptz := clock_timestamp() + make_interval(secs => timeout);
-BEGIN
-  SELECT * INTO h FROM minibar_migrate.source_binlog_position(srv);
-  LOOP
-    SELECT * INTO s FROM minibar_migrate.syncs WHERE server = srv;
-    IF s.applied_file > h.file OR (s.applied_file = h.file AND s.applied_pos >= h.pos) THEN
-      RETURN extract(epoch FROM clock_timestamp());
-    END IF;
-    IF clock_timestamp() > deadline THEN
-      RAISE WARNING 'not caught up: head %:%, applied %:%, state %, error %', h.file, h.pos,
-        s.applied_file, s.applied_pos, s.state, s.last_error;
-      RETURN NULL;
-    END IF;
-    PERFORM pg_sleep(0.02);
-  END LOOP;
-END
-\$\$;
+-- bench.caught_up(srv, timeout): the moment (epoch) the sync applied everything
+-- up to the source head as it is now, or NULL after the timeout.
+\set fn_schema bench
+\i '$HERE/../test/scripts/sync_caught_up.sql'
 -- Polls until the sync worker streams (alive, state streaming).
 CREATE FUNCTION bench.streaming(srv name, timeout double precision) RETURNS boolean
 LANGUAGE plpgsql AS \$\$

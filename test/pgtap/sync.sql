@@ -20,26 +20,10 @@ CREATE SCHEMA tap_sync;
 CALL pg_temp.mysql_server('tap_sync', 'minibar_tap_sync', '{"connect_timeout": "5"}', port => 3308);
 
 -- Waits until the sync has applied everything up to the source's head now.
-CREATE FUNCTION pg_temp.caught_up(timeout double precision DEFAULT 90) RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE
-  h record;
-  s record;
-  deadline timestamptz := clock_timestamp() + make_interval(secs => timeout);
-BEGIN
-  SELECT * INTO h FROM minibar_migrate.source_binlog_position('tap_sync');
-  LOOP
-    SELECT * INTO s FROM minibar_migrate.syncs WHERE server = 'tap_sync';
-    IF s.applied_file > h.file OR (s.applied_file = h.file AND s.applied_pos >= h.pos) THEN
-      RETURN true;
-    END IF;
-    IF clock_timestamp() > deadline THEN
-      RAISE WARNING 'not caught up: head %:%, applied %:%, state %, error %', h.file, h.pos,
-        s.applied_file, s.applied_pos, s.state, s.last_error;
-      RETURN false;
-    END IF;
-    PERFORM pg_sleep(0.05);
-  END LOOP;
-END
+\set fn_schema pg_temp
+\ir ../scripts/sync_caught_up.sql
+CREATE FUNCTION pg_temp.caught_up(timeout double precision DEFAULT 90) RETURNS boolean LANGUAGE sql AS $$
+  SELECT pg_temp.caught_up('tap_sync', timeout, 0.05) IS NOT NULL
 $$;
 -- validate_checksums of one table: every chunk ok.
 CREATE FUNCTION pg_temp.same(t text) RETURNS boolean LANGUAGE sql AS $$
