@@ -10,14 +10,7 @@ namespace minibar {
 namespace {
 
 using test::mysql_col;
-
-SourceColumn sqlite_col(const char *name, const char *declared, bool nullable = true) {
-  SourceColumn c;
-  c.name = name;
-  c.declared = declared;
-  c.nullable = nullable;
-  return c;
-}
+using test::sqlite_col;
 
 const PlannedColumn &col(const TablePlan &p, const std::string &name) {
   for (const PlannedColumn &c : p.columns)

@@ -131,20 +131,9 @@ TEST(Preflight, SqliteQueries) {
   s.dialect = Dialect::Sqlite;
   SourceTable t;
   t.name = "t";
-  SourceColumn id, n, r, d, j, txt;
-  id.name = "id";
-  id.declared = "INTEGER";
-  n.name = "n";
-  n.declared = "INT";
-  r.name = "r";
-  r.declared = "REAL";
-  d.name = "d";
-  d.declared = "DATETIME";
-  j.name = "j";
-  j.declared = "JSON";
-  txt.name = "code";
-  txt.declared = "TEXT";
-  t.columns = {id, n, r, d, j, txt};
+  t.columns = {test::sqlite_col("id", "INTEGER"), test::sqlite_col("n", "INT"),
+               test::sqlite_col("r", "REAL"),     test::sqlite_col("d", "DATETIME"),
+               test::sqlite_col("j", "JSON"),     test::sqlite_col("code", "TEXT")};
   t.indexes = {pk("id")};
   SourceIndex u;
   u.name = "t_code";

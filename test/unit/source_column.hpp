@@ -1,5 +1,5 @@
-// A MySQL source column as the catalog reader makes it, for the unit tests of
-// the plans (migrate_plan_test, preflight_test).
+// Source columns as the catalog readers make them, for the unit tests of the
+// plans (migrate_plan_test, preflight_test).
 #pragma once
 
 #include <string>
@@ -19,6 +19,15 @@ inline SourceColumn mysql_col(const std::string &name, const std::string &data_t
   c.declared = column_type;
   c.nullable = nullable;
   c.collation = collation;
+  return c;
+}
+
+inline SourceColumn sqlite_col(const std::string &name, const std::string &declared,
+                               bool nullable = true) {
+  SourceColumn c;
+  c.name = name;
+  c.declared = declared;
+  c.nullable = nullable;
   return c;
 }
 
