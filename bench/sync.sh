@@ -223,26 +223,11 @@ CREATE USER MAPPING FOR CURRENT_USER SERVER $SERVER OPTIONS (username 'minibar',
 CREATE SCHEMA $SCHEMA;
 CREATE SCHEMA bench;
 -- bench.caught_up(srv, timeout): the moment (epoch) the sync applied everything
--- up to the source head as it is now, or NULL after the timeout.
+-- up to the source head as it is now, or NULL after the timeout;
+-- bench.streaming(srv, timeout): whether the sync worker streams (alive, state
+-- streaming) before the timeout.
 \set fn_schema bench
-\i '$HERE/../test/scripts/sync_caught_up.sql'
--- Polls until the sync worker streams (alive, state streaming).
-CREATE FUNCTION bench.streaming(srv name, timeout double precision) RETURNS boolean
-LANGUAGE plpgsql AS \$\$
-DECLARE
-  deadline timestamptz := clock_timestamp() + make_interval(secs => timeout);
-BEGIN
-  LOOP
-    PERFORM pg_stat_clear_snapshot();
-    IF EXISTS (SELECT 1 FROM minibar_migrate.syncs s JOIN pg_stat_activity a ON a.pid = s.pid
-                WHERE s.server = srv AND s.state = 'streaming') THEN
-      RETURN true;
-    END IF;
-    IF clock_timestamp() > deadline THEN RETURN false; END IF;
-    PERFORM pg_sleep(0.05);
-  END LOOP;
-END
-\$\$;
+\i '$HERE/../test/scripts/sync_waits.sql'
 EOF
 
 t0=$(now)

@@ -21,7 +21,7 @@ CALL pg_temp.mysql_server('tap_sync', 'minibar_tap_sync', '{"connect_timeout": "
 
 -- Waits until the sync has applied everything up to the source's head now.
 \set fn_schema pg_temp
-\ir ../scripts/sync_caught_up.sql
+\ir ../scripts/sync_waits.sql
 CREATE FUNCTION pg_temp.caught_up(timeout double precision DEFAULT 90) RETURNS boolean LANGUAGE sql AS $$
   SELECT pg_temp.caught_up('tap_sync', timeout, 0.05) IS NOT NULL
 $$;
@@ -30,20 +30,8 @@ CREATE FUNCTION pg_temp.same(t text) RETURNS boolean LANGUAGE sql AS $$
   SELECT bool_and(ok) FROM minibar_migrate.validate_checksums('tap_sync', t, ('tap_sync.' || t)::regclass)
 $$;
 -- Waits until the sync worker runs again under a new pid (or any pid).
-CREATE FUNCTION pg_temp.worker_back(old int, timeout double precision DEFAULT 30) RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE
-  deadline timestamptz := clock_timestamp() + make_interval(secs => timeout);
-BEGIN
-  LOOP
-    PERFORM pg_stat_clear_snapshot();  -- pg_stat_activity is read once per transaction otherwise
-    IF EXISTS (SELECT 1 FROM minibar_migrate.syncs s JOIN pg_stat_activity a ON a.pid = s.pid
-                WHERE s.server = 'tap_sync' AND s.pid IS DISTINCT FROM old AND s.state = 'streaming') THEN
-      RETURN true;
-    END IF;
-    IF clock_timestamp() > deadline THEN RETURN false; END IF;
-    PERFORM pg_sleep(0.05);
-  END LOOP;
-END
+CREATE FUNCTION pg_temp.worker_back(old int, timeout double precision DEFAULT 30) RETURNS boolean LANGUAGE sql AS $$
+  SELECT pg_temp.streaming('tap_sync', timeout, old)
 $$;
 
 SELECT plan(39);
