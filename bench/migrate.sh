@@ -56,18 +56,10 @@ if ((N < 1)); then
   echo "migrate.sh: scale $SCALE gives no stock movements" >&2
   exit 2
 fi
-for v in RUNS TIMEOUT; do
-  if ! [[ ${!v} =~ ^[1-9][0-9]*$ ]]; then
-    echo "migrate.sh: $v must be a positive integer, got '${!v}'" >&2
-    exit 2
-  fi
-done
-for e in $ENGINES; do
-  case $e in
-  minibar_mysql | minibar_sqlite | pgloader | mysql_fdw | restore_limit | copy_limit | minibar_table) ;;
-  *) echo "migrate.sh: unknown engine '$e' in ENGINES" >&2; exit 2 ;;
-  esac
-done
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_positive_ints migrate.sh RUNS TIMEOUT
+bench_engines migrate.sh "minibar_mysql minibar_sqlite pgloader mysql_fdw restore_limit copy_limit minibar_table"
 WORKER_COUNTS=() # WORKERS without duplicates, in the given order
 for w in $WORKERS; do
   if ! [[ $w == default || ($w =~ ^[0-9]+$ && $((10#$w)) -le 64) ]]; then

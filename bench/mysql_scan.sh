@@ -37,19 +37,10 @@ MY_DB=minibar_bench
 PG_DB=${PG_DB:-minibar_bench}
 SCHEMA_TAG='minibar_bench big v1'
 
-for v in ROWS REPEAT TIMEOUT; do
-  if ! [[ ${!v} =~ ^[1-9][0-9]*$ ]]; then
-    echo "mysql_scan.sh: $v must be a positive integer, got '${!v}'" >&2
-    exit 2
-  fi
-done
-
-for e in $ENGINES; do
-  case $e in
-  minibar_mysql | mysql_fdw | mariadb) ;;
-  *) echo "mysql_scan.sh: unknown engine '$e' in ENGINES" >&2; exit 2 ;;
-  esac
-done
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_positive_ints mysql_scan.sh ROWS REPEAT TIMEOUT
+bench_engines mysql_scan.sh "minibar_mysql mysql_fdw mariadb"
 
 log() { printf '# %s\n' "$*" >&2; }
 die() {

@@ -60,9 +60,9 @@ for r in $RATES; do
   [[ $r =~ ^[1-9][0-9]*$ ]] || { echo "sync.sh: RATES must list positive integers, got '$r'" >&2; exit 2; }
 done
 [[ -n ${RATES// /} ]] || { echo "sync.sh: RATES is empty" >&2; exit 2; }
-for v in DURATION INITIAL_ROWS CATCHUP_TIMEOUT; do
-  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || { echo "sync.sh: $v must be a positive integer, got '${!v}'" >&2; exit 2; }
-done
+# shellcheck source=bench/lib.sh
+. "$HERE/lib.sh"
+bench_positive_ints sync.sh DURATION INITIAL_ROWS CATCHUP_TIMEOUT
 ((INITIAL_ROWS >= 1000)) || { echo "sync.sh: INITIAL_ROWS must be at least 1000" >&2; exit 2; }
 [[ $TXN_ROWS =~ ^[1-9][0-9]*$ && $TXN_ROWS -ge 10 && $((TXN_ROWS % 10)) -eq 0 ]] ||
   { echo "sync.sh: TXN_ROWS must be a multiple of 10, got '$TXN_ROWS'" >&2; exit 2; }
@@ -222,47 +222,12 @@ CREATE SERVER $SERVER FOREIGN DATA WRAPPER minibar_mysql
 CREATE USER MAPPING FOR CURRENT_USER SERVER $SERVER OPTIONS (username 'minibar', password 'minibar');
 CREATE SCHEMA $SCHEMA;
 CREATE SCHEMA bench;
--- Polls until the sync has applied everything up to the source head as it is
--- now; returns the moment (epoch) it saw that, or NULL after the timeout.
-CREATE FUNCTION bench.caught_up(srv name, timeout double precision)
-RETURNS double precision LANGUAGE plpgsql AS \$\$
-DECLARE
-  h record;
-  s record;
-  deadline timestamptz := clock_timestamp() + make_interval(secs => timeout);
-BEGIN
-  SELECT * INTO h FROM minibar_migrate.source_binlog_position(srv);
-  LOOP
-    SELECT * INTO s FROM minibar_migrate.syncs WHERE server = srv;
-    IF s.applied_file > h.file OR (s.applied_file = h.file AND s.applied_pos >= h.pos) THEN
-      RETURN extract(epoch FROM clock_timestamp());
-    END IF;
-    IF clock_timestamp() > deadline THEN
-      RAISE WARNING 'not caught up: head %:%, applied %:%, state %, error %', h.file, h.pos,
-        s.applied_file, s.applied_pos, s.state, s.last_error;
-      RETURN NULL;
-    END IF;
-    PERFORM pg_sleep(0.02);
-  END LOOP;
-END
-\$\$;
--- Polls until the sync worker streams (alive, state streaming).
-CREATE FUNCTION bench.streaming(srv name, timeout double precision) RETURNS boolean
-LANGUAGE plpgsql AS \$\$
-DECLARE
-  deadline timestamptz := clock_timestamp() + make_interval(secs => timeout);
-BEGIN
-  LOOP
-    PERFORM pg_stat_clear_snapshot();
-    IF EXISTS (SELECT 1 FROM minibar_migrate.syncs s JOIN pg_stat_activity a ON a.pid = s.pid
-                WHERE s.server = srv AND s.state = 'streaming') THEN
-      RETURN true;
-    END IF;
-    IF clock_timestamp() > deadline THEN RETURN false; END IF;
-    PERFORM pg_sleep(0.05);
-  END LOOP;
-END
-\$\$;
+-- bench.caught_up(srv, timeout): the moment (epoch) the sync applied everything
+-- up to the source head as it is now, or NULL after the timeout;
+-- bench.streaming(srv, timeout): whether the sync worker streams (alive, state
+-- streaming) before the timeout.
+\set fn_schema bench
+\i '$HERE/../test/scripts/sync_waits.sql'
 EOF
 
 t0=$(now)

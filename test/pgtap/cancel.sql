@@ -1,14 +1,7 @@
 -- Cancel and statement_timeout stop a running SQLite statement promptly,
 -- also one that is busy inside SQLite without returning rows.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-\! mkdir -p /tmp/minibar_migrate_tap && chmod 755 /tmp/minibar_migrate_tap
+\ir include/helpers.sql
 \! rm -f /tmp/minibar_migrate_tap/cancel.db && sqlite3 /tmp/minibar_migrate_tap/cancel.db "CREATE VIEW endless AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c WHERE x < 0; CREATE VIEW many AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c;"
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 DROP SERVER IF EXISTS cancel_srv CASCADE;
 CREATE SERVER cancel_srv FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database '/tmp/minibar_migrate_tap/cancel.db');
 CREATE FOREIGN TABLE endless (x bigint) SERVER cancel_srv;

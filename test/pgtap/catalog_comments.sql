@@ -2,14 +2,8 @@
 -- is (COMMENT ON), so that \df+ and \d+ describe it; the install script is
 -- assembled from the features' SQL files, and a part added without comments
 -- fails here.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 
 SELECT plan(6);
 -- The extension's members, from pg_depend.

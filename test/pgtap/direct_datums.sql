@@ -4,21 +4,13 @@
 -- SQLite REALs into numeric (the digits of their shortest round-trip text).
 -- Every expectation is computed by PostgreSQL's own input function from the
 -- same text, so a difference in value or display scale fails.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 \set fixture_load `mariadb -e "DROP DATABASE IF EXISTS minibar_datums; CREATE DATABASE minibar_datums CHARACTER SET utf8mb4; USE minibar_datums; SET sql_mode = 'STRICT_ALL_TABLES'; CREATE TABLE vals (id INT PRIMARY KEY, amount DECIMAL(10,2) NOT NULL, fine DECIMAL(18,6), kind ENUM('refill','consume','adjust') NOT NULL, code VARCHAR(6)); INSERT INTO vals VALUES (1, 1234.55, 0.000001, 'refill', 'abc'), (2, -1234.55, -999999999999.999999, 'consume', 'äöü'), (3, 0.00, 0, 'adjust', 'abcdef'), (4, -0.05, NULL, 'refill', NULL), (5, 99999999.99, 123456789012.345678, 'consume', 'ab'), (6, 12.34, 1.5, 'adjust', 'şğ'), (7, 0.5, -0.5, 'refill', '');" 2>&1 && echo loaded`
 SET client_min_messages = warning;
 \set lite_load `install -d -m 755 /var/lib/minibar_migrate/tap && rm -f /var/lib/minibar_migrate/tap/datums.sqlite && sqlite3 /var/lib/minibar_migrate/tap/datums.sqlite "CREATE TABLE prices (id INTEGER PRIMARY KEY, price DECIMAL(10,2) NOT NULL, exact NUMERIC); INSERT INTO prices VALUES (1, 1.37, 1.37), (2, 4.35, 0.1), (3, 2.675, 2.675), (4, -0.005, 0.00001234), (5, 99999999.99, 0.1 + 0.2), (6, 0.5, 1e20), (7, 12, 123456789012345.6);" 2>&1 && chmod 644 /var/lib/minibar_migrate/tap/datums.sqlite && echo loaded`
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 DROP SCHEMA IF EXISTS tap_datums CASCADE;
 DROP SERVER IF EXISTS tap_datums CASCADE;
-CREATE SERVER tap_datums FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_datums');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_datums OPTIONS (username 'minibar', password 'minibar');
+CALL pg_temp.mysql_server('tap_datums', 'minibar_datums');
 CREATE SCHEMA tap_datums;
 
 SELECT plan(21);

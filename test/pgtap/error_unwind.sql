@@ -5,18 +5,12 @@
 -- generated column overflows at row 15,000, so the scan fails there (count(*)
 -- does not compute the column, so planning passes) while the loader is inside
 -- its per-batch subtransaction.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 \set bad_db /var/lib/minibar_migrate/tap/unwind.sqlite
-\set fixture_load `install -d -m 755 /var/lib/minibar_migrate/tap && f=/var/lib/minibar_migrate/tap/unwind.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE big (id INTEGER PRIMARY KEY, pad TEXT NOT NULL); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO big SELECT i, printf('%.200c', 'x') FROM n; ALTER TABLE big ADD COLUMN g INTEGER GENERATED ALWAYS AS (CASE WHEN id = 15000 THEN abs(-9223372036854775807 - 1) ELSE id END) VIRTUAL; CREATE TABLE small (id INTEGER PRIMARY KEY, label TEXT); INSERT INTO small VALUES (1, 'one');" 2>&1 && chmod 644 $f && echo ok`
+\set fixture_load `test/pgtap/include/sqlite_fixture.sh /var/lib/minibar_migrate/tap/unwind.sqlite "CREATE TABLE big (id INTEGER PRIMARY KEY, pad TEXT NOT NULL); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO big SELECT i, printf('%.200c', 'x') FROM n; ALTER TABLE big ADD COLUMN g INTEGER GENERATED ALWAYS AS (CASE WHEN id = 15000 THEN abs(-9223372036854775807 - 1) ELSE id END) VIRTUAL; CREATE TABLE small (id INTEGER PRIMARY KEY, label TEXT); INSERT INTO small VALUES (1, 'one');"`
 \set source_count `sqlite3 /var/lib/minibar_migrate/tap/unwind.sqlite "SELECT count(*) FROM big" 2>&1`
 \set source_fault `sqlite3 /var/lib/minibar_migrate/tap/unwind.sqlite "SELECT count(g) FROM big" 2>&1`
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 DROP SERVER IF EXISTS tap_unwind CASCADE;
 DROP SCHEMA IF EXISTS tap_unwind_db CASCADE;
 CREATE SERVER tap_unwind FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database :'bad_db');

@@ -4,16 +4,10 @@
 -- batch still load. Source: a SQLite file made here with the sqlite3 CLI
 -- (20,000 rows; codes repeat at ids 5000 and 15000; id 20000 repeats a code
 -- the target already holds; qty is 0 at id 12345).
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 \set lite_db /var/lib/minibar_migrate/tap/existing_unique.sqlite
-\set fixture_load `install -d -m 755 /var/lib/minibar_migrate/tap && f=/var/lib/minibar_migrate/tap/existing_unique.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE items (id INTEGER PRIMARY KEY, code TEXT NOT NULL, qty INTEGER NOT NULL); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO items SELECT i, CASE i WHEN 5000 THEN 'c1' WHEN 15000 THEN 'c7' WHEN 20000 THEN 'old' ELSE 'c' || i END, CASE WHEN i = 12345 THEN 0 ELSE 1 + i % 9 END FROM n;" 2>&1 && chmod 644 $f && echo ok`
+\set fixture_load `test/pgtap/include/sqlite_fixture.sh /var/lib/minibar_migrate/tap/existing_unique.sqlite "CREATE TABLE items (id INTEGER PRIMARY KEY, code TEXT NOT NULL, qty INTEGER NOT NULL); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) INSERT INTO items SELECT i, CASE i WHEN 5000 THEN 'c1' WHEN 15000 THEN 'c7' WHEN 20000 THEN 'old' ELSE 'c' || i END, CASE WHEN i = 12345 THEN 0 ELSE 1 + i % 9 END FROM n;"`
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 DROP SCHEMA IF EXISTS tap_exu CASCADE;
 DROP SERVER IF EXISTS tap_exu CASCADE;
 CREATE SERVER tap_exu FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database :'lite_db');
@@ -26,13 +20,6 @@ BEGIN
   EXECUTE format('CREATE TABLE tap_exu.%I (id int PRIMARY KEY, code text NOT NULL UNIQUE, qty int NOT NULL)', t);
   EXECUTE format('CREATE INDEX ON tap_exu.%I ((100 / qty))', t);
   EXECUTE format('INSERT INTO tap_exu.%I VALUES (0, %L, 1)', t, 'old');
-END $$;
-CREATE FUNCTION pg_temp.try_sql(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE q;
-  RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-  RETURN SQLSTATE || ' ' || SQLERRM;
 END $$;
 
 SELECT plan(16);
@@ -77,12 +64,12 @@ SELECT bag_eq($$SELECT * FROM tap_exu.items2$$, $$SELECT * FROM tap_exu.items0$$
 
 -- 3. max_rejects still caps it, and the call keeps nothing.
 SELECT pg_temp.fresh('items_cap');
-SELECT matches(pg_temp.try_sql($$SELECT * FROM minibar_migrate.migrate_table('tap_exu', 'items', 'tap_exu.items_cap', '{"workers": 0, "max_rejects": 1}')$$),
+SELECT matches(pg_temp.try_text($$SELECT * FROM minibar_migrate.migrate_table('tap_exu', 'items', 'tap_exu.items_cap', '{"workers": 0, "max_rejects": 1}')$$),
                '^54000 more than 1 rows rejected', 'max_rejects 1: fails with 54000');
 SELECT is((SELECT count(*) FROM tap_exu.items_cap), 1::bigint, 'and the target has only its old row');
 
 -- 4. The session goes on normally (no subtransaction or buffer pin left over).
-SELECT is(pg_temp.try_sql($$SELECT count(*) FROM tap_exu.items0$$), 'ok', 'the session still works');
+SELECT is(pg_temp.try_text($$SELECT count(*) FROM tap_exu.items0$$), 'ok', 'the session still works');
 
 SELECT * FROM finish();
 DROP SCHEMA tap_exu CASCADE;

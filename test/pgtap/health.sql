@@ -2,16 +2,10 @@
 -- migration run and validation are the caller's latest, and the
 -- pg_stat_statements row explains what is missing (not installed; installed
 -- but not preloaded, as in this cluster).
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 \set lite_db /var/lib/minibar_migrate/tap/health.sqlite
-\set lite_load `install -d -m 755 /var/lib/minibar_migrate/tap && f=/var/lib/minibar_migrate/tap/health.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t VALUES (1, 'a'), (2, 'b');" 2>&1 && chmod 644 $f && echo ok`
+\set lite_load `test/pgtap/include/sqlite_fixture.sh /var/lib/minibar_migrate/tap/health.sqlite "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t VALUES (1, 'a'), (2, 'b');"`
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 DROP EXTENSION IF EXISTS pg_stat_statements;
 DROP SCHEMA IF EXISTS tap_health CASCADE;
 DROP SERVER IF EXISTS tap_health CASCADE;

@@ -2,14 +2,8 @@
 -- (unused, duplicate, redundant prefix, foreign key without an index,
 -- invalid), a clean schema that yields no finding, and suggestions that are
 -- never run.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 DROP SCHEMA IF EXISTS tap_ix CASCADE;
 DROP SCHEMA IF EXISTS tap_ix_clean CASCADE;
 
@@ -26,7 +20,6 @@ CREATE INDEX child_note ON tap_ix.child (note);        -- unused
 -- invalid: a unique index built concurrently over duplicate values fails and stays behind
 \set ON_ERROR_STOP 0
 CREATE UNIQUE INDEX CONCURRENTLY child_email_key ON tap_ix.child (email);
-\set ON_ERROR_STOP 1
 
 CREATE SCHEMA tap_ix_clean;
 CREATE TABLE tap_ix_clean.parent (id int PRIMARY KEY);

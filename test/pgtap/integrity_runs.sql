@@ -6,28 +6,15 @@
 -- r (400,000 rows, INT key: 20 chunks of 20,000; changed between a failed run and its resume).
 -- Second sessions (a MariaDB connection killer, a concurrent run, a DROP) run
 -- in the background and are waited for by polling, never for a fixed time.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-\! mkdir -p /tmp/minibar_migrate_tap && chmod 755 /tmp/minibar_migrate_tap
+\ir include/helpers.sql
 \set my_load `mariadb -uroot -e "DROP DATABASE IF EXISTS minibar_tap_integ_runs; CREATE DATABASE minibar_tap_integ_runs; USE minibar_tap_integ_runs; CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB; INSERT INTO t SELECT seq, CONCAT('t-', seq) FROM seq_1_to_200000; CREATE TABLE k (v INT NOT NULL, pad VARCHAR(100) NOT NULL) ENGINE=InnoDB; INSERT INTO k SELECT seq, REPEAT('k', 100) FROM seq_1_to_500000; CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR(10)) ENGINE=InnoDB; INSERT INTO s SELECT seq, CONCAT('s', seq) FROM seq_1_to_10; CREATE TABLE r (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL) ENGINE=InnoDB; INSERT INTO r SELECT seq, CONCAT('r-', seq) FROM seq_1_to_400000; ANALYZE TABLE t, k, s, r" 2>&1 >/dev/null && echo loaded`
 SELECT pg_backend_pid() AS mypid \gset
 SELECT current_database() AS db \gset
 \set out_prefix /tmp/minibar_migrate_tap/integ_runs_:mypid
 
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
-DROP SCHEMA IF EXISTS tap_ir CASCADE;
-DROP SCHEMA IF EXISTS tap_ir_c CASCADE;
-DROP SCHEMA IF EXISTS tap_ir_d CASCADE;
-DROP SCHEMA IF EXISTS tap_ir_r CASCADE;
-DROP SERVER IF EXISTS tap_ir CASCADE;
-CREATE SERVER tap_ir FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_tap_integ_runs');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_ir OPTIONS (username 'minibar', password 'minibar');
+CALL pg_temp.drop_leftovers('{tap_ir,tap_ir_c,tap_ir_d,tap_ir_r}', '{tap_ir}');
+CALL pg_temp.mysql_server('tap_ir', 'minibar_tap_integ_runs');
 CREATE SCHEMA tap_ir;
 CREATE SCHEMA tap_ir_c;
 CREATE SCHEMA tap_ir_d;
@@ -58,32 +45,13 @@ BEGIN
   EXECUTE format('SELECT count(*) || ''/'' || coalesce(md5(string_agg(x::text, '','' ORDER BY x::text)), '''') FROM %s x', t) INTO r;
   RETURN r;
 END $$;
-CREATE FUNCTION pg_temp.read_report(path text, timeout_s numeric) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  t0 timestamptz := clock_timestamp();
-  r text;
-BEGIN
-  LOOP
-    r := pg_read_file(path, 0, 10000, true);
-    EXIT WHEN r LIKE '%' || E'\n' OR clock_timestamp() > t0 + timeout_s * interval '1 second';
-    PERFORM pg_sleep(0.05);
-  END LOOP;
-  RETURN rtrim(coalesce(r, '(no report)'), E'\n');
-END $$;
-CREATE FUNCTION pg_temp.wait_running(schema text, timeout_s numeric) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-  t0 timestamptz := clock_timestamp();
-  r bigint;
-BEGIN
-  LOOP
-    SELECT max(run_id) INTO r FROM minibar_migrate.runs
-     WHERE target_schema = schema AND status = 'running'
-       AND EXISTS (SELECT 1 FROM minibar_migrate.run_tasks k WHERE k.run_id = runs.run_id AND k.kind = 'copy' AND k.state = 'done');
-    EXIT WHEN r IS NOT NULL OR clock_timestamp() > t0 + timeout_s * interval '1 second';
-    PERFORM pg_sleep(0.02);
-  END LOOP;
-  RETURN r;
-END $$;
+CREATE FUNCTION pg_temp.wait_running(schema text, timeout_s numeric) RETURNS bigint LANGUAGE sql AS $$
+  SELECT pg_temp.wait_for(format($q$SELECT max(run_id) FROM minibar_migrate.runs
+      WHERE target_schema = %L AND status = 'running'
+        AND EXISTS (SELECT 1 FROM minibar_migrate.run_tasks k
+                     WHERE k.run_id = runs.run_id AND k.kind = 'copy' AND k.state = 'done')$q$, schema),
+                          '$1 IS NOT NULL', timeout_s, 0.02)::bigint
+$$;
 
 SELECT plan(33);
 SELECT is(:'my_load'::text, 'loaded', 'MariaDB fixture minibar_tap_integ_runs loaded');

@@ -3,13 +3,9 @@
 -- holds every stored value; values are never changed silently. The SQLite
 -- fixture is made here with the sqlite3 CLI and values are compared with what
 -- sqlite3 itself reads back.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 \set lite_db /var/lib/minibar_migrate/tap/integrity_types.sqlite
-\set lite_load `install -d -m 755 /var/lib/minibar_migrate/tap && f=/var/lib/minibar_migrate/tap/integrity_types.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, qty INTEGER); INSERT INTO items VALUES (1, 'a', 1), (2, 'b', 2); CREATE TABLE other (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO other VALUES (1, 'x'); CREATE TABLE flags (id INTEGER PRIMARY KEY, f BOOLEAN); INSERT INTO flags VALUES (1, 'Y'), (2, 'y'), (3, 'n'), (4, 'yes'), (5, 'off'), (6, ' true '), (7, 1), (8, 'of'); CREATE TABLE stamps (id INTEGER PRIMARY KEY, at DATETIME); INSERT INTO stamps VALUES (1, 1700000000), (2, 1700000000123), (3, '2024-02-30 10:00:00'), (4, '2024-02-29 10:00:00'); CREATE TABLE ids (id INTEGER PRIMARY KEY, u uuid); INSERT INTO ids VALUES (1, '0e3c3ad2-6d5b-4ec1-9e2b-6a1f2d4c9b10'), (2, 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'), (3, NULL); CREATE TABLE ids_blob (id INTEGER PRIMARY KEY, u uuid); INSERT INTO ids_blob VALUES (1, x'0e3c3ad26d5b4ec19e2b6a1f2d4c9b10'), (2, '0e3c3ad2-6d5b-4ec1-9e2b-6a1f2d4c9b10'); CREATE TABLE loose (id INTEGER PRIMARY KEY, anything, label STRING); INSERT INTO loose VALUES (1, x'00ff10', 'abc'), (2, 'text', '12'), (3, 42, 'x-y'); CREATE TABLE plain_untyped (id INTEGER PRIMARY KEY, v); INSERT INTO plain_untyped VALUES (1, 'one'), (2, 2), (3, 2.5); CREATE TABLE money (id INTEGER PRIMARY KEY, frac NUMERIC(4,4), amt DECIMAL(6,2)); INSERT INTO money VALUES (1, 0.99994, 1.25), (2, 0.5, 12345.678), (3, '0.1234', '99.5'); CREATE TABLE dec (id INTEGER PRIMARY KEY, d DECIMAL(10,2)); INSERT INTO dec VALUES (1, 1.5), (2, 'abc'); CREATE TABLE zd (id INTEGER PRIMARY KEY, d DATE); INSERT INTO zd VALUES (1, '0000-00-00'), (2, '2024-01-31');" 2>&1 && chmod 644 $f && echo ok`
+\set lite_load `test/pgtap/include/sqlite_fixture.sh /var/lib/minibar_migrate/tap/integrity_types.sqlite "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, qty INTEGER); INSERT INTO items VALUES (1, 'a', 1), (2, 'b', 2); CREATE TABLE other (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO other VALUES (1, 'x'); CREATE TABLE flags (id INTEGER PRIMARY KEY, f BOOLEAN); INSERT INTO flags VALUES (1, 'Y'), (2, 'y'), (3, 'n'), (4, 'yes'), (5, 'off'), (6, ' true '), (7, 1), (8, 'of'); CREATE TABLE stamps (id INTEGER PRIMARY KEY, at DATETIME); INSERT INTO stamps VALUES (1, 1700000000), (2, 1700000000123), (3, '2024-02-30 10:00:00'), (4, '2024-02-29 10:00:00'); CREATE TABLE ids (id INTEGER PRIMARY KEY, u uuid); INSERT INTO ids VALUES (1, '0e3c3ad2-6d5b-4ec1-9e2b-6a1f2d4c9b10'), (2, 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'), (3, NULL); CREATE TABLE ids_blob (id INTEGER PRIMARY KEY, u uuid); INSERT INTO ids_blob VALUES (1, x'0e3c3ad26d5b4ec19e2b6a1f2d4c9b10'), (2, '0e3c3ad2-6d5b-4ec1-9e2b-6a1f2d4c9b10'); CREATE TABLE loose (id INTEGER PRIMARY KEY, anything, label STRING); INSERT INTO loose VALUES (1, x'00ff10', 'abc'), (2, 'text', '12'), (3, 42, 'x-y'); CREATE TABLE plain_untyped (id INTEGER PRIMARY KEY, v); INSERT INTO plain_untyped VALUES (1, 'one'), (2, 2), (3, 2.5); CREATE TABLE money (id INTEGER PRIMARY KEY, frac NUMERIC(4,4), amt DECIMAL(6,2)); INSERT INTO money VALUES (1, 0.99994, 1.25), (2, 0.5, 12345.678), (3, '0.1234', '99.5'); CREATE TABLE dec (id INTEGER PRIMARY KEY, d DECIMAL(10,2)); INSERT INTO dec VALUES (1, 1.5), (2, 'abc'); CREATE TABLE zd (id INTEGER PRIMARY KEY, d DATE); INSERT INTO zd VALUES (1, '0000-00-00'), (2, '2024-01-31');"`
 \set src_flags `sqlite3 /var/lib/minibar_migrate/tap/integrity_types.sqlite "SELECT group_concat(id || ':' || quote(f), ' ') FROM flags"`
 \set src_ids `sqlite3 /var/lib/minibar_migrate/tap/integrity_types.sqlite "SELECT group_concat(lower(u), ',') FROM (SELECT u FROM ids WHERE u IS NOT NULL ORDER BY id)"`
 \set src_ids_blob `sqlite3 /var/lib/minibar_migrate/tap/integrity_types.sqlite "SELECT group_concat(lower(hex(u)), ',') FROM (SELECT u FROM ids_blob ORDER BY id)"`
@@ -18,54 +14,40 @@
 \set src_untyped `sqlite3 /var/lib/minibar_migrate/tap/integrity_types.sqlite "SELECT group_concat(v, ',') FROM (SELECT v FROM plain_untyped ORDER BY id)"`
 \set src_money `sqlite3 /var/lib/minibar_migrate/tap/integrity_types.sqlite "SELECT group_concat(frac || '/' || amt, ',') FROM (SELECT frac, amt FROM money ORDER BY id)"`
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 DROP SERVER IF EXISTS tap_it_lite CASCADE;
 CREATE SERVER tap_it_lite FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database :'lite_db');
-DROP SCHEMA IF EXISTS it_opt CASCADE;
-DROP SCHEMA IF EXISTS it_types CASCADE;
-DROP SCHEMA IF EXISTS it_types2 CASCADE;
+CALL pg_temp.drop_leftovers('{it_opt,it_types,it_types2}');
 
 SELECT plan(42);
 SELECT is(:'lite_load'::text, 'ok', 'SQLite fixture written');
 
--- 7. Option values.
-SELECT throws_ok($$SELECT * FROM minibar_migrate.migrate_database('tap_it_lite', 'it_opt', '{"tables": []}')$$,
-  '22023', 'invalid migration option "tables": the array is empty; name at least one table, or leave the option out',
-  '"tables": [] is 22023, not every table');
-SELECT throws_ok($$SELECT * FROM minibar_migrate.migrate_database('tap_it_lite', 'it_opt', '{"tables": ["items", 1]}')$$,
-  '22023', 'invalid migration option "tables": element 2 is a JSON number, not a table name (a string)',
-  'a number in "tables" is 22023');
-SELECT throws_ok($$SELECT * FROM minibar_migrate.migrate_database('tap_it_lite', 'it_opt', '{"tables": ["items", null]}')$$,
-  '22023', 'invalid migration option "tables": element 2 is null, not a table name (a string)',
-  'null in "tables" is 22023');
-SELECT throws_like($$SELECT * FROM minibar_migrate.migrate_database('tap_it_lite', 'it_opt', '{"tables": ["items", "nosuch"]}')$$,
-  'invalid migration option "tables": %SQLite table "nosuch" does not exist',
-  '"tables" naming a table the source lacks is an error naming the key');
-SELECT throws_ok($$SELECT * FROM minibar_migrate.migrate_database('tap_it_lite', 'it_opt', '{"tables": ["items", "nosuch"]}')$$,
-  '22023', NULL, '... with SQLSTATE 22023');
-SELECT throws_ok($$SELECT * FROM minibar_migrate.migrate_database('tap_it_lite', 'it_opt', '{"exclude": ["nosuch"]}')$$,
-  '22023', 'invalid migration option "exclude": the source has no table "nosuch" (among the tables this call reads)',
-  '"exclude" naming a table the source lacks is 22023');
-SELECT throws_ok($$SELECT * FROM minibar_migrate.migrate_database('tap_it_lite', 'it_opt', '{"columns": {"items.nmae": "varchar(10)"}}')$$,
-  '22023', 'invalid migration option "columns": rule "items.nmae": table "items" has no such column',
-  'a cast rule for a misspelled column is 22023, not ignored');
-SELECT throws_ok($$SELECT * FROM minibar_migrate.migrate_table('tap_it_lite', 'items', NULL, '{"columns": {"itmes.name": "varchar(10)"}}')$$,
-  '22023', 'invalid migration option "columns": rule "itmes.name" names a table the source does not have (among the tables this call reads)',
-  'migrate_table: a rule for a table the call does not read is 22023');
-SELECT throws_ok($$SELECT * FROM minibar_migrate.migrate_database('tap_it_lite', 'it_opt', '{"exclude": ["items"], "columns": {"items.name": "varchar(10)"}}')$$,
-  '22023', 'invalid migration option "columns": rule "items.name" names table "items", which "exclude" leaves out',
-  'a rule for an excluded table is 22023');
-SELECT throws_ok($$SELECT * FROM minibar_migrate.migrate_database('tap_it_lite', 'it_opt', '{"types": {"integr": "smallint"}}')$$,
-  '22023', 'invalid migration option "types": rule "integr" matches the declared type of no column of the tables this call migrates',
-  'a "types" rule matching no column is 22023');
+-- 7. Option values: each refused option is 22023 with its message (kind like:
+-- the message matched as a LIKE pattern).
+CREATE TEMP TABLE option_case (n int PRIMARY KEY, kind text, call text, msg text, descr text);
+INSERT INTO option_case VALUES
+  (1, 'is', $$migrate_database('tap_it_lite', 'it_opt', '{"tables": []}')$$, 'invalid migration option "tables": the array is empty; name at least one table, or leave the option out', '"tables": [] is 22023, not every table'),
+  (2, 'is', $$migrate_database('tap_it_lite', 'it_opt', '{"tables": ["items", 1]}')$$, 'invalid migration option "tables": element 2 is a JSON number, not a table name (a string)', 'a number in "tables" is 22023'),
+  (3, 'is', $$migrate_database('tap_it_lite', 'it_opt', '{"tables": ["items", null]}')$$, 'invalid migration option "tables": element 2 is null, not a table name (a string)', 'null in "tables" is 22023'),
+  (4, 'like', $$migrate_database('tap_it_lite', 'it_opt', '{"tables": ["items", "nosuch"]}')$$, 'invalid migration option "tables": %SQLite table "nosuch" does not exist', '"tables" naming a table the source lacks is an error naming the key'),
+  (5, 'is', $$migrate_database('tap_it_lite', 'it_opt', '{"tables": ["items", "nosuch"]}')$$, NULL, '... with SQLSTATE 22023'),
+  (6, 'is', $$migrate_database('tap_it_lite', 'it_opt', '{"exclude": ["nosuch"]}')$$, 'invalid migration option "exclude": the source has no table "nosuch" (among the tables this call reads)', '"exclude" naming a table the source lacks is 22023'),
+  (7, 'is', $$migrate_database('tap_it_lite', 'it_opt', '{"columns": {"items.nmae": "varchar(10)"}}')$$, 'invalid migration option "columns": rule "items.nmae": table "items" has no such column', 'a cast rule for a misspelled column is 22023, not ignored'),
+  (8, 'is', $$migrate_table('tap_it_lite', 'items', NULL, '{"columns": {"itmes.name": "varchar(10)"}}')$$, 'invalid migration option "columns": rule "itmes.name" names a table the source does not have (among the tables this call reads)', 'migrate_table: a rule for a table the call does not read is 22023'),
+  (9, 'is', $$migrate_database('tap_it_lite', 'it_opt', '{"exclude": ["items"], "columns": {"items.name": "varchar(10)"}}')$$, 'invalid migration option "columns": rule "items.name" names table "items", which "exclude" leaves out', 'a rule for an excluded table is 22023'),
+  (10, 'is', $$migrate_database('tap_it_lite', 'it_opt', '{"types": {"integr": "smallint"}}')$$, 'invalid migration option "types": rule "integr" matches the declared type of no column of the tables this call migrates', 'a "types" rule matching no column is 22023'),
+  (11, 'is', $$preflight('tap_it_lite', '{"tables": []}')$$, 'invalid preflight option "tables": the array is empty; name at least one table, or leave the option out', 'preflight: "tables": [] is 22023'),
+  (12, 'is', $$preflight('tap_it_lite', '{"exclude": ["nosuch"]}')$$, 'invalid preflight option "exclude": the source has no table "nosuch" (among the tables this call reads)', 'preflight: "exclude" of a missing table is 22023'),
+  (13, 'is', $$validate_database('tap_it_lite', 'it_opt', '{"tables": [true]}')$$, 'invalid validation option "tables": element 1 is a JSON boolean, not a table name (a string)', 'validate_database: a boolean in "tables" is 22023'),
+  (14, 'is', $$validate_database('tap_it_lite', 'it_opt', '{"exclude": ["nosuch"]}')$$, 'invalid validation option "exclude": the source has no table "nosuch" (among the tables this call reads)', 'validate_database: "exclude" of a missing table is 22023');
+-- The checks of cases lo..hi, in order.
+CREATE FUNCTION pg_temp.option_cases(lo int, hi int) RETURNS SETOF text LANGUAGE sql AS $$
+  SELECT CASE kind WHEN 'like' THEN throws_like('SELECT * FROM minibar_migrate.' || call, msg, descr)
+              ELSE throws_ok('SELECT * FROM minibar_migrate.' || call, '22023', msg, descr) END
+    FROM option_case WHERE n BETWEEN lo AND hi ORDER BY n
+$$;
+SELECT pg_temp.option_cases(1, 10);
 SELECT ok(NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'it_opt'), 'nothing was created by the refused calls');
-SELECT throws_ok($$SELECT * FROM minibar_migrate.preflight('tap_it_lite', '{"tables": []}')$$,
-  '22023', 'invalid preflight option "tables": the array is empty; name at least one table, or leave the option out',
-  'preflight: "tables": [] is 22023');
-SELECT throws_ok($$SELECT * FROM minibar_migrate.preflight('tap_it_lite', '{"exclude": ["nosuch"]}')$$,
-  '22023', 'invalid preflight option "exclude": the source has no table "nosuch" (among the tables this call reads)',
-  'preflight: "exclude" of a missing table is 22023');
+SELECT pg_temp.option_cases(11, 12);
 SELECT lives_ok($$SELECT * FROM minibar_migrate.migrate_database('tap_it_lite', 'it_opt', '{"tables": ["items", "other"], "exclude": ["other"], "columns": {"items.name": "varchar(10)"}, "types": {"integer": "bigint"}}')$$,
   'good options still work');
 SELECT is((SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_schema = 'it_opt'),
@@ -73,12 +55,7 @@ SELECT is((SELECT string_agg(table_name, ',' ORDER BY table_name) FROM informati
 SELECT is((SELECT data_type || coalesce('(' || character_maximum_length || ')', '') FROM information_schema.columns
             WHERE table_schema = 'it_opt' AND table_name = 'items' AND column_name = 'name'),
   'character varying(10)', 'the column rule applied');
-SELECT throws_ok($$SELECT * FROM minibar_migrate.validate_database('tap_it_lite', 'it_opt', '{"tables": [true]}')$$,
-  '22023', 'invalid validation option "tables": element 1 is a JSON boolean, not a table name (a string)',
-  'validate_database: a boolean in "tables" is 22023');
-SELECT throws_ok($$SELECT * FROM minibar_migrate.validate_database('tap_it_lite', 'it_opt', '{"exclude": ["nosuch"]}')$$,
-  '22023', 'invalid validation option "exclude": the source has no table "nosuch" (among the tables this call reads)',
-  'validate_database: "exclude" of a missing table is 22023');
+SELECT pg_temp.option_cases(13, 14);
 
 -- 8. SQLite type choices by what the columns store; values compared with sqlite3's own reading.
 CREATE TEMP TABLE it_run AS

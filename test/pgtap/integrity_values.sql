@@ -4,11 +4,7 @@
 -- being migrated, and is a note / a preflight warning, never an error.
 -- Expected values are read from the sources by their own clients (mariadb,
 -- sqlite3) at the top of this file.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 \set my_load `mariadb -uroot -e "DROP DATABASE IF EXISTS minibar_tap_integ_values_ai; CREATE DATABASE minibar_tap_integ_values_ai; USE minibar_tap_integ_values_ai; CREATE TABLE big (id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, v INT) AUTO_INCREMENT = 10000000000000000000; INSERT INTO big (id, v) VALUES (1, 1); ALTER TABLE big AUTO_INCREMENT = 10000000000000000000; CREATE TABLE other (id INT AUTO_INCREMENT PRIMARY KEY, v INT); INSERT INTO other (v) VALUES (1), (2); CREATE TABLE maxed (id BIGINT AUTO_INCREMENT PRIMARY KEY, v INT); INSERT INTO maxed VALUES (9223372036854775807, 1);" 2>&1 && echo loaded`
 \set my_counter `mariadb -uroot -N -B -e "SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'minibar_tap_integ_values_ai' AND TABLE_NAME = 'big'"`
 \set my_maxed `mariadb -uroot -N -B -e "SELECT MAX(id) FROM minibar_tap_integ_values_ai.maxed"`
@@ -23,28 +19,13 @@
 \set lite_max `sqlite3 /var/lib/minibar_migrate/tap/integ_values.sqlite "SELECT seq FROM sqlite_sequence WHERE name = 'top'"`
 
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 SET TimeZone = 'UTC';
-DROP SCHEMA IF EXISTS tap_iv_seq CASCADE;
-DROP SCHEMA IF EXISTS tap_iv_lite CASCADE;
-DROP SCHEMA IF EXISTS tap_iv_my_one CASCADE;
-DROP SCHEMA IF EXISTS tap_iv_my CASCADE;
-DROP SERVER IF EXISTS tap_iv_lite CASCADE;
-DROP SERVER IF EXISTS tap_iv_my CASCADE;
+CALL pg_temp.drop_leftovers('{tap_iv_seq,tap_iv_lite,tap_iv_my_one,tap_iv_my}', '{tap_iv_lite,tap_iv_my}');
 CREATE SERVER tap_iv_lite FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database :'lite_db');
-CREATE SERVER tap_iv_my FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_tap_integ_values_ai');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_iv_my OPTIONS (username 'minibar', password 'minibar');
+CALL pg_temp.mysql_server('tap_iv_my', 'minibar_tap_integ_values_ai');
 
 -- A check that errors is reported as a failed test (with the error).
-CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE q;
-  RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-  RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE sql AS $$ SELECT pg_temp.try_text(q, ': ') $$;
 CREATE FUNCTION pg_temp.nextval_error(seq regclass) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM nextval(seq);
@@ -105,9 +86,7 @@ SELECT is((SELECT g FROM tap_iv_lite.d), NULL, 'SQLite: strftime(''%s'', ''now''
 SELECT is((SELECT count(*) FROM minibar_migrate.run_notes WHERE run_id = (SELECT run_id FROM runs WHERE label = 'lite') AND kind = 'default' AND object = 'g'), 1::bigint,
   'and that is a note');
 DROP SERVER IF EXISTS tap_iv_my_d CASCADE;
-CREATE SERVER tap_iv_my_d FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_tap_integ_values_d');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_iv_my_d OPTIONS (username 'minibar', password 'minibar');
+CALL pg_temp.mysql_server('tap_iv_my_d', 'minibar_tap_integ_values_d');
 DROP SCHEMA IF EXISTS tap_iv_my_d CASCADE;
 SELECT is(pg_temp.try($$INSERT INTO runs SELECT 'my_d', run_id FROM minibar_migrate.migrate_database('tap_iv_my_d', 'tap_iv_my_d') LIMIT 1$$), 'ok', 'MariaDB defaults database migrates');
 INSERT INTO tap_iv_my_d.t (id) VALUES (1);
@@ -120,9 +99,7 @@ SELECT is((SELECT count(*) FROM minibar_migrate.run_notes WHERE run_id = (SELECT
 
 -- ---------------------------------------------------------- DATETIME in a daylight-saving gap / fold
 DROP SERVER IF EXISTS tap_iv_my_tz CASCADE;
-CREATE SERVER tap_iv_my_tz FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_tap_integ_values_tz', source_timezone 'America/New_York');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_iv_my_tz OPTIONS (username 'minibar', password 'minibar');
+CALL pg_temp.mysql_server('tap_iv_my_tz', 'minibar_tap_integ_values_tz', '{"source_timezone": "America/New_York"}');
 DROP TABLE IF EXISTS public.tap_iv_tz;
 SELECT is(pg_temp.try($$INSERT INTO runs SELECT 'tz', (minibar_migrate.migrate_table('tap_iv_my_tz', 't', 'public.tap_iv_tz')).rows_copied$$), 'ok',
   'migrate_table of DATETIME values in America/New_York');
@@ -142,9 +119,7 @@ SELECT ok((SELECT bool_or(NOT ok) FROM minibar_migrate.validate_checksums('tap_i
 
 -- ---------------------------------------------------------- a reject next to a big value
 DROP SERVER IF EXISTS tap_iv_my_big CASCADE;
-CREATE SERVER tap_iv_my_big FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_tap_integ_values_big');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_iv_my_big OPTIONS (username 'minibar', password 'minibar');
+CALL pg_temp.mysql_server('tap_iv_my_big', 'minibar_tap_integ_values_big');
 DROP TABLE IF EXISTS public.tap_iv_big;
 \set big_run `bash test/scripts/peak_anon.sh :DBNAME "SET jit = off; SELECT rows_copied || '|' || rows_rejected FROM minibar_migrate.migrate_table('tap_iv_my_big', 't', 'public.tap_iv_big')"`
 \echo '# reject next to a 24 MB LONGBLOB: peak RssAnon of the backend (kB) and rows copied|rejected:' :big_run
@@ -162,9 +137,7 @@ SELECT ok((SELECT row_data->'big'->>'excerpt' ~ '^\\x(78)+$' AND length(value) <
 
 SELECT * FROM finish();
 DROP SCHEMA tap_iv_seq CASCADE;
-DROP SCHEMA IF EXISTS tap_iv_lite CASCADE;
-DROP SCHEMA IF EXISTS tap_iv_my_one CASCADE;
-DROP SCHEMA IF EXISTS tap_iv_my CASCADE;
+CALL pg_temp.drop_leftovers('{tap_iv_lite,tap_iv_my_one,tap_iv_my}');
 DROP SERVER tap_iv_lite CASCADE;
 DROP SERVER tap_iv_my CASCADE;
 DROP SCHEMA IF EXISTS tap_iv_my_d CASCADE;

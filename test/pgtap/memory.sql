@@ -1,20 +1,10 @@
 -- Memory stays flat: a full scan of a 2-million-row table with TEXT and BLOB
 -- columns, and thousands of errors crossing the C++/PostgreSQL boundary.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-\! mkdir -p /tmp/minibar_migrate_tap && chmod 755 /tmp/minibar_migrate_tap
+\ir include/helpers.sql
 \! [ -s /tmp/minibar_migrate_tap/big.db ] || sqlite3 /tmp/minibar_migrate_tap/big.db "CREATE TABLE big (id INTEGER PRIMARY KEY, t TEXT, b BLOB, r REAL); WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 2000000) INSERT INTO big SELECT i, printf('row %d with some Turkish text: İğüşöç %d', i, i * 7), randomblob(64), i / 3.0 FROM c;"
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 DROP SERVER IF EXISTS mem_srv CASCADE;
 CREATE SERVER mem_srv FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database '/tmp/minibar_migrate_tap/big.db');
 CREATE FOREIGN TABLE big (id bigint, t text, b bytea, r float8) SERVER mem_srv;
-CREATE FUNCTION pg_temp.rss_kb(field text) RETURNS bigint LANGUAGE sql AS $$
-  SELECT (regexp_match(pg_read_file('/proc/' || pg_backend_pid() || '/status'), field || ':\s+(\d+) kB'))[1]::bigint
-$$;
 CREATE FUNCTION pg_temp.selftest_pg_error(bool) RETURNS int
   AS 'minibar_migrate', 'minibar_selftest_pg_error' LANGUAGE C STRICT;
 CREATE FUNCTION pg_temp.selftest_throw(text) RETURNS text

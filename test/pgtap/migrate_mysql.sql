@@ -9,11 +9,7 @@
 -- (Tests once marked "SHOULD" described behaviour the extension lacked; all are fixed.)
 -- Tests marked "SHOULD" described the behaviour the contract asks for where the
 -- extension did not deliver it when this file was written.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 \set fixture_load `mariadb -uroot < test/fixtures/migrate_mysql.sql 2>&1 && echo loaded`
 -- A second database with TIME values beyond 24 hours (the fixture has none), and a
 -- table whose long name makes <table>_<index> names collide after truncation to 63 bytes.
@@ -41,118 +37,16 @@
 \set src_part_bad `mariadb -uroot -N -B -r minibar_migtest -e "SELECT JSON_ARRAYAGG(id) FROM stock_movements WHERE quantity <= -8"`
 
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 SET TimeZone = 'UTC';
-DROP SCHEMA IF EXISTS tap_mig_my CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_my_case CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_my_ovr CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_my_part CASCADE;
-DROP SERVER IF EXISTS tap_mig_my CASCADE;
-DROP SERVER IF EXISTS tap_mig_my_extra CASCADE;
-CREATE SERVER tap_mig_my FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_migtest');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_mig_my OPTIONS (username 'minibar', password 'minibar');
-CREATE SERVER tap_mig_my_extra FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_tap_migextra');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_mig_my_extra OPTIONS (username 'minibar', password 'minibar');
+CALL pg_temp.drop_leftovers('{tap_mig_my,tap_mig_my_case,tap_mig_my_ovr,tap_mig_my_part}', '{tap_mig_my,tap_mig_my_extra}');
+CALL pg_temp.mysql_server('tap_mig_my', 'minibar_migtest');
+CALL pg_temp.mysql_server('tap_mig_my_extra', 'minibar_tap_migextra');
 CREATE SCHEMA tap_mig_my_ovr;
 CREATE SCHEMA tap_mig_my_part;
 
 -- ------------------------------------------------------------------ helpers
-CREATE FUNCTION pg_temp.rows_eq(have text, want text, descr text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-  RETURN results_eq(have, want, descr);
-EXCEPTION WHEN OTHERS THEN
-  RETURN fail(descr) || E'\n' || diag('    died: ' || SQLSTATE || ': ' || SQLERRM);
-END $$;
-CREATE FUNCTION pg_temp.bag(have text, want text, descr text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-  RETURN bag_eq(have, want, descr);
-EXCEPTION WHEN OTHERS THEN
-  RETURN fail(descr) || E'\n' || diag('    died: ' || SQLSTATE || ': ' || SQLERRM);
-END $$;
-CREATE FUNCTION pg_temp.col_type(sch text, tbl text, col text, want text) RETURNS text LANGUAGE sql AS $$
-  SELECT CASE WHEN want LIKE '%(%' THEN format_type(a.atttypid, a.atttypmod) ELSE format_type(a.atttypid, NULL) END
-    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-   WHERE n.nspname = sch AND c.relname = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped
-$$;
-CREATE FUNCTION pg_temp.default_of(sch text, tbl text, col text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE expr text; v text;
-BEGIN
-  SELECT pg_get_expr(d.adbin, d.adrelid) INTO expr
-    FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
-   WHERE d.adrelid = format('%I.%I', sch, tbl)::regclass AND a.attname = col;
-  IF expr IS NULL THEN RETURN NULL; END IF;
-  EXECUTE format('SELECT (%s)::text', expr) INTO v;
-  RETURN v;
-EXCEPTION WHEN OTHERS THEN
-  RETURN 'error: ' || SQLERRM;
-END $$;
-CREATE FUNCTION pg_temp.next_of(seq regclass) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE v bigint;
-BEGIN
-  EXECUTE format('SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM %s', seq) INTO v;
-  RETURN v;
-END $$;
-CREATE FUNCTION pg_temp.count_rows(sch text, tbl text) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE n bigint;
-BEGIN
-  EXECUTE format('SELECT count(*) FROM %I.%I', sch, tbl) INTO n;
-  RETURN n;
-EXCEPTION WHEN OTHERS THEN
-  RETURN NULL;
-END $$;
-CREATE FUNCTION pg_temp.indexes(sch text) RETURNS TABLE (tbl text, cols text, is_unique boolean, is_primary boolean,
-                                                          is_constraint boolean, is_partial boolean, name text)
-LANGUAGE sql AS $$
-  SELECT t.relname::text, (SELECT string_agg(pg_get_indexdef(i.indexrelid, k, true)
-                                             || CASE WHEN i.indoption[k - 1] & 1 = 1 THEN ' DESC' ELSE '' END, ','
-                                             ORDER BY k)
-                             FROM generate_series(1, i.indnkeyatts) k),
-         i.indisunique, i.indisprimary,
-         EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')),
-         i.indpred IS NOT NULL, x.relname::text
-    FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class x ON x.oid = i.indexrelid
-   WHERE t.relnamespace = sch::regnamespace
-$$;
-CREATE FUNCTION pg_temp.fks(sch text) RETURNS TABLE (child text, cols text, parent text, pcols text,
-                                                      on_delete "char", on_update "char", validated boolean, name text)
-LANGUAGE sql AS $$
-  SELECT c.relname::text,
-         (SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(f.conkey) WITH ORDINALITY k(att, n)
-            JOIN pg_attribute a ON a.attrelid = f.conrelid AND a.attnum = k.att),
-         p.relname::text,
-         (SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(f.confkey) WITH ORDINALITY k(att, n)
-            JOIN pg_attribute a ON a.attrelid = f.confrelid AND a.attnum = k.att),
-         f.confdeltype, f.confupdtype, f.convalidated, f.conname::text
-    FROM pg_constraint f JOIN pg_class c ON c.oid = f.conrelid JOIN pg_class p ON p.oid = f.confrelid
-   WHERE f.contype = 'f' AND c.relnamespace = sch::regnamespace
-$$;
-CREATE FUNCTION pg_temp.reject_is(run bigint, src text, key jsonb, col text, reason_re text, states text[],
-                                  value_re text, descr text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE r record;
-BEGIN
-  FOR r IN SELECT * FROM minibar_migrate.rejects WHERE run_id = run AND source_table = src AND row_data = key LOOP
-    IF r.column_name IS NOT DISTINCT FROM col AND r.reason ~* reason_re AND r.sqlstate = ANY (states)
-       AND (value_re IS NULL OR r.value ~* value_re) THEN
-      RETURN pass(descr);
-    END IF;
-    RETURN fail(descr) || E'\n' || diag(format('    have: column %s, reason %L, sqlstate %s, value %L',
-                                               r.column_name, r.reason, r.sqlstate, r.value))
-                       || E'\n' || diag(format('    want: column %s, reason ~* %L, sqlstate in %s, value ~* %L',
-                                               col, reason_re, states, value_re));
-  END LOOP;
-  RETURN fail(descr) || E'\n' || diag('    no reject with row_data ' || key::text);
-END $$;
 
-CREATE TEMP TABLE my_run (run_id bigint, kind text, source_name text, target regclass, rows_source bigint,
-  rows_copied bigint, rows_rejected bigint, zero_dates bigint, seconds double precision,
-  rows_per_second double precision, notes text[], ord bigint);
-CREATE TEMP VIEW my_notes AS
-  SELECT * FROM minibar_migrate.run_notes WHERE run_id = (SELECT max(run_id) FROM my_run);
-CREATE TEMP VIEW my_rejects AS
-  SELECT * FROM minibar_migrate.rejects WHERE run_id = (SELECT max(run_id) FROM my_run);
+CALL pg_temp.run_tables('my');
 CREATE TEMP TABLE tbl_result (source text, target regclass, rows_copied bigint, rows_rejected bigint, seconds double precision);
 
 CREATE TEMP TABLE src_columns AS SELECT * FROM jsonb_to_recordset(:'src_columns'::jsonb)
@@ -248,15 +142,8 @@ SELECT pg_temp.rows_eq(
   $$VALUES ('database', 'tap_mig_my', 'tap_mig_my', '{"columns": {"reject_cases.payload": "jsonb"}}'::jsonb, 'done', true, true)$$,
   'minibar_migrate.runs: a database run with its options, status done');
 SELECT is((SELECT count(DISTINCT run_id) FROM my_run), 1::bigint, 'every result row carries the same run_id');
-SELECT pg_temp.rows_eq(
-  $$SELECT f.child, f.parent FROM src_fks f
-      JOIN my_run c ON c.kind = 'table' AND c.source_name = f.child
-      JOIN my_run p ON p.kind = 'table' AND p.source_name = f.parent
-     WHERE f.child <> f.parent
-       AND NOT EXISTS (SELECT FROM src_fks b WHERE b.child = f.parent AND b.parent = f.child)
-       AND c.ord < p.ord$$,
-  $$SELECT 'x', 'x' WHERE false$$,
-  'table rows come in foreign-key load order (parents before children, the hotels <-> users cycle aside)');
+SELECT pg_temp.load_order('my_run',
+                          'table rows come in foreign-key load order (parents before children, the hotels <-> users cycle aside)');
 
 -- ---------------------------------------------------------------- rejects (md: reject cases)
 SELECT pg_temp.rows_eq(
@@ -774,10 +661,5 @@ SELECT pg_temp.bag($$SELECT id, movement_at, quantity, unit_cost FROM tap_mig_my
                    'the copied rows equal the source''s');
 
 SELECT * FROM finish();
-DROP SCHEMA IF EXISTS tap_mig_my CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_my_case CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_my_ovr CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_my_part CASCADE;
-DROP SERVER IF EXISTS tap_mig_my CASCADE;
-DROP SERVER IF EXISTS tap_mig_my_extra CASCADE;
+CALL pg_temp.drop_leftovers('{tap_mig_my,tap_mig_my_case,tap_mig_my_ovr,tap_mig_my_part}', '{tap_mig_my,tap_mig_my_extra}');
 \set extra_drop `mariadb -uroot -e "DROP DATABASE IF EXISTS minibar_tap_migextra" 2>&1`

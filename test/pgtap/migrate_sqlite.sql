@@ -10,11 +10,7 @@
 -- Tests marked "SHOULD" described the behaviour the contract asks for where the
 -- extension did not deliver it when this file was written (see the comment at
 -- each one).
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 \set lite_db /var/lib/minibar_migrate/tap/migrate.sqlite
 \set collide_db /var/lib/minibar_migrate/tap/collide.sqlite
 \set fixture_load `install -d -m 755 /var/lib/minibar_migrate/tap && rm -f /var/lib/minibar_migrate/tap/migrate.sqlite && sqlite3 /var/lib/minibar_migrate/tap/migrate.sqlite < test/fixtures/migrate_sqlite.sql 2>&1 && chmod 644 /var/lib/minibar_migrate/tap/migrate.sqlite && echo ok`
@@ -36,25 +32,8 @@
 \set src_reject_good `sqlite3 :'lite_db' "SELECT json_group_array(json_object('id', id, 'case_label', case_label, 'qty', qty, 'note', note, 'doc', doc, 'happened_at', happened_at, 'is_ok', is_ok)) FROM reject_cases WHERE id <= 6"`
 
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 SET TimeZone = 'UTC';
-DROP SCHEMA IF EXISTS tap_mig_lite CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_ex CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_rej CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_rej10 CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_fail CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_col CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_colk CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_colk2 CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_colk3 CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_colx CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_other CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_untrusted CASCADE;
-DROP SERVER IF EXISTS tap_mig_lite CASCADE;
-DROP SERVER IF EXISTS tap_mig_lite_collide CASCADE;
-DROP SERVER IF EXISTS tap_mig_lite_untrusted CASCADE;
-DROP SERVER IF EXISTS tap_mig_lite_other CASCADE;
+CALL pg_temp.drop_leftovers('{tap_mig_lite,tap_mig_lite_ex,tap_mig_lite_rej,tap_mig_lite_rej10,tap_mig_lite_fail,tap_mig_lite_col,tap_mig_lite_colk,tap_mig_lite_colk2,tap_mig_lite_colk3,tap_mig_lite_colx,tap_mig_lite_other,tap_mig_lite_untrusted}', '{tap_mig_lite,tap_mig_lite_collide,tap_mig_lite_untrusted,tap_mig_lite_other}');
 DROP FOREIGN DATA WRAPPER IF EXISTS tap_mig_lite_dummy_fdw CASCADE;
 CREATE SERVER tap_mig_lite FOREIGN DATA WRAPPER minibar_sqlite
   OPTIONS (database '/var/lib/minibar_migrate/tap/migrate.sqlite', trusted_schema 'true');
@@ -70,109 +49,9 @@ CREATE SCHEMA tap_mig_lite_rej;
 CREATE SCHEMA tap_mig_lite_rej10;
 
 -- ------------------------------------------------------------------ helpers
--- A check that errors is reported as a failed test (with the error) instead of
--- ending the file.
-CREATE FUNCTION pg_temp.rows_eq(have text, want text, descr text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-  RETURN results_eq(have, want, descr);
-EXCEPTION WHEN OTHERS THEN
-  RETURN fail(descr) || E'\n' || diag('    died: ' || SQLSTATE || ': ' || SQLERRM);
-END $$;
-CREATE FUNCTION pg_temp.bag(have text, want text, descr text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-  RETURN bag_eq(have, want, descr);
-EXCEPTION WHEN OTHERS THEN
-  RETURN fail(descr) || E'\n' || diag('    died: ' || SQLSTATE || ': ' || SQLERRM);
-END $$;
--- format_type of a column; the typmod is compared only when the expectation has one.
-CREATE FUNCTION pg_temp.col_type(sch text, tbl text, col text, want text) RETURNS text LANGUAGE sql AS $$
-  SELECT CASE WHEN want LIKE '%(%' THEN format_type(a.atttypid, a.atttypmod) ELSE format_type(a.atttypid, NULL) END
-    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-   WHERE n.nspname = sch AND c.relname = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped
-$$;
--- A column's default expression, evaluated (NULL when there is none).
-CREATE FUNCTION pg_temp.default_of(sch text, tbl text, col text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE expr text; v text;
-BEGIN
-  SELECT pg_get_expr(d.adbin, d.adrelid) INTO expr
-    FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
-   WHERE d.adrelid = format('%I.%I', sch, tbl)::regclass AND a.attname = col;
-  IF expr IS NULL THEN RETURN NULL; END IF;
-  EXECUTE format('SELECT (%s)::text', expr) INTO v;
-  RETURN v;
-EXCEPTION WHEN OTHERS THEN
-  RETURN 'error: ' || SQLERRM;
-END $$;
--- What nextval() would return now, without calling it.
-CREATE FUNCTION pg_temp.next_of(seq regclass) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE v bigint;
-BEGIN
-  EXECUTE format('SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM %s', seq) INTO v;
-  RETURN v;
-END $$;
-CREATE FUNCTION pg_temp.count_rows(sch text, tbl text) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE n bigint;
-BEGIN
-  EXECUTE format('SELECT count(*) FROM %I.%I', sch, tbl) INTO n;
-  RETURN n;
-EXCEPTION WHEN OTHERS THEN
-  RETURN NULL;
-END $$;
--- Indexes of a schema: table, column list (with DESC), unique, primary, backs a constraint, partial.
-CREATE FUNCTION pg_temp.indexes(sch text) RETURNS TABLE (tbl text, cols text, is_unique boolean, is_primary boolean,
-                                                          is_constraint boolean, is_partial boolean, name text)
-LANGUAGE sql AS $$
-  SELECT t.relname::text, (SELECT string_agg(pg_get_indexdef(i.indexrelid, k, true)
-                                             || CASE WHEN i.indoption[k - 1] & 1 = 1 THEN ' DESC' ELSE '' END, ','
-                                             ORDER BY k)
-                             FROM generate_series(1, i.indnkeyatts) k),
-         i.indisunique, i.indisprimary,
-         EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x')),
-         i.indpred IS NOT NULL, x.relname::text
-    FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class x ON x.oid = i.indexrelid
-   WHERE t.relnamespace = sch::regnamespace
-$$;
--- Foreign keys of a schema: child table, its columns, parent table, parent columns, actions, validated.
-CREATE FUNCTION pg_temp.fks(sch text) RETURNS TABLE (child text, cols text, parent text, pcols text,
-                                                      on_delete "char", on_update "char", validated boolean, name text)
-LANGUAGE sql AS $$
-  SELECT c.relname::text,
-         (SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(f.conkey) WITH ORDINALITY k(att, n)
-            JOIN pg_attribute a ON a.attrelid = f.conrelid AND a.attnum = k.att),
-         p.relname::text,
-         (SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(f.confkey) WITH ORDINALITY k(att, n)
-            JOIN pg_attribute a ON a.attrelid = f.confrelid AND a.attnum = k.att),
-         f.confdeltype, f.confupdtype, f.convalidated, f.conname::text
-    FROM pg_constraint f JOIN pg_class c ON c.oid = f.conrelid JOIN pg_class p ON p.oid = f.confrelid
-   WHERE f.contype = 'f' AND c.relnamespace = sch::regnamespace
-$$;
--- One reject: present with the expected key, column, reason, SQLSTATE and value.
-CREATE FUNCTION pg_temp.reject_is(run bigint, src text, key jsonb, col text, reason_re text, states text[],
-                                  value_re text, descr text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE r record; n int := 0;
-BEGIN
-  FOR r IN SELECT * FROM minibar_migrate.rejects WHERE run_id = run AND source_table = src AND row_data = key LOOP
-    n := n + 1;
-    IF r.column_name IS NOT DISTINCT FROM col AND r.reason ~* reason_re AND r.sqlstate = ANY (states)
-       AND (value_re IS NULL OR r.value ~* value_re) THEN
-      RETURN pass(descr);
-    END IF;
-    RETURN fail(descr) || E'\n' || diag(format('    have: column %s, reason %L, sqlstate %s, value %L',
-                                               r.column_name, r.reason, r.sqlstate, r.value))
-                       || E'\n' || diag(format('    want: column %s, reason ~* %L, sqlstate in %s, value ~* %L',
-                                               col, reason_re, states, value_re));
-  END LOOP;
-  RETURN fail(descr) || E'\n' || diag('    no reject with row_data ' || key::text);
-END $$;
 
 -- The result of each migrate_database call, with its row order.
-CREATE TEMP TABLE lite_run (run_id bigint, kind text, source_name text, target regclass, rows_source bigint,
-  rows_copied bigint, rows_rejected bigint, zero_dates bigint, seconds double precision,
-  rows_per_second double precision, notes text[], ord bigint);
-CREATE TEMP VIEW lite_notes AS
-  SELECT * FROM minibar_migrate.run_notes WHERE run_id = (SELECT max(run_id) FROM lite_run);
-CREATE TEMP VIEW lite_rejects AS
-  SELECT * FROM minibar_migrate.rejects WHERE run_id = (SELECT max(run_id) FROM lite_run);
+CALL pg_temp.run_tables('lite');
 
 -- Source facts as tables.
 CREATE TEMP TABLE src_columns AS
@@ -276,15 +155,8 @@ SELECT is((SELECT count(DISTINCT run_id) FROM lite_run), 1::bigint, 'every resul
 
 -- Load order: a referenced table comes before the tables that reference it, except
 -- between the two tables of the hotels <-> users cycle (foreign keys from the source).
-SELECT pg_temp.rows_eq(
-  $$SELECT f.child, f.parent FROM src_fks f
-      JOIN lite_run c ON c.kind = 'table' AND c.source_name = f.child
-      JOIN lite_run p ON p.kind = 'table' AND p.source_name = f.parent
-     WHERE f.child <> f.parent
-       AND NOT EXISTS (SELECT FROM src_fks b WHERE b.child = f.parent AND b.parent = f.child)
-       AND c.ord < p.ord$$,
-  $$SELECT 'x', 'x' WHERE false$$,
-  'table rows come in foreign-key load order (parents before children)');
+SELECT pg_temp.load_order('lite_run',
+                          'table rows come in foreign-key load order (parents before children)');
 
 -- ---------------------------------------------------------------- rejects (md: reject cases)
 SELECT is((SELECT count(*) FROM lite_rejects), 10::bigint, '10 rejects recorded, all for reject_cases');
@@ -785,20 +657,5 @@ SELECT ok(pg_temp.collide_lower() IN ('refused', 'kept apart'),
 
 SELECT * FROM finish();
 RESET search_path;
-DROP SCHEMA IF EXISTS tap_mig_lite CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_ex CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_rej CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_rej10 CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_fail CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_col CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_colk CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_colk2 CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_colk3 CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_colx CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_other CASCADE;
-DROP SCHEMA IF EXISTS tap_mig_lite_untrusted CASCADE;
-DROP SERVER IF EXISTS tap_mig_lite CASCADE;
-DROP SERVER IF EXISTS tap_mig_lite_collide CASCADE;
-DROP SERVER IF EXISTS tap_mig_lite_untrusted CASCADE;
-DROP SERVER IF EXISTS tap_mig_lite_other CASCADE;
+CALL pg_temp.drop_leftovers('{tap_mig_lite,tap_mig_lite_ex,tap_mig_lite_rej,tap_mig_lite_rej10,tap_mig_lite_fail,tap_mig_lite_col,tap_mig_lite_colk,tap_mig_lite_colk2,tap_mig_lite_colk3,tap_mig_lite_colx,tap_mig_lite_other,tap_mig_lite_untrusted}', '{tap_mig_lite,tap_mig_lite_collide,tap_mig_lite_untrusted,tap_mig_lite_other}');
 DROP FOREIGN DATA WRAPPER IF EXISTS tap_mig_lite_dummy_fdw CASCADE;

@@ -14,12 +14,7 @@
 -- A second session (test/scripts/migrate_workers.sh, started in the background)
 -- watches runs and terminates workers, or records a run's progress NOTICEs; the
 -- test polls for its report instead of sleeping fixed times.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-\! mkdir -p /tmp/minibar_migrate_tap && chmod 755 /tmp/minibar_migrate_tap
+\ir include/helpers.sql
 \set lite_db /var/lib/minibar_migrate/tap/workers.sqlite
 \set lite_load `install -d -m 755 /var/lib/minibar_migrate/tap && rm -f /var/lib/minibar_migrate/tap/workers.sqlite && sqlite3 /var/lib/minibar_migrate/tap/workers.sqlite < test/fixtures/migrate_sqlite.sql 2>&1 && chmod 644 /var/lib/minibar_migrate/tap/workers.sqlite && echo loaded`
 \set my_load `mariadb -uroot < test/fixtures/migrate_mysql.sql 2>&1 && echo loaded`
@@ -35,46 +30,19 @@
 \set cpus `getconf _NPROCESSORS_ONLN`
 
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 -- Not the server's default (UTC): workers are to take the caller's TimeZone.
 SET TimeZone = 'Asia/Kathmandu';
 SET jit = off;
 SELECT pg_backend_pid() AS mypid \gset
 
 -- ------------------------------------------------------------------ leftovers
-DROP SCHEMA IF EXISTS tap_wk_lite0 CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_lite2 CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_my0 CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_my2 CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_my1 CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_rj0 CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_rj2 CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_def CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_deftx CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_rr CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_chunk CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_tbl CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_views CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_rej CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_cancel CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_kill1 CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_kill2 CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_notice CASCADE;
-DROP SERVER IF EXISTS tap_wk_lite CASCADE;
-DROP SERVER IF EXISTS tap_wk_my CASCADE;
-DROP SERVER IF EXISTS tap_wk CASCADE;
-DELETE FROM minibar_migrate.runs WHERE server IN ('tap_wk_lite', 'tap_wk_my', 'tap_wk');
+CALL pg_temp.drop_leftovers('{tap_wk_lite0,tap_wk_lite2,tap_wk_my0,tap_wk_my2,tap_wk_my1,tap_wk_rj0,tap_wk_rj2,tap_wk_def,tap_wk_deftx,tap_wk_rr,tap_wk_chunk,tap_wk_tbl,tap_wk_views,tap_wk_rej,tap_wk_cancel,tap_wk_kill1,tap_wk_kill2,tap_wk_notice}', '{tap_wk_lite,tap_wk_my,tap_wk}', runs => true);
 \! rm -f /tmp/minibar_migrate_tap/workers_*
 
 CREATE SERVER tap_wk_lite FOREIGN DATA WRAPPER minibar_sqlite
   OPTIONS (database '/var/lib/minibar_migrate/tap/workers.sqlite', trusted_schema 'true');
-CREATE SERVER tap_wk_my FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_migtest');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_wk_my OPTIONS (username 'minibar', password 'minibar');
-CREATE SERVER tap_wk FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_wk');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_wk OPTIONS (username 'minibar', password 'minibar');
+CALL pg_temp.mysql_server('tap_wk_my', 'minibar_migtest');
+CALL pg_temp.mysql_server('tap_wk', 'minibar_wk');
 CREATE SCHEMA tap_wk_tbl;
 CREATE SCHEMA tap_wk_views;
 
@@ -109,34 +77,6 @@ BEGIN
   END;
   UPDATE outcome o SET finished = clock_timestamp() WHERE o.label = p_label;
   RETURN (SELECT o.code FROM outcome o WHERE o.label = p_label);
-END $$;
--- Runs q; {"code": "ok"} or {"code": SQLSTATE, "message": ..., "hint": ...}. Records
--- nothing, so it can run in a transaction that is rolled back.
-CREATE FUNCTION pg_temp.try_sql(q text) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE
-  v_code text; v_msg text; v_hint text;
-BEGIN
-  EXECUTE q;
-  RETURN '{"code": "ok"}';
-EXCEPTION
-  WHEN query_canceled THEN
-    GET STACKED DIAGNOSTICS v_code = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_hint = PG_EXCEPTION_HINT;
-    RETURN jsonb_build_object('code', v_code, 'message', v_msg, 'hint', v_hint);
-  WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS v_code = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_hint = PG_EXCEPTION_HINT;
-    RETURN jsonb_build_object('code', v_code, 'message', v_msg, 'hint', v_hint);
-END $$;
-CREATE FUNCTION pg_temp.rows_eq(have text, want text, descr text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-  RETURN results_eq(have, want, descr);
-EXCEPTION WHEN OTHERS THEN
-  RETURN fail(descr) || E'\n' || diag('    died: ' || SQLSTATE || ': ' || SQLERRM);
-END $$;
-CREATE FUNCTION pg_temp.bag(have text, want text, descr text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-  RETURN bag_eq(have, want, descr);
-EXCEPTION WHEN OTHERS THEN
-  RETURN fail(descr) || E'\n' || diag('    died: ' || SQLSTATE || ': ' || SQLERRM);
 END $$;
 -- The run a call made (NULL when it made none).
 CREATE FUNCTION pg_temp.run_of(p_label text) RETURNS bigint LANGUAGE sql AS $$
@@ -198,6 +138,22 @@ LANGUAGE sql AS $$
          r.rows_rejected, r.zero_dates, replace(r.notes::text, sch, 'S')
     FROM res r WHERE r.label = p_label ORDER BY r.ord
 $$;
+-- What the runs labelled a and b (into tap_wk_<label>) made, compared: their
+-- result rows in order ('results'), every table's rows ('contents'), the
+-- definitions ('ddl') or the rejects ('rejects').
+CREATE FUNCTION pg_temp.same(what text, a text, b text, descr text) RETURNS text LANGUAGE sql AS $$
+  SELECT CASE what
+    WHEN 'results' THEN pg_temp.rows_eq(format('SELECT * FROM pg_temp.result_of(%L, %L)', a, 'tap_wk_' || a),
+                                        format('SELECT * FROM pg_temp.result_of(%L, %L)', b, 'tap_wk_' || b), descr)
+    WHEN 'contents' THEN pg_temp.rows_eq(format('SELECT * FROM pg_temp.contents(%L)', 'tap_wk_' || a),
+                                         format('SELECT * FROM pg_temp.contents(%L)', 'tap_wk_' || b), descr)
+    WHEN 'ddl' THEN pg_temp.bag(format('SELECT * FROM pg_temp.ddl(%L)', 'tap_wk_' || a),
+                                format('SELECT * FROM pg_temp.ddl(%L)', 'tap_wk_' || b), descr)
+    WHEN 'rejects' THEN pg_temp.bag(format('SELECT * FROM pg_temp.rejects_of(pg_temp.run_of(%L), %L)', a, 'tap_wk_' || a),
+                                    format('SELECT * FROM pg_temp.rejects_of(pg_temp.run_of(%L), %L)', b, 'tap_wk_' || b),
+                                    descr)
+  END
+$$;
 -- A run's rejects, schema names replaced by S.
 CREATE FUNCTION pg_temp.rejects_of(run bigint, sch text) RETURNS TABLE (source_table text, target_table text,
   row_data jsonb, column_name text, reason text, sqlstate text, value text) LANGUAGE sql AS $$
@@ -205,34 +161,12 @@ CREATE FUNCTION pg_temp.rejects_of(run bigint, sch text) RETURNS TABLE (source_t
          replace(j.reason, sch, 'S'), j.sqlstate, j.value
     FROM minibar_migrate.rejects j WHERE j.run_id = run
 $$;
--- A file another session writes (it renames it into place when done); '' after timeout_s.
-CREATE FUNCTION pg_temp.wait_file(path text, timeout_s numeric) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  t0 timestamptz := clock_timestamp();
-  r text;
-BEGIN
-  LOOP
-    r := pg_read_file(path, 0, 100000000, true);
-    EXIT WHEN r IS NOT NULL OR clock_timestamp() > t0 + timeout_s * interval '1 second';
-    PERFORM pg_sleep(0.05);
-  END LOOP;
-  RETURN coalesce(r, '');
-END $$;
 -- Polls until no minibar_migrate worker of this database is left; how many are.
-CREATE FUNCTION pg_temp.workers_left(timeout_s numeric) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-  t0 timestamptz := clock_timestamp();
-  n bigint;
-BEGIN
-  LOOP
-    SELECT count(*) INTO n FROM pg_stat_activity
-     WHERE backend_type = 'minibar_migrate worker' AND datname = current_database();
-    EXIT WHEN n = 0 OR clock_timestamp() > t0 + timeout_s * interval '1 second';
-    PERFORM pg_sleep(0.05);
-    PERFORM pg_stat_clear_snapshot();
-  END LOOP;
-  RETURN n;
-END $$;
+CREATE FUNCTION pg_temp.workers_left(timeout_s numeric) RETURNS bigint LANGUAGE sql AS $$
+  SELECT pg_temp.wait_for($q$SELECT count(*) FROM pg_stat_activity
+                             WHERE backend_type = 'minibar_migrate worker' AND datname = current_database()$q$,
+                          '$1::bigint = 0', timeout_s)::bigint
+$$;
 -- Target facts of a big-table copy, comparable with :src_big.
 CREATE FUNCTION pg_temp.big_facts(sch text) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE j jsonb;
@@ -298,24 +232,21 @@ SELECT pg_temp.rows_eq(
      WHERE run_id IN (pg_temp.run_of('lite0'), pg_temp.run_of('lite2')) ORDER BY run_id$$,
   $$VALUES ('tap_wk_lite0', 0, 'done'), ('tap_wk_lite2', 2, 'done')$$,
   'SQLite: runs records workers 0 and 2, both done');
-SELECT pg_temp.rows_eq($$SELECT * FROM pg_temp.result_of('lite2', 'tap_wk_lite2')$$,
-                       $$SELECT * FROM pg_temp.result_of('lite0', 'tap_wk_lite0')$$,
-                       'SQLite: the same result rows in the same order (names, counts, rejects, zero dates, notes)');
+SELECT pg_temp.same('results', 'lite2', 'lite0',
+                    'SQLite: the same result rows in the same order (names, counts, rejects, zero dates, notes)');
 SELECT pg_temp.rows_eq(
   $$SELECT count(*), sum(n) FROM pg_temp.contents('tap_wk_lite0')$$,
   $$SELECT tables, (SELECT sum(rows_copied) FROM res WHERE label = 'lite0') FROM src_lite$$,
   'SQLite, workers 0: every source table was created and holds its copied rows');
-SELECT pg_temp.rows_eq($$SELECT * FROM pg_temp.contents('tap_wk_lite2')$$,
-                       $$SELECT * FROM pg_temp.contents('tap_wk_lite0')$$,
-                       'SQLite: every table holds the same rows (count and md5 of the rows as text)');
-SELECT pg_temp.bag($$SELECT * FROM pg_temp.ddl('tap_wk_lite2')$$, $$SELECT * FROM pg_temp.ddl('tap_wk_lite0')$$,
-                   'SQLite: the same columns, defaults, comments, indexes, constraints, types and sequences');
+SELECT pg_temp.same('contents', 'lite2', 'lite0',
+                    'SQLite: every table holds the same rows (count and md5 of the rows as text)');
+SELECT pg_temp.same('ddl', 'lite2', 'lite0',
+                    'SQLite: the same columns, defaults, comments, indexes, constraints, types and sequences');
 SELECT ok((SELECT count(*) FILTER (WHERE what = 'index') > 0 AND count(*) FILTER (WHERE def LIKE 'f %') > 0
              FROM pg_temp.ddl('tap_wk_lite0')),
           'SQLite: the compared definitions include indexes and foreign keys');
-SELECT pg_temp.bag($$SELECT * FROM pg_temp.rejects_of(pg_temp.run_of('lite2'), 'tap_wk_lite2')$$,
-                   $$SELECT * FROM pg_temp.rejects_of(pg_temp.run_of('lite0'), 'tap_wk_lite0')$$,
-                   'SQLite: the same rejects (row, column, reason, SQLSTATE, value)');
+SELECT pg_temp.same('rejects', 'lite2', 'lite0',
+                    'SQLite: the same rejects (row, column, reason, SQLSTATE, value)');
 SELECT is((SELECT count(*) FROM minibar_migrate.rejects WHERE run_id = pg_temp.run_of('lite2')), 10::bigint,
           'SQLite: 10 rejects with workers (fixture: reject_cases 11-20)');
 
@@ -329,25 +260,22 @@ SELECT pg_temp.rows_eq(
      WHERE run_id IN (pg_temp.run_of('my0'), pg_temp.run_of('my2')) ORDER BY run_id$$,
   $$VALUES ('tap_wk_my0', 0, 'done'), ('tap_wk_my2', 2, 'done')$$,
   'MariaDB: runs records workers 0 and 2, both done');
-SELECT pg_temp.rows_eq($$SELECT * FROM pg_temp.result_of('my2', 'tap_wk_my2')$$,
-                       $$SELECT * FROM pg_temp.result_of('my0', 'tap_wk_my0')$$,
-                       'MariaDB: the same result rows in the same order (names, counts, rejects, zero dates, notes)');
+SELECT pg_temp.same('results', 'my2', 'my0',
+                    'MariaDB: the same result rows in the same order (names, counts, rejects, zero dates, notes)');
 SELECT pg_temp.rows_eq(
   $$SELECT count(*), (SELECT sum(rows_source) FROM res WHERE label = 'my0') FROM pg_temp.contents('tap_wk_my0')$$,
   $$SELECT tables, n::numeric FROM src_my$$,
   'MariaDB, workers 0: every source table was created, 703 source rows');
-SELECT pg_temp.rows_eq($$SELECT * FROM pg_temp.contents('tap_wk_my2')$$,
-                       $$SELECT * FROM pg_temp.contents('tap_wk_my0')$$,
-                       'MariaDB: every table holds the same rows (count and md5 of the rows as text)');
-SELECT pg_temp.bag($$SELECT * FROM pg_temp.ddl('tap_wk_my2')$$, $$SELECT * FROM pg_temp.ddl('tap_wk_my0')$$,
-                   'MariaDB: the same columns, defaults, comments, indexes, constraints, types and sequences');
+SELECT pg_temp.same('contents', 'my2', 'my0',
+                    'MariaDB: every table holds the same rows (count and md5 of the rows as text)');
+SELECT pg_temp.same('ddl', 'my2', 'my0',
+                    'MariaDB: the same columns, defaults, comments, indexes, constraints, types and sequences');
 SELECT ok((SELECT count(*) FILTER (WHERE what = 'index') > 0 AND count(*) FILTER (WHERE def LIKE 'f %') > 0
                   AND count(*) FILTER (WHERE what = 'type') > 0
              FROM pg_temp.ddl('tap_wk_my0')),
           'MariaDB: the compared definitions include indexes, foreign keys and enum types');
-SELECT pg_temp.bag($$SELECT * FROM pg_temp.rejects_of(pg_temp.run_of('my2'), 'tap_wk_my2')$$,
-                   $$SELECT * FROM pg_temp.rejects_of(pg_temp.run_of('my0'), 'tap_wk_my0')$$,
-                   'MariaDB: the same rejects (row, column, reason, SQLSTATE, value)');
+SELECT pg_temp.same('rejects', 'my2', 'my0',
+                    'MariaDB: the same rejects (row, column, reason, SQLSTATE, value)');
 SELECT is((SELECT count(*) FROM minibar_migrate.rejects WHERE run_id = pg_temp.run_of('my2')), 4::bigint,
           'MariaDB: 4 rejects with workers (fixture: reject_cases 11, 12, 14, 15)');
 
@@ -356,17 +284,14 @@ SELECT is(pg_temp.migrate_db('my1', 'tap_wk_my', 'tap_wk_my1', '{"workers": 1, "
           'ok', 'MariaDB: migrate_database with {"workers": 1} runs');
 SELECT is((SELECT count(DISTINCT worker_pid) FROM minibar_migrate.run_tasks WHERE run_id = pg_temp.run_of('my1')),
           1::bigint, 'MariaDB, workers 1: one worker did every step');
-SELECT pg_temp.rows_eq($$SELECT * FROM pg_temp.result_of('my1', 'tap_wk_my1')$$,
-                       $$SELECT * FROM pg_temp.result_of('my2', 'tap_wk_my2')$$,
-                       'MariaDB, workers 1 vs 2: the same result rows in the same order');
-SELECT pg_temp.rows_eq($$SELECT * FROM pg_temp.contents('tap_wk_my1')$$,
-                       $$SELECT * FROM pg_temp.contents('tap_wk_my2')$$,
-                       'MariaDB, workers 1 vs 2: every table holds the same rows');
-SELECT pg_temp.bag($$SELECT * FROM pg_temp.ddl('tap_wk_my1')$$, $$SELECT * FROM pg_temp.ddl('tap_wk_my2')$$,
-                   'MariaDB, workers 1 vs 2: the same definitions');
-SELECT pg_temp.bag($$SELECT * FROM pg_temp.rejects_of(pg_temp.run_of('my1'), 'tap_wk_my1')$$,
-                   $$SELECT * FROM pg_temp.rejects_of(pg_temp.run_of('my2'), 'tap_wk_my2')$$,
-                   'MariaDB, workers 1 vs 2: the same rejects');
+SELECT pg_temp.same('results', 'my1', 'my2',
+                    'MariaDB, workers 1 vs 2: the same result rows in the same order');
+SELECT pg_temp.same('contents', 'my1', 'my2',
+                    'MariaDB, workers 1 vs 2: every table holds the same rows');
+SELECT pg_temp.same('ddl', 'my1', 'my2',
+                    'MariaDB, workers 1 vs 2: the same definitions');
+SELECT pg_temp.same('rejects', 'my1', 'my2',
+                    'MariaDB, workers 1 vs 2: the same rejects');
 
 -- max_rejects caps the rejects of a table, also when its chunks are copied at once.
 -- (Failed when written: a chunk's allowance is max_rejects minus the rejects of
@@ -410,7 +335,6 @@ SELECT ok(minibar_migrate.run_report_text(pg_temp.run_of('my2'))
 -- which counts as a transaction block); an error must not end the file.
 \set ON_ERROR_STOP 0
 SELECT count(*) FROM minibar_migrate.migrate_database('tap_wk_lite', 'tap_wk_def', '{}') \g /dev/null
-\set ON_ERROR_STOP 1
 SELECT is((SELECT status FROM minibar_migrate.runs WHERE run_id = pg_temp.run_into('tap_wk_def')), 'done',
           'migrate_database without "workers" outside a transaction block runs');
 SELECT is((SELECT workers FROM minibar_migrate.runs WHERE run_id = pg_temp.run_into('tap_wk_def')), least(4, :cpus),
@@ -669,25 +593,4 @@ SELECT is((SELECT string_agg(format('%s %s/%s', state, rows_done, estimated), ';
 SELECT * FROM finish();
 \! rm -f /tmp/minibar_migrate_tap/workers_*
 RESET search_path;
-DROP SCHEMA IF EXISTS tap_wk_lite0 CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_lite2 CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_my0 CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_my2 CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_my1 CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_rj0 CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_rj2 CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_def CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_deftx CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_rr CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_chunk CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_tbl CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_views CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_rej CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_cancel CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_kill1 CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_kill2 CASCADE;
-DROP SCHEMA IF EXISTS tap_wk_notice CASCADE;
-DELETE FROM minibar_migrate.runs WHERE server IN ('tap_wk_lite', 'tap_wk_my', 'tap_wk');
-DROP SERVER IF EXISTS tap_wk_lite CASCADE;
-DROP SERVER IF EXISTS tap_wk_my CASCADE;
-DROP SERVER IF EXISTS tap_wk CASCADE;
+CALL pg_temp.drop_leftovers('{tap_wk_lite0,tap_wk_lite2,tap_wk_my0,tap_wk_my2,tap_wk_my1,tap_wk_rj0,tap_wk_rj2,tap_wk_def,tap_wk_deftx,tap_wk_rr,tap_wk_chunk,tap_wk_tbl,tap_wk_views,tap_wk_rej,tap_wk_cancel,tap_wk_kill1,tap_wk_kill2,tap_wk_notice}', '{tap_wk_lite,tap_wk_my,tap_wk}', runs => true);

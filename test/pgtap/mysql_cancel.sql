@@ -3,78 +3,20 @@
 -- working through the wrapper afterwards. Runs against the system MariaDB on
 -- 127.0.0.1:3306 (user minibar), database minibar_tap_cancel, which is created
 -- here (the 2,000,000-row table only when it is not already complete).
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-\! mkdir -p /tmp/minibar_migrate_tap && chmod 755 /tmp/minibar_migrate_tap
+\ir include/helpers.sql
 \set fixture_load `mariadb -e "CREATE DATABASE IF NOT EXISTS minibar_tap_cancel; CREATE OR REPLACE VIEW minibar_tap_cancel.sleeper AS SELECT SLEEP(30) AS s; CREATE OR REPLACE VIEW minibar_tap_cancel.stall AS SELECT seq AS n, REPEAT('x', 1000) AS pad, IF(seq = 200, SLEEP(30), 0) AS z FROM minibar_tap_cancel.seq_1_to_300; CREATE TABLE IF NOT EXISTS minibar_tap_cancel.small (id INT PRIMARY KEY, label VARCHAR(20)); INSERT IGNORE INTO minibar_tap_cancel.small VALUES (1, 'one'), (2, 'two'), (3, 'three');" 2>&1 && n=$(mariadb -N -B -e "SELECT COUNT(*) FROM minibar_tap_cancel.big" 2>/dev/null); if [ "$n" != 2000000 ]; then mariadb -e "DROP TABLE IF EXISTS minibar_tap_cancel.big; CREATE TABLE minibar_tap_cancel.big (id INT PRIMARY KEY, pad VARCHAR(200) NOT NULL) ENGINE=InnoDB; INSERT INTO minibar_tap_cancel.big SELECT seq, REPEAT(CHAR(65 + seq % 26), 150) FROM minibar_tap_cancel.seq_1_to_2000000;" 2>&1; fi && echo loaded`
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 SET jit = off;  -- no compile time inside the measured windows
 DROP SCHEMA IF EXISTS tap_mysql_cancel CASCADE;
 DROP SERVER IF EXISTS tap_mysql_cancel CASCADE;
-CREATE SERVER tap_mysql_cancel FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_tap_cancel', connect_timeout '5');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_mysql_cancel OPTIONS (username 'minibar', password 'minibar');
+CALL pg_temp.mysql_server('tap_mysql_cancel', 'minibar_tap_cancel', '{"connect_timeout": "5"}');
 CREATE SCHEMA tap_mysql_cancel;
 IMPORT FOREIGN SCHEMA minibar_tap_cancel FROM SERVER tap_mysql_cancel INTO tap_mysql_cancel;
 SET search_path = tap_mysql_cancel, public;
 
 -- How each interrupted statement ended (pgTAP's throws_ok cannot record it:
--- WHEN OTHERS does not catch query_canceled).
-CREATE TEMP TABLE outcome (label text PRIMARY KEY, started timestamptz, finished timestamptz,
-                           code text, message text);
--- Runs q (the caller sets statement_timeout at top level) and records how it ended.
-CREATE FUNCTION pg_temp.run_capture(label text, q text) RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-  INSERT INTO outcome VALUES (label, clock_timestamp(), NULL, 'no error', NULL);
-  BEGIN
-    EXECUTE q;
-  EXCEPTION
-    WHEN query_canceled THEN
-      UPDATE outcome SET code = SQLSTATE, message = SQLERRM WHERE outcome.label = run_capture.label;
-    WHEN OTHERS THEN
-      UPDATE outcome SET code = SQLSTATE, message = SQLERRM WHERE outcome.label = run_capture.label;
-  END;
-  UPDATE outcome SET finished = clock_timestamp() WHERE outcome.label = run_capture.label;
-END $$;
-CREATE FUNCTION pg_temp.seconds(l text) RETURNS numeric LANGUAGE sql AS $$
-  SELECT extract(epoch FROM finished - started) FROM outcome WHERE label = l
-$$;
--- A one-value query on the MariaDB server at 127.0.0.1:port, run by the mariadb
--- command-line client (independent of the wrapper); its output, or its error text.
-CREATE TEMP TABLE mysql_out (line text);
-CREATE FUNCTION pg_temp.mysql_value(port int, q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  result text;
-BEGIN
-  TRUNCATE mysql_out;
-  EXECUTE format('COPY mysql_out FROM PROGRAM %L WITH (FORMAT csv, DELIMITER %L, QUOTE %L)',
-                 format('MYSQL_PWD=minibar mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P %s -u minibar -N -B -e %s 2>&1; exit 0',
-                        port, '''' || replace(q, '''', '''"''"''') || ''''),
-                 E'\x01', E'\x02');
-  SELECT string_agg(line, E'\n') INTO result FROM mysql_out;
-  RETURN coalesce(result, '');
-END $$;
--- Polls mysql_value until it returns want or timeout_s has passed; the last value.
-CREATE TEMP TABLE waited (label text PRIMARY KEY, seconds numeric, value text);
-CREATE FUNCTION pg_temp.wait_mysql(label text, port int, q text, want text, timeout_s numeric)
-RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  t0 timestamptz := clock_timestamp();
-  v text;
-BEGIN
-  LOOP
-    v := pg_temp.mysql_value(port, q);
-    EXIT WHEN v = want OR clock_timestamp() > t0 + timeout_s * interval '1 second';
-    PERFORM pg_sleep(0.05);
-  END LOOP;
-  INSERT INTO waited VALUES (label, extract(epoch FROM clock_timestamp() - t0), v);
-  RETURN v;
-END $$;
+-- WHEN OTHERS does not catch query_canceled), and MariaDB's view.
+\ir include/mysql_probe.sql
 -- The MySQL connection id of this backend's cached connection to the server.
 CREATE FUNCTION pg_temp.cached_thread() RETURNS bigint LANGUAGE sql AS $$
   SELECT thread_id FROM minibar_migrate.mysql_connections() WHERE server_name = 'tap_mysql_cancel'
@@ -90,65 +32,56 @@ SELECT plan(27);
 
 SELECT is(:'fixture_load'::text, 'loaded', 'fixture database minibar_tap_cancel is ready on MariaDB');
 
--- 1. statement_timeout stops a remote statement that sleeps without returning a row.
-SELECT count(*) FROM small \g /dev/null
-SELECT pg_temp.cached_thread() AS tid \gset
-SET statement_timeout = '500ms';
-SELECT pg_temp.run_capture('sleeper timeout', 'SELECT s FROM sleeper');
-RESET statement_timeout;
-SELECT is((SELECT code || ' ' || coalesce(message, '') FROM outcome WHERE label = 'sleeper timeout'),
-          '57014 canceling statement due to statement timeout',
-          'statement_timeout stops a scan of a MySQL view running SLEEP(30)');
-SELECT cmp_ok(pg_temp.seconds('sleeper timeout'), '<', 3.0, 'it stopped within 3 s of starting (timeout 500 ms)');
-SELECT is(pg_temp.wait_mysql('sleeper gone', 3306, pg_temp.running_sql(:tid, 'sleeper'), '0', 5), '0',
-          'the SLEEP query is gone from the MariaDB process list');
-SELECT is((SELECT string_agg(label, ',' ORDER BY id) FROM small), 'one,two,three',
-          'the same backend queries through the wrapper after the timeout');
-SELECT diag(format('sleeper: stopped after %s s; MariaDB thread %s idle again after %s s of polling; cached connection %s',
-                   round(pg_temp.seconds('sleeper timeout'), 3), :tid,
-                   round((SELECT seconds FROM waited WHERE label = 'sleeper gone'), 3),
-                   CASE WHEN pg_temp.cached_thread() = :tid THEN 'kept' ELSE 'replaced' END));
-
--- 2. statement_timeout stops a scan that is streaming rows of a 2,000,000-row table.
-SELECT count(*) FROM small \g /dev/null
-SELECT pg_temp.cached_thread() AS tid \gset
-SET statement_timeout = '500ms';
-SELECT pg_temp.run_capture('big timeout', 'SELECT sum(length(pad)) FROM big');
-RESET statement_timeout;
-SELECT is((SELECT code || ' ' || coalesce(message, '') FROM outcome WHERE label = 'big timeout'),
-          '57014 canceling statement due to statement timeout',
-          'statement_timeout stops a streaming scan of a 2M-row table');
-SELECT cmp_ok(pg_temp.seconds('big timeout'), '<', 3.0, 'the streaming scan stopped within 3 s');
-SELECT is(pg_temp.wait_mysql('big gone', 3306, pg_temp.running_sql(:tid, 'big'), '0', 5), '0',
-          'the streaming query is gone from the MariaDB process list');
-SELECT is((SELECT string_agg(label, ',' ORDER BY id) FROM small), 'one,two,three',
-          'the same backend queries through the wrapper after the streaming scan was stopped');
-SELECT diag(format('big: stopped after %s s; MariaDB thread %s idle again after %s s of polling; cached connection %s',
-                   round(pg_temp.seconds('big timeout'), 3), :tid,
-                   round((SELECT seconds FROM waited WHERE label = 'big gone'), 3),
-                   CASE WHEN pg_temp.cached_thread() = :tid THEN 'kept' ELSE 'replaced' END));
+-- 1.-3. statement_timeout stops a remote statement: 1. one that sleeps without
+-- returning a row; 2. a scan that is streaming rows of a 2,000,000-row table;
+-- 3. a scan waiting for the next row: the view sends 199 rows of 1 kB at once,
+-- then sleeps 30 s before row 200. Each case's steps run at top level (\gexec):
+-- statement_timeout must be set outside the statement it stops.
+CREATE TEMP TABLE timeout_case (obj text PRIMARY KEY, q text, d_stops text, d_within text, d_gone text, d_after text);
+INSERT INTO timeout_case VALUES
+  ('sleeper', 'SELECT s FROM sleeper',
+   'statement_timeout stops a scan of a MySQL view running SLEEP(30)',
+   'it stopped within 3 s of starting (timeout 500 ms)',
+   'the SLEEP query is gone from the MariaDB process list',
+   'the same backend queries through the wrapper after the timeout'),
+  ('big', 'SELECT sum(length(pad)) FROM big',
+   'statement_timeout stops a streaming scan of a 2M-row table',
+   'the streaming scan stopped within 3 s',
+   'the streaming query is gone from the MariaDB process list',
+   'the same backend queries through the wrapper after the streaming scan was stopped'),
+  ('stall', 'SELECT sum(z), sum(length(pad)) FROM stall',
+   'statement_timeout stops a scan waiting for its next row',
+   'the stalled scan stopped within 3 s',
+   'the stalled query is gone from the MariaDB process list',
+   'the same backend queries through the wrapper after the stalled scan was stopped');
+-- The statements of one case, in order; tap.tid is the cached connection's MariaDB thread.
+CREATE FUNCTION pg_temp.timeout_steps(o text) RETURNS SETOF text LANGUAGE plpgsql AS $f$
+DECLARE c timeout_case;
+BEGIN
+  SELECT * INTO c FROM timeout_case WHERE obj = o;
+  RETURN NEXT $s$DO $d$ BEGIN PERFORM count(*) FROM tap_mysql_cancel.small;
+                          PERFORM set_config('tap.tid', pg_temp.cached_thread()::text, false); END $d$$s$;
+  RETURN NEXT $s$SET statement_timeout = '500ms'$s$;
+  RETURN NEXT format('SELECT pg_temp.run_capture(%L, %L)', o || ' timeout', c.q);
+  RETURN NEXT 'RESET statement_timeout';
+  RETURN NEXT format($s$SELECT is((SELECT code || ' ' || coalesce(message, '') FROM outcome WHERE label = %L),
+                                  '57014 canceling statement due to statement timeout', %L)$s$, o || ' timeout', c.d_stops);
+  RETURN NEXT format($s$SELECT cmp_ok(pg_temp.seconds(%L), '<', 3.0, %L)$s$, o || ' timeout', c.d_within);
+  RETURN NEXT format($s$SELECT is(pg_temp.wait_mysql(%L, 3306, pg_temp.running_sql(current_setting('tap.tid')::bigint, %L),
+                                                     '0', 5), '0', %L)$s$, o || ' gone', o, c.d_gone);
+  RETURN NEXT format($s$SELECT is((SELECT string_agg(label, ',' ORDER BY id) FROM small), 'one,two,three', %L)$s$,
+                     c.d_after);
+  RETURN NEXT format($s$SELECT diag(format('%s: stopped after %%s s; MariaDB thread %%s idle again after %%s s of polling; cached connection %%s',
+                   round(pg_temp.seconds(%L), 3), current_setting('tap.tid'),
+                   round((SELECT seconds FROM waited WHERE label = %L), 3),
+                   CASE WHEN pg_temp.cached_thread() = current_setting('tap.tid')::bigint THEN 'kept' ELSE 'replaced' END))$s$,
+                     o, o || ' timeout', o || ' gone');
+END $f$;
+SELECT pg_temp.timeout_steps('sleeper') \gexec
+SELECT pg_temp.timeout_steps('big') \gexec
 -- The whole table still streams to the end on the same backend.
 SELECT is((SELECT count(*) FROM big), 2000000::bigint, 'a full scan of the big table completes afterwards');
-
--- 3. statement_timeout while the scan waits for the next row: the view sends 199
--- rows of 1 kB at once, then sleeps 30 s before row 200.
-SELECT count(*) FROM small \g /dev/null
-SELECT pg_temp.cached_thread() AS tid \gset
-SET statement_timeout = '500ms';
-SELECT pg_temp.run_capture('stall timeout', 'SELECT sum(z), sum(length(pad)) FROM stall');
-RESET statement_timeout;
-SELECT is((SELECT code || ' ' || coalesce(message, '') FROM outcome WHERE label = 'stall timeout'),
-          '57014 canceling statement due to statement timeout',
-          'statement_timeout stops a scan waiting for its next row');
-SELECT cmp_ok(pg_temp.seconds('stall timeout'), '<', 3.0, 'the stalled scan stopped within 3 s');
-SELECT is(pg_temp.wait_mysql('stall gone', 3306, pg_temp.running_sql(:tid, 'stall'), '0', 5), '0',
-          'the stalled query is gone from the MariaDB process list');
-SELECT is((SELECT string_agg(label, ',' ORDER BY id) FROM small), 'one,two,three',
-          'the same backend queries through the wrapper after the stalled scan was stopped');
-SELECT diag(format('stall: stopped after %s s; MariaDB thread %s idle again after %s s of polling; cached connection %s',
-                   round(pg_temp.seconds('stall timeout'), 3), :tid,
-                   round((SELECT seconds FROM waited WHERE label = 'stall gone'), 3),
-                   CASE WHEN pg_temp.cached_thread() = :tid THEN 'kept' ELSE 'replaced' END));
+SELECT pg_temp.timeout_steps('stall') \gexec
 
 -- 4. pg_cancel_backend from a second session. A background job waits until this
 -- backend is active on the marked statement and MariaDB runs its remote query,
@@ -161,18 +94,10 @@ SET statement_timeout = '20s';  -- a safety net only: the canceller acts long be
 SELECT pg_temp.run_capture('second session', 'SELECT s FROM sleeper /* tap_second_session */');
 RESET statement_timeout;
 -- The canceller's report: "sent|<time>|t".
-CREATE FUNCTION pg_temp.canceller_report(path text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  t0 timestamptz := clock_timestamp();
-  r text;
-BEGIN
-  LOOP
-    r := pg_read_file(path, 0, 10000, true);
-    EXIT WHEN r LIKE '%' || E'\n' OR clock_timestamp() > t0 + interval '10 seconds';
-    PERFORM pg_sleep(0.05);
-  END LOOP;
-  RETURN rtrim(r, E'\n');
-END $$;
+CREATE FUNCTION pg_temp.canceller_report(path text) RETURNS text LANGUAGE sql AS $f$
+  SELECT rtrim(pg_temp.wait_for(format('SELECT pg_read_file(%L, 0, 10000, true)', path),
+                                $c$$1 LIKE '%' || E'\n'$c$, 10), E'\n')
+$f$;
 SELECT pg_temp.canceller_report(:'canceller_out') AS canceller_report \gset
 SELECT is(:'canceller'::text, 'started', 'the canceller job started');
 SELECT is(split_part(:'canceller_report', '|', 1) || '|' || split_part(:'canceller_report', '|', 3), 'sent|t',

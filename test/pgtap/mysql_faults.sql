@@ -6,81 +6,19 @@
 -- started here and stopped by the last statements; a watchdog stops it too when
 -- psql ends early (ON_ERROR_STOP). The system MariaDB on 3306 is only read
 -- (plus a one-view database minibar_tap_faults, for the port switch).
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-\! mkdir -p /tmp/minibar_migrate_tap && chmod 755 /tmp/minibar_migrate_tap
+\ir include/helpers.sql
 -- In backquotes and \! the shell's $PPID is this psql: it owns the private server.
 \set private_start `MINIBAR_PRIVATE_OWNER=$PPID test/scripts/mariadb_private.sh start 2>&1 | tail -n 1 | cut -d' ' -f1`
 \set watchdog `( while kill -0 $PPID 2>/dev/null; do sleep 0.2; done; MINIBAR_PRIVATE_OWNER=$PPID test/scripts/mariadb_private.sh stop ) </dev/null >/dev/null 2>&1 & echo started`
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 SET jit = off;
 SELECT pg_backend_pid() AS mypid \gset
 
--- How each statement ended.
-CREATE TEMP TABLE outcome (label text PRIMARY KEY, started timestamptz, finished timestamptz,
-                           code text, message text, detail text, hint text, context text);
--- Runs q (the caller sets any statement_timeout at top level) and records how it ended.
-CREATE FUNCTION pg_temp.run_capture(label text, q text) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-  c text; m text; d text; h text; x text;
-BEGIN
-  INSERT INTO outcome (label, started, code) VALUES (label, clock_timestamp(), 'no error');
-  BEGIN
-    EXECUTE q;
-  EXCEPTION
-    WHEN query_canceled THEN
-      GET STACKED DIAGNOSTICS c = RETURNED_SQLSTATE, m = MESSAGE_TEXT, d = PG_EXCEPTION_DETAIL,
-                              h = PG_EXCEPTION_HINT, x = PG_EXCEPTION_CONTEXT;
-      UPDATE outcome SET code = c, message = m, detail = d, hint = h, context = x
-       WHERE outcome.label = run_capture.label;
-    WHEN OTHERS THEN
-      GET STACKED DIAGNOSTICS c = RETURNED_SQLSTATE, m = MESSAGE_TEXT, d = PG_EXCEPTION_DETAIL,
-                              h = PG_EXCEPTION_HINT, x = PG_EXCEPTION_CONTEXT;
-      UPDATE outcome SET code = c, message = m, detail = d, hint = h, context = x
-       WHERE outcome.label = run_capture.label;
-  END;
-  UPDATE outcome SET finished = clock_timestamp() WHERE outcome.label = run_capture.label;
-END $$;
-CREATE FUNCTION pg_temp.seconds(l text) RETURNS numeric LANGUAGE sql AS $$
-  SELECT extract(epoch FROM finished - started) FROM outcome WHERE label = l
-$$;
+-- How each statement ended, and MariaDB's view.
+\ir include/mysql_probe.sql
 CREATE FUNCTION pg_temp.ended(l text) RETURNS text LANGUAGE sql AS $$
   SELECT code || ': ' || coalesce(message, '') FROM outcome WHERE label = l
 $$;
--- A query on the MariaDB server at 127.0.0.1:port as minibar, run by the mariadb
--- command-line client (independent of the wrapper); its output, or its error text.
-CREATE TEMP TABLE mysql_out (line text);
-CREATE FUNCTION pg_temp.mysql_value(port int, q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  result text;
-BEGIN
-  TRUNCATE mysql_out;
-  EXECUTE format('COPY mysql_out FROM PROGRAM %L WITH (FORMAT csv, DELIMITER %L, QUOTE %L)',
-                 format('MYSQL_PWD=minibar mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P %s -u minibar -N -B -e %s 2>&1; exit 0',
-                        port, '''' || replace(q, '''', '''"''"''') || ''''),
-                 E'\x01', E'\x02');
-  SELECT string_agg(line, E'\n') INTO result FROM mysql_out;
-  RETURN coalesce(result, '');
-END $$;
--- Polls mysql_value until it returns want or timeout_s has passed; the last value.
-CREATE FUNCTION pg_temp.wait_mysql(port int, q text, want text, timeout_s numeric)
-RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  t0 timestamptz := clock_timestamp();
-  v text;
-BEGIN
-  LOOP
-    v := pg_temp.mysql_value(port, q);
-    EXIT WHEN v = want OR clock_timestamp() > t0 + timeout_s * interval '1 second';
-    PERFORM pg_sleep(0.05);
-  END LOOP;
-  RETURN v;
-END $$;
 -- Whether MySQL connection id tid still exists on the server at port ('0' or '1').
 CREATE FUNCTION pg_temp.thread_exists_sql(tid bigint) RETURNS text LANGUAGE sql AS $$
   SELECT format('SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = %s', tid)
@@ -89,19 +27,6 @@ $$;
 CREATE FUNCTION pg_temp.cached(srv text) RETURNS TABLE (thread_id bigint, valid boolean) LANGUAGE sql AS $$
   SELECT thread_id, valid FROM minibar_migrate.mysql_connections() WHERE server_name = srv
 $$;
--- Polls a file until it holds a complete line (up to timeout_s); its text.
-CREATE FUNCTION pg_temp.read_report(path text, timeout_s numeric) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-  t0 timestamptz := clock_timestamp();
-  r text;
-BEGIN
-  LOOP
-    r := pg_read_file(path, 0, 10000, true);
-    EXIT WHEN r LIKE '%' || E'\n' OR clock_timestamp() > t0 + timeout_s * interval '1 second';
-    PERFORM pg_sleep(0.05);
-  END LOOP;
-  RETURN rtrim(coalesce(r, '(no report)'), E'\n');
-END $$;
 
 SELECT plan(41);
 
@@ -123,23 +48,11 @@ SELECT is(pg_temp.mysql_value(3306, $$
   CREATE OR REPLACE VIEW minibar_tap_faults.whoami AS SELECT CONNECTION_ID() AS id, port FROM minibar_tap_faults.server_port;
 $$), '', 'fixture database minibar_tap_faults loaded on the system server');
 
-DROP SCHEMA IF EXISTS tap_mysql_faults CASCADE;
-DROP SERVER IF EXISTS tap_mysql_faults CASCADE;
-DROP SERVER IF EXISTS tap_mysql_faults_pw CASCADE;
-DROP SERVER IF EXISTS tap_mysql_faults_nodb CASCADE;
-DROP SERVER IF EXISTS tap_mysql_faults_down CASCADE;
-CREATE SERVER tap_mysql_faults FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3307', dbname 'minibar_tap_faults', connect_timeout '5');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_mysql_faults OPTIONS (username 'minibar', password 'minibar');
-CREATE SERVER tap_mysql_faults_pw FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3307', dbname 'minibar_tap_faults', connect_timeout '5');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_mysql_faults_pw OPTIONS (username 'minibar', password 'Wr0ngPa55-zq81');
-CREATE SERVER tap_mysql_faults_nodb FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3307', dbname 'minibar_nope', connect_timeout '5');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_mysql_faults_nodb OPTIONS (username 'minibar', password 'minibar');
-CREATE SERVER tap_mysql_faults_down FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3399', dbname 'minibar_tap_faults', connect_timeout '5');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_mysql_faults_down OPTIONS (username 'minibar', password 'minibar');
+CALL pg_temp.drop_leftovers('{tap_mysql_faults}', '{tap_mysql_faults,tap_mysql_faults_pw,tap_mysql_faults_nodb,tap_mysql_faults_down}');
+CALL pg_temp.mysql_server('tap_mysql_faults', 'minibar_tap_faults', '{"connect_timeout": "5"}', port => 3307);
+CALL pg_temp.mysql_server('tap_mysql_faults_pw', 'minibar_tap_faults', '{"connect_timeout": "5"}', port => 3307, pw => 'Wr0ngPa55-zq81');
+CALL pg_temp.mysql_server('tap_mysql_faults_nodb', 'minibar_nope', '{"connect_timeout": "5"}', port => 3307);
+CALL pg_temp.mysql_server('tap_mysql_faults_down', 'minibar_tap_faults', '{"connect_timeout": "5"}', port => 3399);
 CREATE SCHEMA tap_mysql_faults;
 IMPORT FOREIGN SCHEMA minibar_tap_faults FROM SERVER tap_mysql_faults INTO tap_mysql_faults;
 SET search_path = tap_mysql_faults, public;

@@ -2,23 +2,14 @@
 -- with TEXT and BLOB columns (mysql_fdw buffers such results whole), plus a
 -- scan that stops early (LIMIT on a local filter) to check the remote query
 -- is stopped and the connection reusable.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 -- Generated once per machine; the sequence engine makes 5M rows in seconds.
 \! [ "$(mariadb -N -e "SELECT count(*) FROM minibar_tapmem.big" 2>/dev/null)" = 5000000 ] || mariadb -e "DROP DATABASE IF EXISTS minibar_tapmem; CREATE DATABASE minibar_tapmem; USE minibar_tapmem; CREATE TABLE minibar_tapmem.big (id BIGINT PRIMARY KEY, t TEXT, b BLOB, d DOUBLE, ts DATETIME(6)); INSERT INTO minibar_tapmem.big SELECT seq, CONCAT('row ', seq, ' with some Turkish text: İğüşöç ', seq * 7), UNHEX(SHA2(seq, 512)), seq / 3, TIMESTAMP'2020-01-01 00:00:00' + INTERVAL seq SECOND FROM seq_1_to_5000000;"
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 DROP SERVER IF EXISTS mymem_srv CASCADE;
 CREATE SERVER mymem_srv FOREIGN DATA WRAPPER minibar_mysql OPTIONS (dbname 'minibar_tapmem');
 CREATE USER MAPPING FOR CURRENT_USER SERVER mymem_srv OPTIONS (username 'minibar', password 'minibar');
 CREATE FOREIGN TABLE mybig (id bigint, t text, b bytea, d float8, ts timestamptz)
   SERVER mymem_srv OPTIONS (table_name 'big');
-CREATE FUNCTION pg_temp.rss_kb(field text) RETURNS bigint LANGUAGE sql AS $$
-  SELECT (regexp_match(pg_read_file('/proc/' || pg_backend_pid() || '/status'), field || ':\s+(\d+) kB'))[1]::bigint
-$$;
 CREATE TEMP TABLE rss (label text, kb bigint);
 
 -- JIT (LLVM, ~50 MB when it loads) would hide what the scan itself uses.

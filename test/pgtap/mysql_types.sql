@@ -5,53 +5,20 @@
 -- checked against `mariadb --default-character-set=utf8mb4 -e` output (FLOAT
 -- against `f4 + 0`, which widens the stored float exactly; strings and blobs
 -- against HEX()/MD5()).
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 \set fixture_load `mariadb < test/fixtures/mysql_types.sql 2>&1 && echo loaded`
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 SET TimeZone = 'UTC';
 SET client_min_messages = warning;
-DROP SCHEMA IF EXISTS tap_mysql_types CASCADE;
-DROP SCHEMA IF EXISTS tap_mysql_types_ist CASCADE;
-DROP SCHEMA IF EXISTS tap_mysql_types_zerr CASCADE;
-DROP SCHEMA IF EXISTS tap_mysql_types_lc CASCADE;
-DROP SERVER IF EXISTS tap_mysql_types CASCADE;
-DROP SERVER IF EXISTS tap_mysql_types_ist CASCADE;
-DROP SERVER IF EXISTS tap_mysql_types_zerr CASCADE;
-CREATE SERVER tap_mysql_types FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_fdwtest');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_mysql_types OPTIONS (username 'minibar', password 'minibar');
-CREATE SERVER tap_mysql_types_ist FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_fdwtest', source_timezone 'Europe/Istanbul');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_mysql_types_ist OPTIONS (username 'minibar', password 'minibar');
-CREATE SERVER tap_mysql_types_zerr FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_fdwtest', zero_dates 'error');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_mysql_types_zerr OPTIONS (username 'minibar', password 'minibar');
+CALL pg_temp.drop_leftovers('{tap_mysql_types,tap_mysql_types_ist,tap_mysql_types_zerr,tap_mysql_types_lc}', '{tap_mysql_types,tap_mysql_types_ist,tap_mysql_types_zerr}');
+CALL pg_temp.mysql_server('tap_mysql_types', 'minibar_fdwtest');
+CALL pg_temp.mysql_server('tap_mysql_types_ist', 'minibar_fdwtest', '{"source_timezone": "Europe/Istanbul"}');
+CALL pg_temp.mysql_server('tap_mysql_types_zerr', 'minibar_fdwtest', '{"zero_dates": "error"}');
 CREATE SCHEMA tap_mysql_types;
 CREATE SCHEMA tap_mysql_types_ist;
 CREATE SCHEMA tap_mysql_types_zerr;
 CREATE SCHEMA tap_mysql_types_lc;
 SET search_path = tap_mysql_types, public;
 
--- A check that errors is reported as a failed test (with the error) instead of
--- ending the file, so one wrapper bug does not hide the others.
-CREATE FUNCTION pg_temp.rows_eq(have text, want text, descr text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-  RETURN results_eq(have, want, descr);
-EXCEPTION WHEN OTHERS THEN
-  RETURN fail(descr) || E'\n' || diag('    died: ' || SQLSTATE || ': ' || SQLERRM);
-END $$;
--- The imported column's type; a typmod is compared only when the expectation has one
--- (timestamptz and timestamptz(6) are both fine, varchar(20) and varchar(5) are not).
-CREATE FUNCTION pg_temp.col_type(sch text, tbl text, col text, want text) RETURNS text LANGUAGE sql AS $$
-  SELECT CASE WHEN want LIKE '%(%' THEN format_type(a.atttypid, a.atttypmod) ELSE format_type(a.atttypid, NULL) END
-    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-   WHERE n.nspname = sch AND c.relname = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped
-$$;
 -- The remote query (and any local Filter) EXPLAIN VERBOSE shows, for diagnostics.
 CREATE FUNCTION pg_temp.plan_of(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE line text; acc text := '';
@@ -104,15 +71,6 @@ INSERT INTO source_tables VALUES
   ('geometries', 4, 'id,g,p'),
   ('we`ird "tab''le; ü', 2, 'id,co`l "x''; ğ,Mixed Case'),
   ('MixedCase', 2, 'id,CamelCol');
-CREATE FUNCTION pg_temp.count_rows(sch text, tbl text) RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE n bigint;
-BEGIN
-  EXECUTE format('SELECT count(*) FROM %I.%I', sch, tbl) INTO n;
-  RETURN n;
-EXCEPTION WHEN OTHERS THEN
-  RAISE WARNING 'counting %.% failed: %', sch, tbl, SQLERRM;
-  RETURN NULL;
-END $$;
 
 SELECT plan(241);
 
@@ -142,7 +100,7 @@ SELECT pg_temp.rows_eq(
   $$SELECT tbl, cols FROM source_tables ORDER BY tbl$$,
   'every table imported, names as is, columns in source order');
 SELECT pg_temp.rows_eq(
-  $$SELECT tbl, pg_temp.count_rows('tap_mysql_types', tbl) FROM source_tables ORDER BY tbl$$,
+  $$SELECT tbl, pg_temp.count_rows('tap_mysql_types', tbl, true) FROM source_tables ORDER BY tbl$$,
   $$SELECT tbl, n FROM source_tables ORDER BY tbl$$,
   'row counts equal the source''s');
 

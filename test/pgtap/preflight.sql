@@ -1,28 +1,15 @@
 -- preflight: every kind of finding from fixtures made to trigger it, on
 -- MariaDB and on SQLite, and a clean fixture of each that yields nothing but
 -- the tables' sizes. Fixtures are made here (mariadb and sqlite3 CLIs).
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 \set my_load `mariadb -e "DROP DATABASE IF EXISTS minibar_tap_preflight; CREATE DATABASE minibar_tap_preflight CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci; USE minibar_tap_preflight; SET SESSION sql_mode = ''; SET SESSION check_constraint_checks = 0; SET SESSION foreign_key_checks = 0; CREATE TABLE parent (id INT PRIMARY KEY) ENGINE=InnoDB; INSERT INTO parent VALUES (1), (2); CREATE TABLE kid (id INT PRIMARY KEY, parent_id INT, born DATE NOT NULL, seen DATETIME NULL, name VARCHAR(20), doc JSON, mood ENUM('a', 'b'), big BIGINT UNSIGNED, span TIME, yr YEAR, FOREIGN KEY (parent_id) REFERENCES parent (id)) ENGINE=InnoDB; INSERT INTO kid VALUES (1, 1, '2024-01-01', '2024-01-01 10:00:00', 'ok', '{}', 'a', 1, '10:00:00', 2024), (2, 9, '0000-00-00', '2024-00-10 00:00:00', CONCAT('a', CHAR(0), 'b'), '{bad', 'zzz', 18446744073709551615, '30:00:00', 0), (3, 8, '2024-02-01', NULL, 'fine', NULL, 'b', 2, '-01:00:00', 2000); CREATE TABLE nokey (a INT); INSERT INTO nokey VALUES (1); CREATE TABLE codes (id INT PRIMARY KEY, code VARCHAR(10) COLLATE utf8mb4_bin UNIQUE) ENGINE=InnoDB; INSERT INTO codes VALUES (1, 'Ab'), (2, 'ab'), (3, 'x'); CREATE VIEW v_kid AS SELECT id FROM kid; CREATE TRIGGER trg_kid BEFORE INSERT ON kid FOR EACH ROW SET NEW.name = UPPER(NEW.name); DROP DATABASE IF EXISTS minibar_tap_preflight_clean; CREATE DATABASE minibar_tap_preflight_clean CHARACTER SET utf8mb4 COLLATE utf8mb4_bin; USE minibar_tap_preflight_clean; CREATE TABLE parent (id INT PRIMARY KEY, name VARCHAR(10)) ENGINE=InnoDB; CREATE TABLE kid (id INT PRIMARY KEY, parent_id INT, born DATE, doc JSON, FOREIGN KEY (parent_id) REFERENCES parent (id)) ENGINE=InnoDB; INSERT INTO parent VALUES (1, 'p'); INSERT INTO kid VALUES (1, 1, '2024-01-01', '[1]'), (2, NULL, NULL, NULL);" 2>&1 && echo ok`
 \set lite_db /var/lib/minibar_migrate/tap/preflight.sqlite
 \set lite_clean /var/lib/minibar_migrate/tap/preflight_clean.sqlite
 \set lite_load `install -d -m 755 /var/lib/minibar_migrate/tap && f=/var/lib/minibar_migrate/tap/preflight.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE t (id INTEGER PRIMARY KEY, n INT, r REAL, code UNIQUE, d DATETIME, j JSON, txt TEXT); INSERT INTO t VALUES (1, 5, 1.5, '1', '2024-01-05', '{}', 'ok'), (2, 'abc', 'x', 1, '2024-00-05', '{bad', CAST(x'61ff62' AS TEXT)), (3, 1.5, 2, 'c', '0000-00-00 00:00:00', NULL, CAST(x'610062' AS TEXT)); CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT UNIQUE); INSERT INTO tags VALUES (1, 'Red'), (2, 'RED'), (3, 'blue'); CREATE TABLE kids (id INTEGER PRIMARY KEY, t_id INTEGER REFERENCES t (id)); INSERT INTO kids VALUES (1, 1), (2, 77); CREATE TABLE nopk (a TEXT); CREATE VIEW v AS SELECT id FROM t;" 2>&1 && g=/var/lib/minibar_migrate/tap/preflight_clean.sqlite && rm -f $g && sqlite3 $g "CREATE TABLE t (id INTEGER PRIMARY KEY, n INT, r REAL, code TEXT UNIQUE, d DATETIME, j JSON); INSERT INTO t VALUES (1, 5, 1.5, 'a', '2024-01-05 10:00:00', '{}'), (2, NULL, 2, 'b', NULL, '[1, 2]'); CREATE TABLE kids (id INTEGER PRIMARY KEY, t_id INTEGER REFERENCES t (id)); INSERT INTO kids VALUES (1, 1), (2, NULL);" 2>&1 && chmod 644 $f $g && echo ok`
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
-DROP SERVER IF EXISTS tap_pf_my CASCADE;
-DROP SERVER IF EXISTS tap_pf_my_clean CASCADE;
-DROP SERVER IF EXISTS tap_pf_lite CASCADE;
-DROP SERVER IF EXISTS tap_pf_lite_clean CASCADE;
-CREATE SERVER tap_pf_my FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_tap_preflight');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_pf_my OPTIONS (username 'minibar', password 'minibar');
-CREATE SERVER tap_pf_my_clean FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_tap_preflight_clean');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_pf_my_clean OPTIONS (username 'minibar', password 'minibar');
+CALL pg_temp.drop_leftovers('{}', '{tap_pf_my,tap_pf_my_clean,tap_pf_lite,tap_pf_lite_clean}');
+CALL pg_temp.mysql_server('tap_pf_my', 'minibar_tap_preflight');
+CALL pg_temp.mysql_server('tap_pf_my_clean', 'minibar_tap_preflight_clean');
 CREATE SERVER tap_pf_lite FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database :'lite_db');
 CREATE SERVER tap_pf_lite_clean FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database :'lite_clean');
 CREATE TEMP TABLE my AS SELECT * FROM minibar_migrate.preflight('tap_pf_my');

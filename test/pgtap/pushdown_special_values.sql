@@ -7,11 +7,7 @@
 -- EXPLAIN VERBOSE shows that NaN/±Infinity constants never reach the remote
 -- query, and that float/numeric parameters (generic plans, init plans) are
 -- sent behind a flag and rechecked locally.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 SET client_min_messages = warning;
 -- MariaDB: DECIMAL, BIGINT UNSIGNED, DECIMAL(65,30), INT, DOUBLE, FLOAT and NULLs
 -- (MySQL stores no NaN or Infinity).
@@ -20,17 +16,11 @@ SET client_min_messages = warning;
 -- what NaN becomes), text SQLite keeps as text but PostgreSQL reads as NaN or
 -- ±Infinity; an INTEGER column with integers beyond 2^53.
 \set lite_load `mkdir -p /tmp/minibar_migrate_tap && chmod 755 /tmp/minibar_migrate_tap && rm -f /tmp/minibar_migrate_tap/push_special.db && sqlite3 /tmp/minibar_migrate_tap/push_special.db "CREATE TABLE s (id INTEGER PRIMARY KEY, r REAL, r4 REAL, ri INTEGER); INSERT INTO s VALUES (1, 1.5, 0.1, 9007199254740993), (2, -2.0, 1.1, 5), (3, NULL, NULL, NULL), (4, 9e999, 16777217, 9007199254740992), (5, -9e999, -0.0, 0), (6, 0.0, 'Infinity', -3), (7, -0.0, 0.5, 7), (8, 'NaN', 'NaN', NULL), (9, '-Infinity', '-Infinity', -9007199254740993), (10, 'Infinity', 9e999, 1), (11, ' -inf ', -9e999, 2), (12, 1e308, 3.4e38, 3), (13, -1e-300, 1e-30, 4), (14, 0.100000001490116119384765625, 0.100000001490116119384765625, 6), (15, 0.1 * 3, 0.3, 8);" 2>&1 && chmod 644 /tmp/minibar_migrate_tap/push_special.db && echo loaded`
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
-DROP SCHEMA IF EXISTS tap_push CASCADE;
-DROP SERVER IF EXISTS tap_push_lite CASCADE;
-DROP SERVER IF EXISTS tap_push_my CASCADE;
+CALL pg_temp.drop_leftovers('{tap_push}', '{tap_push_lite,tap_push_my}');
 CREATE SCHEMA tap_push;
 CREATE SERVER tap_push_lite FOREIGN DATA WRAPPER minibar_sqlite
   OPTIONS (database '/tmp/minibar_migrate_tap/push_special.db');
-CREATE SERVER tap_push_my FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_tap_push');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_push_my OPTIONS (username 'minibar', password 'minibar');
+CALL pg_temp.mysql_server('tap_push_my', 'minibar_tap_push');
 -- r4: a real over the same doubles (PostgreSQL rounds them to float); ri: a
 -- double precision over INTEGER (a double rounds integers beyond 2^53); n: the
 -- same integers as bigint.

@@ -2,14 +2,8 @@
 -- when descending; an empty table back to the start); a sequence no column
 -- owns, or that several columns' defaults share, reported and not touched;
 -- a second run changes nothing.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 DROP SCHEMA IF EXISTS tap_seq CASCADE;
 CREATE SCHEMA tap_seq;
 CREATE TABLE tap_seq.a (id serial PRIMARY KEY);

@@ -1,15 +1,8 @@
 -- The bundled minibar sample database arrives whole through IMPORT FOREIGN SCHEMA.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-\! mkdir -p /tmp/minibar_migrate_tap && chmod 755 /tmp/minibar_migrate_tap
+\ir include/helpers.sql
 \! rm -f /tmp/minibar_migrate_tap/sample.db && sqlite3 /tmp/minibar_migrate_tap/sample.db < test/fixtures/minibar_sample.sql
 \set expected `cat test/fixtures/minibar_sample.expected`
 \set sqlite_sums `sqlite3 /tmp/minibar_migrate_tap/sample.db "SELECT (SELECT sum(quantity) FROM stock_movements) || ' ' || (SELECT sum(length(image_thumbnail)) FROM products) || ' ' || (SELECT count(*) FROM users WHERE is_active = 1) || ' ' || (SELECT count(*) FROM audit_logs WHERE old_values IS NULL)"`
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 DROP SERVER IF EXISTS sample_srv CASCADE;
 DROP SCHEMA IF EXISTS minibar_sample CASCADE;
 CREATE SERVER sample_srv FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database '/tmp/minibar_migrate_tap/sample.db');

@@ -10,43 +10,20 @@
 -- created), the tables, names and rows arrive exactly, translated CHECKs
 -- refuse the same rows as the source (23514), CHECKs the translator refuses
 -- are absent and are 'check' notes in minibar_migrate.run_notes.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 \set my_load `mariadb -uroot < test/fixtures/security_source_text_mysql.sql 2>&1 && echo loaded`
 \set my_refused `mariadb -uroot -f < test/fixtures/security_source_text_mysql_violations.sql 2>&1 | grep -c '^ERROR 4025'`
 \set lite_load `install -d -m 755 /tmp/minibar_tap_expr && rm -f /tmp/minibar_tap_expr/hostile.sqlite && sqlite3 /tmp/minibar_tap_expr/hostile.sqlite < test/fixtures/security_source_text_sqlite.sql 2>&1 && chmod 644 /tmp/minibar_tap_expr/hostile.sqlite && echo loaded`
 \set lite_refused `sqlite3 /tmp/minibar_tap_expr/hostile.sqlite < test/fixtures/security_source_text_sqlite_violations.sql 2>&1 | grep -c 'CHECK constraint failed'`
 
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 DROP ROLE IF EXISTS minibar_tap_expr_pwned;
-DROP SCHEMA IF EXISTS tap_expr_my CASCADE;
-DROP SCHEMA IF EXISTS tap_expr_lite CASCADE;
-DROP SERVER IF EXISTS tap_expr_my CASCADE;
-DROP SERVER IF EXISTS tap_expr_lite CASCADE;
-CREATE SERVER tap_expr_my FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_tap_expr');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_expr_my OPTIONS (username 'minibar', password 'minibar');
+CALL pg_temp.drop_leftovers('{tap_expr_my,tap_expr_lite}', '{tap_expr_my,tap_expr_lite}');
+CALL pg_temp.mysql_server('tap_expr_my', 'minibar_tap_expr');
 CREATE SERVER tap_expr_lite FOREIGN DATA WRAPPER minibar_sqlite
   OPTIONS (database '/tmp/minibar_tap_expr/hostile.sqlite');
 
 -- ------------------------------------------------------------------ helpers
-CREATE FUNCTION pg_temp.rows_eq(have text, want text, descr text) RETURNS text LANGUAGE plpgsql AS $f$
-BEGIN
-  RETURN results_eq(have, want, descr);
-EXCEPTION WHEN OTHERS THEN
-  RETURN fail(descr) || E'\n' || diag('    died: ' || SQLSTATE || ': ' || SQLERRM);
-END $f$;
-CREATE FUNCTION pg_temp.bag(have text, want text, descr text) RETURNS text LANGUAGE plpgsql AS $f$
-BEGIN
-  RETURN bag_eq(have, want, descr);
-EXCEPTION WHEN OTHERS THEN
-  RETURN fail(descr) || E'\n' || diag('    died: ' || SQLSTATE || ': ' || SQLERRM);
-END $f$;
 -- A table of the schema by its exact name (NULL when there is none).
 CREATE FUNCTION pg_temp.rel(sch text, tbl text) RETURNS regclass LANGUAGE sql AS $f$
   SELECT to_regclass(format('%I.%I', sch, tbl))
@@ -263,9 +240,6 @@ SELECT is((SELECT max(length(detail)) < 400 AND max(length(object)) <= 66 FROM n
           'notes stay short: details under 400 characters, objects at most 63 (+...)');
 
 SELECT * FROM finish();
-DROP SCHEMA IF EXISTS tap_expr_my CASCADE;
-DROP SCHEMA IF EXISTS tap_expr_lite CASCADE;
-DROP SERVER IF EXISTS tap_expr_my CASCADE;
-DROP SERVER IF EXISTS tap_expr_lite CASCADE;
+CALL pg_temp.drop_leftovers('{tap_expr_my,tap_expr_lite}', '{tap_expr_my,tap_expr_lite}');
 \set my_drop `mariadb -uroot -e "DROP DATABASE IF EXISTS minibar_tap_expr" 2>&1`
 \set lite_drop `rm -rf /tmp/minibar_tap_expr`

@@ -10,32 +10,12 @@
 -- plain login roles that migrate with their own rights; tap_state_mallory, a
 -- plain role that plants rows and operators. Source: a SQLite file made here
 -- with the sqlite3 CLI: items (5 rows, an index on n).
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 \set lite_db /tmp/minibar_tap_state/security_state.sqlite
-\set fixture_load `install -d -m 755 /tmp/minibar_tap_state && f=/tmp/minibar_tap_state/security_state.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, label TEXT); CREATE INDEX items_n ON items (n); INSERT INTO items VALUES (1, 1, 'one'), (2, 2, 'two'), (3, 3, 'three'), (4, 4, 'four'), (5, 5, 'five');" 2>&1 && chmod 644 $f && echo ok`
+\set fixture_load `test/pgtap/include/sqlite_fixture.sh /tmp/minibar_tap_state/security_state.sqlite "CREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, label TEXT); CREATE INDEX items_n ON items (n); INSERT INTO items VALUES (1, 1, 'one'), (2, 2, 'two'), (3, 3, 'three'), (4, 4, 'four'), (5, 5, 'five');"`
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 
-DROP SCHEMA IF EXISTS tap_state_a CASCADE;
-DROP SCHEMA IF EXISTS tap_state_b CASCADE;
-DROP SCHEMA IF EXISTS tap_state_root CASCADE;
-DROP SCHEMA IF EXISTS tap_state_evil CASCADE;
-DROP SERVER IF EXISTS tap_state_lite CASCADE;
-DO $$
-DECLARE r text;
-BEGIN
-  FOREACH r IN ARRAY ARRAY['tap_state_alice', 'tap_state_bob', 'tap_state_mallory'] LOOP
-    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-      EXECUTE format('DROP OWNED BY %I CASCADE', r);
-      EXECUTE format('DROP ROLE %I', r);
-    END IF;
-  END LOOP;
-END $$;
+CALL pg_temp.drop_leftovers('{tap_state_a,tap_state_b,tap_state_root,tap_state_evil}', '{tap_state_lite}', roles => '{tap_state_alice,tap_state_bob,tap_state_mallory}');
 CREATE ROLE tap_state_alice LOGIN;
 CREATE ROLE tap_state_bob LOGIN;
 CREATE ROLE tap_state_mallory LOGIN;
@@ -46,15 +26,6 @@ CREATE SCHEMA tap_state_b AUTHORIZATION tap_state_bob;
 CREATE SCHEMA tap_state_root;
 CREATE SCHEMA tap_state_evil AUTHORIZATION tap_state_mallory;
 
-CREATE FUNCTION pg_temp.try_sql(q text) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE c text; m text;
-BEGIN
-  EXECUTE q;
-  RETURN jsonb_build_object('code', 'ok');
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS c = RETURNED_SQLSTATE, m = MESSAGE_TEXT;
-  RETURN jsonb_build_object('code', c, 'message', m);
-END $$;
 CREATE FUNCTION pg_temp.code(q text) RETURNS text LANGUAGE sql AS $$
   SELECT pg_temp.try_sql(q) ->> 'code'
 $$;
@@ -202,13 +173,4 @@ SELECT is(current_setting('minibar_migrate.max_workers'), '-1',
 SELECT ok(NOT pg_temp.mallory_is_superuser(), 'at the end mallory is still not superuser');
 
 SELECT * FROM finish();
-DROP SCHEMA tap_state_a CASCADE;
-DROP SCHEMA tap_state_b CASCADE;
-DROP SCHEMA tap_state_root CASCADE;
-DROP SCHEMA tap_state_evil CASCADE;
-REVOKE ALL ON FOREIGN SERVER tap_state_lite FROM tap_state_alice, tap_state_bob, tap_state_mallory;
-DROP SERVER tap_state_lite CASCADE;
-DROP OWNED BY tap_state_alice, tap_state_bob, tap_state_mallory CASCADE;
-DROP ROLE tap_state_alice;
-DROP ROLE tap_state_bob;
-DROP ROLE tap_state_mallory;
+CALL pg_temp.drop_leftovers('{tap_state_a,tap_state_b,tap_state_root,tap_state_evil}', '{tap_state_lite}', roles => '{tap_state_alice,tap_state_bob,tap_state_mallory}');

@@ -14,30 +14,12 @@
 -- login role that migrates with its own rights; tap_target_team, a group
 -- alice belongs to. Source: a SQLite file made here with the sqlite3 CLI:
 -- items (6 rows, n = id) and res (3 rows, the second not an integer).
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 \set lite_db /tmp/minibar_tap_target/security_targets.sqlite
-\set fixture_load `install -d -m 755 /tmp/minibar_tap_target && f=/tmp/minibar_tap_target/security_targets.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, label TEXT); INSERT INTO items VALUES (1, 1, 'one'), (2, 2, 'two'), (3, 3, 'three'), (4, 4, 'four'), (5, 5, 'five'), (6, 6, 'six'); CREATE TABLE res (id INTEGER PRIMARY KEY, n); INSERT INTO res VALUES (1, 1), (2, 'abc'), (3, 3);" 2>&1 && chmod 644 $f && echo ok`
+\set fixture_load `test/pgtap/include/sqlite_fixture.sh /tmp/minibar_tap_target/security_targets.sqlite "CREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, label TEXT); INSERT INTO items VALUES (1, 1, 'one'), (2, 2, 'two'), (3, 3, 'three'), (4, 4, 'four'), (5, 5, 'five'), (6, 6, 'six'); CREATE TABLE res (id INTEGER PRIMARY KEY, n); INSERT INTO res VALUES (1, 1), (2, 'abc'), (3, 3);"`
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 
-DROP SCHEMA IF EXISTS tap_target_s CASCADE;
-DROP SCHEMA IF EXISTS tap_target_m CASCADE;
-DROP SERVER IF EXISTS tap_target_lite CASCADE;
-DO $$
-DECLARE r text;
-BEGIN
-  FOREACH r IN ARRAY ARRAY['tap_target_mallory', 'tap_target_alice', 'tap_target_team'] LOOP
-    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-      EXECUTE format('DROP OWNED BY %I CASCADE', r);
-      EXECUTE format('DROP ROLE %I', r);
-    END IF;
-  END LOOP;
-END $$;
+CALL pg_temp.drop_leftovers('{tap_target_s,tap_target_m}', '{tap_target_lite}', roles => '{tap_target_mallory,tap_target_alice,tap_target_team}');
 CREATE ROLE tap_target_mallory LOGIN;
 CREATE ROLE tap_target_alice LOGIN;
 CREATE ROLE tap_target_team NOLOGIN;
@@ -76,17 +58,6 @@ CREATE TRIGGER escalate BEFORE INSERT ON tap_target_s.items
   FOR EACH ROW EXECUTE FUNCTION tap_target_s.mallory_escalate();
 RESET ROLE;
 
--- SQLSTATE, message, detail and hint of a statement ({"code": "ok"} when it runs).
-CREATE FUNCTION pg_temp.try_sql(q text) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE c text; m text; d text; h text;
-BEGIN
-  EXECUTE q;
-  RETURN jsonb_build_object('code', 'ok');
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS c = RETURNED_SQLSTATE, m = MESSAGE_TEXT, d = PG_EXCEPTION_DETAIL,
-                          h = PG_EXCEPTION_HINT;
-  RETURN jsonb_build_object('code', c, 'message', m, 'detail', d, 'hint', h);
-END $$;
 -- 'code | message' of a statement, for one-line comparisons.
 CREATE FUNCTION pg_temp.outcome(q text) RETURNS text LANGUAGE sql AS $$
   SELECT concat_ws(' | ', r ->> 'code', r ->> 'message') FROM pg_temp.try_sql(q) r
@@ -270,12 +241,5 @@ SELECT ok(NOT pg_temp.mallory_is_superuser(), 'at the end mallory is still not s
 SELECT is((SELECT count(*) FROM tap_target_s.mallory_log), 0::bigint, 'and her trap never fired');
 
 SELECT * FROM finish();
-DROP SCHEMA tap_target_s CASCADE;
-DROP SCHEMA tap_target_m CASCADE;
 DROP TABLE public.tap_target_pub;
-REVOKE ALL ON FOREIGN SERVER tap_target_lite FROM tap_target_alice;
-DROP SERVER tap_target_lite CASCADE;
-DROP OWNED BY tap_target_mallory, tap_target_alice, tap_target_team CASCADE;
-DROP ROLE tap_target_mallory;
-DROP ROLE tap_target_alice;
-DROP ROLE tap_target_team;
+CALL pg_temp.drop_leftovers('{tap_target_s,tap_target_m}', '{tap_target_lite}', roles => '{tap_target_mallory,tap_target_alice,tap_target_team}');

@@ -8,33 +8,19 @@
 -- worker opens its snapshot, and the position is recorded only when all the
 -- snapshots read the same one. Without a binlog, and for SQLite: no position,
 -- and why.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 \set base /tmp/minibar_mariadb_binlog
 \set private_start `MINIBAR_PRIVATE_OWNER=$PPID MINIBAR_PRIVATE_BASE=/tmp/minibar_mariadb_binlog MINIBAR_PRIVATE_PORT=3308 MINIBAR_PRIVATE_BINLOG=1 test/scripts/mariadb_private.sh start 2>&1 | tail -n 1 | cut -d' ' -f1`
 \set watchdog `( while kill -0 $PPID 2>/dev/null; do sleep 0.2; done; MINIBAR_PRIVATE_OWNER=$PPID MINIBAR_PRIVATE_BASE=/tmp/minibar_mariadb_binlog MINIBAR_PRIVATE_PORT=3308 test/scripts/mariadb_private.sh stop ) </dev/null >/dev/null 2>&1 & echo started`
 \set fixture `mariadb --no-defaults --user=root --socket=/tmp/minibar_mariadb_binlog/mysqld.sock --delimiter=// -e "DROP DATABASE IF EXISTS minibar_tap_pos// CREATE DATABASE minibar_tap_pos// USE minibar_tap_pos// CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, v INT NOT NULL)// INSERT INTO t (v) SELECT seq FROM seq_1_to_200000// CREATE PROCEDURE writer(n INT) BEGIN DECLARE i INT DEFAULT 0; WHILE i < n DO INSERT INTO t (v) VALUES (-i); DO SLEEP(0.002); SET i = i + 1; END WHILE; END//" 2>&1 && echo ok`
 \set master_before `mariadb --no-defaults --user=root --socket=/tmp/minibar_mariadb_binlog/mysqld.sock -N -B -e "SHOW MASTER STATUS" 2>&1 | cut -f1,2 | tr '\t' '|'`
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
-DROP SCHEMA IF EXISTS tap_pos CASCADE;
-DROP SERVER IF EXISTS tap_pos CASCADE;
-DROP SERVER IF EXISTS tap_pos_nobin CASCADE;
-DROP SERVER IF EXISTS tap_pos_lite CASCADE;
-DROP SERVER IF EXISTS tap_pos_norel CASCADE;
+CALL pg_temp.drop_leftovers('{tap_pos}', '{tap_pos,tap_pos_nobin,tap_pos_lite,tap_pos_norel}');
 CREATE SCHEMA tap_pos;
-CREATE SERVER tap_pos FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3308', dbname 'minibar_tap_pos', connect_timeout '5');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_pos OPTIONS (username 'minibar', password 'minibar');
-CREATE SERVER tap_pos_nobin FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_tap_pos_nobin');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_pos_nobin OPTIONS (username 'minibar', password 'minibar');
+CALL pg_temp.mysql_server('tap_pos', 'minibar_tap_pos', '{"connect_timeout": "5"}', port => 3308);
+CALL pg_temp.mysql_server('tap_pos_nobin', 'minibar_tap_pos_nobin');
 \set nobin_fixture `mariadb -e "DROP DATABASE IF EXISTS minibar_tap_pos_nobin; CREATE DATABASE minibar_tap_pos_nobin; CREATE TABLE minibar_tap_pos_nobin.t (id INT PRIMARY KEY); INSERT INTO minibar_tap_pos_nobin.t VALUES (1);" 2>&1 && echo ok`
-\set lite_load `install -d -m 755 /var/lib/minibar_migrate/tap && f=/var/lib/minibar_migrate/tap/position.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1);" 2>&1 && chmod 644 $f && echo ok`
+\set lite_load `test/pgtap/include/sqlite_fixture.sh /var/lib/minibar_migrate/tap/position.sqlite "CREATE TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1);"`
 CREATE SERVER tap_pos_norel FOREIGN DATA WRAPPER minibar_mysql
   OPTIONS (host '127.0.0.1', port '3308', dbname 'minibar_tap_pos', connect_timeout '5');
 CREATE USER MAPPING FOR CURRENT_USER SERVER tap_pos_norel OPTIONS (username 'minibar_norel', password 'norel');

@@ -6,68 +6,32 @@
 -- lose nothing, nor does a dropped connection; a table without a primary key
 -- is refused; DDL pauses its table; the cutover verdict; validate_checksums
 -- matches at the end.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 \set env 'MINIBAR_PRIVATE_OWNER=$PPID MINIBAR_PRIVATE_BASE=/tmp/minibar_mariadb_binlog MINIBAR_PRIVATE_PORT=3308 MINIBAR_PRIVATE_BINLOG=1'
 \set private_start `MINIBAR_PRIVATE_OWNER=$PPID MINIBAR_PRIVATE_BASE=/tmp/minibar_mariadb_binlog MINIBAR_PRIVATE_PORT=3308 MINIBAR_PRIVATE_BINLOG=1 test/scripts/mariadb_private.sh start 2>&1 | tail -n 1 | cut -d' ' -f1`
 \set watchdog `( while kill -0 $PPID 2>/dev/null; do sleep 0.2; done; MINIBAR_PRIVATE_OWNER=$PPID MINIBAR_PRIVATE_BASE=/tmp/minibar_mariadb_binlog MINIBAR_PRIVATE_PORT=3308 test/scripts/mariadb_private.sh stop ) </dev/null >/dev/null 2>&1 & echo started`
 \set fixture `mariadb --no-defaults --user=root --socket=/tmp/minibar_mariadb_binlog/mysqld.sock --delimiter=// -e "DROP DATABASE IF EXISTS minibar_tap_sync// CREATE DATABASE minibar_tap_sync// USE minibar_tap_sync// CREATE TABLE big (id INT AUTO_INCREMENT PRIMARY KEY, v INT NOT NULL)// INSERT INTO big (v) SELECT seq FROM seq_1_to_200000// CREATE PROCEDURE writer(n INT) BEGIN DECLARE i INT DEFAULT 0; WHILE i < n DO INSERT INTO big (v) VALUES (-i); IF i % 3 = 0 THEN UPDATE big SET v = v + 1 WHERE id = 1 + i * 7; END IF; IF i % 5 = 0 THEN DELETE FROM big WHERE id = 2 + i * 11; END IF; DO SLEEP(0.002); SET i = i + 1; END WHILE; END// CREATE TABLE items (id INT PRIMARY KEY, ti TINYINT, si SMALLINT, bu BIGINT UNSIGNED, d DECIMAL(12,3), f FLOAT, dd DOUBLE, dt DATE, dtm DATETIME(6), ts TIMESTAMP(3) NULL, tm TIME(2), y YEAR, b BIT(10), c CHAR(5), vc VARCHAR(50), tx TEXT, bl BLOB, e ENUM('a','b','c'), st SET('x','y','z'), j JSON, flag TINYINT(1)) CHARSET utf8mb4// INSERT INTO items (id, vc) VALUES (1, 'one'), (2, 'two'), (3, 'three')// CREATE TABLE orders (id INT PRIMARY KEY, item_id INT NOT NULL, qty INT NOT NULL)// INSERT INTO orders SELECT seq, 1 + seq % 3, seq FROM seq_1_to_10// CREATE TABLE nopk (v INT)// CREATE TABLE ddl_t (id INT PRIMARY KEY, v INT)// INSERT INTO ddl_t VALUES (1, 1)//" 2>&1 && echo ok`
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 SELECT minibar_migrate.sync_stop(server) FROM minibar_migrate.syncs WHERE server = 'tap_sync' \g /dev/null
 DELETE FROM minibar_migrate.syncs WHERE server = 'tap_sync';
 DROP SCHEMA IF EXISTS tap_sync CASCADE;
 DROP SERVER IF EXISTS tap_sync CASCADE;
 CREATE SCHEMA tap_sync;
-CREATE SERVER tap_sync FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3308', dbname 'minibar_tap_sync', connect_timeout '5');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_sync OPTIONS (username 'minibar', password 'minibar');
+CALL pg_temp.mysql_server('tap_sync', 'minibar_tap_sync', '{"connect_timeout": "5"}', port => 3308);
 
 -- Waits until the sync has applied everything up to the source's head now.
-CREATE FUNCTION pg_temp.caught_up(timeout double precision DEFAULT 90) RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE
-  h record;
-  s record;
-  deadline timestamptz := clock_timestamp() + make_interval(secs => timeout);
-BEGIN
-  SELECT * INTO h FROM minibar_migrate.source_binlog_position('tap_sync');
-  LOOP
-    SELECT * INTO s FROM minibar_migrate.syncs WHERE server = 'tap_sync';
-    IF s.applied_file > h.file OR (s.applied_file = h.file AND s.applied_pos >= h.pos) THEN
-      RETURN true;
-    END IF;
-    IF clock_timestamp() > deadline THEN
-      RAISE WARNING 'not caught up: head %:%, applied %:%, state %, error %', h.file, h.pos,
-        s.applied_file, s.applied_pos, s.state, s.last_error;
-      RETURN false;
-    END IF;
-    PERFORM pg_sleep(0.05);
-  END LOOP;
-END
+\set fn_schema pg_temp
+\ir ../scripts/sync_waits.sql
+CREATE FUNCTION pg_temp.caught_up(timeout double precision DEFAULT 90) RETURNS boolean LANGUAGE sql AS $$
+  SELECT pg_temp.caught_up('tap_sync', timeout, 0.05) IS NOT NULL
 $$;
 -- validate_checksums of one table: every chunk ok.
 CREATE FUNCTION pg_temp.same(t text) RETURNS boolean LANGUAGE sql AS $$
   SELECT bool_and(ok) FROM minibar_migrate.validate_checksums('tap_sync', t, ('tap_sync.' || t)::regclass)
 $$;
 -- Waits until the sync worker runs again under a new pid (or any pid).
-CREATE FUNCTION pg_temp.worker_back(old int, timeout double precision DEFAULT 30) RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE
-  deadline timestamptz := clock_timestamp() + make_interval(secs => timeout);
-BEGIN
-  LOOP
-    PERFORM pg_stat_clear_snapshot();  -- pg_stat_activity is read once per transaction otherwise
-    IF EXISTS (SELECT 1 FROM minibar_migrate.syncs s JOIN pg_stat_activity a ON a.pid = s.pid
-                WHERE s.server = 'tap_sync' AND s.pid IS DISTINCT FROM old AND s.state = 'streaming') THEN
-      RETURN true;
-    END IF;
-    IF clock_timestamp() > deadline THEN RETURN false; END IF;
-    PERFORM pg_sleep(0.05);
-  END LOOP;
-END
+CREATE FUNCTION pg_temp.worker_back(old int, timeout double precision DEFAULT 30) RETURNS boolean LANGUAGE sql AS $$
+  SELECT pg_temp.streaming('tap_sync', timeout, old)
 $$;
 
 SELECT plan(39);

@@ -4,19 +4,11 @@
 -- after the copy arrive; deletes do not (the note says so); a value that does
 -- not convert fails the call and keeps the watermark; wrong calls are refused
 -- with the reason. Expected values come from the SQLite file (sqlite3 CLI).
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 \set db /var/lib/minibar_migrate/tap/sync_table.sqlite
-\set fixture `install -d -m 755 /var/lib/minibar_migrate/tap && f=/var/lib/minibar_migrate/tap/sync_table.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT NOT NULL, amount REAL, qty INTEGER, updated_at DATETIME NOT NULL); WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 20000) INSERT INTO orders SELECT i, 'c' || i, i * 1.5, i % 7, datetime('2024-01-01', '+' || i || ' seconds') FROM s; CREATE INDEX orders_updated ON orders (updated_at); CREATE TABLE pings (id INTEGER PRIMARY KEY, host TEXT, seen DATETIME NOT NULL); WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 100) INSERT INTO pings SELECT i, 'h' || i, 1700000000 + i FROM s; CREATE TABLE events (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO events VALUES (1, 'a'), (2, 'b'), (3, 'c'); CREATE TABLE keyless (v INTEGER, t TEXT); INSERT INTO keyless VALUES (1, 'x');" 2>&1 && chmod 644 $f && echo ok`
+\set fixture `test/pgtap/include/sqlite_fixture.sh /var/lib/minibar_migrate/tap/sync_table.sqlite "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT NOT NULL, amount REAL, qty INTEGER, updated_at DATETIME NOT NULL); WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 20000) INSERT INTO orders SELECT i, 'c' || i, i * 1.5, i % 7, datetime('2024-01-01', '+' || i || ' seconds') FROM s; CREATE INDEX orders_updated ON orders (updated_at); CREATE TABLE pings (id INTEGER PRIMARY KEY, host TEXT, seen DATETIME NOT NULL); WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 100) INSERT INTO pings SELECT i, 'h' || i, 1700000000 + i FROM s; CREATE TABLE events (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO events VALUES (1, 'a'), (2, 'b'), (3, 'c'); CREATE TABLE keyless (v INTEGER, t TEXT); INSERT INTO keyless VALUES (1, 'x');"`
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
-DROP SCHEMA IF EXISTS tap_st CASCADE;
-DROP SERVER IF EXISTS tap_st_lite CASCADE;
-DROP SERVER IF EXISTS tap_st_my CASCADE;
+CALL pg_temp.drop_leftovers('{tap_st}', '{tap_st_lite,tap_st_my}');
 DELETE FROM minibar_migrate.table_syncs WHERE server = 'tap_st_lite';
 CREATE SCHEMA tap_st;
 CREATE SERVER tap_st_lite FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database :'db');

@@ -5,31 +5,16 @@
 -- changed by one unit in the last place, a timestamp moved by 1 µs. JSON with
 -- its keys in another order is not a difference. A table without an integer
 -- key is compared as one chunk.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 \set types_load `mariadb < test/fixtures/mysql_types.sql 2>&1 && echo ok`
 \set my_load `mariadb -e "DROP DATABASE IF EXISTS minibar_tap_validate; CREATE DATABASE minibar_tap_validate CHARACTER SET utf8mb4; USE minibar_tap_validate; CREATE TABLE moves (id INT PRIMARY KEY, qty INT NOT NULL, price DECIMAL(10,2), ratio DOUBLE, note VARCHAR(40) NULL, happened DATETIME(6), doc JSON, flag TINYINT(1), payload BLOB); INSERT INTO moves SELECT seq, seq % 97, seq * 1.25, seq / 7e0, IF(seq % 7 = 0, NULL, CONCAT('note ü ', seq)), TIMESTAMP '2024-01-01 00:00:00' + INTERVAL seq * 61 SECOND + INTERVAL seq MICROSECOND, IF(seq % 5 = 0, '{\"b\": 1, \"a\": [1, 2.50, \"x\"]}', NULL), seq % 2, UNHEX(MD5(seq)) FROM seq_1_to_20000; CREATE TABLE nokey (a INT, b VARCHAR(10)); INSERT INTO nokey SELECT seq % 50, CONCAT('b', seq) FROM seq_1_to_500; CREATE TABLE big (id INT PRIMARY KEY, pad VARCHAR(100) NOT NULL, n DOUBLE); INSERT INTO big SELECT seq, REPEAT(CHAR(65 + seq % 26), 80), seq / 3e0 FROM seq_1_to_600000; SET SESSION sql_mode = ''; CREATE TABLE plain (id INT PRIMARY KEY, qty INT, price DECIMAL(10,2), name VARCHAR(40), born DATE, at DATETIME(6), flag TINYINT(1), raw VARBINARY(16), mood ENUM('a', 'b'), big BIGINT UNSIGNED); INSERT INTO plain SELECT seq, seq % 97, seq * 1.5, IF(seq % 9 = 0, NULL, CONCAT('namé ', seq)), IF(seq = 77, '0000-00-00', DATE '2020-01-01' + INTERVAL seq DAY), TIMESTAMP '2024-01-01 00:00:00' + INTERVAL seq SECOND + INTERVAL seq MICROSECOND, seq % 2, UNHEX(LEFT(MD5(seq), 16)), IF(seq % 3 = 0, 'b', 'a'), IF(seq = 5, 18446744073709551615, seq) FROM seq_1_to_30000;" 2>&1 && echo ok`
 \set lite_db /var/lib/minibar_migrate/tap/validate.sqlite
-\set lite_load `install -d -m 755 /var/lib/minibar_migrate/tap && f=/var/lib/minibar_migrate/tap/validate.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE readings (id INTEGER PRIMARY KEY, sensor TEXT NOT NULL, value REAL, raw BLOB, taken DATETIME, meta JSON); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO readings SELECT i, 'sensor-' || (i % 13), CASE WHEN i % 11 = 0 THEN NULL ELSE i / 3.0 END, randomblob(8), datetime(1700000000 + i * 3600, 'unixepoch'), CASE WHEN i % 4 = 0 THEN json_object('z', i, 'a', 'ü') END FROM n;" 2>&1 && chmod 644 $f && echo ok`
+\set lite_load `test/pgtap/include/sqlite_fixture.sh /var/lib/minibar_migrate/tap/validate.sqlite "CREATE TABLE readings (id INTEGER PRIMARY KEY, sensor TEXT NOT NULL, value REAL, raw BLOB, taken DATETIME, meta JSON); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO readings SELECT i, 'sensor-' || (i % 13), CASE WHEN i % 11 = 0 THEN NULL ELSE i / 3.0 END, randomblob(8), datetime(1700000000 + i * 3600, 'unixepoch'), CASE WHEN i % 4 = 0 THEN json_object('z', i, 'a', 'ü') END FROM n;"`
 SET client_min_messages = error;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
 DROP TABLE IF EXISTS public.tap_val_readings;
-DROP SCHEMA IF EXISTS tap_val_types CASCADE;
-DROP SCHEMA IF EXISTS tap_val_my CASCADE;
-DROP SCHEMA IF EXISTS tap_val_lite CASCADE;
-DROP SERVER IF EXISTS tap_val_types CASCADE;
-DROP SERVER IF EXISTS tap_val_my CASCADE;
-DROP SERVER IF EXISTS tap_val_lite CASCADE;
-CREATE SERVER tap_val_types FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_fdwtest');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_val_types OPTIONS (username 'minibar', password 'minibar');
-CREATE SERVER tap_val_my FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_tap_validate');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_val_my OPTIONS (username 'minibar', password 'minibar');
+CALL pg_temp.drop_leftovers('{tap_val_types,tap_val_my,tap_val_lite}', '{tap_val_types,tap_val_my,tap_val_lite}');
+CALL pg_temp.mysql_server('tap_val_types', 'minibar_fdwtest');
+CALL pg_temp.mysql_server('tap_val_my', 'minibar_tap_validate');
 CREATE SERVER tap_val_lite FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database :'lite_db');
 
 -- What each validate_checksums call returned, by label.

@@ -4,14 +4,10 @@
 -- pg_cron, whose run is seen recorded. Source: a SQLite file made here with
 -- the sqlite3 CLI: parents (20 rows) and kids (300 rows, 2 of them pointing
 -- to parents that do not exist: SQLite does not enforce foreign keys).
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 \set test_db :DBNAME
 \set lite_db /var/lib/minibar_migrate/tap/validate_db.sqlite
-\set lite_load `install -d -m 755 /var/lib/minibar_migrate/tap && f=/var/lib/minibar_migrate/tap/validate_db.sqlite && rm -f $f && sqlite3 $f "CREATE TABLE parents (id INTEGER PRIMARY KEY, name TEXT NOT NULL); CREATE TABLE kids (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parents (id), note TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) INSERT INTO kids SELECT i, CASE i WHEN 77 THEN 901 WHEN 78 THEN 902 ELSE 1 + i % 20 END, 'kid ' || i FROM n; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20) INSERT INTO parents SELECT i, 'parent ' || i FROM n;" 2>&1 && chmod 644 $f && echo ok`
+\set lite_load `test/pgtap/include/sqlite_fixture.sh /var/lib/minibar_migrate/tap/validate_db.sqlite "CREATE TABLE parents (id INTEGER PRIMARY KEY, name TEXT NOT NULL); CREATE TABLE kids (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parents (id), note TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) INSERT INTO kids SELECT i, CASE i WHEN 77 THEN 901 WHEN 78 THEN 902 ELSE 1 + i % 20 END, 'kid ' || i FROM n; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20) INSERT INTO parents SELECT i, 'parent ' || i FROM n;"`
 
 -- pg_cron lives in the database cron.database_name (postgres); its extension
 -- is created there, and the job (every minute, run in this database) is made
@@ -20,22 +16,13 @@
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pg_cron;
 \connect :test_db
+-- A new session: its pg_temp helpers are made again.
+\ir include/helpers.sql
 \set unscheduled `test/scripts/cron_job.sh unschedule minibar_tap_validate 2>&1`
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
-DROP SCHEMA IF EXISTS tap_vdb CASCADE;
-DROP SCHEMA IF EXISTS tap_vdb_cron CASCADE;
-DROP SERVER IF EXISTS tap_vdb CASCADE;
+CALL pg_temp.drop_leftovers('{tap_vdb,tap_vdb_cron}', '{tap_vdb}');
 DELETE FROM minibar_migrate.validations WHERE server = 'tap_vdb';
 CREATE SERVER tap_vdb FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database :'lite_db');
-CREATE FUNCTION pg_temp.try_sql(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE q;
-  RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-  RETURN SQLSTATE || ' ' || SQLERRM;
-END $$;
 CREATE TEMP TABLE out (label text, validation_id bigint, kind text, source_table text, target_table text,
   source_rows bigint, target_rows bigint, ok boolean, chunks_differing integer, rows_differing bigint,
   seconds double precision, detail text);

@@ -74,6 +74,22 @@ dst_sum() { # schema
     (SELECT md5(string_agg(concat_ws(':', id, name), ',' ORDER BY id)) FROM $1.parent))"
 }
 
+# resumed SERVER SCHEMA FINISHES KEYS: calls migrate_database with resume
+# again and checks (4 tests) that it finishes the same run with every source
+# row; FINISHES and KEYS are the descriptions of the first and the last test.
+resumed() {
+  local run_before out
+  run_before=$(rpsql -c "SELECT max(run_id) FROM minibar_migrate.runs WHERE target_schema = '$2'")
+  out=$(rpsql -c "SELECT string_agg(source_name || ':' || rows_copied, ',' ORDER BY source_name) FROM minibar_migrate.migrate_database('$1', '$2', '$MIGRATE_OPTS') WHERE kind = 'table'" 2>&1)
+  is "$out" "movements:$ROWS,parent:1000" "$3"
+  is "$(rpsql -c "SELECT run_id || ' ' || status FROM minibar_migrate.runs WHERE target_schema = '$2' ORDER BY run_id DESC LIMIT 1")" \
+    "$run_before done" "it finished the same run (run $run_before)"
+  is "$(dst_sum "$2")" "$source_sum" "target equals source: row count and md5 over every row"
+  is "$(rpsql -c "SELECT count(*) FROM pg_catalog.pg_constraint WHERE conrelid = '$2.movements'::regclass AND contype IN ('p', 'f') AND convalidated")" \
+    "2" "$4"
+}
+
+
 # Copy tasks of the latest run into schema $1: "done|total|rows in done chunks".
 copy_state() {
   rpsql -c "SELECT concat_ws('|', count(*) FILTER (WHERE t.state = 'done'), count(*),
@@ -151,14 +167,8 @@ if [[ "$refused" == *"is unfinished"* ]]; then pass "a call without resume is re
   diag "got: $refused"
 fi
 
-run_before=$(rpsql -c "SELECT max(run_id) FROM minibar_migrate.runs WHERE target_schema = 'cut_pg'")
-resumed=$(rpsql -c "SELECT string_agg(source_name || ':' || rows_copied, ',' ORDER BY source_name) FROM minibar_migrate.migrate_database('src', 'cut_pg', '$MIGRATE_OPTS') WHERE kind = 'table'" 2>&1)
-is "$resumed" "movements:$ROWS,parent:1000" "the call with resume finishes: every source row reported copied"
-is "$(rpsql -c "SELECT run_id || ' ' || status FROM minibar_migrate.runs WHERE target_schema = 'cut_pg' ORDER BY run_id DESC LIMIT 1")" \
-  "$run_before done" "it finished the same run (run $run_before)"
-is "$(dst_sum cut_pg)" "$source_sum" "target equals source: row count and md5 over every row"
-is "$(rpsql -c "SELECT count(*) FROM pg_catalog.pg_constraint WHERE conrelid = 'cut_pg.movements'::regclass AND contype IN ('p', 'f') AND convalidated")" \
-  "2" "the primary key and the validated foreign key exist (no duplicate key)"
+resumed src cut_pg "the call with resume finishes: every source row reported copied" \
+  "the primary key and the validated foreign key exist (no duplicate key)"
 
 # ------------------------------------------------------------ 2. MariaDB restart
 MINIBAR_PRIVATE_OWNER=$OWNER test/scripts/mariadb_private.sh start >"$WORK/private.log" 2>&1 ||
@@ -197,14 +207,8 @@ is "$(rpsql -c "SELECT count(*) FROM cut_my.movements" 2>&1)" "$rows_done" \
 
 MINIBAR_PRIVATE_OWNER=$OWNER test/scripts/mariadb_private.sh start >"$WORK/private2.log" 2>&1 ||
   bail "could not restart the private MariaDB: $(tail -3 "$WORK/private2.log")"
-run_before=$(rpsql -c "SELECT max(run_id) FROM minibar_migrate.runs WHERE target_schema = 'cut_my'")
-resumed=$(rpsql -c "SELECT string_agg(source_name || ':' || rows_copied, ',' ORDER BY source_name) FROM minibar_migrate.migrate_database('src_private', 'cut_my', '$MIGRATE_OPTS') WHERE kind = 'table'" 2>&1)
-is "$resumed" "movements:$ROWS,parent:1000" "after MariaDB is back, resume finishes: every source row reported copied"
-is "$(rpsql -c "SELECT run_id || ' ' || status FROM minibar_migrate.runs WHERE target_schema = 'cut_my' ORDER BY run_id DESC LIMIT 1")" \
-  "$run_before done" "it finished the same run (run $run_before)"
-is "$(dst_sum cut_my)" "$source_sum" "target equals source: row count and md5 over every row"
-is "$(rpsql -c "SELECT count(*) FROM pg_catalog.pg_constraint WHERE conrelid = 'cut_my.movements'::regclass AND contype IN ('p', 'f') AND convalidated")" \
-  "2" "the primary key and the validated foreign key exist"
+resumed src_private cut_my "after MariaDB is back, resume finishes: every source row reported copied" \
+  "the primary key and the validated foreign key exist"
 
 if [ "$tests" != 20 ]; then
   echo "# planned 20 tests, ran $tests"

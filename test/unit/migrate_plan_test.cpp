@@ -4,28 +4,13 @@
 
 #include "core/error.hpp"
 #include "core/plan/migrate_plan.hpp"
+#include "source_column.hpp"
 
 namespace minibar {
 namespace {
 
-SourceColumn mysql_col(const char *name, const char *data_type, const char *column_type,
-                       bool nullable = true) {
-  SourceColumn c;
-  c.name = name;
-  c.mysql.data_type = data_type;
-  c.mysql.column_type = column_type;
-  c.declared = column_type;
-  c.nullable = nullable;
-  return c;
-}
-
-SourceColumn sqlite_col(const char *name, const char *declared, bool nullable = true) {
-  SourceColumn c;
-  c.name = name;
-  c.declared = declared;
-  c.nullable = nullable;
-  return c;
-}
+using test::mysql_col;
+using test::sqlite_col;
 
 const PlannedColumn &col(const TablePlan &p, const std::string &name) {
   for (const PlannedColumn &c : p.columns)

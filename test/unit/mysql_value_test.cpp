@@ -12,34 +12,34 @@ namespace {
 
 using Kind = Converted::Kind;
 
-MyCell int_cell(int64_t v) {
+// A non-NULL cell of the type; the makers below set its value.
+MyCell cell_of(MyType type) {
   MyCell c;
-  c.type = MyType::Int;
+  c.type = type;
   c.is_null = false;
+  return c;
+}
+
+MyCell int_cell(int64_t v) {
+  MyCell c = cell_of(MyType::Int);
   c.i = v;
   return c;
 }
 
 MyCell uint_cell(uint64_t v) {
-  MyCell c;
-  c.type = MyType::UInt;
-  c.is_null = false;
+  MyCell c = cell_of(MyType::UInt);
   c.u = v;
   return c;
 }
 
 MyCell time_cell(MyType type, MyTime t) {
-  MyCell c;
-  c.type = type;
-  c.is_null = false;
+  MyCell c = cell_of(type);
   c.t = t;
   return c;
 }
 
 MyCell bytes_cell(MyType type, std::string_view bytes) {
-  MyCell c;
-  c.type = type;
-  c.is_null = false;
+  MyCell c = cell_of(type);
   c.bytes = bytes;
   return c;
 }

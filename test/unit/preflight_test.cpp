@@ -6,22 +6,10 @@
 #include <string>
 
 #include "core/plan/preflight.hpp"
+#include "source_column.hpp"
 
 namespace minibar {
 namespace {
-
-SourceColumn col(const std::string &name, const std::string &data_type,
-                 const std::string &column_type, bool nullable = true,
-                 const std::string &collation = "") {
-  SourceColumn c;
-  c.name = name;
-  c.mysql.data_type = data_type;
-  c.mysql.column_type = column_type;
-  c.declared = column_type;
-  c.nullable = nullable;
-  c.collation = collation;
-  return c;
-}
 
 SourceIndex pk(const std::string &column) {
   SourceIndex i;
@@ -49,19 +37,19 @@ SourceSchema mysql_schema() {
   s.dialect = Dialect::Mysql;
   SourceTable parent;
   parent.name = "parent";
-  parent.columns = {col("id", "int", "int(11)", false)};
+  parent.columns = {test::mysql_col("id", "int", "int(11)", false)};
   parent.indexes = {pk("id")};
   SourceTable kid;
   kid.name = "ki`d";
-  kid.columns = {col("id", "int", "int(11)", false),
-                 col("parent_id", "int", "int(11)"),
-                 col("born", "date", "date", false),
-                 col("seen", "datetime", "datetime"),
-                 col("name", "varchar", "varchar(20)", true, "utf8mb4_general_ci"),
-                 col("doc", "longtext", "longtext"),
-                 col("mood", "enum", "enum('a','b')"),
-                 col("big", "bigint", "bigint(20) unsigned"),
-                 col("span", "time", "time")};
+  kid.columns = {test::mysql_col("id", "int", "int(11)", false),
+                 test::mysql_col("parent_id", "int", "int(11)"),
+                 test::mysql_col("born", "date", "date", false),
+                 test::mysql_col("seen", "datetime", "datetime"),
+                 test::mysql_col("name", "varchar", "varchar(20)", true, "utf8mb4_general_ci"),
+                 test::mysql_col("doc", "longtext", "longtext"),
+                 test::mysql_col("mood", "enum", "enum('a','b')"),
+                 test::mysql_col("big", "bigint", "bigint(20) unsigned"),
+                 test::mysql_col("span", "time", "time")};
   kid.columns[5].mysql.is_json = true;
   kid.indexes = {pk("id")};
   SourceForeignKey fk;
@@ -70,7 +58,7 @@ SourceSchema mysql_schema() {
   kid.foreign_keys = {fk};
   SourceTable loose;
   loose.name = "loose";
-  loose.columns = {col("a", "int", "int(11)")};
+  loose.columns = {test::mysql_col("a", "int", "int(11)")};
   s.tables = {kid, loose, parent};
   s.others = {{"view", "v_kids", ""}, {"trigger", "trg", "AFTER INSERT on kid"}};
   return s;
@@ -143,20 +131,9 @@ TEST(Preflight, SqliteQueries) {
   s.dialect = Dialect::Sqlite;
   SourceTable t;
   t.name = "t";
-  SourceColumn id, n, r, d, j, txt;
-  id.name = "id";
-  id.declared = "INTEGER";
-  n.name = "n";
-  n.declared = "INT";
-  r.name = "r";
-  r.declared = "REAL";
-  d.name = "d";
-  d.declared = "DATETIME";
-  j.name = "j";
-  j.declared = "JSON";
-  txt.name = "code";
-  txt.declared = "TEXT";
-  t.columns = {id, n, r, d, j, txt};
+  t.columns = {test::sqlite_col("id", "INTEGER"), test::sqlite_col("n", "INT"),
+               test::sqlite_col("r", "REAL"),     test::sqlite_col("d", "DATETIME"),
+               test::sqlite_col("j", "JSON"),     test::sqlite_col("code", "TEXT")};
   t.indexes = {pk("id")};
   SourceIndex u;
   u.name = "t_code";

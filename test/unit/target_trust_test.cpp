@@ -4,6 +4,7 @@
 
 using minibar::target_refusal;
 using minibar::TargetFacts;
+using minibar::TargetRefusal;
 using minibar::TargetRelation;
 
 namespace {
@@ -24,6 +25,13 @@ TargetRelation rel(const std::string &name, const std::string &owner, bool trust
   return r;
 }
 
+// The refusal of f; a failed check (and an empty refusal) when there is none.
+TargetRefusal refused(const TargetFacts &f) {
+  auto no = target_refusal(f);
+  EXPECT_TRUE(no);
+  return no.value_or(TargetRefusal{});
+}
+
 }  // namespace
 
 TEST(TargetTrust, TrustedSchemaWithoutTableIsFine) {
@@ -34,13 +42,12 @@ TEST(TargetTrust, SchemaOfAnotherRoleIsRefused) {
   TargetFacts f = facts();
   f.schema_owner = "alice";
   f.schema_owner_trusted = false;
-  auto no = target_refusal(f);
-  ASSERT_TRUE(no);
-  EXPECT_EQ(no->message,
+  TargetRefusal no = refused(f);
+  EXPECT_EQ(no.message,
             "refusing to migrate into schema \"app\": it is owned by role \"alice\", not by "
             "\"root\" or a superuser");
-  EXPECT_NE(no->hint.find("{\"trust_target\": true}"), std::string::npos);
-  EXPECT_NE(no->hint.find("\"alice\""), std::string::npos);
+  EXPECT_NE(no.hint.find("{\"trust_target\": true}"), std::string::npos);
+  EXPECT_NE(no.hint.find("\"alice\""), std::string::npos);
 }
 
 TEST(TargetTrust, SchemaTheRunCreatedIsNotChecked) {
@@ -54,13 +61,12 @@ TEST(TargetTrust, SchemaTheRunCreatedIsNotChecked) {
 TEST(TargetTrust, TableOfAnotherRoleIsRefused) {
   TargetFacts f = facts();
   f.relations.push_back(rel("\"app\".\"t\"", "alice", false));
-  auto no = target_refusal(f);
-  ASSERT_TRUE(no);
-  EXPECT_EQ(no->message,
+  TargetRefusal no = refused(f);
+  EXPECT_EQ(no.message,
             "refusing to load into table \"app\".\"t\": it is owned by role \"alice\", not by "
             "\"root\" or a superuser");
-  EXPECT_NE(no->detail.find("triggers, CHECK constraints"), std::string::npos);
-  EXPECT_NE(no->hint.find("{\"trust_target\": true}"), std::string::npos);
+  EXPECT_NE(no.detail.find("triggers, CHECK constraints"), std::string::npos);
+  EXPECT_NE(no.hint.find("{\"trust_target\": true}"), std::string::npos);
 }
 
 TEST(TargetTrust, OwnTableIsFine) {
@@ -73,11 +79,10 @@ TEST(TargetTrust, TriggerIsRefusedWhoeverOwnsTheTable) {
   TargetFacts f = facts();
   f.relations.push_back(rel("\"app\".\"t\"", "root"));
   f.relations[0].triggers = {"audit"};
-  auto no = target_refusal(f);
-  ASSERT_TRUE(no);
-  EXPECT_EQ(no->message,
+  TargetRefusal no = refused(f);
+  EXPECT_EQ(no.message,
             "refusing to load into table \"app\".\"t\" (owner \"root\"): it has trigger \"audit\"");
-  EXPECT_NE(no->hint.find("{\"trust_target\": true}"), std::string::npos);
+  EXPECT_NE(no.hint.find("{\"trust_target\": true}"), std::string::npos);
 }
 
 TEST(TargetTrust, PartitionsAreChecked) {
@@ -89,17 +94,15 @@ TEST(TargetTrust, PartitionsAreChecked) {
   EXPECT_FALSE(target_refusal(f));
 
   f.relations[2].triggers = {"a", "b"};
-  auto no = target_refusal(f);
-  ASSERT_TRUE(no);
-  EXPECT_EQ(no->message,
+  TargetRefusal no = refused(f);
+  EXPECT_EQ(no.message,
             "refusing to load into partition \"app\".\"t_2\" of partitioned table \"app\".\"t\" "
             "(owner \"root\"): it has triggers \"a\", \"b\"");
 
   f.relations[1].owner = "bob";
   f.relations[1].owner_trusted = false;
-  no = target_refusal(f);
-  ASSERT_TRUE(no);  // ownership is reported before triggers
-  EXPECT_EQ(no->message,
+  no = refused(f);  // ownership is reported before triggers
+  EXPECT_EQ(no.message,
             "refusing to load into partition \"app\".\"t_1\" of partitioned table \"app\".\"t\": "
             "it is owned by role \"bob\", not by \"root\" or a superuser");
 }
@@ -108,21 +111,19 @@ TEST(TargetTrust, RowLevelSecurityIsRefused) {
   TargetFacts f = facts();
   f.relations.push_back(rel("\"app\".\"t\"", "root"));
   f.row_security = true;
-  auto no = target_refusal(f);
-  ASSERT_TRUE(no);
-  EXPECT_EQ(no->message,
+  TargetRefusal no = refused(f);
+  EXPECT_EQ(no.message,
             "refusing to load into table \"app\".\"t\" (owner \"root\"): it has row-level security "
             "enabled");
-  EXPECT_NE(no->detail.find("42501"), std::string::npos);
+  EXPECT_NE(no.detail.find("42501"), std::string::npos);
 }
 
 TEST(TargetTrust, ViewIsRefused) {
   TargetFacts f = facts();
   f.relations.push_back(rel("\"app\".\"v\"", "root"));
   f.relations[0].kind = "view";
-  auto no = target_refusal(f);
-  ASSERT_TRUE(no);
-  EXPECT_EQ(no->message,
+  TargetRefusal no = refused(f);
+  EXPECT_EQ(no.message,
             "refusing to load into view \"app\".\"v\" (owner \"root\"): it is not a table");
 }
 
@@ -132,7 +133,6 @@ TEST(TargetTrust, SchemaComesFirst) {
   f.schema_owner_trusted = false;
   f.relations.push_back(rel("\"app\".\"t\"", "bob", false));
   f.relations[0].triggers = {"x"};
-  auto no = target_refusal(f);
-  ASSERT_TRUE(no);
-  EXPECT_EQ(no->message.rfind("refusing to migrate into schema", 0), 0u);
+  TargetRefusal no = refused(f);
+  EXPECT_EQ(no.message.rfind("refusing to migrate into schema", 0), 0u);
 }
