@@ -37,6 +37,8 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The corpus files are third parties' (sources and licences in README.md and LICENSES.md).
+DATA = os.path.join(HERE, "third_party")
 LITE_DIR = "/tmp/minibar_migrate_corpus"
 PGDB = os.environ.get("CORPUS_PGDATABASE", "minibar_corpus")
 MAX_SHOWN = 10  # differing values shown per table
@@ -144,7 +146,7 @@ def load_mysql(name, files):
     db = "minibar_corpus_" + name
     mariadb("DROP DATABASE IF EXISTS %s; CREATE DATABASE %s CHARACTER SET utf8mb4;" % (db, db))
     for f in files:
-        with open(os.path.join(HERE, f), "rb") as fh:
+        with open(os.path.join(DATA, f), "rb") as fh:
             run(["mariadb", "--default-character-set=utf8mb4", db], stdin=fh.read())
     return db
 
@@ -156,7 +158,7 @@ def load_sqlite(name, files):
     if os.path.exists(path):
         os.remove(path)
     for f in files:
-        with open(os.path.join(HERE, f), "rb") as fh:
+        with open(os.path.join(DATA, f), "rb") as fh:
             # the sqlite3 shell goes on after an error, as the sources expect
             p = run(["sqlite3", "-batch", path], stdin=fh.read(), check=False)
             for line in p.stderr.decode(errors="replace").splitlines():
