@@ -293,18 +293,9 @@ TEST(SqliteTypeForValues, ProfileInOneScan) {
     std::vector<int64_t> f(got.begin() + c * kSqliteProfileFields,
                            got.begin() + (c + 1) * kSqliteProfileFields);
     EXPECT_EQ(f, want[c].first) << cols[c].first;
-    SqliteValueProfile v;
-    v.integers = f[0];
-    v.reals = f[1];
-    v.texts = f[2];
-    v.blobs = f[3];
-    v.texts_not_uuid = f[4];
-    v.texts_not_number = f[5];
-    v.misfits = f[6];
-    v.exponents = f[7];
-    v.max_scale = f[8];
-    v.max_int_digits = f[9];
-    EXPECT_EQ(sqlite_type_for_values(cols[c].second, v).type, want[c].second) << cols[c].first;
+    EXPECT_EQ(sqlite_type_for_values(cols[c].second, sqlite_profile_of(f.data())).type,
+              want[c].second)
+        << cols[c].first;
   }
 }
 

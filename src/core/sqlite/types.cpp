@@ -273,6 +273,21 @@ std::string sqlite_profile_sql(const std::string &table,
          " LIMIT -1)";
 }
 
+SqliteValueProfile sqlite_profile_of(const int64_t *f) {
+  SqliteValueProfile p;
+  p.integers = f[0];
+  p.reals = f[1];
+  p.texts = f[2];
+  p.blobs = f[3];
+  p.texts_not_uuid = f[4];
+  p.texts_not_number = f[5];
+  p.misfits = f[6];
+  p.exponents = f[7];
+  p.max_scale = f[8];
+  p.max_int_digits = f[9];
+  return p;
+}
+
 SqliteTypeChoice sqlite_type_for_values(std::string_view declared_type,
                                         const SqliteValueProfile &v) {
   const std::string mapped = sqlite_type_to_pg(declared_type);

@@ -58,6 +58,9 @@ bool sqlite_type_depends_on_values(std::string_view declared_type);
 std::string sqlite_profile_sql(const std::string &table,
                                const std::vector<std::pair<std::string, std::string>> &columns);
 constexpr int kSqliteProfileFields = 10;
+// The profile from the kSqliteProfileFields numbers of one column, in the
+// order above.
+SqliteValueProfile sqlite_profile_of(const int64_t *fields);
 
 struct SqliteTypeChoice {
   std::string type;  // PostgreSQL type

@@ -453,18 +453,7 @@ void measure_sqlite_values(MigrationSource &src, SourceSchema &schema, const Mig
         const auto &cell = rows[0][i * kSqliteProfileFields + k];
         f[k] = cell ? to_int64(*cell, "a SQLite count") : 0;
       }
-      SqliteValueProfile p;
-      p.integers = f[0];
-      p.reals = f[1];
-      p.texts = f[2];
-      p.blobs = f[3];
-      p.texts_not_uuid = f[4];
-      p.texts_not_number = f[5];
-      p.misfits = f[6];
-      p.exponents = f[7];
-      p.max_scale = f[8];
-      p.max_int_digits = f[9];
-      cols[i]->values = p;
+      cols[i]->values = sqlite_profile_of(f);
     }
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
