@@ -1,8 +1,9 @@
 -- Run integrity: a failed run leaves a table that existed before as it was;
 -- a second run into a schema while one runs gets a clear error (55006); a
--- target dropped during the copy is an error naming it.
+-- target dropped during the copy is an error naming it; a resumed run ends
+-- with the source's rows, or says which chunks are stale.
 -- Source: MariaDB database minibar_tap_integ_runs made here: t (200,000 rows,
--- INT key: 200 chunks of 1,000), k (500,000 rows of 100 bytes, no key), s (10 rows, INT key),
+-- INT key: 200 chunks of 1,000; changed before section 5's resume), k (500,000 rows of 100 bytes, no key), s (10 rows, INT key),
 -- r (400,000 rows, INT key: 20 chunks of 20,000; changed between a failed run and its resume).
 -- Second sessions (a MariaDB connection killer, a concurrent run, a DROP) run
 -- in the background and are waited for by polling, never for a fixed time.
@@ -13,12 +14,13 @@ SELECT current_database() AS db \gset
 \set out_prefix /tmp/minibar_migrate_tap/integ_runs_:mypid
 
 SET client_min_messages = warning;
-CALL pg_temp.drop_leftovers('{tap_ir,tap_ir_c,tap_ir_d,tap_ir_r}', '{tap_ir}');
+CALL pg_temp.drop_leftovers('{tap_ir,tap_ir_c,tap_ir_d,tap_ir_r,tap_ir_e}', '{tap_ir}');
 CALL pg_temp.mysql_server('tap_ir', 'minibar_tap_integ_runs');
 CREATE SCHEMA tap_ir;
 CREATE SCHEMA tap_ir_c;
 CREATE SCHEMA tap_ir_d;
 CREATE SCHEMA tap_ir_r;
+CREATE SCHEMA tap_ir_e;
 -- Existing targets, each with rows of its own.
 CREATE TABLE tap_ir.k (v int NOT NULL, pad text NOT NULL);
 INSERT INTO tap_ir.k VALUES (-1, 'old'), (-2, 'old'), (-3, 'old');
@@ -26,6 +28,8 @@ CREATE TABLE tap_ir.t (id int PRIMARY KEY, v text NOT NULL);
 INSERT INTO tap_ir.t VALUES (-1, 'old');
 CREATE TABLE tap_ir.s (id int PRIMARY KEY, v text);
 INSERT INTO tap_ir.s VALUES (0, 'old');
+CREATE TABLE tap_ir_e.t (id int PRIMARY KEY, v text NOT NULL);
+INSERT INTO tap_ir_e.t VALUES (-1, 'old');
 
 CREATE TABLE pg_temp.outcome (label text PRIMARY KEY, code text, message text, hint text);
 CREATE FUNCTION pg_temp.run_capture(label text, q text) RETURNS void LANGUAGE plpgsql AS $$
@@ -53,7 +57,7 @@ CREATE FUNCTION pg_temp.wait_running(schema text, timeout_s numeric) RETURNS big
                           '$1 IS NOT NULL', timeout_s, 0.02)::bigint
 $$;
 
-SELECT plan(33);
+SELECT plan(45);
 SELECT is(:'my_load'::text, 'loaded', 'MariaDB fixture minibar_tap_integ_runs loaded');
 
 -- ------------------------------------------- 1. failed runs into existing tables
@@ -166,11 +170,55 @@ SELECT ok((SELECT count(*) > 0 FROM minibar_migrate.run_notes
               AND kind = 'resume' AND detail LIKE 'changed in the source since it was copied%copied again%'),
           'a note names each chunk copied again');
 
+-- ---------------- 5. resume into a table that existed before, after the source changed
+-- A resumable run into an existing table (with a row of its own) is stopped
+-- after a committed chunk; then a row changes in every chunk of the source.
+-- The resumed run cannot copy the committed chunks again (their rows cannot
+-- be told from the table's own), so it must not end as plain 'done': it is
+-- done with exactly those chunks stale, listed by run_report, counted in
+-- runs.stale_chunks and named in a WARNING to the caller.
+\set kill3_out :out_prefix.kill3
+\set killer4 `test/scripts/migrate_workers.sh kill :'db' tap_ir_e one :'kill3_out' 30 </dev/null >/dev/null 2>&1 & echo started`
+SELECT pg_temp.run_capture('existing resumable stopped',
+  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir_e.t', '{"workers": 1, "chunk_size": 1000, "resume": true}')$$);
+SELECT matches(pg_temp.read_report(:'kill3_out', 30), '^killed\|', 'the run into the existing table was stopped after a committed chunk');
+SELECT max(run_id) AS e_run FROM minibar_migrate.runs WHERE target_schema = 'tap_ir_e' \gset
+SELECT count(*) AS e_done FROM minibar_migrate.run_tasks WHERE run_id = :e_run AND kind = 'copy' AND state = 'done' \gset
+SELECT is((SELECT status FROM minibar_migrate.runs WHERE run_id = :e_run), 'failed', 'it failed and kept its committed chunks');
+\set changed_t `mariadb -uroot minibar_tap_integ_runs -e "UPDATE t SET v = CONCAT('changed-', id) WHERE id % 1000 = 11" 2>&1 && echo changed`
+SELECT is(:'changed_t'::text, 'changed', 'the source changed in every chunk of t: 200 rows updated');
+-- Resumed in another session, so that its WARNING can be read.
+\set resumed `psql -X -At -d :'db' -c "SELECT rows_copied FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir_e.t', '{\"workers\": 1, \"chunk_size\": 1000, \"resume\": true}')" 2>&1`
+SELECT matches(:'resumed'::text, E'\\n200000$', 'the resumed run finishes (rows_copied 200000)');
+SELECT is((SELECT status || ' ' || stale_chunks FROM minibar_migrate.runs WHERE run_id = :e_run),
+          'done ' || :e_done, 'the run is done with one stale chunk per chunk committed before the stop');
+SELECT matches(:'resumed'::text, 'WARNING:  run ' || :e_run || ' is done with ' || :e_done || ' stale chunk\(s\)',
+               'the caller gets a WARNING that counts the stale chunks');
+SELECT is((SELECT count(*) FROM minibar_migrate.run_report(:e_run)
+            WHERE line = 'stale' AND source_table = 't' AND target_table = '"tap_ir_e"."t"'
+              AND notes[1] ~ '^the chunk ([0-9]+ <= )?id( < [0-9]+)?: '),
+          :e_done::bigint, 'run_report has a stale line per such chunk, with its key range');
+SELECT ok(minibar_migrate.run_report_text(:e_run) LIKE '%done with ' || :e_done || ' stale chunk(s)%',
+          'run_report_text says so in its first line');
+-- The report is exact: the rows the target lacks are the changed rows of the
+-- stale chunks, and nothing else is stale.
+SELECT is((SELECT count(*) FROM tap_ir_e.t WHERE id % 1000 = 11 AND v NOT LIKE 'changed-%'),
+          :e_done::bigint, 'the target lacks the change of exactly that many rows');
+SELECT is((SELECT count(*) FROM tap_ir_e.t x WHERE x.id % 1000 = 11 AND x.v NOT LIKE 'changed-%'
+              AND EXISTS (SELECT 1 FROM minibar_migrate.run_tasks k
+                           WHERE k.run_id = :e_run AND k.stale IS NOT NULL
+                             AND x.id >= coalesce(k.key_lo, x.id) AND x.id < coalesce(k.key_hi, x.id + 1))),
+          :e_done::bigint, 'each row without its change is in a chunk the report calls stale');
+SELECT is((SELECT count(*) || '/' || count(*) FILTER (WHERE v LIKE 'changed-%') FROM tap_ir_e.t WHERE id > 0),
+          '200000/' || (200 - :e_done), 'every source row is there once; the other chunks have the change');
+SELECT is((SELECT v FROM tap_ir_e.t WHERE id = -1), 'old', 'the table''s own row is untouched');
+
 SELECT * FROM finish();
 \! rm -f /tmp/minibar_migrate_tap/integ_runs_*
 DROP SCHEMA tap_ir CASCADE;
 DROP SCHEMA tap_ir_c CASCADE;
 DROP SCHEMA tap_ir_d CASCADE;
 DROP SCHEMA tap_ir_r CASCADE;
+DROP SCHEMA tap_ir_e CASCADE;
 DROP SERVER tap_ir CASCADE;
 \! mariadb -uroot -e "DROP DATABASE IF EXISTS minibar_tap_integ_runs"

@@ -340,6 +340,20 @@ std::optional<OptionProblem> check_named_options(const MigrateRules &rules,
   return std::nullopt;
 }
 
+const std::string *rule_type_for(const MigrateRules &rules, Dialect dialect,
+                                 const std::string &table, const SourceColumn &col) {
+  auto by_column = rules.columns.find(key_of(table, col.name));
+  if (by_column != rules.columns.end()) return &by_column->second;
+  std::string declared = ascii_lower(trim(col.declared));
+  std::string base = declared.substr(0, declared.find('('));
+  base = trim(base);
+  auto by_type = rules.types.find(declared);
+  if (by_type == rules.types.end() && dialect == Dialect::Mysql)
+    by_type = rules.types.find(col.mysql.data_type);
+  if (by_type == rules.types.end()) by_type = rules.types.find(base);
+  return by_type == rules.types.end() ? nullptr : &by_type->second;
+}
+
 TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRules &rules,
                      const std::string &target_schema, const std::string &target_name) {
   TablePlan plan;
@@ -364,19 +378,8 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
     target_of[col.name] = pc.name;
     pc.comment = col.comment;
 
-    auto by_column = rules.columns.find(key_of(table.name, col.name));
-    std::string declared = ascii_lower(trim(col.declared));
-    std::string base = declared.substr(0, declared.find('('));
-    base = trim(base);
-    auto by_type = rules.types.find(declared);
-    if (by_type == rules.types.end() && dialect == Dialect::Mysql)
-      by_type = rules.types.find(col.mysql.data_type);
-    if (by_type == rules.types.end()) by_type = rules.types.find(base);
-    if (by_column != rules.columns.end()) {
-      pc.type = by_column->second;
-      pc.from_rule = true;
-    } else if (by_type != rules.types.end()) {
-      pc.type = by_type->second;
+    if (const std::string *rule = rule_type_for(rules, dialect, table.name, col)) {
+      pc.type = *rule;
       pc.from_rule = true;
     } else if (dialect == Dialect::Mysql) {
       if (col.mysql.data_type == "enum" && !col.enum_labels.empty()) {

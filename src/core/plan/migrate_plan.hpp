@@ -109,6 +109,11 @@ std::optional<OptionProblem> check_named_options(const MigrateRules &rules,
                                                  const std::vector<std::string> &exclude,
                                                  const SourceSchema &schema);
 
+// The type a `columns` rule (first) or a `types` rule gives column col of
+// table, or nullptr when no rule names it.
+const std::string *rule_type_for(const MigrateRules &rules, Dialect dialect,
+                                 const std::string &table, const SourceColumn &col);
+
 // Plans one table. target_name: the table to create (empty: the folded source
 // name). Throws Error (42710) when two columns fold to the same name. CHECKs
 // go through translate_check; one it refuses, or one the column type already

@@ -177,19 +177,6 @@ bool sqlite_type_depends_on_values(std::string_view declared_type) {
   return m == "numeric" || m.rfind("numeric(", 0) == 0;
 }
 
-std::string sqlite_class_count_sql(const std::string &table,
-                                   const std::vector<std::string> &columns) {
-  std::string sql = "SELECT ";
-  for (size_t i = 0; i < columns.size(); i++) {
-    const std::string c = sqlite_quote_ident(columns[i]);
-    if (i) sql += ", ";
-    sql += "coalesce(sum(typeof(" + c + ") = 'integer'), 0), coalesce(sum(typeof(" + c +
-           ") = 'real'), 0), coalesce(sum(typeof(" + c + ") = 'text'), 0), coalesce(sum(typeof(" +
-           c + ") = 'blob'), 0)";
-  }
-  return sql + " FROM " + sqlite_quote_ident(table);
-}
-
 namespace {
 
 std::string uuid_glob() {
@@ -205,25 +192,28 @@ std::string trimmed_text(const std::string &c) {
   return "trim(CAST(" + c + " AS TEXT))";
 }
 
-std::string text_number(const std::string &c) {
+// Text that looks like a decimal number; c must be text (the caller's CASE
+// makes sure, so numbers are never turned into text just to be looked at).
+std::string looks_numeric(const std::string &c) {
   const std::string t = trimmed_text(c);
-  return "(typeof(" + c + ") = 'text' AND " + t + " GLOB '*[0-9]*' AND NOT " + t +
-         " GLOB '*[^0-9.eE+-]*')";
+  return "(" + t + " GLOB '*[0-9]*' AND NOT " + t + " GLOB '*[^0-9.eE+-]*')";
 }
 
-// A number of column c (quoted) that numeric(p,s) (mapped) would not hold
-// as it is. Text numbers compare as text here, so they always count and get
-// the exact look (SQLite turns most numeric text into numbers anyway).
+// A value of column c (quoted) that numeric(p,s) (mapped) would not hold as
+// it is: a number with round(v, s) <> v or |v| >= 10^(p-s), or text that
+// looks like a number (text compares as text here, so it always counts and
+// gets the exact look; SQLite turns most numeric text into numbers anyway).
+// A CASE, so that each value pays only for the test of its storage class.
 std::string misfit_condition(const std::string &c, const std::string &mapped) {
-  if (mapped.rfind("numeric(", 0) != 0) return "0";
   int64_t p = typmod_number(mapped, mapped.find('(')), s = 0;
   size_t comma = mapped.find(',');
   if (comma != std::string::npos) s = typmod_number(mapped, comma);
   std::string limit = "1";
   for (int64_t k = 0; k < p - s && k < 300; k++) limit += "0";
-  return "((typeof(" + c + ") IN ('integer', 'real') OR " + text_number(c) + ") AND (typeof(" + c +
-         ") = 'text' OR round(" + c + ", " + std::to_string(s) + ") <> " + c + " OR abs(" + c +
-         ") >= " + limit + "))";
+  return "CASE typeof(" + c + ") WHEN 'integer' THEN round(" + c + ", " + std::to_string(s) +
+         ") <> " + c + " OR abs(" + c + ") >= " + limit + " WHEN 'real' THEN round(" + c + ", " +
+         std::to_string(s) + ") <> " + c + " OR abs(" + c + ") >= " + limit + " WHEN 'text' THEN " +
+         looks_numeric(c) + " ELSE 0 END";
 }
 
 bool has_typmod(const std::string &mapped) {
@@ -232,45 +222,70 @@ bool has_typmod(const std::string &mapped) {
 
 }  // namespace
 
-std::string sqlite_value_detail_sql(
-    const std::string &table,
-    const std::vector<std::pair<std::string, const SqliteValueProfile *>> &columns,
-    const std::vector<std::string> &declared) {
-  std::string sql = "SELECT ";
-  bool needed = false, first = true;
+std::string sqlite_profile_sql(const std::string &table,
+                               const std::vector<std::pair<std::string, std::string>> &columns) {
+  // The inner SELECT (LIMIT -1 keeps SQLite from merging it into the
+  // aggregate) computes, once per row and column, the storage class (k),
+  // the value where a text test needs it (v), and for numeric(p,s) the text
+  // of a value the type would not hold, NULL otherwise (x). The outer SELECT
+  // only counts and compares those.
+  std::string inner, outer;
+  auto add = [](std::string &to, const std::string &item) {
+    to += (to.empty() ? "" : ", ") + item;
+  };
   for (size_t i = 0; i < columns.size(); i++) {
     const std::string c = sqlite_quote_ident(columns[i].first);
-    const SqliteValueProfile &v = *columns[i].second;
-    const std::string mapped = sqlite_type_to_pg(declared[i]);
-    const bool uuid = equals_ci(declared_name(declared[i]), "UUID");
-    const bool numeric_affinity = mapped == "numeric" || has_typmod(mapped);
-    auto field = [&](bool want, const std::string &expr) {
-      if (want) needed = true;
-      sql += std::string(first ? "" : ", ") + (want ? expr : "0");
-      first = false;
-    };
-    field(uuid && v.texts > 0, "coalesce(sum(typeof(" + c + ") = 'text' AND NOT (length(" + c +
-                                   ") = 36 AND " + c + " GLOB '" + uuid_glob() + "')), 0)");
-    field(numeric_affinity && !uuid && v.texts > 0,
-          "coalesce(sum(typeof(" + c + ") = 'text' AND NOT " + text_number(c) + "), 0)");
-    field(has_typmod(mapped) && !uuid && v.integers + v.reals + v.texts > 0,
-          "coalesce(sum(" + misfit_condition(c, mapped) + "), 0)");
+    const std::string &declared = columns[i].second;
+    const std::string n = std::to_string(i);
+    const std::string k = "k" + n, v = "v" + n, x = "x" + n;
+    const std::string mapped = sqlite_type_to_pg(declared);
+    const bool uuid = equals_ci(declared_name(declared), "UUID");
+    const bool numeric_affinity = !uuid && (mapped == "numeric" || has_typmod(mapped));
+    const bool typmod = !uuid && has_typmod(mapped);
+    add(inner, "typeof(" + c + ") AS " + k);
+    if (uuid || numeric_affinity) add(inner, c + " AS " + v);
+    if (typmod)
+      add(inner,
+          "CASE WHEN " + misfit_condition(c, mapped) + " THEN " + trimmed_text(c) + " END AS " + x);
+    for (const char *cls : {"integer", "real", "text", "blob"})
+      add(outer, "coalesce(sum(" + k + " = '" + cls + "'), 0)");
+    add(outer, uuid ? "coalesce(sum(CASE WHEN " + k + " = 'text' THEN NOT (length(" + v +
+                          ") = 36 AND " + v + " GLOB '" + uuid_glob() + "') END), 0)"
+                    : "0");
+    add(outer, numeric_affinity ? "coalesce(sum(CASE WHEN " + k + " = 'text' THEN NOT " +
+                                      looks_numeric(v) + " END), 0)"
+                                : "0");
+    if (typmod) {
+      const std::string frac = "rtrim(" + x + ", '0')", dot = "instr(" + x + ", '.')";
+      add(outer, "count(" + x + ")");
+      add(outer, "coalesce(sum(CASE WHEN " + x + " IS NOT NULL THEN instr(lower(" + x +
+                     "), 'e') > 0 END), 0)");
+      add(outer, "coalesce(max(CASE WHEN " + x + " IS NULL THEN NULL WHEN " + dot +
+                     " > 0 THEN max(length(" + frac + ") - " + dot + ", 0) ELSE 0 END), 0)");
+      add(outer, "coalesce(max(CASE WHEN " + x + " IS NOT NULL THEN length(ltrim(CASE WHEN " + dot +
+                     " > 0 THEN substr(" + x + ", 1, " + dot + " - 1) ELSE " + x +
+                     " END, '+-0')) END), 0)");
+    } else {
+      outer += ", 0, 0, 0, 0";
+    }
   }
-  if (!needed) return {};
-  return sql + " FROM " + sqlite_quote_ident(table);
+  return "SELECT " + outer + " FROM (SELECT " + inner + " FROM " + sqlite_quote_ident(table) +
+         " LIMIT -1)";
 }
 
-std::string sqlite_misfit_sql(const std::string &table, const std::string &column,
-                              const std::string &declared) {
-  const std::string c = sqlite_quote_ident(column);
-  const std::string t = trimmed_text(c), frac = "rtrim(" + t + ", '0')";
-  return "SELECT coalesce(sum(instr(lower(" + t +
-         "), 'e') > 0), 0), coalesce(max(CASE WHEN instr(" + t + ", '.') > 0 THEN max(length(" +
-         frac + ") - instr(" + t +
-         ", '.'), 0) ELSE 0 END), 0), coalesce(max(length(ltrim(CASE WHEN instr(" + t +
-         ", '.') > 0 THEN substr(" + t + ", 1, instr(" + t + ", '.') - 1) ELSE " + t +
-         " END, '+-0'))), 0) FROM " + sqlite_quote_ident(table) + " WHERE " +
-         misfit_condition(c, sqlite_type_to_pg(declared));
+SqliteValueProfile sqlite_profile_of(const int64_t *f) {
+  SqliteValueProfile p;
+  p.integers = f[0];
+  p.reals = f[1];
+  p.texts = f[2];
+  p.blobs = f[3];
+  p.texts_not_uuid = f[4];
+  p.texts_not_number = f[5];
+  p.misfits = f[6];
+  p.exponents = f[7];
+  p.max_scale = f[8];
+  p.max_int_digits = f[9];
+  return p;
 }
 
 SqliteTypeChoice sqlite_type_for_values(std::string_view declared_type,

@@ -46,29 +46,21 @@ struct SqliteValueProfile {
 // string).
 bool sqlite_type_depends_on_values(std::string_view declared_type);
 
-// Measuring takes two scans, so that the costly text work is done only where
-// it can change the type (a first version computed everything for every
-// value and took 15 s for 1,000,000 rows). First: per column, the counts of
-// integers, reals, texts and blobs (typeof only).
-std::string sqlite_class_count_sql(const std::string &table,
-                                   const std::vector<std::string> &columns);
-constexpr int kSqliteClassFields = 4;
-// Then, for columns given with their declared type and class counts: per
-// column texts_not_uuid (declared uuid, texts only), texts_not_number
-// (NUMERIC affinity, texts only) and, for numeric(p,s), misfits: numbers
-// numeric(p,s) would not hold as they are (round(v, s) <> v, or
-// |v| >= 10^(p-s)); constant 0 where not needed. Empty when no column needs
-// any of it.
-std::string sqlite_value_detail_sql(
-    const std::string &table,
-    const std::vector<std::pair<std::string, const SqliteValueProfile *>> &columns,
-    const std::vector<std::string> &declared);
-constexpr int kSqliteDetailFields = 3;
-// Last, only for a numeric(p,s) column with misfits: exponents, max_scale and
-// max_int_digits of those values (one scan whose WHERE keeps just them).
-std::string sqlite_misfit_sql(const std::string &table, const std::string &column,
-                              const std::string &declared);
-constexpr int kSqliteMisfitFields = 3;
+// One scan over table measuring, per column given as (name, declared type),
+// the ten numbers of a SqliteValueProfile in this order: integers, reals,
+// texts, blobs, texts_not_uuid (declared uuid only), texts_not_number
+// (NUMERIC affinity only), misfits, exponents, max_scale, max_int_digits
+// (the last four for numeric(p,s) only, over the values numeric(p,s) would
+// not hold: round(v, s) <> v, |v| >= 10^(p-s), or numeric-looking text);
+// 0 where the declared type does not need the number. Each value pays only
+// for the tests of its storage class (text tests on text, round() on
+// numbers). Names quoted.
+std::string sqlite_profile_sql(const std::string &table,
+                               const std::vector<std::pair<std::string, std::string>> &columns);
+constexpr int kSqliteProfileFields = 10;
+// The profile from the kSqliteProfileFields numbers of one column, in the
+// order above.
+SqliteValueProfile sqlite_profile_of(const int64_t *fields);
 
 struct SqliteTypeChoice {
   std::string type;  // PostgreSQL type

@@ -23,7 +23,12 @@ CREATE TABLE minibar_migrate.runs (
   source_binlog_file text,
   source_binlog_pos bigint,
   source_gtid text,
-  source_position_note text
+  source_position_note text,
+  -- Chunks of a resumed run that changed in the source after they were
+  -- committed and could not be copied again (run_tasks.stale): a 'done' run
+  -- with stale chunks lacks the source's current rows there (run_report
+  -- lists them; the run ends with a WARNING).
+  stale_chunks int NOT NULL DEFAULT 0
 );
 
 -- One row per table of a run, written when the run is planned and completed
@@ -84,6 +89,10 @@ CREATE TABLE minibar_migrate.run_tasks (
   finished_at timestamptz,
   seconds double precision,
   worker_pid int,
+  -- copy: set when a resumed run found the chunk changed in the source
+  -- since it was committed and did not copy it again (a table that existed
+  -- before the run): how it differs. Cleared when a later re-check finds it equal.
+  stale text,
   PRIMARY KEY (run_id, task_no)
 );
 
@@ -385,6 +394,17 @@ AS $$
     SELECT n.run_id, n.kind, n.object, NULL, NULL, NULL, NULL, NULL, NULL, ARRAY[n.detail]
       FROM minibar_migrate.run_notes n JOIN the_run USING (run_id)
      WHERE n.source_table IS NULL
+    UNION ALL
+    -- Chunks whose rows in the target are not the source's any more (a
+    -- resumed run found them changed and could not copy them again).
+    SELECT k.run_id, 'stale', k.source_table, t.target_table, k.rows_source, k.rows_copied,
+           k.rows_rejected, k.seconds, NULL,
+           ARRAY[CASE WHEN k.key_lo IS NULL AND k.key_hi IS NULL THEN 'the whole table'
+                      ELSE 'the chunk ' || coalesce(k.key_lo || ' <= ', '') || t.chunk_key ||
+                           coalesce(' < ' || k.key_hi, '') END || ': ' || k.stale]
+      FROM minibar_migrate.run_tasks k JOIN the_run USING (run_id)
+      JOIN minibar_migrate.run_tables t ON t.run_id = k.run_id AND t.source_table = k.source_table
+     WHERE k.kind = 'copy' AND k.stale IS NOT NULL
   ) rep
 $$;
 
@@ -406,8 +426,10 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no run %', coalesce($1::text, '(you have none)') USING ERRCODE = '42704';
   END IF;
-  out := format(E'run %s: migrate_%s from server %s into %s, %s (%s workers), started %s\n',
+  out := format(E'run %s: migrate_%s from server %s into %s, %s%s (%s workers), started %s\n',
                 run.run_id, run.kind, run.server, coalesce(run.target_schema, '-'), run.status,
+                CASE WHEN run.stale_chunks > 0
+                     THEN format(' with %s stale chunk(s)', run.stale_chunks) ELSE '' END,
                 run.workers, run.started_at);
   IF run.error IS NOT NULL THEN
     out := out || format(E'error: %s\n', run.error);
@@ -423,6 +445,8 @@ BEGIN
       FOREACH n IN ARRAY r.notes LOOP
         out := out || format(E'    note: %s\n', n);
       END LOOP;
+    ELSIF r.line = 'stale' THEN
+      out := out || format(E'stale: %s, %s\n', r.source_table, array_to_string(r.notes, '; '));
     ELSE
       out := out || format(E'not translated: %s %s: %s\n', r.line, r.source_table,
                            array_to_string(r.notes, '; '));
@@ -449,7 +473,7 @@ LANGUAGE C VOLATILE;
 
 
 COMMENT ON TABLE minibar_migrate.runs IS
-  'One row per migrate_table / migrate_database call: who started it, options, status, snapshot position (written only by the extension)';
+  'One row per migrate_table / migrate_database call: who started it, options, status and stale chunks, snapshot position (written only by the extension)';
 COMMENT ON TABLE minibar_migrate.run_tables IS
   'One row per table of a run: source and target, target OID, rows in the source, copied and rejected';
 COMMENT ON TABLE minibar_migrate.run_tasks IS
@@ -471,7 +495,7 @@ COMMENT ON FUNCTION minibar_migrate.reset_sequences IS
 COMMENT ON VIEW minibar_migrate.progress IS
   'Where each of the caller''s runs stands, per table: committed chunks plus the rows being copied right now';
 COMMENT ON FUNCTION minibar_migrate.run_report IS
-  'A run''s report (the caller''s latest run when NULL): a row per table, a total, then the notes';
+  'A run''s report (the caller''s latest run when NULL): a row per table, a total, then the notes and the stale chunks';
 COMMENT ON FUNCTION minibar_migrate.run_report_text IS
   'run_report as text, for psql';
 COMMENT ON FUNCTION minibar_migrate.rollback IS

@@ -115,7 +115,7 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
   SourceSchema schema =
       database ? read_selected_schema(src, kMigration, opts.tables, opts.exclude, &opts.rules)
                : read_selected_schema(src, kMigration, {req.remote_table}, {}, &opts.rules);
-  measure_sqlite_values(src, schema);
+  measure_sqlite_values(src, schema, &opts.rules);
   bool schema_created = false;
   if (database &&
       spi_rows("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", {req.target_schema})

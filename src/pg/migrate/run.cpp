@@ -519,6 +519,34 @@ void progress_notice(int64_t run_id) {
   });
 }
 
+// A run that ends with stale chunks (a resume found them changed in the
+// source and could not copy them again) is done, but its targets lack the
+// source's current rows there: the caller is told so, not only the log.
+void warn_stale_chunks(int64_t run_id) {
+  auto rows = spi_rows(
+      "SELECT source_table, notes[1] FROM minibar_migrate.run_report($1::pg_catalog.int8) WHERE "
+      "line = 'stale' ORDER BY source_table",
+      {std::to_string(run_id)});
+  if (rows.empty()) return;
+  std::string detail;
+  constexpr size_t kShown = 10;
+  for (size_t i = 0; i < rows.size() && i < kShown; i++)
+    detail += (i ? "; " : "") + rows[i].at(0).value_or("") + ", " + rows[i].at(1).value_or("");
+  if (rows.size() > kShown) detail += "; and " + std::to_string(rows.size() - kShown) + " more";
+  const std::string n = std::to_string(rows.size()), id = std::to_string(run_id);
+  pg_call([&] {
+    ereport(WARNING,
+            (errmsg("run %s is done with %s stale chunk(s): they changed in the source after "
+                    "they were copied and were not copied again",
+                    id.c_str(), n.c_str()),
+             errdetail("%s.", detail.c_str()),
+             errhint("Their rows in the target are the source's as of the first copy. "
+                     "minibar_migrate.run_report(%s) lists them (line 'stale'); "
+                     "minibar_migrate.validate_checksums names the rows that differ.",
+                     id.c_str())));
+  });
+}
+
 int64_t run_in_caller(RunRequest &req, const MigrateOptions &opts, const SourceConfig &config) {
   std::unique_ptr<MigrationSource> src = open_source(config);
   const int64_t run_id = plan_run(req, opts, *src, false);
@@ -794,7 +822,9 @@ int64_t run_migration(RunRequest &req, const MigrateOptions &opts, const SourceC
                 "minibar_migrate.rollback(" +
                     std::to_string(*unfinished) + ").");
   if (req.workers == 0) return run_in_caller(req, opts, config);
-  return run_in_workers(req, opts, unfinished);
+  const int64_t run_id = run_in_workers(req, opts, unfinished);
+  warn_stale_chunks(run_id);
+  return run_id;
 }
 
 }  // namespace minibar::pg

@@ -95,8 +95,9 @@ void run_record_object(int64_t run_id, const std::string &kind, Oid oid,
 void run_finish(int64_t run_id) {
   state_rows(
       "UPDATE minibar_migrate.runs SET status = 'done', finished_at = "
-      "pg_catalog.clock_timestamp(), "
-      "error = NULL WHERE run_id = $1::pg_catalog.int8",
+      "pg_catalog.clock_timestamp(), error = NULL, stale_chunks = (SELECT count(*) FROM "
+      "minibar_migrate.run_tasks k WHERE k.run_id = $1::pg_catalog.int8 AND k.kind = 'copy' AND "
+      "k.stale IS NOT NULL) WHERE run_id = $1::pg_catalog.int8",
       {std::to_string(run_id)});
 }
 

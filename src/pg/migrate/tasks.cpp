@@ -391,12 +391,24 @@ int recheck_committed_copies(int64_t run_id, MigrationSource &src) {
     std::vector<std::string> diff =
         ranges_differ(src, source_table, target.relid, source_columns, target_columns, ranges);
     for (size_t i = 0; i < diff.size(); i++) {
-      if (diff[i].empty()) continue;
+      if (diff[i].empty()) {
+        // Equal again (an earlier resume may have found it changed).
+        state_rows(
+            "UPDATE minibar_migrate.run_tasks SET stale = NULL WHERE run_id = "
+            "$1::pg_catalog.int8 AND task_no = $2::pg_catalog.int4 AND stale IS NOT NULL",
+            {id, task_nos[i]});
+        continue;
+      }
       const std::string what = ranges[i].whole()
                                    ? std::string("the whole table")
                                    : "the chunk" + key_range_condition(ranges[i], src.dialect());
       if (!created || (!ranges[i].whole() && key_target.empty())) {
-        // Rows of a table that existed before cannot be told from the run's.
+        // Rows of a table that existed before cannot be told from the run's:
+        // the chunk stays as it was, and is stale (the run ends saying so).
+        state_rows(
+            "UPDATE minibar_migrate.run_tasks SET stale = $3 WHERE run_id = $1::pg_catalog.int8 "
+            "AND task_no = $2::pg_catalog.int4 RETURNING 1",
+            {id, task_nos[i], diff[i]});
         run_record_note(run_id, source_table,
                         {"resume", what,
                          "changed in the source since it was copied (" + diff[i] +

@@ -1,6 +1,10 @@
 #include "core/convert/number_parse.hpp"
 #include "pg/remote/source.hpp"
 
+#include <time.h>
+
+#include <chrono>
+
 #include "core/mysql/schema.hpp"
 #include "core/schema/quote.hpp"
 #include "core/plan/remote_query.hpp"
@@ -413,64 +417,53 @@ SourceSchema read_selected_schema(MigrationSource &src, const OptionsKind &kind,
   return schema;
 }
 
-void measure_sqlite_values(MigrationSource &src, SourceSchema &schema) {
+namespace {
+
+// CPU time this backend has used (wall time also counts waiting for a CPU).
+double process_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1000.0 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+}  // namespace
+
+void measure_sqlite_values(MigrationSource &src, SourceSchema &schema, const MigrateRules *rules) {
   if (schema.dialect != Dialect::Sqlite) return;
   for (SourceTable &t : schema.tables) {
     check_for_interrupts();
     std::vector<SourceColumn *> cols;
-    std::vector<std::string> names;
+    std::vector<std::pair<std::string, std::string>> named;
     for (SourceColumn &c : t.columns)
-      if (!c.auto_increment && sqlite_type_depends_on_values(c.declared)) {
+      if (!c.auto_increment && sqlite_type_depends_on_values(c.declared) &&
+          !(rules && rule_type_for(*rules, Dialect::Sqlite, t.name, c))) {
         cols.push_back(&c);
-        names.push_back(c.name);
+        named.emplace_back(c.name, c.declared);
       }
     if (cols.empty()) continue;
-    auto number = [](const std::optional<std::string> &cell) {
-      return cell ? to_int64(*cell, "a SQLite count") : int64_t{0};
-    };
-    auto rows = src.query(sqlite_class_count_sql(t.name, names));
-    if (rows.size() != 1 || rows[0].size() != cols.size() * kSqliteClassFields)
+    const auto started = std::chrono::steady_clock::now();
+    const double cpu_started = process_cpu_ms();
+    auto rows = src.query(sqlite_profile_sql(t.name, named));
+    if (rows.size() != 1 || rows[0].size() != cols.size() * kSqliteProfileFields)
       throw Error(sqlstate::kFdwError,
                   "could not measure the values of SQLite table \"" + t.name + "\"");
-    std::vector<SqliteValueProfile> profiles(cols.size());
-    std::vector<std::pair<std::string, const SqliteValueProfile *>> detail_cols;
-    std::vector<std::string> declared;
     for (size_t i = 0; i < cols.size(); i++) {
-      const auto &r = rows[0];
-      const size_t o = i * kSqliteClassFields;
-      profiles[i].integers = number(r[o]);
-      profiles[i].reals = number(r[o + 1]);
-      profiles[i].texts = number(r[o + 2]);
-      profiles[i].blobs = number(r[o + 3]);
-      detail_cols.emplace_back(cols[i]->name, &profiles[i]);
-      declared.push_back(cols[i]->declared);
-    }
-    check_for_interrupts();
-    const std::string detail = sqlite_value_detail_sql(t.name, detail_cols, declared);
-    if (!detail.empty()) {
-      auto d = src.query(detail);
-      if (d.size() != 1 || d[0].size() != cols.size() * kSqliteDetailFields)
-        throw Error(sqlstate::kFdwError,
-                    "could not measure the values of SQLite table \"" + t.name + "\"");
-      for (size_t i = 0; i < cols.size(); i++) {
-        const size_t o = i * kSqliteDetailFields;
-        profiles[i].texts_not_uuid = number(d[0][o]);
-        profiles[i].texts_not_number = number(d[0][o + 1]);
-        profiles[i].misfits = number(d[0][o + 2]);
+      int64_t f[kSqliteProfileFields];
+      for (int k = 0; k < kSqliteProfileFields; k++) {
+        const auto &cell = rows[0][i * kSqliteProfileFields + k];
+        f[k] = cell ? to_int64(*cell, "a SQLite count") : 0;
       }
+      cols[i]->values = sqlite_profile_of(f);
     }
-    for (size_t i = 0; i < cols.size(); i++) {
-      if (profiles[i].misfits == 0) continue;
-      check_for_interrupts();
-      auto m = src.query(sqlite_misfit_sql(t.name, cols[i]->name, cols[i]->declared));
-      if (m.size() != 1 || m[0].size() != kSqliteMisfitFields)
-        throw Error(sqlstate::kFdwError,
-                    "could not measure the values of SQLite table \"" + t.name + "\"");
-      profiles[i].exponents = number(m[0][0]);
-      profiles[i].max_scale = number(m[0][1]);
-      profiles[i].max_int_digits = number(m[0][2]);
-    }
-    for (size_t i = 0; i < cols.size(); i++) cols[i]->values = profiles[i];
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
+    const double cpu_ms = process_cpu_ms() - cpu_started;
+    const std::string what = "measured " + std::to_string(cols.size()) +
+                             " column(s) of SQLite table \"" + t.name + "\" in one scan";
+    pg_call([&] {
+      elog(DEBUG1, "minibar_migrate: %s: %.1f ms (%.1f ms of CPU)", what.c_str(), ms, cpu_ms);
+    });
   }
 }
 

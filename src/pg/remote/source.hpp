@@ -144,8 +144,10 @@ SourceSchema read_selected_schema(MigrationSource &src, const OptionsKind &kind,
                                   const MigrateRules *rules);
 
 // SQLite: measures what each column whose type depends on its values holds
-// (one aggregate query per table; see sqlite_type_depends_on_values), so the
-// planner picks a type that holds every value. Nothing for MySQL.
-void measure_sqlite_values(MigrationSource &src, SourceSchema &schema);
+// (one scan per table, sqlite_profile_sql; see sqlite_type_depends_on_values),
+// so the planner picks a type that holds every value. Columns whose type a
+// `columns` or `types` rule in rules gives are not measured. Nothing for MySQL.
+void measure_sqlite_values(MigrationSource &src, SourceSchema &schema,
+                           const MigrateRules *rules = nullptr);
 
 }  // namespace minibar::pg

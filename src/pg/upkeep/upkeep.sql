@@ -174,7 +174,9 @@ BEGIN
   SELECT * INTO r FROM minibar_migrate.runs x WHERE x.started_by = current_user
    ORDER BY x.run_id DESC LIMIT 1;
   IF FOUND THEN
-    RETURN QUERY SELECT 'migration', 'last run', r.status,
+    RETURN QUERY SELECT 'migration', 'last run',
+      r.status || CASE WHEN r.stale_chunks > 0 THEN ' with ' || r.stale_chunks || ' stale chunk(s)'
+                       ELSE '' END,
       format('run %s: %s of server %s into %s, started %s%s', r.run_id, r.kind, r.server,
              coalesce(r.target_schema::text, '?'), r.started_at,
              CASE WHEN r.finished_at IS NULL THEN '' ELSE ', finished ' || r.finished_at END);
