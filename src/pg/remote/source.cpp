@@ -15,28 +15,6 @@ namespace minibar::pg {
 
 namespace {
 
-template <typename Reader>
-class ReaderStream : public RowStream {
- public:
-  explicit ReaderStream(std::unique_ptr<Reader> r) : r_(std::move(r)) {}
-  bool next() override { return r_->next(); }
-  bool try_fill(Datum *values, bool *nulls, RowFault *fault) override {
-    return r_->try_fill(values, nulls, fault);
-  }
-  int current_column() const override { return r_->current_column(); }
-  std::string describe_value(int column) const override { return r_->describe_value(column); }
-  void append_json(std::string &out, int column) const override { r_->append_json(out, column); }
-  int64_t zero_dates() const override {
-    if constexpr (std::is_same_v<Reader, MysqlReader>)
-      return r_->zero_dates();
-    else
-      return 0;
-  }
-
- private:
-  std::unique_ptr<Reader> r_;
-};
-
 class MysqlSource : public MigrationSource {
  public:
   explicit MysqlSource(const SourceConfig &config)
@@ -82,7 +60,7 @@ class MysqlSource : public MigrationSource {
         ntargets, relname, table_.c_str(), config_.mysql_tz);
     reader->set_relation_kind("table");
     reader->start({});
-    return std::make_unique<ReaderStream<MysqlReader>>(std::move(reader));
+    return reader;
   }
   std::optional<std::pair<int64_t, int64_t>> key_bounds(const std::string &table,
                                                         const std::string &column) override {
@@ -204,7 +182,7 @@ class SqliteSource : public MigrationSource {
         ntargets, false, relname, table_.c_str());
     reader->set_relation_kind("table");
     reader->start({});
-    return std::make_unique<ReaderStream<SqliteReader>>(std::move(reader));
+    return reader;
   }
   std::set<std::string> times_beyond_day(const std::string &,
                                          const std::vector<std::string> &) override {

@@ -1,37 +1,12 @@
 #include "pg/sync/apply.hpp"
 
+#include "core/convert/describe.hpp"
 #include "core/schema/quote.hpp"
 #include "pg/base/guard.hpp"
 #include "pg/remote/mysql_reader.hpp"
 #include "pg/base/spi.hpp"
 
 namespace minibar::pg {
-
-namespace {
-
-std::string cell_text(const MyCell &c) {
-  if (c.is_null) return "NULL";
-  switch (c.type) {
-    case MyType::Int:
-    case MyType::Year:
-      return std::to_string(c.i);
-    case MyType::UInt:
-      return std::to_string(c.u);
-    case MyType::Float:
-    case MyType::Double:
-      return std::to_string(c.d);
-    case MyType::String:
-    case MyType::Enum:
-    case MyType::Set:
-    case MyType::Json:
-    case MyType::Decimal:
-      return "'" + std::string(c.bytes.substr(0, 64)) + "'";
-    default:
-      return "(" + std::to_string(c.bytes.size()) + " bytes)";
-  }
-}
-
-}  // namespace
 
 TableApplier::TableApplier(const SyncTableSpec &spec, pg_tz *tz, bool zero_date_is_error,
                            MemoryContext keep)
@@ -150,7 +125,8 @@ std::string TableApplier::describe_key(const RowImage &img) const {
   std::string out;
   for (size_t j = 0; j < key_.size(); ++j) {
     size_t k = key_[j];
-    out += (j ? ", " : "") + spec_.source_columns[k] + " = " + cell_text(img.cells[binlog_[k]]);
+    out +=
+        (j ? ", " : "") + spec_.source_columns[k] + " = " + describe_mycell(img.cells[binlog_[k]]);
   }
   return out;
 }
@@ -162,14 +138,12 @@ Datum TableApplier::value(const RowImage &img, size_t k, bool *isnull) {
   if (v.kind == Converted::Kind::Error)
     throw TableDiverged(v.sqlstate ? v.sqlstate : "22P02",
                         "column " + spec_.source_columns[k] + " of " + spec_.source_table +
-                            ": value " + cell_text(img.cells[i]) + ": " +
+                            ": value " + describe_mycell(img.cells[i]) + ": " +
                             (v.reason ? v.reason : "does not convert"));
   Datum d = 0;
   const ColumnTarget &t = targets_[k];
   pg_call([&] {
-    if (tz_ && v.kind == Converted::Kind::Timestamp && v.local_time &&
-        t.kind == TargetKind::TimestampTz)
-      v.i = mysql_local_to_utc(v.i, tz_);
+    if (!mysql_datetime_to_utc(&v, t.kind, tz_)) pg_local_time_gap_error(tz_);
     d = converted_to_datum(v, t, isnull);
   });
   return d;

@@ -1,0 +1,25 @@
+#include "pg/fdw/routine.hpp"
+
+#include "pg/base/guard.hpp"
+#include "pg/fdw/scan_support.hpp"
+
+namespace minibar::pg {
+
+Datum fdw_routine(const WrapperCallbacks &callbacks) {
+  return pg_entry([&]() -> Datum {
+    FdwRoutine *r = makeNode(FdwRoutine);
+    r->GetForeignRelSize = callbacks.rel_size;
+    r->GetForeignPaths = callbacks.paths;
+    r->GetForeignPlan = callbacks.plan;
+    r->ExplainForeignScan = callbacks.explain;
+    r->BeginForeignScan = callbacks.begin_scan;
+    r->IterateForeignScan = scan_iterate;
+    r->ReScanForeignScan = scan_rescan;
+    r->EndForeignScan = scan_end;
+    r->AnalyzeForeignTable = callbacks.analyze;
+    r->ImportForeignSchema = callbacks.import_schema;
+    return PointerGetDatum(r);
+  });
+}
+
+}  // namespace minibar::pg
