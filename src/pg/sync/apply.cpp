@@ -4,6 +4,7 @@
 #include "core/schema/quote.hpp"
 #include "pg/base/guard.hpp"
 #include "pg/remote/mysql_reader.hpp"
+#include "pg/remote/target_columns.hpp"
 #include "pg/base/spi.hpp"
 
 namespace minibar::pg {
@@ -25,48 +26,36 @@ TableApplier::TableApplier(const SyncTableSpec &spec, pg_tz *tz, bool zero_date_
   }
   if (key_.empty())
     throw TableDiverged("55000", "table " + spec_.source_table + " has no primary key");
-  targets_.resize(n);
   scratch_.resize(n);
   std::vector<std::string> names(n);
   for (size_t k = 0; k < n; ++k) names[k] = pg_quote_ident(spec_.target_columns[k]);
-  std::string missing;
   const char *current_name = nullptr;
-  std::vector<Oid> types(n);
+  Relation rel = nullptr;
+  MemoryContext old = nullptr;
   pg_call([&] {
-    MemoryContext old = MemoryContextSwitchTo(keep);
+    old = MemoryContextSwitchTo(keep);
     row_cxt_ = AllocSetContextCreate(keep, "minibar sync row", ALLOCSET_SMALL_SIZES);
-    Relation rel = try_relation_open(spec_.target_relid, AccessShareLock);
-    if (rel) {
-      const char *nsp = get_namespace_name(RelationGetNamespace(rel));
-      current_name = quote_qualified_identifier(nsp, RelationGetRelationName(rel));
-      TupleDesc desc = RelationGetDescr(rel);
-      for (size_t k = 0; k < n && missing.empty(); ++k) {
-        int found = -1;
-        for (int a = 0; a < desc->natts; ++a) {
-          Form_pg_attribute att = TupleDescAttr(desc, a);
-          if (!att->attisdropped &&
-              strcmp(NameStr(att->attname), spec_.target_columns[k].c_str()) == 0)
-            found = a;
-        }
-        if (found < 0) {
-          missing = spec_.target_columns[k];
-          break;
-        }
-        column_target_init(&targets_[k], TupleDescAttr(desc, found));
-        targets_[k].attname = pstrdup(targets_[k].attname);
-        types[k] = targets_[k].typid;
-      }
-      table_close(rel, AccessShareLock);
-    } else {
-      missing = "*";
-    }
-    MemoryContextSwitchTo(old);
+    rel = try_relation_open(spec_.target_relid, AccessShareLock);
+    if (rel)
+      current_name = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+                                                RelationGetRelationName(rel));
   });
-  if (missing == "*")
-    throw TableDiverged("42P01", "target table " + spec_.target_table + " does not exist");
-  if (!missing.empty())
-    throw TableDiverged("42703",
-                        "target table " + spec_.target_table + " has no column " + missing);
+  ColumnTarget *found = nullptr;
+  std::string missing;
+  if (rel) {
+    try {
+      found = target_columns(rel, spec_.target_columns, spec_.target_table);
+    } catch (const Error &e) {
+      missing = e.what();
+    }
+    pg_call([&] { table_close(rel, AccessShareLock); });
+  }
+  pg_call([&] { MemoryContextSwitchTo(old); });
+  if (!rel) throw TableDiverged("42P01", "target table " + spec_.target_table + " does not exist");
+  if (!found) throw TableDiverged("42703", missing);
+  targets_.assign(found, found + n);
+  std::vector<Oid> types(n);
+  for (size_t k = 0; k < n; ++k) types[k] = targets_[k].typid;
 
   std::string cols, params, sets, where;
   std::vector<Oid> update_types = types, key_types;
