@@ -22,4 +22,13 @@ Datum fdw_routine(const WrapperCallbacks &callbacks) {
   });
 }
 
+Datum fdw_validator(FunctionCallInfo fcinfo, void (*validate)(List *options, Oid context)) {
+  return pg_entry([&]() -> Datum {
+    List *options = untransformRelOptions(PG_GETARG_DATUM(0));
+    Oid context = PG_GETARG_OID(1);
+    validate(options, context);
+    PG_RETURN_VOID();
+  });
+}
+
 }  // namespace minibar::pg

@@ -130,9 +130,7 @@ void mysql_get_paths(PlannerInfo *root, RelOptInfo *baserel, Oid relid) {
     Cost startup = 25;
     Cost total = startup + baserel->tuples * cpu_operator_cost +
                  baserel->rows * (cpu_tuple_cost + 0.01 * baserel->reltarget->width / 100.0);
-    add_path(baserel, reinterpret_cast<Path *>(create_foreignscan_path(
-                          root, baserel, nullptr, baserel->rows, startup, total, NIL,
-                          baserel->lateral_relids, nullptr, NIL)));
+    push_plan_add_path(root, baserel, startup, total);
   });
 }
 
@@ -170,11 +168,8 @@ ForeignScan *mysql_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
 }
 
 void mysql_explain_scan(ForeignScanState *node, ExplainState *es) {
-  pg_entry([&] {
-    auto *plan = reinterpret_cast<ForeignScan *>(node->ss.ps.plan);
-    if (es->verbose)
-      ExplainPropertyText("MySQL query", strVal(list_nth(plan->fdw_private, kMyPlanSql)), es);
-  });
+  static_assert(kMyPlanSql == 0, "push_plan_explain reads the first item");
+  pg_entry([&] { push_plan_explain(node, es, "MySQL query"); });
 }
 
 }  // namespace minibar::pg

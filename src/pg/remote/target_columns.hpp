@@ -1,0 +1,21 @@
+// The conversion targets of a target table's columns, looked up by name: how
+// the migration's copy, sync_table and sync's apply open the columns rows
+// are written to.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "pg/remote/datum_build.hpp"
+
+namespace minibar::pg {
+
+// The targets of rel's columns `names`, in that order: palloc'd in
+// CurrentMemoryContext with one spare entry, each attname a copy (valid after
+// rel is closed). A name rel does not have now (dropped or renamed since it
+// was planned) throws Error 42703 "column "c" of <what> is gone"; a
+// PostgreSQL error throws PgError.
+ColumnTarget *target_columns(Relation rel, const std::vector<std::string> &names,
+                             const std::string &what);
+
+}  // namespace minibar::pg
