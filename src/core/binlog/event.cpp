@@ -89,17 +89,17 @@ bool bit_set(std::string_view bitmap, size_t i) {
 }
 
 bool is_numeric(uint8_t type) {
-  switch (type) {
+  switch (type) {  // by code
+    case kDecimalOld:
     case kTiny:
     case kShort:
-    case kInt24:
     case kLong:
-    case kLongLong:
-    case kNewDecimal:
-    case kDecimalOld:
     case kFloat:
     case kDouble:
+    case kLongLong:
+    case kInt24:
     case kYear:  // MariaDB lists YEAR (unsigned) among the numeric columns, BIT not
+    case kNewDecimal:
       return true;
     default:
       return false;

@@ -15,6 +15,24 @@ namespace minibar::pg {
 
 namespace {
 
+// The SELECT of a table's columns (within range, when it is a chunk).
+std::string range_select(const std::string &schema, const std::string &table,
+                         const std::vector<std::string> &columns, const KeyRange &range,
+                         Dialect dialect) {
+  RemoteSelect q;
+  q.schema = schema;
+  q.table = table;
+  q.columns = columns;
+  return deparse_select(q, dialect) + key_range_condition(range, dialect);
+}
+
+// A migration's reader, started: its relation is the target table.
+std::unique_ptr<RowStream> started(std::unique_ptr<RowReader> reader) {
+  reader->set_relation_kind("table");
+  reader->start({});
+  return reader;
+}
+
 class MysqlSource : public MigrationSource {
  public:
   explicit MysqlSource(const SourceConfig &config)
@@ -49,18 +67,10 @@ class MysqlSource : public MigrationSource {
   std::unique_ptr<RowStream> rows(const std::string &table, const std::vector<std::string> &columns,
                                   const ColumnTarget *targets, int ntargets, const char *relname,
                                   const KeyRange &range) override {
-    RemoteSelect q;
-    q.schema = db_;
-    q.table = table;
-    q.columns = columns;
     table_ = table;
-    auto reader = std::make_unique<MysqlReader>(
-        config_.mysql, conn(),
-        deparse_select(q, Dialect::Mysql) + key_range_condition(range, Dialect::Mysql), targets,
-        ntargets, relname, table_.c_str(), config_.mysql_tz);
-    reader->set_relation_kind("table");
-    reader->start({});
-    return reader;
+    return started(std::make_unique<MysqlReader>(
+        config_.mysql, conn(), range_select(db_, table, columns, range, Dialect::Mysql), targets,
+        ntargets, relname, table_.c_str(), config_.mysql_tz));
   }
   std::optional<std::pair<int64_t, int64_t>> key_bounds(const std::string &table,
                                                         const std::string &column) override {
@@ -171,18 +181,11 @@ class SqliteSource : public MigrationSource {
   std::unique_ptr<RowStream> rows(const std::string &table, const std::vector<std::string> &columns,
                                   const ColumnTarget *targets, int ntargets, const char *relname,
                                   const KeyRange &range) override {
-    RemoteSelect q;
-    q.table = table;
-    q.columns = columns;
     table_ = table;
     if (!pending_) begin_table(table, range);
-    auto reader = std::make_unique<SqliteReader>(
-        std::move(pending_),
-        deparse_select(q, Dialect::Sqlite) + key_range_condition(range, Dialect::Sqlite), targets,
-        ntargets, false, relname, table_.c_str());
-    reader->set_relation_kind("table");
-    reader->start({});
-    return reader;
+    return started(std::make_unique<SqliteReader>(
+        std::move(pending_), range_select("", table, columns, range, Dialect::Sqlite), targets,
+        ntargets, false, relname, table_.c_str()));
   }
   std::set<std::string> times_beyond_day(const std::string &,
                                          const std::vector<std::string> &) override {

@@ -149,10 +149,7 @@ ForeignScan *mysql_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
       RemoteSelect q;
       q.schema = info->remote_db;
       q.table = info->remote_table;
-      ListCell *lc;
-      foreach (lc, attnums) q.columns.emplace_back(info->push.rel.remote_names[lfirst_int(lc) - 1]);
-      foreach (lc, clauses.used_conds)
-        q.where.push_back(to_remote_cond(static_cast<PushCond *>(lfirst(lc))));
+      push_plan_select(&info->push, attnums, clauses, &q);
       q.limit = limit;
       std::string text = deparse_select(q, Dialect::Mysql);
       std::string name = mysql_quote_ident(q.schema) + "." + mysql_quote_ident(q.table);

@@ -91,10 +91,7 @@ ForeignScan *sqlite_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
       RemoteSelect q;
       q.table = info->remote_table;
       if (locator) q.row_locator = info->locator;
-      ListCell *lc;
-      foreach (lc, attnums) q.columns.emplace_back(info->push.rel.remote_names[lfirst_int(lc) - 1]);
-      foreach (lc, clauses.used_conds)
-        q.where.push_back(to_remote_cond(static_cast<PushCond *>(lfirst(lc))));
+      push_plan_select(&info->push, attnums, clauses, &q);
       std::string text = deparse_select(q, Dialect::Sqlite);
       pg_call([&] { sql = pstrdup(text.c_str()); });
     }
