@@ -16,7 +16,6 @@ ColumnTarget *target_columns(Relation rel, const std::vector<std::string> &names
       AttrNumber att = get_attnum(RelationGetRelid(rel), names[i].c_str());
       if (att <= 0) return;  // none (or dropped), or a system column
       column_target_init(&targets[i], TupleDescAttr(RelationGetDescr(rel), att - 1));
-      targets[i].attname = pstrdup(targets[i].attname);
       found = true;
     });
     if (!found) throw Error("42703", "column \"" + names[i] + "\" of " + what + " is gone");

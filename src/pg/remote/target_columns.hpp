@@ -10,11 +10,10 @@
 
 namespace minibar::pg {
 
-// The targets of rel's columns `names`, in that order: palloc'd in
-// CurrentMemoryContext with one spare entry, each attname a copy (valid after
-// rel is closed). A name rel does not have now (dropped or renamed since it
-// was planned) throws Error 42703 "column "c" of <what> is gone"; a
-// PostgreSQL error throws PgError.
+// The targets of rel's columns `names`, in that order: palloc'd (with the
+// targets' caches) in CurrentMemoryContext, with one spare entry. A name rel
+// does not have now (dropped or renamed since it was planned) throws Error
+// 42703 "column "c" of <what> is gone"; a PostgreSQL error throws PgError.
 ColumnTarget *target_columns(Relation rel, const std::vector<std::string> &names,
                              const std::string &what);
 

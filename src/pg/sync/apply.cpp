@@ -54,6 +54,7 @@ TableApplier::TableApplier(const SyncTableSpec &spec, pg_tz *tz, bool zero_date_
   if (!rel) throw TableDiverged("42P01", "target table " + spec_.target_table + " does not exist");
   if (!found) throw TableDiverged("42703", missing);
   targets_.assign(found, found + n);
+  pg_call([&] { pfree(found); });  // the copies keep what it points to
   std::vector<Oid> types(n);
   for (size_t k = 0; k < n; ++k) types[k] = targets_[k].typid;
 
