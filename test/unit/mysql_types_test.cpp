@@ -17,6 +17,19 @@ std::string map(const char *data_type, const char *column_type, long long len = 
   return mysql_to_pg_type(c).type;
 }
 
+TEST(UnquoteSqlString, OneLiteralOnly) {
+  EXPECT_EQ(unquote_sql_string("'it''s'", true), "it's");
+  EXPECT_EQ(unquote_sql_string("'a\\nb\\Zc\\qd'", true), std::string("a\nb\x1a"
+                                                                     "cqd"));
+  EXPECT_EQ(unquote_sql_string("'a\\nb'", false), "a\\nb");
+  EXPECT_EQ(unquote_sql_string("'a'", true), "a");
+  EXPECT_EQ(unquote_sql_string("''", true), "");
+  EXPECT_FALSE(unquote_sql_string("'a' || 'b'", true));
+  EXPECT_FALSE(unquote_sql_string("'a", true));
+  EXPECT_FALSE(unquote_sql_string("'\\0'", true));  // NUL: not PostgreSQL text
+  EXPECT_FALSE(unquote_sql_string("'a\\'", true));  // the closing quote escaped
+}
+
 TEST(MysqlTypes, Integers) {
   EXPECT_EQ(map("tinyint", "tinyint(1)"), "boolean");
   EXPECT_EQ(map("tinyint", "tinyint(4)"), "smallint");

@@ -12,40 +12,7 @@ namespace {
 
 constexpr size_t kHeaderSize = 19;
 
-// MYSQL_TYPE_* values as they appear in table map events.
-enum : uint8_t {
-  kDecimalOld = 0,
-  kTiny = 1,
-  kShort = 2,
-  kLong = 3,
-  kFloat = 4,
-  kDouble = 5,
-  kNull = 6,
-  kTimestamp = 7,
-  kLongLong = 8,
-  kInt24 = 9,
-  kDate = 10,
-  kTime = 11,
-  kDateTime = 12,
-  kYear = 13,
-  kNewDate = 14,
-  kVarchar = 15,
-  kBit = 16,
-  kTimestamp2 = 17,
-  kDateTime2 = 18,
-  kTime2 = 19,
-  kJson = 245,
-  kNewDecimal = 246,
-  kEnum = 247,
-  kSet = 248,
-  kTinyBlob = 249,
-  kMediumBlob = 250,
-  kLongBlob = 251,
-  kBlob = 252,
-  kVarString = 253,
-  kString = 254,
-  kGeometry = 255,
-};
+using namespace my_field;  // the column type codes of table maps
 
 constexpr uint32_t kBinaryCollation = 63;
 
@@ -122,17 +89,17 @@ bool bit_set(std::string_view bitmap, size_t i) {
 }
 
 bool is_numeric(uint8_t type) {
-  switch (type) {
+  switch (type) {  // by code
+    case kDecimalOld:
     case kTiny:
     case kShort:
-    case kInt24:
     case kLong:
-    case kLongLong:
-    case kNewDecimal:
-    case kDecimalOld:
     case kFloat:
     case kDouble:
+    case kLongLong:
+    case kInt24:
     case kYear:  // MariaDB lists YEAR (unsigned) among the numeric columns, BIT not
+    case kNewDecimal:
       return true;
     default:
       return false;
@@ -209,50 +176,8 @@ void read_meta(Reader &r, BinlogColumn &c) {
 }
 
 MyType my_type_of(const BinlogColumn &c) {
-  switch (c.type) {
-    case kTiny:
-    case kShort:
-    case kInt24:
-    case kLong:
-    case kLongLong:
-      return c.is_unsigned ? MyType::UInt : MyType::Int;
-    case kYear:
-      return MyType::Year;
-    case kFloat:
-      return MyType::Float;
-    case kDouble:
-      return MyType::Double;
-    case kNewDecimal:
-      return MyType::Decimal;
-    case kDate:
-    case kNewDate:
-      return MyType::Date;
-    case kDateTime:
-    case kDateTime2:
-      return MyType::DateTime;
-    case kTimestamp:
-    case kTimestamp2:
-      return MyType::Timestamp;
-    case kTime:
-    case kTime2:
-      return MyType::Time;
-    case kBit:
-      return MyType::Bit;
-    case kJson:
-      return MyType::Json;
-    case kGeometry:
-      return MyType::Geometry;
-    case kEnum:
-      return MyType::Enum;
-    case kSet:
-      return MyType::Set;
-    case kString:
-      if (c.real_type == kEnum) return MyType::Enum;
-      if (c.real_type == kSet) return MyType::Set;
-      return c.binary ? MyType::Binary : MyType::String;
-    default:
-      return c.binary ? MyType::Binary : MyType::String;
-  }
+  return my_type_of_field(c.type, c.is_unsigned, c.type == kString && c.real_type == kEnum,
+                          c.type == kString && c.real_type == kSet, c.binary);
 }
 
 // Optional metadata (binlog_row_metadata=MINIMAL/FULL): type, length, value.

@@ -46,21 +46,6 @@ bool equals_ci(std::string_view a, std::string_view lower) {
   return true;
 }
 
-Converted make_error(const char *state, const char *reason) {
-  Converted r;
-  r.kind = Kind::Error;
-  r.sqlstate = state;
-  r.reason = reason;
-  return r;
-}
-
-Converted make_int(int64_t v) {
-  Converted r;
-  r.kind = Kind::Int;
-  r.i = v;
-  return r;
-}
-
 Converted make_float(double v) {
   Converted r;
   r.kind = Kind::Float;
@@ -72,13 +57,6 @@ Converted make_bool(bool v) {
   Converted r;
   r.kind = Kind::Bool;
   r.b = v;
-  return r;
-}
-
-Converted make_bytes(Kind kind, std::string_view bytes) {
-  Converted r;
-  r.kind = kind;
-  r.bytes = bytes;
   return r;
 }
 
@@ -151,13 +129,13 @@ constexpr const char *kReasonNul = "text contains a NUL byte (PostgreSQL text ca
 Converted text_result(std::string_view bytes, Kind kind) {
   switch (check_utf8(bytes, true)) {
     case TextCheck::Ok:
-      return make_bytes(kind, bytes);
+      return converted_bytes(kind, bytes);
     case TextCheck::BadUtf8:
-      return make_error(sqlstate::kCharacterNotInRepertoire, kReasonBadUtf8);
+      return conversion_error(sqlstate::kCharacterNotInRepertoire, kReasonBadUtf8);
     case TextCheck::HasNul:
-      return make_error(sqlstate::kUntranslatable, kReasonNul);
+      return conversion_error(sqlstate::kUntranslatable, kReasonNul);
   }
-  return make_error(sqlstate::kInternal, "unreachable");
+  return conversion_error(sqlstate::kInternal, "unreachable");
 }
 
 // ---- numbers ----------------------------------------------------------------
@@ -199,14 +177,14 @@ Converted parse_int_text(std::string_view text, const IntTarget &t) {
     negative = s.front() == '-';
     s.remove_prefix(1);
   }
-  if (s.empty()) return make_error(sqlstate::kInvalidText, kReasonNotInteger);
+  if (s.empty()) return conversion_error(sqlstate::kInvalidText, kReasonNotInteger);
   // Accumulate the magnitude as unsigned so INT64_MIN's magnitude fits.
   const uint64_t limit =
       negative ? static_cast<uint64_t>(-(t.min + 1)) + 1u : static_cast<uint64_t>(t.max);
   uint64_t mag = 0;
   bool overflow = false;
   for (char c : s) {
-    if (!is_digit(c)) return make_error(sqlstate::kInvalidText, kReasonNotInteger);
+    if (!is_digit(c)) return conversion_error(sqlstate::kInvalidText, kReasonNotInteger);
     if (overflow) continue;  // keep checking the rest is digits
     const auto digit = static_cast<uint64_t>(c - '0');
     if (mag > (limit - digit) / 10) {
@@ -215,30 +193,30 @@ Converted parse_int_text(std::string_view text, const IntTarget &t) {
       mag = mag * 10 + digit;
     }
   }
-  if (overflow) return make_error(sqlstate::kNumericOutOfRange, t.out_of_range);
-  if (!negative) return make_int(static_cast<int64_t>(mag));
+  if (overflow) return conversion_error(sqlstate::kNumericOutOfRange, t.out_of_range);
+  if (!negative) return make_i(Kind::Int, static_cast<int64_t>(mag));
   // -mag without overflow: mag <= 2^63.
-  if (mag == 0) return make_int(0);
-  return make_int(-static_cast<int64_t>(mag - 1) - 1);
+  if (mag == 0) return make_i(Kind::Int, 0);
+  return make_i(Kind::Int, -static_cast<int64_t>(mag - 1) - 1);
 }
 
 Converted int_from_double(double d, const IntTarget &t) {
   if (std::isnan(d) || std::isinf(d)) {
-    return make_error(sqlstate::kNumericOutOfRange, t.out_of_range);
+    return conversion_error(sqlstate::kNumericOutOfRange, t.out_of_range);
   }
   if (std::trunc(d) != d) {
-    return make_error(sqlstate::kInvalidText, "not an integer (has a fractional part)");
+    return conversion_error(sqlstate::kInvalidText, "not an integer (has a fractional part)");
   }
   // t.min is a power of two (or its negation), exact as a double; t.max + 1 too.
   const double lo = static_cast<double>(t.min);
   const double hi_excl = -lo;
-  if (d < lo || d >= hi_excl) return make_error(sqlstate::kNumericOutOfRange, t.out_of_range);
-  return make_int(static_cast<int64_t>(d));
+  if (d < lo || d >= hi_excl) return conversion_error(sqlstate::kNumericOutOfRange, t.out_of_range);
+  return make_i(Kind::Int, static_cast<int64_t>(d));
 }
 
 Converted int_from_int(int64_t v, const IntTarget &t) {
-  if (v < t.min || v > t.max) return make_error(sqlstate::kNumericOutOfRange, t.out_of_range);
-  return make_int(v);
+  if (v < t.min || v > t.max) return conversion_error(sqlstate::kNumericOutOfRange, t.out_of_range);
+  return make_i(Kind::Int, v);
 }
 
 constexpr const char *kReasonRealOutOfRange = "value out of range for real";
@@ -250,10 +228,10 @@ constexpr const char *kReasonNotFloat = "not a valid floating-point number";
 Converted float4_from_double(double d) {
   if (std::isfinite(d)) {
     if (std::fabs(d) > static_cast<double>(FLT_MAX)) {
-      return make_error(sqlstate::kNumericOutOfRange, kReasonRealOutOfRange);
+      return conversion_error(sqlstate::kNumericOutOfRange, kReasonRealOutOfRange);
     }
     if (d != 0 && static_cast<float>(d) == 0.0f) {
-      return make_error(sqlstate::kNumericOutOfRange, kReasonRealOutOfRange);
+      return conversion_error(sqlstate::kNumericOutOfRange, kReasonRealOutOfRange);
     }
   }
   return make_float(d);
@@ -270,7 +248,7 @@ Converted float_from_text(std::string_view text, bool as_float4) {
     negative = s.front() == '-';
     s.remove_prefix(1);
   }
-  if (s.empty()) return make_error(sqlstate::kInvalidText, kReasonNotFloat);
+  if (s.empty()) return conversion_error(sqlstate::kInvalidText, kReasonNotFloat);
   if (equals_ci(s, "nan")) {
     // PostgreSQL accepts "-NaN" and "+NaN" as NaN too.
     return make_float(std::nan(""));
@@ -279,7 +257,7 @@ Converted float_from_text(std::string_view text, bool as_float4) {
     return make_float(negative ? -HUGE_VAL : HUGE_VAL);
   }
   if (!is_digit(s.front()) && s.front() != '.') {
-    return make_error(sqlstate::kInvalidText, kReasonNotFloat);
+    return conversion_error(sqlstate::kInvalidText, kReasonNotFloat);
   }
   const char *first = s.data();
   const char *last = s.data() + s.size();
@@ -293,11 +271,11 @@ Converted float_from_text(std::string_view text, bool as_float4) {
     res = std::from_chars(first, last, value, std::chars_format::general);
   }
   if (res.ec == std::errc::invalid_argument || res.ptr != last) {
-    return make_error(sqlstate::kInvalidText, kReasonNotFloat);
+    return conversion_error(sqlstate::kInvalidText, kReasonNotFloat);
   }
   if (res.ec == std::errc::result_out_of_range) {
-    return make_error(sqlstate::kNumericOutOfRange,
-                      as_float4 ? kReasonRealOutOfRange : kReasonDoubleOutOfRange);
+    return conversion_error(sqlstate::kNumericOutOfRange,
+                            as_float4 ? kReasonRealOutOfRange : kReasonDoubleOutOfRange);
   }
   return make_float(negative ? -value : value);
 }
@@ -318,9 +296,10 @@ Converted bool_from_text(std::string_view text) {
     return make_bool(true);
   if (prefix_of("false", 1) || prefix_of("no", 1) || prefix_of("off", 2) || equals_ci(s, "0"))
     return make_bool(false);
-  return make_error(sqlstate::kInvalidText,
-                    "not a valid boolean (PostgreSQL accepts true/false, yes/no, on/off, 1/0 and "
-                    "their prefixes such as t, y, n, f)");
+  return conversion_error(
+      sqlstate::kInvalidText,
+      "not a valid boolean (PostgreSQL accepts true/false, yes/no, on/off, 1/0 and "
+      "their prefixes such as t, y, n, f)");
 }
 
 // 10000-01-01 00:00:00 UTC in Unix seconds. A number of seconds this big is
@@ -329,9 +308,9 @@ Converted bool_from_text(std::string_view text) {
 constexpr int64_t kUnixYear10000 = 253402300800;
 
 Converted epoch_units_error() {
-  return make_error(sqlstate::kDatetimeOverflow,
-                    "Unix time beyond the year 9999: the number looks like milliseconds or "
-                    "microseconds since 1970, not seconds; not converted");
+  return conversion_error(sqlstate::kDatetimeOverflow,
+                          "Unix time beyond the year 9999: the number looks like milliseconds or "
+                          "microseconds since 1970, not seconds; not converted");
 }
 
 // ---- per target -----------------------------------------------------------
@@ -340,14 +319,14 @@ Converted to_bool(const Cell &cell) {
   switch (cell.storage) {
     case StorageClass::Integer:
       if (cell.i == 0 || cell.i == 1) return make_bool(cell.i == 1);
-      return make_error(sqlstate::kInvalidText, kReasonBool01);
+      return conversion_error(sqlstate::kInvalidText, kReasonBool01);
     case StorageClass::Float:
       if (cell.d == 0.0 || cell.d == 1.0) return make_bool(cell.d == 1.0);
-      return make_error(sqlstate::kInvalidText, kReasonBool01);
+      return conversion_error(sqlstate::kInvalidText, kReasonBool01);
     case StorageClass::Text:
       return bool_from_text(cell.bytes);
     default:
-      return make_error(sqlstate::kInvalidText, "a blob cannot be converted to boolean");
+      return conversion_error(sqlstate::kInvalidText, "a blob cannot be converted to boolean");
   }
 }
 
@@ -364,7 +343,7 @@ Converted to_int(const Cell &cell, TargetKind target) {
       return r;
     }
     default:
-      return make_error(sqlstate::kInvalidText, "a blob cannot be converted to an integer");
+      return conversion_error(sqlstate::kInvalidText, "a blob cannot be converted to an integer");
   }
 }
 
@@ -378,22 +357,22 @@ Converted to_float(const Cell &cell, bool float4) {
     case StorageClass::Text:
       return float_from_text(cell.bytes, float4);
     default:
-      return make_error(sqlstate::kInvalidText,
-                        "a blob cannot be converted to a floating-point number");
+      return conversion_error(sqlstate::kInvalidText,
+                              "a blob cannot be converted to a floating-point number");
   }
 }
 
 Converted to_numeric(const Cell &cell, CellScratch &scratch) {
   switch (cell.storage) {
     case StorageClass::Integer:
-      return make_int(cell.i);
+      return make_i(Kind::Int, cell.i);
     case StorageClass::Float: {
       Converted c;
       if (double_as_decimal(cell.d, &c.i, &c.scale)) {
         c.kind = Kind::Decimal;
         return c;
       }
-      return make_bytes(Kind::InputText, format_double_shortest(cell.d, scratch));
+      return converted_bytes(Kind::InputText, format_double_shortest(cell.d, scratch));
     }
     case StorageClass::Text: {
       Converted c;
@@ -404,7 +383,7 @@ Converted to_numeric(const Cell &cell, CellScratch &scratch) {
       return text_result(cell.bytes, Kind::InputText);
     }
     default:
-      return make_error(sqlstate::kInvalidText, "a blob cannot be converted to numeric");
+      return conversion_error(sqlstate::kInvalidText, "a blob cannot be converted to numeric");
   }
 }
 
@@ -412,9 +391,9 @@ Converted to_numeric(const Cell &cell, CellScratch &scratch) {
 Converted to_text(const Cell &cell, Kind kind, CellScratch &scratch) {
   switch (cell.storage) {
     case StorageClass::Integer:
-      return make_bytes(kind, format_int(cell.i, scratch));
+      return converted_bytes(kind, format_int(cell.i, scratch));
     case StorageClass::Float:
-      return make_bytes(kind, format_double_shortest(cell.d, scratch));
+      return converted_bytes(kind, format_double_shortest(cell.d, scratch));
     default:  // Text, Blob
       return text_result(cell.bytes, kind);
   }
@@ -423,11 +402,11 @@ Converted to_text(const Cell &cell, Kind kind, CellScratch &scratch) {
 Converted to_bytea(const Cell &cell, CellScratch &scratch) {
   switch (cell.storage) {
     case StorageClass::Integer:
-      return make_bytes(Kind::Bytes, format_int(cell.i, scratch));
+      return converted_bytes(Kind::Bytes, format_int(cell.i, scratch));
     case StorageClass::Float:
-      return make_bytes(Kind::Bytes, format_double_shortest(cell.d, scratch));
+      return converted_bytes(Kind::Bytes, format_double_shortest(cell.d, scratch));
     default:  // Text, Blob: the bytes as they are
-      return make_bytes(Kind::Bytes, cell.bytes);
+      return converted_bytes(Kind::Bytes, cell.bytes);
   }
 }
 
@@ -450,8 +429,8 @@ bool impossible_iso_date(std::string_view text) {
 }
 
 Converted impossible_date_error() {
-  return make_error(sqlstate::kDatetimeOverflow,
-                    "date/time field value out of range (no such day)");
+  return conversion_error(sqlstate::kDatetimeOverflow,
+                          "date/time field value out of range (no such day)");
 }
 
 Converted to_date(const Cell &cell) {
@@ -460,7 +439,7 @@ Converted to_date(const Cell &cell) {
       std::optional<int32_t> days = parse_iso_date(cell.bytes);
       if (!days) {
         if (impossible_iso_date(cell.bytes)) return impossible_date_error();
-        return make_error(sqlstate::kDatetimeFormat, "not a valid ISO date (YYYY-MM-DD)");
+        return conversion_error(sqlstate::kDatetimeFormat, "not a valid ISO date (YYYY-MM-DD)");
       }
       return make_i(Kind::Date, *days);
     }
@@ -468,20 +447,20 @@ Converted to_date(const Cell &cell) {
       constexpr int64_t kSecsPerDay = 86400;
       if (cell.i >= kUnixYear10000 || cell.i <= -kUnixYear10000) return epoch_units_error();
       if (cell.i % kSecsPerDay != 0) {
-        return make_error(sqlstate::kDatetimeFormat,
-                          "Unix time is not at midnight UTC (a date cannot hold the time)");
+        return conversion_error(sqlstate::kDatetimeFormat,
+                                "Unix time is not at midnight UTC (a date cannot hold the time)");
       }
       const int64_t days = cell.i / kSecsPerDay - kPgEpochUnixDays;
       if (days < kMinDateDays || days >= kEndDateDays) {
-        return make_error(sqlstate::kDatetimeOverflow, "date out of range");
+        return conversion_error(sqlstate::kDatetimeOverflow, "date out of range");
       }
       return make_i(Kind::Date, days);
     }
     case StorageClass::Float:
-      return make_error(sqlstate::kDatetimeFormat,
-                        "a real number cannot be converted to a date (use an ISO date)");
+      return conversion_error(sqlstate::kDatetimeFormat,
+                              "a real number cannot be converted to a date (use an ISO date)");
     default:
-      return make_error(sqlstate::kInvalidText, "a blob cannot be converted to a date");
+      return conversion_error(sqlstate::kInvalidText, "a blob cannot be converted to a date");
   }
 }
 
@@ -489,15 +468,16 @@ Converted to_time(const Cell &cell) {
   switch (cell.storage) {
     case StorageClass::Text: {
       std::optional<int64_t> micros = parse_iso_time(cell.bytes);
-      if (!micros) return make_error(sqlstate::kDatetimeFormat, "not a valid ISO time (HH:MM:SS)");
+      if (!micros)
+        return conversion_error(sqlstate::kDatetimeFormat, "not a valid ISO time (HH:MM:SS)");
       return make_i(Kind::Time, *micros);
     }
     case StorageClass::Integer:
     case StorageClass::Float:
-      return make_error(sqlstate::kDatetimeFormat,
-                        "a number cannot be converted to a time (use an ISO time)");
+      return conversion_error(sqlstate::kDatetimeFormat,
+                              "a number cannot be converted to a time (use an ISO time)");
     default:
-      return make_error(sqlstate::kInvalidText, "a blob cannot be converted to a time");
+      return conversion_error(sqlstate::kInvalidText, "a blob cannot be converted to a time");
   }
 }
 
@@ -507,23 +487,23 @@ Converted to_timestamp(const Cell &cell) {
     case StorageClass::Text:
       micros = parse_iso_timestamp(cell.bytes);
       if (!micros && impossible_iso_date(cell.bytes)) return impossible_date_error();
-      if (!micros) return make_error(sqlstate::kDatetimeFormat, "not a valid ISO timestamp");
+      if (!micros) return conversion_error(sqlstate::kDatetimeFormat, "not a valid ISO timestamp");
       break;
     case StorageClass::Integer:
       if (cell.i >= kUnixYear10000 || cell.i <= -kUnixYear10000) return epoch_units_error();
       micros = unix_seconds_to_pg_micros(cell.i);
-      if (!micros) return make_error(sqlstate::kDatetimeOverflow, "timestamp out of range");
+      if (!micros) return conversion_error(sqlstate::kDatetimeOverflow, "timestamp out of range");
       break;
     case StorageClass::Float:
       if (std::isnan(cell.d)) {
-        return make_error(sqlstate::kDatetimeFormat, "NaN is not a valid Unix time");
+        return conversion_error(sqlstate::kDatetimeFormat, "NaN is not a valid Unix time");
       }
       if (std::fabs(cell.d) >= static_cast<double>(kUnixYear10000)) return epoch_units_error();
       micros = unix_seconds_to_pg_micros(cell.d);
-      if (!micros) return make_error(sqlstate::kDatetimeOverflow, "timestamp out of range");
+      if (!micros) return conversion_error(sqlstate::kDatetimeOverflow, "timestamp out of range");
       break;
     default:
-      return make_error(sqlstate::kInvalidText, "a blob cannot be converted to a timestamp");
+      return conversion_error(sqlstate::kInvalidText, "a blob cannot be converted to a timestamp");
   }
   return make_i(Kind::Timestamp, *micros);
 }
@@ -560,7 +540,7 @@ Converted convert_cell(const Cell &cell, TargetKind target, CellScratch &scratch
     case TargetKind::Other:
       return to_text(cell, Kind::InputText, scratch);
   }
-  return make_error(sqlstate::kInternal, "unknown target kind");
+  return conversion_error(sqlstate::kInternal, "unknown target kind");
 }
 
 bool parse_plain_decimal(std::string_view text, int64_t *unscaled, int *scale) {
@@ -605,6 +585,21 @@ bool double_as_decimal(double v, int64_t *unscaled, int *scale) {
     }
   }
   return false;
+}
+
+Converted conversion_error(const char *state, const char *reason) {
+  Converted r;
+  r.kind = Kind::Error;
+  r.sqlstate = state;
+  r.reason = reason;
+  return r;
+}
+
+Converted converted_bytes(Kind kind, std::string_view bytes) {
+  Converted r;
+  r.kind = kind;
+  r.bytes = bytes;
+  return r;
 }
 
 std::string_view format_double_shortest(double v, CellScratch &scratch) {

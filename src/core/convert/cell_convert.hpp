@@ -66,6 +66,11 @@ struct Converted {
   int scale = 0;                   // Decimal: digits after the decimal point
 };
 
+// A conversion's failure: state a SQLSTATE from error.hpp, reason static text.
+Converted conversion_error(const char *state, const char *reason);
+// A result of kind carrying bytes (Bytes, InputText...).
+Converted converted_bytes(Converted::Kind kind, std::string_view bytes);
+
 // Scratch space a conversion may format a number into; Converted::bytes may
 // point into it, so it must outlive the use of the result.
 struct CellScratch {

@@ -43,9 +43,58 @@ std::string describe_text(std::string_view bytes) {
   return out;
 }
 
-}  // namespace minibar
+std::string describe_cell(const Cell &cell) {
+  CellScratch scratch;
+  switch (cell.storage) {
+    case StorageClass::Null:
+      return "NULL";
+    case StorageClass::Integer:
+      return std::to_string(cell.i);
+    case StorageClass::Float:
+      return std::string(format_double_shortest(cell.d, scratch));
+    case StorageClass::Text:
+      return describe_text(cell.bytes);
+    case StorageClass::Blob:
+      return describe_bytes(cell.bytes);
+  }
+  return "?";
+}
 
-namespace minibar {
+std::string describe_mycell(const MyCell &c) {
+  if (c.is_null) return "NULL";
+  std::string out;
+  switch (c.type) {
+    case MyType::Int:
+    case MyType::Year:
+      return std::to_string(c.i);
+    case MyType::UInt:
+      return std::to_string(c.u);
+    case MyType::Float:
+    case MyType::Double: {
+      CellScratch s;
+      return std::string(format_double_shortest(c.d, s));
+    }
+    case MyType::Date:
+    case MyType::DateTime:
+    case MyType::Timestamp: {
+      char buf[64];
+      if (c.type == MyType::Date)
+        snprintf(buf, sizeof buf, "'%04d-%02d-%02d'", c.t.year, c.t.month, c.t.day);
+      else
+        snprintf(buf, sizeof buf, "'%04d-%02d-%02d %02d:%02d:%02d.%06d'", c.t.year, c.t.month,
+                 c.t.day, c.t.hour, c.t.minute, c.t.second, c.t.micro);
+      return buf;
+    }
+    case MyType::Time:
+      return "'" + std::string(format_mysql_time(c.t, out)) + "'";
+    case MyType::Binary:
+    case MyType::Bit:
+    case MyType::Geometry:
+      return describe_bytes(c.bytes);
+    default:
+      return describe_text(c.bytes);
+  }
+}
 
 namespace {
 

@@ -15,12 +15,14 @@ namespace minibar {
 std::string describe_text(std::string_view bytes);
 std::string describe_bytes(std::string_view bytes);
 
-}  // namespace minibar
-
-namespace minibar {
-
 struct Cell;
 struct MyCell;
+
+// A remote value for messages: NULL, numbers as they are (doubles
+// shortest-exact, as format_double_shortest), dates and times quoted ISO text,
+// text by describe_text and binary by describe_bytes.
+std::string describe_cell(const Cell &cell);
+std::string describe_mycell(const MyCell &cell);
 
 // Appends a remote value as a JSON value (for reject records): numbers as
 // numbers (non-finite ones as strings), text as a string, binary and text

@@ -48,50 +48,9 @@ std::string errno_message(MYSQL *m) {
 }
 
 MyType column_type(const MYSQL_FIELD &f) {
-  bool is_unsigned = (f.flags & UNSIGNED_FLAG) != 0;
-  switch (f.type) {
-    case MYSQL_TYPE_TINY:
-    case MYSQL_TYPE_SHORT:
-    case MYSQL_TYPE_INT24:
-    case MYSQL_TYPE_LONG:
-    case MYSQL_TYPE_LONGLONG:
-      return is_unsigned ? MyType::UInt : MyType::Int;
-    case MYSQL_TYPE_YEAR:
-      return MyType::Year;
-    case MYSQL_TYPE_FLOAT:
-      return MyType::Float;
-    case MYSQL_TYPE_DOUBLE:
-      return MyType::Double;
-    case MYSQL_TYPE_DECIMAL:
-    case MYSQL_TYPE_NEWDECIMAL:
-      return MyType::Decimal;
-    case MYSQL_TYPE_DATE:
-    case MYSQL_TYPE_NEWDATE:
-      return MyType::Date;
-    case MYSQL_TYPE_DATETIME:
-    case MYSQL_TYPE_DATETIME2:
-      return MyType::DateTime;
-    case MYSQL_TYPE_TIMESTAMP:
-    case MYSQL_TYPE_TIMESTAMP2:
-      return MyType::Timestamp;
-    case MYSQL_TYPE_TIME:
-    case MYSQL_TYPE_TIME2:
-      return MyType::Time;
-    case MYSQL_TYPE_BIT:
-      return MyType::Bit;
-    case MYSQL_TYPE_JSON:
-      return MyType::Json;
-    case MYSQL_TYPE_ENUM:
-      return MyType::Enum;
-    case MYSQL_TYPE_SET:
-      return MyType::Set;
-    case MYSQL_TYPE_GEOMETRY:
-      return MyType::Geometry;
-    default:  // CHAR, VARCHAR, the TEXT and BLOB families
-      if (f.flags & ENUM_FLAG) return MyType::Enum;
-      if (f.flags & SET_FLAG) return MyType::Set;
-      return f.charsetnr == 63 ? MyType::Binary : MyType::String;  // 63: the binary charset
-  }
+  return my_type_of_field(static_cast<uint8_t>(f.type), (f.flags & UNSIGNED_FLAG) != 0,
+                          (f.flags & ENUM_FLAG) != 0, (f.flags & SET_FLAG) != 0,
+                          f.charsetnr == 63);  // 63: the binary charset
 }
 
 }  // namespace

@@ -30,4 +30,11 @@ PgTypeChoice mysql_to_pg_type(const MysqlColumnInfo &column);
 std::optional<std::string> mysql_default_to_pg(const std::string &column_default,
                                                const std::string &pg_type);
 
+// One quoted SQL string literal as a catalog shows it ('it''s') -> its text
+// (it's). With backslash_escapes (MySQL), a backslash escapes the next byte:
+// \n \t \r \0 \Z as MySQL reads them, any other byte as itself. nullopt when s
+// is not exactly one such literal, or its text would hold a NUL (which
+// PostgreSQL text cannot).
+std::optional<std::string> unquote_sql_string(const std::string &s, bool backslash_escapes);
+
 }  // namespace minibar

@@ -13,23 +13,8 @@ namespace {
 
 using Kind = Converted::Kind;
 
-Converted error(const char *state, const char *reason) {
-  Converted c;
-  c.kind = Kind::Error;
-  c.sqlstate = state;
-  c.reason = reason;
-  return c;
-}
-
-Converted bytes_result(Kind kind, std::string_view bytes) {
-  Converted c;
-  c.kind = kind;
-  c.bytes = bytes;
-  return c;
-}
-
 Converted input_text(TargetKind target, std::string_view text) {
-  return bytes_result(target == TargetKind::Text ? Kind::Bytes : Kind::InputText, text);
+  return converted_bytes(target == TargetKind::Text ? Kind::Bytes : Kind::InputText, text);
 }
 
 bool wants_text(TargetKind target) {
@@ -60,11 +45,11 @@ Converted from_uint(uint64_t v, TargetKind target, MyScratch &s) {
       int n =
           std::snprintf(s.cell.buf, sizeof s.cell.buf, "%llu", static_cast<unsigned long long>(v));
       std::string_view text(s.cell.buf, static_cast<size_t>(n));
-      return target == TargetKind::Text ? bytes_result(Kind::Bytes, text)
-                                        : bytes_result(Kind::InputText, text);
+      return input_text(target, text);
     }
     default:
-      return error(sqlstate::kNumericOutOfRange, "value out of range for the column's type");
+      return conversion_error(sqlstate::kNumericOutOfRange,
+                              "value out of range for the column's type");
   }
 }
 
@@ -84,8 +69,7 @@ Converted from_float(const MyCell &c, TargetKind target, MyScratch &s) {
   if (c.type == MyType::Float && (target == TargetKind::Text || target == TargetKind::Numeric ||
                                   target == TargetKind::Other)) {
     // A FLOAT's own shortest text ("0.1"), not its double widening ("0.100000001...").
-    return bytes_result(target == TargetKind::Text ? Kind::Bytes : Kind::InputText,
-                        format_float_shortest(static_cast<float>(c.d), s.cell));
+    return input_text(target, format_float_shortest(static_cast<float>(c.d), s.cell));
   }
   Cell cell;
   cell.storage = StorageClass::Float;
@@ -145,19 +129,21 @@ Converted from_date(const MyCell &c, TargetKind target, const MyConvertOptions &
                     MyScratch &s) {
   if (is_zero_date(c)) {
     if (opts.zero_date_is_error)
-      return error(sqlstate::kDatetimeOverflow,
-                   "zero date or zero-in-date value (the server option zero_dates is 'error')");
+      return conversion_error(
+          sqlstate::kDatetimeOverflow,
+          "zero date or zero-in-date value (the server option zero_dates is 'error')");
     return Converted{};
   }
   if (!is_valid_civil_date(c.t.year, c.t.month, c.t.day))
-    return error(sqlstate::kDatetimeOverflow,
-                 "not a calendar date (MySQL's ALLOW_INVALID_DATES stored it)");
+    return conversion_error(sqlstate::kDatetimeOverflow,
+                            "not a calendar date (MySQL's ALLOW_INVALID_DATES stored it)");
   int64_t days = civil_to_pg_days(c.t.year, c.t.month, c.t.day);
   Converted r;
   switch (target) {
     case TargetKind::Date:
       if (has_time_of_day(c.t))
-        return error(sqlstate::kDatetimeFormat, "value has a time of day that a date cannot hold");
+        return conversion_error(sqlstate::kDatetimeFormat,
+                                "value has a time of day that a date cannot hold");
       r.kind = Kind::Date;
       r.i = days;
       return r;
@@ -169,7 +155,8 @@ Converted from_date(const MyCell &c, TargetKind target, const MyConvertOptions &
       return r;
     default:
       if (wants_text(target)) return input_text(target, format_datetime(c, s.text));
-      return error(sqlstate::kInvalidText, "a date/time value cannot be converted to this type");
+      return conversion_error(sqlstate::kInvalidText,
+                              "a date/time value cannot be converted to this type");
   }
 }
 
@@ -177,19 +164,19 @@ Converted from_time(const MyCell &c, TargetKind target, MyScratch &s) {
   if (target == TargetKind::Time) {
     bool zero = !has_time_of_day(c.t);
     if (c.t.neg && !zero)
-      return error(sqlstate::kDatetimeOverflow,
-                   "negative TIME value does not fit type time (use interval)");
+      return conversion_error(sqlstate::kDatetimeOverflow,
+                              "negative TIME value does not fit type time (use interval)");
     int64_t micros = time_of_day_micros(c.t);
     if (micros > kMicrosPerDay)
-      return error(sqlstate::kDatetimeOverflow,
-                   "TIME value beyond 24:00:00 does not fit type time (use interval)");
+      return conversion_error(sqlstate::kDatetimeOverflow,
+                              "TIME value beyond 24:00:00 does not fit type time (use interval)");
     Converted r;
     r.kind = Kind::Time;
     r.i = micros;
     return r;
   }
   if (wants_text(target)) return input_text(target, format_mysql_time(c.t, s.text));
-  return error(sqlstate::kInvalidText, "a TIME value cannot be converted to this type");
+  return conversion_error(sqlstate::kInvalidText, "a TIME value cannot be converted to this type");
 }
 
 uint64_t bit_value(std::string_view bytes) {
@@ -199,18 +186,19 @@ uint64_t bit_value(std::string_view bytes) {
 }
 
 Converted from_bit(const MyCell &c, TargetKind target, MyScratch &s) {
-  if (c.bytes.size() > 8) return error(sqlstate::kInvalidText, "BIT value longer than 64 bits");
+  if (c.bytes.size() > 8)
+    return conversion_error(sqlstate::kInvalidText, "BIT value longer than 64 bits");
   uint64_t v = bit_value(c.bytes);
   switch (target) {
     case TargetKind::Bool: {
-      if (v > 1) return error(sqlstate::kInvalidText, "BIT value is neither 0 nor 1");
+      if (v > 1) return conversion_error(sqlstate::kInvalidText, "BIT value is neither 0 nor 1");
       Converted r;
       r.kind = Kind::Bool;
       r.b = v == 1;
       return r;
     }
     case TargetKind::Bytea:
-      return bytes_result(Kind::Bytes, c.bytes);
+      return converted_bytes(Kind::Bytes, c.bytes);
     case TargetKind::Text:
     case TargetKind::Other: {
       uint32_t bits = c.bits ? c.bits : static_cast<uint32_t>(c.bytes.size() * 8);
@@ -250,9 +238,10 @@ std::string_view set_to_array(std::string_view set, std::string &out) {
 }
 
 Converted from_geometry(const MyCell &c, TargetKind target, MyScratch &s) {
-  if (c.bytes.size() < 5) return error(sqlstate::kInvalidText, "not a MySQL geometry value");
+  if (c.bytes.size() < 5)
+    return conversion_error(sqlstate::kInvalidText, "not a MySQL geometry value");
   std::string_view wkb = c.bytes.substr(4);  // after the SRID
-  if (target == TargetKind::Bytea) return bytes_result(Kind::Bytes, wkb);
+  if (target == TargetKind::Bytea) return converted_bytes(Kind::Bytes, wkb);
   if (target == TargetKind::Text || target == TargetKind::Other) {
     static const char kHex[] = "0123456789ABCDEF";
     s.text.clear();
@@ -263,7 +252,8 @@ Converted from_geometry(const MyCell &c, TargetKind target, MyScratch &s) {
     }
     return input_text(target, s.text);
   }
-  return error(sqlstate::kInvalidText, "a GEOMETRY value cannot be converted to this type");
+  return conversion_error(sqlstate::kInvalidText,
+                          "a GEOMETRY value cannot be converted to this type");
 }
 
 }  // namespace
@@ -285,6 +275,53 @@ std::string_view format_mysql_time(const MyTime &t, std::string &out) {
   append_2(out, t.second);
   append_fraction(out, t.micro);
   return out;
+}
+
+MyType my_type_of_field(uint8_t type, bool is_unsigned, bool is_enum, bool is_set, bool binary) {
+  using namespace my_field;
+  switch (type) {
+    case kTiny:
+    case kShort:
+    case kInt24:
+    case kLong:
+    case kLongLong:
+      return is_unsigned ? MyType::UInt : MyType::Int;
+    case kYear:
+      return MyType::Year;
+    case kFloat:
+      return MyType::Float;
+    case kDouble:
+      return MyType::Double;
+    case kDecimalOld:
+    case kNewDecimal:
+      return MyType::Decimal;
+    case kDate:
+    case kNewDate:
+      return MyType::Date;
+    case kDateTime:
+    case kDateTime2:
+      return MyType::DateTime;
+    case kTimestamp:
+    case kTimestamp2:
+      return MyType::Timestamp;
+    case kTime:
+    case kTime2:
+      return MyType::Time;
+    case kBit:
+      return MyType::Bit;
+    case kJson:
+      return MyType::Json;
+    case kEnum:
+      return MyType::Enum;
+    case kSet:
+      return MyType::Set;
+    case kGeometry:
+      return MyType::Geometry;
+    default:  // CHAR, VARCHAR, the TEXT and BLOB families
+      if (is_enum) return MyType::Enum;
+      if (is_set) return MyType::Set;
+      return binary ? MyType::Binary : MyType::String;
+  }
 }
 
 Converted convert_mysql_cell(const MyCell &c, TargetKind target, const MyConvertOptions &opts,
@@ -311,7 +348,7 @@ Converted convert_mysql_cell(const MyCell &c, TargetKind target, const MyConvert
       return from_bit(c, target, s);
     case MyType::Set:
       if (target == TargetKind::TextArray)
-        return bytes_result(Kind::InputText, set_to_array(c.bytes, s.text));
+        return converted_bytes(Kind::InputText, set_to_array(c.bytes, s.text));
       return from_bytes(StorageClass::Text, c.bytes, target, s);
     case MyType::String:
     case MyType::Enum:
@@ -322,7 +359,7 @@ Converted convert_mysql_cell(const MyCell &c, TargetKind target, const MyConvert
     case MyType::Geometry:
       return from_geometry(c, target, s);
   }
-  return error(sqlstate::kInternal, "unknown MySQL value type");
+  return conversion_error(sqlstate::kInternal, "unknown MySQL value type");
 }
 
 }  // namespace minibar

@@ -33,6 +33,48 @@ enum class MyType : uint8_t {
   Geometry    // GEOMETRY family: bytes (4-byte little-endian SRID + WKB)
 };
 
+// MySQL's column type codes (enum_field_types, MYSQL_TYPE_*), as a result's
+// field metadata and a binlog table map give them.
+namespace my_field {
+enum : uint8_t {
+  kDecimalOld = 0,
+  kTiny = 1,
+  kShort = 2,
+  kLong = 3,
+  kFloat = 4,
+  kDouble = 5,
+  kNull = 6,
+  kTimestamp = 7,
+  kLongLong = 8,
+  kInt24 = 9,
+  kDate = 10,
+  kTime = 11,
+  kDateTime = 12,
+  kYear = 13,
+  kNewDate = 14,
+  kVarchar = 15,
+  kBit = 16,
+  kTimestamp2 = 17,
+  kDateTime2 = 18,
+  kTime2 = 19,
+  kJson = 245,
+  kNewDecimal = 246,
+  kEnum = 247,
+  kSet = 248,
+  kTinyBlob = 249,
+  kMediumBlob = 250,
+  kLongBlob = 251,
+  kBlob = 252,
+  kVarString = 253,
+  kString = 254,
+  kGeometry = 255,
+};
+}  // namespace my_field
+
+// The MyType of a column: type a my_field code, is_unsigned for integers; the
+// string family told apart by is_enum, is_set and binary (binary charset).
+MyType my_type_of_field(uint8_t type, bool is_unsigned, bool is_enum, bool is_set, bool binary);
+
 struct MyTime {
   int32_t year = 0, month = 0, day = 0;
   int32_t hour = 0, minute = 0, second = 0;

@@ -95,4 +95,23 @@ ScanClauses push_plan_scan_clauses(const PushPlan *plan, List *scan_clauses) {
   return out;
 }
 
+void push_plan_select(const PushPlan *plan, List *attnums, const ScanClauses &clauses,
+                      RemoteSelect *q) {
+  ListCell *lc;
+  foreach (lc, attnums) q->columns.emplace_back(plan->rel.remote_names[lfirst_int(lc) - 1]);
+  foreach (lc, clauses.used_conds)
+    q->where.push_back(to_remote_cond(static_cast<PushCond *>(lfirst(lc))));
+}
+
+void push_plan_add_path(PlannerInfo *root, RelOptInfo *baserel, Cost startup, Cost total) {
+  add_path(baserel, reinterpret_cast<Path *>(create_foreignscan_path(
+                        root, baserel, nullptr, baserel->rows, startup, total, NIL,
+                        baserel->lateral_relids, nullptr, NIL)));
+}
+
+void push_plan_explain(ForeignScanState *node, ExplainState *es, const char *label) {
+  auto *plan = reinterpret_cast<ForeignScan *>(node->ss.ps.plan);
+  if (es->verbose) ExplainPropertyText(label, strVal(linitial(plan->fdw_private)), es);
+}
+
 }  // namespace minibar::pg

@@ -48,4 +48,16 @@ struct ScanClauses {
 // Splits GetForeignPlan's scan_clauses by what push_plan_classify decided.
 ScanClauses push_plan_scan_clauses(const PushPlan *plan, List *scan_clauses);
 
+// The remote SELECT's columns (the remote names of attnums, in order) and
+// WHERE conditions (clauses.used_conds), added to q.
+void push_plan_select(const PushPlan *plan, List *attnums, const ScanClauses &clauses,
+                      RemoteSelect *q);
+
+// GetForeignPaths: the one path, the remote query at these costs.
+void push_plan_add_path(PlannerInfo *root, RelOptInfo *baserel, Cost startup, Cost total);
+
+// ExplainForeignScan: with VERBOSE, the remote query (the first item of the
+// plan's fdw_private) as property label.
+void push_plan_explain(ForeignScanState *node, ExplainState *es, const char *label);
+
 }  // namespace minibar::pg

@@ -4,7 +4,7 @@
 // are PostgreSQL code that does not throw C++ exceptions.
 #pragma once
 
-#include "pg/remote/datum_build.hpp"
+#include "pg/remote/row_reader.hpp"
 #include "pg/base/guard.hpp"
 #include "pg/base/memory.hpp"
 #include "pg/fdw/push_plan.hpp"
@@ -43,8 +43,7 @@ struct RowSampler {
 
   // Reads every row of a started reader (SqliteReader, MysqlReader), keeping
   // a reservoir sample. C++: throws on remote errors and interrupts.
-  template <typename Reader>
-  void sample_all(Reader &reader, AnalyzeColumns &cols) {
+  void sample_all(RowReader &reader, AnalyzeColumns &cols) {
     while (reader.next()) {
       check_for_interrupts();
       int pos = next_slot();

@@ -85,4 +85,65 @@ std::vector<SqlValue> bind_values(const ParamValue *params, int n, Dialect diale
   return values;
 }
 
+ScanState *scan_state_init(ForeignScanState *node, List *attnums, List *param_flags,
+                           Dialect dialect) {
+  auto *plan = reinterpret_cast<ForeignScan *>(node->ss.ps.plan);
+  EState *estate = node->ss.ps.state;
+  TupleDesc desc = RelationGetDescr(node->ss.ss_currentRelation);
+  auto *st = static_cast<ScanState *>(palloc0(sizeof(ScanState)));
+  node->fdw_state = st;
+  st->ntargets = list_length(attnums);
+  st->targets = static_cast<ColumnTarget *>(palloc0(sizeof(ColumnTarget) * (st->ntargets + 1)));
+  int i = 0;
+  ListCell *lc;
+  foreach (lc, attnums)
+    column_target_init(&st->targets[i++], TupleDescAttr(desc, lfirst_int(lc) - 1));
+  st->param_states = ExecInitExprList(plan->fdw_exprs, reinterpret_cast<PlanState *>(node));
+  st->param_flags = param_flags;
+  st->dialect = dialect;
+  st->row_cxt =
+      AllocSetContextCreate(estate->es_query_cxt, "minibar scan row", ALLOCSET_DEFAULT_SIZES);
+  st->holder = context_owned<RowReader>(estate->es_query_cxt);
+  return st;
+}
+
+TupleTableSlot *scan_iterate(ForeignScanState *node) {
+  TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
+  pg_entry([&] {
+    auto *st = static_cast<ScanState *>(node->fdw_state);
+    ExecClearTuple(slot);
+    if (!st->started) {
+      ParamValue *params = eval_scan_params(node, st->param_states, st->param_flags);
+      st->holder->object->start(bind_values(params, list_length(st->param_states), st->dialect));
+      st->started = true;
+    }
+    MemoryContextReset(st->row_cxt);
+    RowReader *reader = st->holder->object;
+    if (!reader->next()) return;
+    int natts = slot->tts_tupleDescriptor->natts;
+    memset(slot->tts_values, 0, sizeof(Datum) * natts);
+    memset(slot->tts_isnull, true, sizeof(bool) * natts);
+    {
+      MemoryContextScope in_row(st->row_cxt);
+      reader->fill(slot->tts_values, slot->tts_isnull);
+    }
+    ExecStoreVirtualTuple(slot);
+  });
+  return slot;
+}
+
+void scan_rescan(ForeignScanState *node) {
+  pg_entry([&] {
+    auto *st = static_cast<ScanState *>(node->fdw_state);
+    if (st) st->started = false;
+  });
+}
+
+void scan_end(ForeignScanState *node) {
+  pg_entry([&] {
+    auto *st = static_cast<ScanState *>(node->fdw_state);
+    if (st && st->holder) ContextOwned<RowReader>::release(st->holder);
+  });
+}
+
 }  // namespace minibar::pg

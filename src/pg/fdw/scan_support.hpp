@@ -8,7 +8,7 @@
 
 #include "core/plan/remote_query.hpp"
 #include "core/value.hpp"
-#include "pg/remote/datum_build.hpp"
+#include "pg/remote/row_reader.hpp"
 #include "pg/base/guard.hpp"
 #include "pg/base/memory.hpp"
 
@@ -59,11 +59,9 @@ ParamValue *eval_scan_params(ForeignScanState *node, List *param_states, List *f
 // may not be sent (param_value_pushable), which turns its condition off.
 std::vector<SqlValue> bind_values(const ParamValue *params, int n, Dialect dialect);
 
-// Executor state of a scan by a Reader (SqliteReader, MysqlReader): it has
-// start(params), next() and fill(values, nulls).
-template <typename Reader>
+// Executor state of a scan by a RowReader (SqliteReader, MysqlReader).
 struct ScanState {
-  ContextOwned<Reader> *holder;
+  ContextOwned<RowReader> *holder;
   MemoryContext row_cxt;  // reset every row
   List *param_states;     // ExprState*, one per parameter value in the remote query
   List *param_flags;      // IntList parallel to param_states (ScanClauses::param_flags)
@@ -76,73 +74,15 @@ struct ScanState {
 // Allocates node's state in the query's memory: targets for attnums, the
 // parameter expressions and their flags, the row context and an empty reader
 // holder (the caller creates the reader). PostgreSQL calls only.
-template <typename Reader>
-ScanState<Reader> *scan_state_init(ForeignScanState *node, List *attnums, List *param_flags,
-                                   Dialect dialect) {
-  auto *plan = reinterpret_cast<ForeignScan *>(node->ss.ps.plan);
-  EState *estate = node->ss.ps.state;
-  TupleDesc desc = RelationGetDescr(node->ss.ss_currentRelation);
-  auto *st = static_cast<ScanState<Reader> *>(palloc0(sizeof(ScanState<Reader>)));
-  node->fdw_state = st;
-  st->ntargets = list_length(attnums);
-  st->targets = static_cast<ColumnTarget *>(palloc0(sizeof(ColumnTarget) * (st->ntargets + 1)));
-  int i = 0;
-  ListCell *lc;
-  foreach (lc, attnums)
-    column_target_init(&st->targets[i++], TupleDescAttr(desc, lfirst_int(lc) - 1));
-  st->param_states = ExecInitExprList(plan->fdw_exprs, reinterpret_cast<PlanState *>(node));
-  st->param_flags = param_flags;
-  st->dialect = dialect;
-  st->row_cxt =
-      AllocSetContextCreate(estate->es_query_cxt, "minibar scan row", ALLOCSET_DEFAULT_SIZES);
-  st->holder = context_owned<Reader>(estate->es_query_cxt);
-  return st;
-}
+ScanState *scan_state_init(ForeignScanState *node, List *attnums, List *param_flags,
+                           Dialect dialect);
 
-// IterateForeignScan: (re)starts the remote query with fresh parameters when
-// needed, then converts one row into the slot.
-template <typename Reader>
-TupleTableSlot *scan_iterate(ForeignScanState *node) {
-  TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
-  pg_entry([&] {
-    auto *st = static_cast<ScanState<Reader> *>(node->fdw_state);
-    ExecClearTuple(slot);
-    if (!st->started) {
-      ParamValue *params = eval_scan_params(node, st->param_states, st->param_flags);
-      st->holder->object->start(bind_values(params, list_length(st->param_states), st->dialect));
-      st->started = true;
-    }
-    MemoryContextReset(st->row_cxt);
-    Reader *reader = st->holder->object;
-    if (!reader->next()) return;
-    int natts = slot->tts_tupleDescriptor->natts;
-    memset(slot->tts_values, 0, sizeof(Datum) * natts);
-    memset(slot->tts_isnull, true, sizeof(bool) * natts);
-    {
-      MemoryContextScope in_row(st->row_cxt);
-      reader->fill(slot->tts_values, slot->tts_isnull);
-    }
-    ExecStoreVirtualTuple(slot);
-  });
-  return slot;
-}
-
+// Both wrappers' IterateForeignScan: (re)starts the remote query with fresh
+// parameters when needed, then converts one row into the slot.
+TupleTableSlot *scan_iterate(ForeignScanState *node);
 // ReScanForeignScan: run again, with fresh parameters, on the next fetch.
-template <typename Reader>
-void scan_rescan(ForeignScanState *node) {
-  pg_entry([&] {
-    auto *st = static_cast<ScanState<Reader> *>(node->fdw_state);
-    if (st) st->started = false;
-  });
-}
-
+void scan_rescan(ForeignScanState *node);
 // EndForeignScan: free the reader now (stopping the remote query).
-template <typename Reader>
-void scan_end(ForeignScanState *node) {
-  pg_entry([&] {
-    auto *st = static_cast<ScanState<Reader> *>(node->fdw_state);
-    if (st && st->holder) ContextOwned<Reader>::release(st->holder);
-  });
-}
+void scan_end(ForeignScanState *node);
 
 }  // namespace minibar::pg

@@ -8,6 +8,7 @@
 #include "pg/base/guard.hpp"
 #include "pg/base/spi.hpp"
 #include "pg/base/target_check.hpp"
+#include "pg/remote/target_columns.hpp"
 
 namespace minibar::pg {
 
@@ -204,22 +205,13 @@ LoadCounts load_chunk(MigrateContext &ctx, const ChunkLoad &load) {
                 "Roll the run back with minibar_migrate.rollback(" + std::to_string(ctx.run_id) +
                     "), or recreate the table and start again.");
   pg_call([&] {
-    targets = static_cast<ColumnTarget *>(palloc0(sizeof(ColumnTarget) * (n + 1)));
     relname = pstrdup(RelationGetRelationName(rel));
     nsp = RelationGetNamespace(rel);
   });
   // Again where the rows go in: the table may have changed since the plan (a
   // worker loads it later). Locked now, it cannot gain a trigger or an owner.
   check_target(nsp, load.relid, false, ctx.options->trust_target, RowExclusiveLock);
-  for (int i = 0; i < n; i++) {
-    AttrNumber att = InvalidAttrNumber;
-    const std::string &name = load.target_columns[static_cast<size_t>(i)];
-    pg_call([&] { att = get_attnum(load.relid, name.c_str()); });
-    if (att == InvalidAttrNumber)
-      throw Error("42703", "column \"" + name + "\" of " + load.target_name + " is gone");
-    pg_call(
-        [&] { column_target_init(&targets[i], TupleDescAttr(RelationGetDescr(rel), att - 1)); });
-  }
+  targets = target_columns(rel, load.target_columns, load.target_name);
   std::vector<int> key;
   for (const std::string &k : load.key_columns)
     for (int i = 0; i < n; i++)

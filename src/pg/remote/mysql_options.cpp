@@ -60,7 +60,9 @@ void check_timezone(const DefElem *def) {
                             "(see pg_timezone_names).")));
 }
 
-void validate_options(List *options, Oid context) {
+}  // namespace
+
+void mysql_validate_options(List *options, Oid context) {
   ListCell *cell;
   foreach (cell, options) {
     auto *def = static_cast<DefElem *>(lfirst(cell));
@@ -98,8 +100,6 @@ void validate_options(List *options, Oid context) {
     }
   }
 }
-
-}  // namespace
 
 void mysql_server_config(Oid serverid, MysqlServerConfig *out) {
   mysql_connection_cache_init();  // before any connection is cached
@@ -204,16 +204,3 @@ MysqlOptions mysql_client_options(const MysqlServerConfig &c) {
 }
 
 }  // namespace minibar::pg
-
-extern "C" {
-PG_FUNCTION_INFO_V1(minibar_mysql_fdw_validator);
-}
-
-extern "C" PGDLLEXPORT Datum minibar_mysql_fdw_validator(PG_FUNCTION_ARGS) {
-  return minibar::pg::pg_entry([&]() -> Datum {
-    List *options = untransformRelOptions(PG_GETARG_DATUM(0));
-    Oid context = PG_GETARG_OID(1);
-    minibar::pg::validate_options(options, context);
-    PG_RETURN_VOID();
-  });
-}

@@ -9,6 +9,11 @@
 
 namespace minibar::pg {
 
+// The wrapper's validator: checks each option of a CREATE/ALTER of the
+// wrapper, a server, a user mapping, a foreign table or a column (context:
+// the catalog it goes in). PostgreSQL calls (ereports).
+void mysql_validate_options(List *options, Oid context);
+
 // Everything needed to connect and read, palloc'd in the current context.
 struct MysqlServerConfig {
   Oid serverid;

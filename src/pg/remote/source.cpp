@@ -19,27 +19,23 @@ namespace minibar::pg {
 
 namespace {
 
-template <typename Reader>
-class ReaderStream : public RowStream {
- public:
-  explicit ReaderStream(std::unique_ptr<Reader> r) : r_(std::move(r)) {}
-  bool next() override { return r_->next(); }
-  bool try_fill(Datum *values, bool *nulls, RowFault *fault) override {
-    return r_->try_fill(values, nulls, fault);
-  }
-  int current_column() const override { return r_->current_column(); }
-  std::string describe_value(int column) const override { return r_->describe_value(column); }
-  void append_json(std::string &out, int column) const override { r_->append_json(out, column); }
-  int64_t zero_dates() const override {
-    if constexpr (std::is_same_v<Reader, MysqlReader>)
-      return r_->zero_dates();
-    else
-      return 0;
-  }
+// The SELECT of a table's columns (within range, when it is a chunk).
+std::string range_select(const std::string &schema, const std::string &table,
+                         const std::vector<std::string> &columns, const KeyRange &range,
+                         Dialect dialect) {
+  RemoteSelect q;
+  q.schema = schema;
+  q.table = table;
+  q.columns = columns;
+  return deparse_select(q, dialect) + key_range_condition(range, dialect);
+}
 
- private:
-  std::unique_ptr<Reader> r_;
-};
+// A migration's reader, started: its relation is the target table.
+std::unique_ptr<RowStream> started(std::unique_ptr<RowReader> reader) {
+  reader->set_relation_kind("table");
+  reader->start({});
+  return reader;
+}
 
 class MysqlSource : public MigrationSource {
  public:
@@ -75,18 +71,10 @@ class MysqlSource : public MigrationSource {
   std::unique_ptr<RowStream> rows(const std::string &table, const std::vector<std::string> &columns,
                                   const ColumnTarget *targets, int ntargets, const char *relname,
                                   const KeyRange &range) override {
-    RemoteSelect q;
-    q.schema = db_;
-    q.table = table;
-    q.columns = columns;
     table_ = table;
-    auto reader = std::make_unique<MysqlReader>(
-        config_.mysql, conn(),
-        deparse_select(q, Dialect::Mysql) + key_range_condition(range, Dialect::Mysql), targets,
-        ntargets, relname, table_.c_str(), config_.mysql_tz);
-    reader->set_relation_kind("table");
-    reader->start({});
-    return std::make_unique<ReaderStream<MysqlReader>>(std::move(reader));
+    return started(std::make_unique<MysqlReader>(
+        config_.mysql, conn(), range_select(db_, table, columns, range, Dialect::Mysql), targets,
+        ntargets, relname, table_.c_str(), config_.mysql_tz));
   }
   std::optional<std::pair<int64_t, int64_t>> key_bounds(const std::string &table,
                                                         const std::string &column) override {
@@ -197,18 +185,11 @@ class SqliteSource : public MigrationSource {
   std::unique_ptr<RowStream> rows(const std::string &table, const std::vector<std::string> &columns,
                                   const ColumnTarget *targets, int ntargets, const char *relname,
                                   const KeyRange &range) override {
-    RemoteSelect q;
-    q.table = table;
-    q.columns = columns;
     table_ = table;
     if (!pending_) begin_table(table, range);
-    auto reader = std::make_unique<SqliteReader>(
-        std::move(pending_),
-        deparse_select(q, Dialect::Sqlite) + key_range_condition(range, Dialect::Sqlite), targets,
-        ntargets, false, relname, table_.c_str());
-    reader->set_relation_kind("table");
-    reader->start({});
-    return std::make_unique<ReaderStream<SqliteReader>>(std::move(reader));
+    return started(std::make_unique<SqliteReader>(
+        std::move(pending_), range_select("", table, columns, range, Dialect::Sqlite), targets,
+        ntargets, false, relname, table_.c_str()));
   }
   std::set<std::string> times_beyond_day(const std::string &,
                                          const std::vector<std::string> &) override {

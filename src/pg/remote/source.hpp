@@ -21,24 +21,16 @@
 #include "core/schema/model.hpp"
 #include "pg/remote/datum_build.hpp"
 #include "pg/remote/mysql_options.hpp"
-#include "pg/remote/row_fault.hpp"
+#include "pg/remote/row_reader.hpp"
 #include "pg/remote/sqlite_options.hpp"
 
 namespace minibar::pg {
 
-// A table's rows, converted for the target columns (see MysqlReader/SqliteReader).
-// try_fill writes target i's value at values[targets[i].attnum - 1] (and its
-// null flag likewise): the arrays are the target relation's whole row.
-class RowStream {
- public:
-  virtual ~RowStream() = default;
-  virtual bool next() = 0;
-  virtual bool try_fill(Datum *values, bool *nulls, RowFault *fault) = 0;
-  virtual int current_column() const = 0;
-  virtual std::string describe_value(int column) const = 0;
-  virtual void append_json(std::string &out, int column) const = 0;
-  virtual int64_t zero_dates() const { return 0; }
-};
+// A table's rows, converted for the target columns (a MysqlReader or
+// SqliteReader). try_fill writes target i's value at
+// values[targets[i].attnum - 1] (and its null flag likewise): the arrays are
+// the target relation's whole row.
+using RowStream = RowReader;
 
 // What is needed to open the source, read with PostgreSQL calls up front.
 struct SourceConfig {

@@ -17,7 +17,9 @@ int parse_busy_timeout(DefElem *def) {
   return parse_int_option(def, 0, INT_MAX, "a number of milliseconds");
 }
 
-void validate_options(List *options, Oid context) {
+}  // namespace
+
+void sqlite_validate_options(List *options, Oid context) {
   ListCell *cell;
   foreach (cell, options) {
     auto *def = static_cast<DefElem *>(lfirst(cell));
@@ -49,8 +51,6 @@ void validate_options(List *options, Oid context) {
     }
   }
 }
-
-}  // namespace
 
 void sqlite_server_config(Oid serverid, SqliteServerConfig *out) {
   ForeignServer *server = GetForeignServer(serverid);
@@ -95,18 +95,3 @@ std::unique_ptr<SqliteDatabase> sqlite_open(const SqliteServerConfig &config) {
 }
 
 }  // namespace minibar::pg
-
-extern "C" {
-PG_FUNCTION_INFO_V1(minibar_sqlite_fdw_validator);
-}
-
-// Called by CREATE/ALTER of the wrapper, servers, user mappings, foreign
-// tables and their columns, with the object's whole option list.
-extern "C" PGDLLEXPORT Datum minibar_sqlite_fdw_validator(PG_FUNCTION_ARGS) {
-  return minibar::pg::pg_entry([&]() -> Datum {
-    List *options = untransformRelOptions(PG_GETARG_DATUM(0));
-    Oid context = PG_GETARG_OID(1);
-    minibar::pg::validate_options(options, context);
-    PG_RETURN_VOID();
-  });
-}

@@ -8,6 +8,11 @@
 
 namespace minibar::pg {
 
+// The wrapper's validator: checks each option of a CREATE/ALTER of the
+// wrapper, a server, a user mapping, a foreign table or a column (context:
+// the catalog it goes in). PostgreSQL calls (ereports).
+void sqlite_validate_options(List *options, Oid context);
+
 // Server-level settings, palloc'd in the current memory context.
 struct SqliteServerConfig {
   const char *server_name;

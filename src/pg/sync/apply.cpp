@@ -1,37 +1,13 @@
 #include "pg/sync/apply.hpp"
 
+#include "core/convert/describe.hpp"
 #include "core/schema/quote.hpp"
 #include "pg/base/guard.hpp"
 #include "pg/remote/mysql_reader.hpp"
+#include "pg/remote/target_columns.hpp"
 #include "pg/base/spi.hpp"
 
 namespace minibar::pg {
-
-namespace {
-
-std::string cell_text(const MyCell &c) {
-  if (c.is_null) return "NULL";
-  switch (c.type) {
-    case MyType::Int:
-    case MyType::Year:
-      return std::to_string(c.i);
-    case MyType::UInt:
-      return std::to_string(c.u);
-    case MyType::Float:
-    case MyType::Double:
-      return std::to_string(c.d);
-    case MyType::String:
-    case MyType::Enum:
-    case MyType::Set:
-    case MyType::Json:
-    case MyType::Decimal:
-      return "'" + std::string(c.bytes.substr(0, 64)) + "'";
-    default:
-      return "(" + std::to_string(c.bytes.size()) + " bytes)";
-  }
-}
-
-}  // namespace
 
 TableApplier::TableApplier(const SyncTableSpec &spec, pg_tz *tz, bool zero_date_is_error,
                            MemoryContext keep)
@@ -50,48 +26,37 @@ TableApplier::TableApplier(const SyncTableSpec &spec, pg_tz *tz, bool zero_date_
   }
   if (key_.empty())
     throw TableDiverged("55000", "table " + spec_.source_table + " has no primary key");
-  targets_.resize(n);
   scratch_.resize(n);
   std::vector<std::string> names(n);
   for (size_t k = 0; k < n; ++k) names[k] = pg_quote_ident(spec_.target_columns[k]);
-  std::string missing;
   const char *current_name = nullptr;
-  std::vector<Oid> types(n);
+  Relation rel = nullptr;
+  MemoryContext old = nullptr;
   pg_call([&] {
-    MemoryContext old = MemoryContextSwitchTo(keep);
+    old = MemoryContextSwitchTo(keep);
     row_cxt_ = AllocSetContextCreate(keep, "minibar sync row", ALLOCSET_SMALL_SIZES);
-    Relation rel = try_relation_open(spec_.target_relid, AccessShareLock);
-    if (rel) {
-      const char *nsp = get_namespace_name(RelationGetNamespace(rel));
-      current_name = quote_qualified_identifier(nsp, RelationGetRelationName(rel));
-      TupleDesc desc = RelationGetDescr(rel);
-      for (size_t k = 0; k < n && missing.empty(); ++k) {
-        int found = -1;
-        for (int a = 0; a < desc->natts; ++a) {
-          Form_pg_attribute att = TupleDescAttr(desc, a);
-          if (!att->attisdropped &&
-              strcmp(NameStr(att->attname), spec_.target_columns[k].c_str()) == 0)
-            found = a;
-        }
-        if (found < 0) {
-          missing = spec_.target_columns[k];
-          break;
-        }
-        column_target_init(&targets_[k], TupleDescAttr(desc, found));
-        targets_[k].attname = pstrdup(targets_[k].attname);
-        types[k] = targets_[k].typid;
-      }
-      table_close(rel, AccessShareLock);
-    } else {
-      missing = "*";
-    }
-    MemoryContextSwitchTo(old);
+    rel = try_relation_open(spec_.target_relid, AccessShareLock);
+    if (rel)
+      current_name = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+                                                RelationGetRelationName(rel));
   });
-  if (missing == "*")
-    throw TableDiverged("42P01", "target table " + spec_.target_table + " does not exist");
-  if (!missing.empty())
-    throw TableDiverged("42703",
-                        "target table " + spec_.target_table + " has no column " + missing);
+  ColumnTarget *found = nullptr;
+  std::string missing;
+  if (rel) {
+    try {
+      found = target_columns(rel, spec_.target_columns, spec_.target_table);
+    } catch (const Error &e) {
+      missing = e.what();
+    }
+    pg_call([&] { table_close(rel, AccessShareLock); });
+  }
+  pg_call([&] { MemoryContextSwitchTo(old); });
+  if (!rel) throw TableDiverged("42P01", "target table " + spec_.target_table + " does not exist");
+  if (!found) throw TableDiverged("42703", missing);
+  targets_.assign(found, found + n);
+  pg_call([&] { pfree(found); });  // the copies keep what it points to
+  std::vector<Oid> types(n);
+  for (size_t k = 0; k < n; ++k) types[k] = targets_[k].typid;
 
   std::string cols, params, sets, where;
   std::vector<Oid> update_types = types, key_types;
@@ -150,7 +115,8 @@ std::string TableApplier::describe_key(const RowImage &img) const {
   std::string out;
   for (size_t j = 0; j < key_.size(); ++j) {
     size_t k = key_[j];
-    out += (j ? ", " : "") + spec_.source_columns[k] + " = " + cell_text(img.cells[binlog_[k]]);
+    out +=
+        (j ? ", " : "") + spec_.source_columns[k] + " = " + describe_mycell(img.cells[binlog_[k]]);
   }
   return out;
 }
@@ -162,14 +128,12 @@ Datum TableApplier::value(const RowImage &img, size_t k, bool *isnull) {
   if (v.kind == Converted::Kind::Error)
     throw TableDiverged(v.sqlstate ? v.sqlstate : "22P02",
                         "column " + spec_.source_columns[k] + " of " + spec_.source_table +
-                            ": value " + cell_text(img.cells[i]) + ": " +
+                            ": value " + describe_mycell(img.cells[i]) + ": " +
                             (v.reason ? v.reason : "does not convert"));
   Datum d = 0;
   const ColumnTarget &t = targets_[k];
   pg_call([&] {
-    if (tz_ && v.kind == Converted::Kind::Timestamp && v.local_time &&
-        t.kind == TargetKind::TimestampTz)
-      v.i = mysql_local_to_utc(v.i, tz_);
+    if (!mysql_datetime_to_utc(&v, t.kind, tz_)) pg_local_time_gap_error(tz_);
     d = converted_to_datum(v, t, isnull);
   });
   return d;

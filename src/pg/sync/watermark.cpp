@@ -23,6 +23,7 @@
 #include "pg/base/spi.hpp"
 #include "pg/remote/sqlite_options.hpp"
 #include "pg/remote/sqlite_reader.hpp"
+#include "pg/remote/target_columns.hpp"
 
 namespace minibar::pg {
 namespace {
@@ -261,24 +262,14 @@ SyncTableResult sync_table(const SqliteServerConfig &config, const std::string &
   std::vector<Oid> types(n);
   pg_call([&] {
     rel = table_open(relid, AccessShareLock);
-    targets = static_cast<ColumnTarget *>(palloc0(sizeof(ColumnTarget) * (n + 1)));
     relname = pstrdup(RelationGetRelationName(rel));
   });
+  targets = target_columns(rel, match.target_columns, match.qualified);
   for (size_t i = 0; i < n; i++) {
-    AttrNumber att = InvalidAttrNumber;
-    pg_call([&] {
-      att = get_attnum(relid, match.target_columns[i].c_str());
-      if (att != InvalidAttrNumber) {
-        // The reader writes value i at attnum - 1; here the arrays are the
-        // statement's parameters, in column order.
-        column_target_init(&targets[i], TupleDescAttr(RelationGetDescr(rel), att - 1));
-        targets[i].attnum = static_cast<AttrNumber>(i + 1);
-        types[i] = targets[i].typid;
-      }
-    });
-    if (att == InvalidAttrNumber)
-      throw Error("42703",
-                  "column \"" + match.target_columns[i] + "\" of " + match.qualified + " is gone");
+    // The reader writes value i at attnum - 1; here the arrays are the
+    // statement's parameters, in column order.
+    targets[i].attnum = static_cast<AttrNumber>(i + 1);
+    types[i] = targets[i].typid;
   }
   pg_call([&] { table_close(rel, NoLock); });
   SPIPlanPtr plan = nullptr;

@@ -16,9 +16,6 @@ ForeignScan *mysql_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid foreignt
 void mysql_explain_scan(ForeignScanState *node, ExplainState *es);
 
 void mysql_begin_scan(ForeignScanState *node, int eflags);
-TupleTableSlot *mysql_iterate_scan(ForeignScanState *node);
-void mysql_rescan(ForeignScanState *node);
-void mysql_end_scan(ForeignScanState *node);
 
 bool mysql_analyze(Relation relation, AcquireSampleRowsFunc *func, BlockNumber *totalpages);
 

@@ -130,9 +130,7 @@ void mysql_get_paths(PlannerInfo *root, RelOptInfo *baserel, Oid relid) {
     Cost startup = 25;
     Cost total = startup + baserel->tuples * cpu_operator_cost +
                  baserel->rows * (cpu_tuple_cost + 0.01 * baserel->reltarget->width / 100.0);
-    add_path(baserel, reinterpret_cast<Path *>(create_foreignscan_path(
-                          root, baserel, nullptr, baserel->rows, startup, total, NIL,
-                          baserel->lateral_relids, nullptr, NIL)));
+    push_plan_add_path(root, baserel, startup, total);
   });
 }
 
@@ -151,10 +149,7 @@ ForeignScan *mysql_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
       RemoteSelect q;
       q.schema = info->remote_db;
       q.table = info->remote_table;
-      ListCell *lc;
-      foreach (lc, attnums) q.columns.emplace_back(info->push.rel.remote_names[lfirst_int(lc) - 1]);
-      foreach (lc, clauses.used_conds)
-        q.where.push_back(to_remote_cond(static_cast<PushCond *>(lfirst(lc))));
+      push_plan_select(&info->push, attnums, clauses, &q);
       q.limit = limit;
       std::string text = deparse_select(q, Dialect::Mysql);
       std::string name = mysql_quote_ident(q.schema) + "." + mysql_quote_ident(q.table);
@@ -170,11 +165,8 @@ ForeignScan *mysql_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
 }
 
 void mysql_explain_scan(ForeignScanState *node, ExplainState *es) {
-  pg_entry([&] {
-    auto *plan = reinterpret_cast<ForeignScan *>(node->ss.ps.plan);
-    if (es->verbose)
-      ExplainPropertyText("MySQL query", strVal(list_nth(plan->fdw_private, kMyPlanSql)), es);
-  });
+  static_assert(kMyPlanSql == 0, "push_plan_explain reads the first item");
+  pg_entry([&] { push_plan_explain(node, es, "MySQL query"); });
 }
 
 }  // namespace minibar::pg

@@ -21,22 +21,10 @@ void mysql_begin_scan(ForeignScanState *node, int eflags) {
     pg_tz *tz = mysql_source_tz(*config);
 
     auto *flags = static_cast<List *>(list_nth(plan->fdw_private, kMyPlanParamFlags));
-    auto *st = scan_state_init<MysqlReader>(node, attnums, flags, Dialect::Mysql);
+    auto *st = scan_state_init(node, attnums, flags, Dialect::Mysql);
     st->holder->object =
         new MysqlReader(*config, sql, st->targets, st->ntargets, relname, remote_table, tz);
   });
-}
-
-TupleTableSlot *mysql_iterate_scan(ForeignScanState *node) {
-  return scan_iterate<MysqlReader>(node);
-}
-
-void mysql_rescan(ForeignScanState *node) {
-  scan_rescan<MysqlReader>(node);
-}
-
-void mysql_end_scan(ForeignScanState *node) {
-  scan_end<MysqlReader>(node);
 }
 
 }  // namespace minibar::pg

@@ -16,9 +16,6 @@ ForeignScan *sqlite_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid foreign
 void sqlite_explain_scan(ForeignScanState *node, ExplainState *es);
 
 void sqlite_begin_scan(ForeignScanState *node, int eflags);
-TupleTableSlot *sqlite_iterate_scan(ForeignScanState *node);
-void sqlite_rescan(ForeignScanState *node);
-void sqlite_end_scan(ForeignScanState *node);
 
 bool sqlite_analyze(Relation relation, AcquireSampleRowsFunc *func, BlockNumber *totalpages);
 

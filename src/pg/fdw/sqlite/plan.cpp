@@ -73,9 +73,7 @@ void sqlite_get_paths(PlannerInfo *root, RelOptInfo *baserel, Oid relid) {
     // condition); PostgreSQL then handles the rows that come back.
     Cost startup = 10;
     Cost total = startup + baserel->tuples * cpu_operator_cost + baserel->rows * cpu_tuple_cost;
-    add_path(baserel, reinterpret_cast<Path *>(create_foreignscan_path(
-                          root, baserel, nullptr, baserel->rows, startup, total, NIL,
-                          baserel->lateral_relids, nullptr, NIL)));
+    push_plan_add_path(root, baserel, startup, total);
   });
 }
 
@@ -93,10 +91,7 @@ ForeignScan *sqlite_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
       RemoteSelect q;
       q.table = info->remote_table;
       if (locator) q.row_locator = info->locator;
-      ListCell *lc;
-      foreach (lc, attnums) q.columns.emplace_back(info->push.rel.remote_names[lfirst_int(lc) - 1]);
-      foreach (lc, clauses.used_conds)
-        q.where.push_back(to_remote_cond(static_cast<PushCond *>(lfirst(lc))));
+      push_plan_select(&info->push, attnums, clauses, &q);
       std::string text = deparse_select(q, Dialect::Sqlite);
       pg_call([&] { sql = pstrdup(text.c_str()); });
     }
@@ -108,11 +103,8 @@ ForeignScan *sqlite_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
 }
 
 void sqlite_explain_scan(ForeignScanState *node, ExplainState *es) {
-  pg_entry([&] {
-    auto *plan = reinterpret_cast<ForeignScan *>(node->ss.ps.plan);
-    if (es->verbose)
-      ExplainPropertyText("SQLite query", strVal(list_nth(plan->fdw_private, kPlanSql)), es);
-  });
+  static_assert(kPlanSql == 0, "push_plan_explain reads the first item");
+  pg_entry([&] { push_plan_explain(node, es, "SQLite query"); });
 }
 
 }  // namespace minibar::pg

@@ -21,22 +21,10 @@ void sqlite_begin_scan(ForeignScanState *node, int eflags) {
     const char *relname = pstrdup(RelationGetRelationName(rel));
 
     auto *flags = static_cast<List *>(list_nth(plan->fdw_private, kPlanParamFlags));
-    auto *st = scan_state_init<SqliteReader>(node, attnums, flags, Dialect::Sqlite);
+    auto *st = scan_state_init(node, attnums, flags, Dialect::Sqlite);
     st->holder->object = new SqliteReader(sqlite_open(config), sql, st->targets, st->ntargets,
                                           locator, relname, remote_table);
   });
-}
-
-TupleTableSlot *sqlite_iterate_scan(ForeignScanState *node) {
-  return scan_iterate<SqliteReader>(node);
-}
-
-void sqlite_rescan(ForeignScanState *node) {
-  scan_rescan<SqliteReader>(node);
-}
-
-void sqlite_end_scan(ForeignScanState *node) {
-  scan_end<SqliteReader>(node);
 }
 
 }  // namespace minibar::pg
