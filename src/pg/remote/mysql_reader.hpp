@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/mysql/client.hpp"
-#include "pg/remote/mysql_connection.hpp"
+#include "pg/remote/server/mysql_connection.hpp"
 #include "pg/remote/row_reader.hpp"
 
 namespace minibar::pg {

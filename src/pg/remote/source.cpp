@@ -11,7 +11,7 @@
 #include "core/sqlite/schema.hpp"
 #include "pg/base/guard.hpp"
 #include "pg/base/json_options.hpp"
-#include "pg/remote/mysql_connection.hpp"
+#include "pg/remote/server/mysql_connection.hpp"
 #include "pg/remote/mysql_reader.hpp"
 #include "pg/remote/sqlite_reader.hpp"
 

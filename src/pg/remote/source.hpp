@@ -20,9 +20,9 @@
 #include "core/plan/migrate_plan.hpp"
 #include "core/schema/model.hpp"
 #include "pg/remote/datum_build.hpp"
-#include "pg/remote/mysql_options.hpp"
+#include "pg/remote/server/mysql_options.hpp"
 #include "pg/remote/row_reader.hpp"
-#include "pg/remote/sqlite_options.hpp"
+#include "pg/remote/server/sqlite_options.hpp"
 
 namespace minibar::pg {
 

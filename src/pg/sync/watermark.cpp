@@ -21,7 +21,7 @@
 #include "pg/migrate/table_steps.hpp"
 #include "pg/remote/source.hpp"
 #include "pg/base/spi.hpp"
-#include "pg/remote/sqlite_options.hpp"
+#include "pg/remote/server/sqlite_options.hpp"
 #include "pg/remote/sqlite_reader.hpp"
 #include "pg/remote/target_columns.hpp"
 

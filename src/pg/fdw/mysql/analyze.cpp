@@ -8,7 +8,7 @@
 #include "pg/base/guard.hpp"
 #include "pg/base/memory.hpp"
 #include "pg/fdw/mysql/handler.hpp"
-#include "pg/remote/mysql_options.hpp"
+#include "pg/remote/server/mysql_options.hpp"
 #include "pg/remote/mysql_reader.hpp"
 #include "pg/fdw/row_sampler.hpp"
 

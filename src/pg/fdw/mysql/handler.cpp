@@ -2,7 +2,7 @@
 #include "pg/fdw/mysql/handler.hpp"
 
 #include "pg/fdw/routine.hpp"
-#include "pg/remote/mysql_options.hpp"
+#include "pg/remote/server/mysql_options.hpp"
 
 extern "C" {
 PG_FUNCTION_INFO_V1(minibar_mysql_fdw_handler);

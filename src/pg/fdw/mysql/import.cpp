@@ -12,9 +12,9 @@
 #include "core/mysql/types.hpp"
 #include "core/schema/quote.hpp"
 #include "pg/base/guard.hpp"
-#include "pg/remote/mysql_connection.hpp"
+#include "pg/remote/server/mysql_connection.hpp"
 #include "pg/fdw/mysql/handler.hpp"
-#include "pg/remote/mysql_options.hpp"
+#include "pg/remote/server/mysql_options.hpp"
 
 namespace minibar::pg {
 

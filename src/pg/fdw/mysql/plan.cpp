@@ -8,9 +8,9 @@
 #include "core/schema/quote.hpp"
 #include "core/plan/remote_query.hpp"
 #include "pg/base/guard.hpp"
-#include "pg/remote/mysql_connection.hpp"
+#include "pg/remote/server/mysql_connection.hpp"
 #include "pg/fdw/mysql/handler.hpp"
-#include "pg/remote/mysql_options.hpp"
+#include "pg/remote/server/mysql_options.hpp"
 #include "pg/fdw/push_plan.hpp"
 
 namespace minibar::pg {

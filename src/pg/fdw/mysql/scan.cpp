@@ -2,7 +2,7 @@
 // converted into a per-row memory context that is reset every row.
 #include "pg/fdw/scan_support.hpp"
 #include "pg/fdw/mysql/handler.hpp"
-#include "pg/remote/mysql_options.hpp"
+#include "pg/remote/server/mysql_options.hpp"
 #include "pg/remote/mysql_reader.hpp"
 
 namespace minibar::pg {

@@ -2,7 +2,7 @@
 #include "pg/fdw/sqlite/handler.hpp"
 
 #include "pg/fdw/routine.hpp"
-#include "pg/remote/sqlite_options.hpp"
+#include "pg/remote/server/sqlite_options.hpp"
 
 extern "C" {
 PG_FUNCTION_INFO_V1(minibar_sqlite_fdw_handler);

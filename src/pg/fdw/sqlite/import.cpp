@@ -9,7 +9,7 @@
 #include "core/sqlite/types.hpp"
 #include "pg/base/guard.hpp"
 #include "pg/fdw/sqlite/handler.hpp"
-#include "pg/remote/sqlite_options.hpp"
+#include "pg/remote/server/sqlite_options.hpp"
 
 namespace minibar::pg {
 

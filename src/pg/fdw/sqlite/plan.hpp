@@ -1,7 +1,7 @@
 // Plan-time state of a minibar_sqlite foreign table (RelOptInfo.fdw_private).
 #pragma once
 
-#include "pg/remote/sqlite_options.hpp"
+#include "pg/remote/server/sqlite_options.hpp"
 #include "pg/fdw/push_plan.hpp"
 
 namespace minibar::pg {

@@ -2,7 +2,7 @@
 // tuple, converting into a per-row memory context that is reset every row.
 #include "pg/fdw/scan_support.hpp"
 #include "pg/fdw/sqlite/handler.hpp"
-#include "pg/remote/sqlite_options.hpp"
+#include "pg/remote/server/sqlite_options.hpp"
 #include "pg/remote/sqlite_reader.hpp"
 
 namespace minibar::pg {

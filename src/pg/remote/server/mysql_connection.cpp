@@ -1,4 +1,4 @@
-#include "pg/remote/mysql_connection.hpp"
+#include "pg/remote/server/mysql_connection.hpp"
 
 #include <chrono>
 #include <string>

@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "core/mysql/client.hpp"
-#include "pg/remote/mysql_options.hpp"
+#include "pg/remote/server/mysql_options.hpp"
 
 namespace minibar::pg {
 

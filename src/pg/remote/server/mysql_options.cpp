@@ -1,8 +1,8 @@
-#include "pg/remote/mysql_options.hpp"
+#include "pg/remote/server/mysql_options.hpp"
 
 #include "pg/base/fdw_options.hpp"
 #include "pg/base/guard.hpp"
-#include "pg/remote/mysql_connection.hpp"
+#include "pg/remote/server/mysql_connection.hpp"
 
 namespace minibar::pg {
 

@@ -1,4 +1,4 @@
-#include "pg/remote/sqlite_options.hpp"
+#include "pg/remote/server/sqlite_options.hpp"
 
 #include "pg/base/fdw_options.hpp"
 #include "pg/base/guard.hpp"
