@@ -50,6 +50,8 @@ class MysqlReader {
   int current_column() const { return current_; }
   // The current row's value of target column i: described, and as JSON.
   std::string describe_value(int column) const;
+  // True when the current row's source value of target column i is NULL.
+  bool source_null(int column) const;
   void append_json(std::string &out, int column) const;
   // Zero dates read as NULL so far.
   int64_t zero_dates() const { return zero_dates_; }

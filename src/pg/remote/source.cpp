@@ -29,6 +29,7 @@ class ReaderStream : public RowStream {
   }
   int current_column() const override { return r_->current_column(); }
   std::string describe_value(int column) const override { return r_->describe_value(column); }
+  bool source_null(int column) const override { return r_->source_null(column); }
   void append_json(std::string &out, int column) const override { r_->append_json(out, column); }
   int64_t zero_dates() const override {
     if constexpr (std::is_same_v<Reader, MysqlReader>)

@@ -38,6 +38,9 @@ class RowStream {
   virtual std::string describe_value(int column) const = 0;
   virtual void append_json(std::string &out, int column) const = 0;
   virtual int64_t zero_dates() const { return 0; }
+  // True when the current row's source value of target column i is NULL
+  // (a converted NULL that is not one is a MySQL zero date).
+  virtual bool source_null(int column) const = 0;
 };
 
 // What is needed to open the source, read with PostgreSQL calls up front.

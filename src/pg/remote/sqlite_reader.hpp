@@ -39,6 +39,8 @@ class SqliteReader {
   int current_column() const { return current_; }
   // The current row's value of target column i: described, and as JSON.
   std::string describe_value(int column) const;
+  // True when the current row's source value of target column i is NULL.
+  bool source_null(int column) const;
   void append_json(std::string &out, int column) const;
 
   // What relname is, in error messages: "foreign table" (the default) or
