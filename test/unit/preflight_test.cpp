@@ -137,7 +137,7 @@ TEST(Preflight, SqliteQueries) {
   bool dup = false, rowid_dup = false;
   for (const PreflightQuery &q : p.queries) {
     // Integers, reals, text, JSON and dates are judged by the migration's
-    // reader (preflight_entry.cpp), not by SQL.
+    // reader (pg/preflight/entry.cpp), not by SQL.
     for (const char *gone : {"not_an_integer", "not_a_number", "invalid_utf8", "nul_byte",
                              "invalid_json", "zero_date"})
       EXPECT_NE(q.finding.check, gone);

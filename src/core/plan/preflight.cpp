@@ -176,7 +176,7 @@ class Planner {
   // Only what the values' conversion does not decide: whether a value
   // converts (text, JSON, zero dates, enums, numbers, dates of both sources)
   // is found by streaming it through the migration's own reader
-  // (preflight_entry.cpp), not by SQL here.
+  // (pg/preflight/entry.cpp), not by SQL here.
   void column(const SourceTable &t, const SourceColumn &c) {
     if (!mysql_) return;
     const std::string col = q(c.name);
