@@ -4,25 +4,14 @@
 -- with the same options, and each preflight action is compared with what the
 -- migration did (rows copied, rows in minibar_migrate.rejects, zero_dates,
 -- notes). Fixtures: test/fixtures/integrity_preflight_{mysql,sqlite}.sql.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
+\ir include/helpers.sql
 \set my_load `mariadb < test/fixtures/integrity_preflight_mysql.sql 2>&1 && echo ok`
 \set lite_db /var/lib/minibar_migrate/tap/integrity_preflight.sqlite
 \set lite_load `install -d -m 755 /var/lib/minibar_migrate/tap && f=/var/lib/minibar_migrate/tap/integrity_preflight.sqlite && rm -f $f && sqlite3 $f < test/fixtures/integrity_preflight_sqlite.sql 2>&1 && chmod 644 $f && echo ok`
 \set rules '{"columns": {"big.u": "bigint", "decs.narrow": "numeric(12,2)", "floats.d": "real"}}'
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
-DROP SERVER IF EXISTS tap_ipf_my CASCADE;
-DROP SERVER IF EXISTS tap_ipf_lite CASCADE;
-DROP SCHEMA IF EXISTS ipf_my CASCADE;
-DROP SCHEMA IF EXISTS ipf_lite CASCADE;
-CREATE SERVER tap_ipf_my FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_tap_ipf', source_timezone 'Europe/Berlin');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_ipf_my OPTIONS (username 'minibar', password 'minibar');
+CALL pg_temp.drop_leftovers('{ipf_my,ipf_lite}', '{tap_ipf_my,tap_ipf_lite}');
+CALL pg_temp.mysql_server('tap_ipf_my', 'minibar_tap_ipf', '{"source_timezone": "Europe/Berlin"}');
 CREATE SERVER tap_ipf_lite FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database :'lite_db');
 
 -- Preflight first, then the migration with the same options.

@@ -86,9 +86,8 @@ SELECT pg_temp.timeout_steps('stall') \gexec
 -- 3b. preflight streams every row of a table through the migration's reader:
 -- statement_timeout stops it in the middle of that scan, before it would
 -- have finished, and the MariaDB query goes away too.
-CREATE SERVER tap_mysql_cancel_pf FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host '127.0.0.1', port '3306', dbname 'minibar_tap_cancel', connect_timeout '5');
-CREATE USER MAPPING FOR CURRENT_USER SERVER tap_mysql_cancel_pf OPTIONS (username 'minibar', password 'minibar');
+DROP SERVER IF EXISTS tap_mysql_cancel_pf CASCADE;
+CALL pg_temp.mysql_server('tap_mysql_cancel_pf', 'minibar_tap_cancel', '{"connect_timeout": "5"}');
 SELECT pg_temp.run_capture('preflight full', $$SELECT count(*) FROM minibar_migrate.preflight('tap_mysql_cancel_pf', '{"tables": ["big"]}')$$);
 SELECT thread_id AS pf_tid FROM minibar_migrate.mysql_connections() WHERE server_name = 'tap_mysql_cancel_pf' \gset
 SET statement_timeout = '1s';
