@@ -113,12 +113,12 @@ SELECT is((SELECT trim_scale(frac)::text || '/' || trim_scale(amt)::text FROM it
 -- 10. preflight uses the migration's converters and says what the migration will do.
 CREATE TEMP TABLE pf AS SELECT * FROM minibar_migrate.preflight('tap_it_lite');
 SELECT results_eq($$SELECT severity, count, example, action FROM pf WHERE table_name = 'stamps' AND check_name = 'invalid_value'$$,
-  $$VALUES ('error', 2::bigint, 'id=2', 'reject')$$,
+  $$VALUES ('error', 2::bigint, 'id=2, id=3', 'reject')$$,
   'preflight: epoch milliseconds and 2024-02-30 in a DATETIME column are errors the migration rejects (2 rows, as it did)');
 SELECT ok((SELECT advice FROM pf WHERE table_name = 'stamps' AND check_name = 'invalid_value') LIKE '%milliseconds%',
   'with the converter''s reason');
-SELECT results_eq($$SELECT severity, action FROM pf WHERE table_name = 'zd' AND check_name = 'zero_date'$$,
-  $$VALUES ('error', 'reject')$$, 'a zero date in a nullable SQLite column is an error: the migration rejects the row');
+SELECT results_eq($$SELECT severity, action FROM pf WHERE table_name = 'zd' AND check_name = 'invalid_value'$$,
+  $$VALUES ('error', 'reject')$$, 'a zero date in a nullable SQLite column is an error (the converter refuses it): the migration rejects the row');
 SELECT results_eq($$SELECT check_name, action, advice FROM pf WHERE table_name = 'dec' AND column_name = 'd'$$,
   $$VALUES ('type_from_values', 'note', 'declared DECIMAL(10,2), created as text: 1 text value(s) are not numbers; numbers keep their text')$$,
   '''abc'' in a DECIMAL column: preflight says the column becomes text (the migration notes the same)');

@@ -28,7 +28,7 @@ CREATE FUNCTION pg_temp.running_sql(tid bigint, object text) RETURNS text LANGUA
 $$;
 SELECT pg_backend_pid() AS mypid \gset
 
-SELECT plan(27);
+SELECT plan(31);
 
 SELECT is(:'fixture_load'::text, 'loaded', 'fixture database minibar_tap_cancel is ready on MariaDB');
 
@@ -82,6 +82,30 @@ SELECT pg_temp.timeout_steps('big') \gexec
 -- The whole table still streams to the end on the same backend.
 SELECT is((SELECT count(*) FROM big), 2000000::bigint, 'a full scan of the big table completes afterwards');
 SELECT pg_temp.timeout_steps('stall') \gexec
+
+-- 3b. preflight streams every row of a table through the migration's reader:
+-- statement_timeout stops it in the middle of that scan, before it would
+-- have finished, and the MariaDB query goes away too.
+DROP SERVER IF EXISTS tap_mysql_cancel_pf CASCADE;
+CALL pg_temp.mysql_server('tap_mysql_cancel_pf', 'minibar_tap_cancel', '{"connect_timeout": "5"}');
+SELECT pg_temp.run_capture('preflight full', $$SELECT count(*) FROM minibar_migrate.preflight('tap_mysql_cancel_pf', '{"tables": ["big"]}')$$);
+SELECT thread_id AS pf_tid FROM minibar_migrate.mysql_connections() WHERE server_name = 'tap_mysql_cancel_pf' \gset
+SET statement_timeout = '1s';
+SELECT pg_temp.run_capture('preflight timeout', $$SELECT count(*) FROM minibar_migrate.preflight('tap_mysql_cancel_pf', '{"tables": ["big"]}')$$);
+RESET statement_timeout;
+SELECT is((SELECT code || ' ' || coalesce(message, '') FROM outcome WHERE label = 'preflight timeout'),
+          '57014 canceling statement due to statement timeout',
+          'statement_timeout stops preflight while it streams a 2M-row table through the migration''s reader');
+SELECT cmp_ok(pg_temp.seconds('preflight timeout'), '<', pg_temp.seconds('preflight full'),
+              'it stopped before the whole scan would have finished');
+SELECT is(pg_temp.wait_mysql('preflight gone', 3306, pg_temp.running_sql(:pf_tid, 'big'), '0', 5), '0',
+          'the preflight''s read of the big table is gone from the MariaDB process list');
+SELECT is((SELECT string_agg(label, ',' ORDER BY id) FROM small), 'one,two,three',
+          'the same backend queries through the wrapper after preflight was stopped');
+SELECT diag(format('preflight: a full run over the 2M-row table took %s s; with a 1 s timeout it stopped after %s s; MariaDB thread %s idle again after %s s of polling',
+                   round(pg_temp.seconds('preflight full'), 3), round(pg_temp.seconds('preflight timeout'), 3), :pf_tid,
+                   round((SELECT seconds FROM waited WHERE label = 'preflight gone'), 3)));
+DROP SERVER tap_mysql_cancel_pf CASCADE;
 
 -- 4. pg_cancel_backend from a second session. A background job waits until this
 -- backend is active on the marked statement and MariaDB runs its remote query,

@@ -173,80 +173,26 @@ class Planner {
     plan_.queries.push_back(std::move(pq));
   }
 
+  // Only what the values' conversion does not decide: whether a value
+  // converts (text, JSON, zero dates, enums, numbers, dates of both sources)
+  // is found by streaming it through the migration's own reader
+  // (pg/preflight/entry.cpp), not by SQL here.
   void column(const SourceTable &t, const SourceColumn &c) {
+    if (!mysql_) return;
     const std::string col = q(c.name);
-    if (mysql_) {
-      const std::string &dt = c.mysql.data_type;
-      if (dt == "date" || dt == "datetime" || dt == "timestamp")
-        query(c.nullable ? "warning" : "error", t, c.name, "zero_date",
-              col + " IS NOT NULL AND (MONTH(" + col + ") = 0 OR DAYOFMONTH(" + col + ") = 0)",
-              c.nullable ? "zero dates and zero-in-date values become NULL (counted in "
-                           "zero_dates); fix them in the source to keep a value"
-                         : "the column is NOT NULL: these rows will be rejected; fix the dates "
-                           "or allow NULL");
-      if (dt == "char" || dt == "varchar" || dt == "tinytext" || dt == "text" ||
-          dt == "mediumtext" || dt == "longtext")
-        query("error", t, c.name, "nul_byte", "LOCATE(CHAR(0), " + col + ") > 0",
-              "PostgreSQL text cannot hold NUL bytes: these rows will be rejected; strip the "
-              "NUL bytes or map the column to bytea");
-      if (c.mysql.is_json || dt == "json")
-        query("error", t, c.name, "invalid_json",
-              col + " IS NOT NULL AND JSON_VALID(" + col + ") = 0",
-              "not valid JSON: these rows will be rejected from the jsonb column; fix them or "
-              "map the column to text");
-      if (dt == "enum")
-        query("error", t, c.name, "enum_error_value", col + " + 0 = 0",
-              "MySQL's '' error value (from non-strict mode) is not a label: these rows will be "
-              "rejected; set a real label or NULL");
-      if (dt == "bigint" && c.mysql.column_type.find("unsigned") != std::string::npos)
-        query("info", t, c.name, "unsigned_beyond_bigint", col + " > 9223372036854775807",
-              "values above 2^63-1: the column maps to numeric(20,0), which holds them; a "
-              "cast rule to bigint would reject these rows");
-      if (dt == "time")
-        query("info", t, c.name, "time_beyond_day",
-              col + " < '00:00:00' OR " + col + " >= '24:00:00'",
-              "TIME values outside 00:00..24:00 (durations): the column becomes interval "
-              "instead of time");
-      if (dt == "year")
-        query("warning", t, c.name, "zero_year", col + " = 0",
-              "YEAR 0000 (MySQL's zero year) is copied as 0; PostgreSQL has no year 0 in dates");
-    } else {
-      const SqliteAffinity a = sqlite_affinity(c.declared);
-      const std::string type = ascii_lower(c.declared);
-      if (a == SqliteAffinity::Text || a == SqliteAffinity::Numeric || c.declared.empty())
-        query("error", t, c.name, "invalid_utf8",
-              "typeof(" + col + ") = 'text' AND NOT minibar_utf8_valid(CAST(" + col + " AS BLOB))",
-              "text that is not valid UTF-8: these rows will be rejected; fix the encoding or "
-              "map the column to bytea");
-      if (a == SqliteAffinity::Text || a == SqliteAffinity::Numeric || c.declared.empty())
-        query("error", t, c.name, "nul_byte",
-              "typeof(" + col + ") = 'text' AND instr(CAST(" + col + " AS BLOB), x'00') > 0",
-              "PostgreSQL text cannot hold NUL bytes: these rows will be rejected; strip the NUL "
-              "bytes or map the column to bytea");
-      if (a == SqliteAffinity::Integer)
-        query("error", t, c.name, "not_an_integer",
-              "typeof(" + col + ") IN ('text', 'blob') OR (typeof(" + col + ") = 'real' AND " +
-                  col + " <> CAST(" + col + " AS INTEGER))",
-              "values an INTEGER column holds that are not integers (SQLite accepts any type): "
-              "these rows will be rejected; fix them or map the column to text");
-      if (a == SqliteAffinity::Real)
-        query("error", t, c.name, "not_a_number", "typeof(" + col + ") IN ('text', 'blob')",
-              "text or blobs in a REAL column (SQLite accepts any type): these rows will be "
-              "rejected; fix them or map the column to text");
-      if (type.find("json") != std::string::npos)
-        query("error", t, c.name, "invalid_json",
-              col + " IS NOT NULL AND json_valid(" + col + ") = 0",
-              "not valid JSON: these rows will be rejected from the jsonb column; fix them or "
-              "map the column to text");
-      // The migration's converter rejects these in any column, nullable or not.
-      if (type.find("date") != std::string::npos || type.find("time") != std::string::npos)
-        query("error", t, c.name, "zero_date",
-              "typeof(" + col + ") = 'text' AND (substr(" + col + ", 1, 10) = '0000-00-00' OR " +
-                  "(length(" + col + ") >= 10 AND substr(" + col + ", 5, 1) = '-' AND (substr(" +
-                  col + ", 6, 2) = '00' OR substr(" + col + ", 9, 2) = '00')))",
-              "dates with month or day 00 name no day: these rows will be rejected; fix them or "
-              "set NULL");
-    }
+    const std::string &dt = c.mysql.data_type;
+    if (dt == "bigint" && c.mysql.column_type.find("unsigned") != std::string::npos)
+      query("info", t, c.name, "unsigned_beyond_bigint", col + " > 9223372036854775807",
+            "values above 2^63-1: the column maps to numeric(20,0), which holds them; a "
+            "cast rule to bigint would reject these rows");
+    if (dt == "time")
+      query("info", t, c.name, "time_beyond_day",
+            col + " < '00:00:00' OR " + col + " >= '24:00:00'",
+            "TIME values outside 00:00..24:00 (durations): the column becomes interval "
+            "instead of time");
+    if (dt == "year")
+      query("warning", t, c.name, "zero_year", col + " = 0",
+            "YEAR 0000 (MySQL's zero year) is copied as 0; PostgreSQL has no year 0 in dates");
   }
 
   void foreign_key(const SourceTable &t, const SourceForeignKey &fk) {
@@ -342,6 +288,72 @@ std::string preflight_action(const PreflightFinding &f) {
       f.check == "type_from_values" || f.check == "time_beyond_day")
     return "note";
   return "copy";
+}
+
+namespace {
+bool starts_with(const std::string &s, const char *prefix) {
+  return s.compare(0, std::char_traits<char>::length(prefix), prefix) == 0;
+}
+}  // namespace
+
+std::string value_check_name(const std::string &sqlstate, const std::string &reason,
+                             const std::string &target_type) {
+  if (sqlstate == "22021") return "invalid_utf8";
+  if (sqlstate == "22P05") return "nul_byte";
+  if (starts_with(reason, "zero date")) return "zero_date";
+  if (starts_with(reason, "invalid input value for enum")) return "enum_error_value";
+  if (target_type == "jsonb" || target_type == "json") return "invalid_json";
+  return "invalid_value";
+}
+
+ValueTally::Entry &ValueTally::entry(const std::string &column, const std::string &check,
+                                     bool rejected) {
+  for (Entry &e : entries_)
+    if (e.column == column && e.check == check && e.rejected == rejected) return e;
+  Entry e;
+  e.column = column;
+  e.check = check;
+  e.rejected = rejected;
+  entries_.push_back(std::move(e));
+  return entries_.back();
+}
+
+void ValueTally::reject(const std::string &column, const std::string &check,
+                        const std::string &reason, const std::string &example) {
+  Entry &e = entry(column, check, true);
+  if (e.count++ == 0) e.reason = reason;
+  if (e.examples.size() < max_examples_) e.examples.push_back(example);
+  rejected_++;
+}
+
+void ValueTally::zero_date_as_null(const std::string &column, const std::string &example) {
+  Entry &e = entry(column, "zero_date", false);
+  e.count++;
+  if (e.examples.size() < max_examples_) e.examples.push_back(example);
+}
+
+std::vector<PreflightFinding> ValueTally::findings() const {
+  std::vector<PreflightFinding> out;
+  for (const Entry &e : entries_) {
+    PreflightFinding f;
+    f.table = table_;
+    f.column = e.column;
+    f.check = e.check;
+    f.count = e.count;
+    for (const std::string &x : e.examples) f.example += (f.example.empty() ? "" : ", ") + x;
+    if (e.rejected) {
+      f.severity = "error";
+      f.advice = "the migration rejects these rows (first reason: " + e.reason +
+                 "); fix the values in the source or map the column to a type that holds them";
+    } else {
+      f.severity = "warning";
+      f.advice =
+          "zero dates and zero-in-date values become NULL (counted in zero_dates); fix them in "
+          "the source to keep a value";
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
 }
 
 }  // namespace minibar

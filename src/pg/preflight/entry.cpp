@@ -1,12 +1,15 @@
 // preflight(server, options): the SQL entry point. Reads the source's
-// definition, plans the checks (core/preflight), runs each query on the
-// source and returns a row per finding: the fixed ones, every query whose
-// count is not 0, and the size of every table. A check whose query fails is
-// itself a finding (check_failed) and the others go on; a cancel stops it.
+// definition, plans the checks (core/preflight), streams every table's values
+// through the migration's own reader (value_findings), runs each query on the
+// source and returns a row per finding: the fixed ones, the values the
+// migration would reject or change, every query whose count is not 0, and the
+// size of every table. A check that fails is itself a finding (check_failed)
+// and the others go on; a cancel stops it.
 #include <algorithm>
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/convert/number_parse.hpp"
@@ -17,6 +20,7 @@
 #include "core/schema/quote.hpp"
 #include "pg/base/guard.hpp"
 #include "pg/base/json_options.hpp"
+#include "pg/migrate/options.hpp"
 #include "pg/remote/source.hpp"
 #include "pg/base/spi.hpp"
 
@@ -51,100 +55,195 @@ void pg_put(ReturnSetInfo *rsinfo, const PreflightFinding *f) {
   tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
 }
 
-// The kinds convert_cell decides itself whose failures no SQL check counts
-// (integers, reals, text, JSON and zero dates have their own checks).
-std::optional<TargetKind> checked_kind(const std::string &pg_type) {
-  if (pg_type == "boolean") return TargetKind::Bool;
-  if (pg_type == "date") return TargetKind::Date;
-  if (pg_type == "time without time zone") return TargetKind::Time;
-  if (pg_type == "timestamp with time zone") return TargetKind::TimestampTz;
-  if (pg_type == "timestamp without time zone") return TargetKind::Timestamp;
-  return std::nullopt;
-}
+// One column as the migration creates it: its planned type resolved, and
+// for a MySQL ENUM (an enum type the migration creates, which does not exist
+// yet) text checked against the labels afterwards.
+struct ScanColumn {
+  std::string source, type;
+  bool not_null = false;
+  std::vector<std::string> labels;
+};
 
-// Text the zero_date check already counts (month or day 00).
-bool zero_date_text(std::string_view s) {
-  if (s.substr(0, 10) == "0000-00-00") return true;
-  return s.size() >= 10 && s[4] == '-' && (s.substr(5, 2) == "00" || s.substr(8, 2) == "00");
-}
-
-// SQLite: the table as migrate_* plans it (types chosen from the stored
-// values, with their notes), and every value of its boolean and date/time
-// columns through the copy path's own converter (convert_cell): what it
-// rejects is an error finding with the converter's reason.
-void sqlite_converter_findings(MigrationSource &src, const SourceTable &t,
-                               std::vector<PreflightFinding> &out) {
-  MigrateRules rules;
-  rules.keep_case = true;  // names do not matter here; no fold collisions
-  TablePlan plan = plan_table(t, Dialect::Sqlite, rules, "preflight");
-  for (const Note &n : plan.notes)
-    if (n.kind == "type")
-      out.push_back({"info", t.name, n.object, "type_from_values", -1, "", n.detail});
-  struct Col {
-    std::string name;
-    TargetKind kind;
-    int64_t count = 0;
-    std::string example, reason;
-  };
-  std::vector<Col> cols;
+// A table's values through the migration's own reader: the table planned as
+// migrate_database plans it (types chosen from SQLite's stored values, MySQL
+// TIME as interval when it must), every row read with the same reader, the
+// same converters (convert_mysql_cell / convert_cell), the same Datum
+// building (numeric precision, jsonb input, bit lengths) and source_timezone
+// handling, then NOT NULL and enum labels as the created table would check
+// them. Each rejected row is counted under the column the migration would
+// name in its reject; memory is one row (a context reset per row) and the
+// tally, whose size does not grow with the rows.
+void value_findings(MigrationSource &src, const SourceTable &t, const MigrateRules &rules,
+                    std::vector<PreflightFinding> &out) {
+  TablePlan plan = plan_table(t, src.dialect(), rules, "preflight");
+  if (src.dialect() == Dialect::Sqlite)
+    for (const Note &n : plan.notes)
+      if (n.kind == "type")
+        out.push_back({"info", t.name, n.object, "type_from_values", -1, "", n.detail});
+  std::vector<std::string> times;
   for (const PlannedColumn &c : plan.columns)
-    if (auto k = checked_kind(c.type)) cols.push_back({c.source_name, *k});
-  if (cols.empty()) return;
+    if (c.mysql_time && !c.from_rule) times.push_back(c.source_name);
+  std::set<std::string> beyond = src.times_beyond_day(t.name, times);
+  std::vector<ScanColumn> cols;
+  std::vector<std::string> names;
+  int key = -1;
   const SourceIndex *pk = t.primary_key();
-  const std::string key = pk && pk->columns.size() == 1 ? pk->columns[0].column : "rowid";
-  std::string sql = "SELECT " + sqlite_quote_ident(key);
-  for (const Col &c : cols) sql += ", " + sqlite_quote_ident(c.name);
-  sql += " FROM " + sqlite_quote_ident(t.name);
-  PreflightFinding failed{"warning", t.name, "", "check_failed", -1, "", ""};
+  for (const PlannedColumn &c : plan.columns) {
+    ScanColumn sc;
+    sc.source = c.source_name;
+    sc.not_null = c.not_null;
+    sc.labels = c.enum_labels;
+    sc.type = !c.enum_labels.empty() ? "text" : beyond.count(c.source_name) ? "interval" : c.type;
+    if (pk && pk->columns.size() == 1 && pk->columns[0].column == c.source_name)
+      key = static_cast<int>(cols.size());
+    names.push_back(c.source_name);
+    cols.push_back(std::move(sc));
+  }
+  if (cols.empty()) return;
+  const int n = static_cast<int>(cols.size());
+  const std::string relname = t.name;
+  MemoryContext outer = nullptr, table_cxt = nullptr, row_cxt = nullptr;
+  ColumnTarget *targets = nullptr;
+  Datum *values = nullptr;
+  bool *nulls = nullptr;
+  pg_call([&] {
+    outer = CurrentMemoryContext;
+    table_cxt = AllocSetContextCreate(outer, "minibar preflight table", ALLOCSET_DEFAULT_SIZES);
+    row_cxt = AllocSetContextCreate(table_cxt, "minibar preflight row", ALLOCSET_DEFAULT_SIZES);
+    MemoryContextSwitchTo(table_cxt);
+    TupleDesc desc = CreateTemplateTupleDesc(n);
+    for (int i = 0; i < n; i++) {
+      Oid typid = InvalidOid;
+      int32 typmod = -1;
+      parseTypeString(cols[static_cast<size_t>(i)].type.c_str(), &typid, &typmod, false);
+      TupleDescInitEntry(desc, static_cast<AttrNumber>(i + 1),
+                         cols[static_cast<size_t>(i)].source.c_str(), typid, typmod, 0);
+    }
+    targets = static_cast<ColumnTarget *>(palloc0(sizeof(ColumnTarget) * (n + 1)));
+    for (int i = 0; i < n; i++) column_target_init(&targets[i], TupleDescAttr(desc, i));
+    values = static_cast<Datum *>(palloc0(sizeof(Datum) * n));
+    nulls = static_cast<bool *>(palloc0(sizeof(bool) * n));
+    MemoryContextSwitchTo(outer);
+  });
+  ValueTally tally(t.name);
   try {
-    src.scan_cells(sql, [&](const Cell *cells, int n) {
-      for (int i = 1; i < n; i++) {
-        const Cell &cell = cells[i];
-        Col &c = cols[static_cast<size_t>(i - 1)];
-        if (cell.storage == StorageClass::Text && zero_date_text(cell.bytes)) continue;
-        CellScratch scratch;
-        Converted v = convert_cell(cell, c.kind, scratch);
-        if (v.kind != Converted::Kind::Error) continue;
-        if (c.count++ == 0) {
-          const Cell &k = cells[0];
-          c.example = key + "=" +
-                      (k.storage == StorageClass::Integer ? std::to_string(k.i)
-                                                          : std::string(k.bytes.substr(0, 64)));
-          c.reason = v.reason ? v.reason : "";
+    Subxact sx;
+    sx.begin();
+    std::unique_ptr<RowStream> rows = src.rows(t.name, names, targets, n, relname.c_str());
+    auto example = [&](int column) {
+      if (key >= 0) return cols[static_cast<size_t>(key)].source + "=" + rows->describe_value(key);
+      return column >= 0 ? rows->describe_value(column) : std::string();
+    };
+    int64_t read = 0;
+    while (rows->next()) {
+      if (++read % 1000 == 0) check_for_interrupts();
+      pg_call([&] {
+        MemoryContextReset(row_cxt);
+        MemoryContextSwitchTo(row_cxt);
+      });
+      RowFault fault;
+      bool ok = false;
+      try {
+        ok = rows->try_fill(values, nulls, &fault);
+      } catch (const PgError &e) {
+        ErrorData *ed = e.edata();
+        if (!is_data_error(ed)) throw;
+        fault.column = rows->current_column();
+        fault.sqlstate = sqlstate_of(ed);
+        fault.reason = ed->message ? ed->message : "error";
+        sx.rollback();
+        sx.begin();
+      }
+      pg_call([&] { MemoryContextSwitchTo(row_cxt); });
+      std::string check;
+      if (ok) {
+        // As the created table checks the row: NOT NULL in column order
+        // (a zero date the reader made NULL), and an enum's labels.
+        for (int i = 0; i < n && ok; i++) {
+          const ScanColumn &c = cols[static_cast<size_t>(i)];
+          if (nulls[i] && c.not_null) {
+            ok = false;
+            fault.column = i;
+            const bool zero = !rows->source_null(i);
+            check = zero ? "zero_date" : "not_null";
+            fault.reason = zero ? "a zero date, read as NULL, in a NOT NULL column"
+                                : "null value in a NOT NULL column";
+          } else if (!nulls[i] && !c.labels.empty()) {
+            std::string label;
+            pg_call([&] { label.assign(TextDatumGetCString(values[i])); });
+            if (std::find(c.labels.begin(), c.labels.end(), label) == c.labels.end()) {
+              ok = false;
+              fault.column = i;
+              fault.reason = "invalid input value for enum: \"" + label + "\"";
+            }
+          }
         }
       }
-    });
+      if (ok) {
+        for (int i = 0; i < n; i++)
+          if (nulls[i] && !rows->source_null(i))
+            tally.zero_date_as_null(cols[static_cast<size_t>(i)].source, example(i));
+        continue;
+      }
+      const std::string column =
+          fault.column >= 0 ? cols[static_cast<size_t>(fault.column)].source : std::string();
+      if (check.empty())
+        check = value_check_name(
+            fault.sqlstate, fault.reason,
+            fault.column >= 0 ? cols[static_cast<size_t>(fault.column)].type : std::string());
+      tally.reject(column, check, fault.reason, example(fault.column));
+    }
+    rows.reset();
+    pg_call([&] { MemoryContextSwitchTo(outer); });
+    sx.commit();
   } catch (const Error &e) {
     if (e.sqlstate() == sqlstate::kQueryCanceled) throw;
-    failed.advice = std::string("the check invalid_value could not run: ") + e.what();
-    out.push_back(std::move(failed));
+    pg_call([&] {
+      MemoryContextSwitchTo(outer);
+      MemoryContextDelete(table_cxt);
+    });
+    out.push_back({"warning", t.name, "", "check_failed", -1, "",
+                   std::string("the values could not be read: ") + e.what()});
     return;
   }
-  for (const Col &c : cols)
-    if (c.count > 0)
-      out.push_back({"error", t.name, c.name, "invalid_value", c.count, c.example,
-                     "values the migration's converter refuses (first: " + c.reason +
-                         "): these rows will be rejected; fix them in the source or map the "
-                         "column to text"});
+  pg_call([&] { MemoryContextDelete(table_cxt); });
+  for (PreflightFinding &f : tally.findings()) out.push_back(std::move(f));
 }
 
 std::vector<PreflightFinding> run_preflight(MigrationSource &src, const std::string &options) {
   std::vector<std::string> tables, exclude;
+  bool has_rules = false;
   for (const JsonOption &o : json_options(options, kPreflight)) {
+    if (o.key == "types" || o.key == "columns") {
+      has_rules = true;
+      continue;
+    }
     if (o.key != "tables" && o.key != "exclude") bad_option(kPreflight, o.key, "unknown option");
     (o.key == "tables" ? tables : exclude) = option_names(kPreflight, options, o);
   }
-  SourceSchema schema = read_selected_schema(src, kPreflight, tables, exclude, nullptr);
+  // The migration's cast rules, read as migrate_database reads them.
+  MigrateRules rules;
+  if (has_rules) rules = parse_migrate_options(options, true).rules;
+  rules.keep_case = true;  // names do not matter here; no fold collisions
+  SourceSchema schema = read_selected_schema(src, kPreflight, tables, exclude, &rules);
 
   PreflightPlan plan = plan_preflight(schema);
   std::vector<PreflightFinding> out = plan.fixed;
-  if (schema.dialect == Dialect::Sqlite) {
-    measure_sqlite_values(src, schema);
-    for (const SourceTable &t : schema.tables) sqlite_converter_findings(src, t, out);
+  measure_sqlite_values(src, schema);
+  for (const SourceTable &t : schema.tables) {
+    check_for_interrupts();
+    value_findings(src, t, rules, out);
   }
+  // Columns whose values the reader refused: a query finding that would say
+  // the same values are copied (BIGINT UNSIGNED mapped to bigint by a cast
+  // rule) gives way to what the migration does.
+  std::set<std::pair<std::string, std::string>> refused;
+  for (const PreflightFinding &f : out)
+    if (preflight_action(f) == "reject") refused.insert({f.table, f.column});
   for (const PreflightQuery &q : plan.queries) {
     check_for_interrupts();
     PreflightFinding f = q.finding;
+    if (preflight_action(f) == "copy" && refused.count({f.table, f.column})) continue;
     try {
       auto rows = src.query(q.sql);
       f.count = rows.empty() || rows[0].empty() || !rows[0][0] ? 0 : to_int64(*rows[0][0]);

@@ -114,6 +114,10 @@ std::string MysqlReader::describe_value(int column) const {
   return describe_mycell(stmt_.cell(static_cast<size_t>(column)));
 }
 
+bool MysqlReader::source_null(int column) const {
+  return stmt_.cell(static_cast<size_t>(column)).is_null;
+}
+
 void MysqlReader::append_json(std::string &out, int column) const {
   json_append_mycell(out, stmt_.cell(static_cast<size_t>(column)), kJsonValueLimit,
                      &reject_md5_hex);

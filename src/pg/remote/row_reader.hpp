@@ -42,6 +42,9 @@ class RowReader {
   virtual void append_json(std::string &out, int column) const = 0;
   // Zero dates read as NULL so far (MySQL).
   virtual int64_t zero_dates() const { return 0; }
+  // True when the current row's source value of target column i is NULL
+  // (a converted NULL that is not one is a MySQL zero date).
+  virtual bool source_null(int column) const = 0;
 
   // What relname is, in error messages: "foreign table" (the default) or
   // "table" (a migration or sync_table target).

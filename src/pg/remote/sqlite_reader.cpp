@@ -33,6 +33,10 @@ std::string SqliteReader::describe_value(int column) const {
   return describe_cell(stmt_.cell(column + offset_));
 }
 
+bool SqliteReader::source_null(int column) const {
+  return stmt_.cell(column + offset_).storage == StorageClass::Null;
+}
+
 void SqliteReader::append_json(std::string &out, int column) const {
   json_append_cell(out, stmt_.cell(column + offset_), kJsonValueLimit, &reject_md5_hex);
 }

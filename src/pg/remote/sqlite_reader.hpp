@@ -25,6 +25,7 @@ class SqliteReader : public RowReader {
   void start(const std::vector<SqlValue> &params) override;
   bool next() override;
   std::string describe_value(int column) const override;
+  bool source_null(int column) const override;
   void append_json(std::string &out, int column) const override;
 
  protected:
