@@ -685,11 +685,11 @@ def check_database(name, kind, files):
 
 def main():
     only = os.environ.get("CORPUS_ONLY")
-    exists = run(["psql", "-X", "-At", "-d", "postgres", "-c",
-                  "SELECT 1 FROM pg_database WHERE datname = %s" % lit(PGDB)]).stdout.decode().strip()
-    if not exists:
-        run(["psql", "-X", "-q", "-d", "postgres", "-c", "CREATE DATABASE %s" % q_pg(PGDB)])
-    psql("SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS minibar_migrate;")
+    # A fresh database each time: the extension installed there is the one
+    # just built (an older install would keep its older state tables).
+    run(["psql", "-X", "-q", "-d", "postgres", "-c", "DROP DATABASE IF EXISTS %s" % q_pg(PGDB)])
+    run(["psql", "-X", "-q", "-d", "postgres", "-c", "CREATE DATABASE %s" % q_pg(PGDB)])
+    psql("SET client_min_messages = warning; CREATE EXTENSION minibar_migrate;")
     for name, kind, files in CORPUS:
         if only and name != only:
             continue
