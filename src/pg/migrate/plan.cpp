@@ -96,12 +96,7 @@ void record_source_position(int64_t run_id, const RunRequest &req, MigrationSour
   std::string why = req.position_note;
   std::optional<MigrationSource::Position> p;
   if (why.empty()) p = src.snapshot_position(&why);
-  state_rows(
-      "UPDATE minibar_migrate.runs SET source_binlog_file = NULLIF($2, ''), source_binlog_pos = "
-      "NULLIF($3, '')::pg_catalog.int8, source_gtid = NULLIF($4, ''), source_position_note = "
-      "NULLIF($5, '') WHERE run_id = $1::pg_catalog.int8 RETURNING 1",
-      {std::to_string(run_id), p ? p->file : "", p ? std::to_string(p->pos) : "", p ? p->gtid : "",
-       why});
+  run_set_source_position(run_id, p, why);
 }
 
 }  // namespace

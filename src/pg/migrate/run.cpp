@@ -263,13 +263,7 @@ void worker_run(RunShared *sh, int index) {
     // Resuming: the run is running again (its tasks say what is left). The
     // tasks left are read from new snapshots, later than the recorded
     // position: change data capture from it would apply changes twice.
-    state_rows(
-        "UPDATE minibar_migrate.runs SET status = 'running', error = NULL, finished_at = NULL, "
-        "source_binlog_file = NULL, source_binlog_pos = NULL, source_gtid = NULL, "
-        "source_position_note = 'resumed: the tasks left were copied from later snapshots than "
-        "the first ones, so no single position for change data capture' "
-        "WHERE run_id = $1::pg_catalog.int8",
-        {std::to_string(run_id)});
+    run_resumed(run_id);
     // What was committed before must still be the source's rows: changed
     // chunks are copied again (or noted) before any worker goes on. The
     // others wait for the fence.
@@ -479,15 +473,7 @@ void finalize_run(const Launched &l, int64_t run_id, const std::string &reason) 
 // unfinished (failed with resume, or cut off by a restart): its committed
 // steps are in the targets, so a new run must not load them again.
 std::optional<int64_t> find_unfinished(const RunRequest &req) {
-  auto r = spi_rows(
-      "SELECT run_id FROM minibar_migrate.runs r WHERE kind = $1 AND server = $2 AND "
-      "target_schema IS NOT DISTINCT FROM NULLIF($3, '') AND status IN ('running', 'failed') AND "
-      "workers > 0 AND started_by = $5 AND ($1 = 'database' OR EXISTS (SELECT 1 FROM "
-      "minibar_migrate.run_tables t WHERE t.run_id = r.run_id AND t.source_table = $4)) ORDER BY "
-      "run_id DESC LIMIT 1",
-      {req.kind, req.server, req.target_schema, req.remote_table, current_role_name()});
-  if (r.empty()) return std::nullopt;
-  return to_int64(r[0][0].value_or("0"));
+  return run_find_unfinished(req.kind, req.server, req.target_schema, req.remote_table);
 }
 
 // One run at a time per run id: a second session resuming it waits for nothing and fails.
@@ -499,19 +485,12 @@ void lock_run(int64_t run_id) {
 void progress_notice(int64_t run_id) {
   // Backend progress is read once per transaction unless the snapshot is dropped.
   pg_call([] { pgstat_clear_snapshot(); });
-  auto rows = spi_rows(
-      "SELECT source_table, state, rows_done, coalesce(rows_estimated, 0), "
-      "round(coalesce(rows_per_second, 0)), coalesce(pg_catalog.round(pg_catalog.date_part("
-      "'epoch', eta)), -1) FROM minibar_migrate.progress WHERE run_id = $1::pg_catalog.int8 AND "
-      "state <> 'done' ORDER BY table_no",
-      {std::to_string(run_id)});
   std::string line;
-  for (const auto &r : rows) {
+  for (const RunProgress &r : run_progress(run_id)) {
     if (!line.empty()) line += "; ";
-    line += r.at(0).value_or("") + " " + r.at(1).value_or("") + " " + r.at(2).value_or("0") + "/" +
-            r.at(3).value_or("0") + " rows";
-    if (r.at(4).value_or("0") != "0") line += ", " + r.at(4).value_or("0") + " rows/s";
-    if (r.at(5).value_or("-1") != "-1") line += ", ETA " + r.at(5).value_or("") + " s";
+    line += r.source_table + " " + r.state + " " + r.rows_done + "/" + r.rows_estimated + " rows";
+    if (r.rows_per_second != "0") line += ", " + r.rows_per_second + " rows/s";
+    if (r.eta_seconds != "-1") line += ", ETA " + r.eta_seconds + " s";
   }
   if (line.empty()) line = "finishing";
   pg_call([&] {
@@ -755,13 +734,10 @@ void lock_target_schema(const std::string &schema) {
   auto r = spi_rows(
       "SELECT pg_catalog.pg_try_advisory_xact_lock(2037257730, pg_catalog.hashtext($1))", {schema});
   if (r.at(0).at(0).value_or("f") == "t") return;
-  auto running = spi_rows(
-      "SELECT run_id, started_by FROM minibar_migrate.runs WHERE target_schema = $1 AND status = "
-      "'running' ORDER BY run_id DESC LIMIT 1",
-      {schema});
-  std::string which = running.empty() ? std::string("a run of another session or role")
-                                      : "run " + running[0].at(0).value_or("?") + " (role " +
-                                            running[0].at(1).value_or("?") + ")";
+  auto running = run_running_into(schema);
+  std::string which =
+      !running ? std::string("a run of another session or role")
+               : "run " + std::to_string(running->first) + " (role " + running->second + ")";
   throw Error("55006",
               "another migration into schema " + pg_quote_ident(schema) + " is running: " + which,
               "Only one run at a time may load into a schema.",
