@@ -423,6 +423,36 @@ void run_task_redo_copy(int64_t run_id, const std::string &source_table, int tas
       run_table_key(run_id, source_table));
 }
 
+std::vector<LatestCopy> run_latest_copies(const std::string &server,
+                                          const std::string &target_schema) {
+  std::vector<LatestCopy> out;
+  for (const auto &t :
+       spi_rows("SELECT DISTINCT ON (rt.source_table) rt.source_table, rt.target_table, "
+                "r.run_id::text, coalesce(r.source_binlog_file, ''), "
+                "coalesce(r.source_binlog_pos, 0)::text, coalesce(r.source_position_note, ''), "
+                "array_to_json(rt.source_columns)::text, array_to_json(rt.target_columns)::text, "
+                "rt.target_relid::text "
+                "FROM minibar_migrate.runs r JOIN minibar_migrate.run_tables rt USING (run_id) "
+                "JOIN pg_catalog.pg_class c ON c.oid = rt.target_relid "
+                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE r.server = $1 AND r.status = 'done' AND rt.done AND n.nspname = $2 "
+                "AND r.started_by = $3 ORDER BY rt.source_table, r.run_id DESC",
+                {server, target_schema, current_role_name()})) {
+    LatestCopy c;
+    c.source_table = text(t.at(0));
+    c.target_table = text(t.at(1));
+    c.run_id = to_int64(text(t.at(2)));
+    c.binlog_file = text(t.at(3));
+    c.binlog_pos = to_int64(text(t.at(4)));
+    c.position_note = text(t.at(5));
+    c.source_columns_json = text(t.at(6));
+    c.target_columns_json = text(t.at(7));
+    c.target_relid = static_cast<Oid>(to_uint32(text(t.at(8))));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 bool try_lock_run(int64_t run_id) {
   auto r = spi_rows("SELECT pg_catalog.pg_try_advisory_xact_lock(2037257729, $1::pg_catalog.int4)",
                     {std::to_string(run_id)});

@@ -188,6 +188,22 @@ std::vector<DoneCopy> run_done_copies(int64_t run_id, const std::string &source_
 // Resume: the copy is to be done again, and its table's check and analyze.
 void run_task_redo_copy(int64_t run_id, const std::string &source_table, int task_no);
 
+// For sync_start: every table's latest finished copy from server into
+// target_schema by the current user, with the source position of its run
+// (file "" when none was recorded: position_note says why). Columns as JSON
+// arrays of text, for sync_tables.
+struct LatestCopy {
+  std::string source_table, target_table;
+  int64_t run_id = 0;
+  std::string binlog_file;
+  int64_t binlog_pos = 0;
+  std::string position_note;
+  std::string source_columns_json, target_columns_json;
+  Oid target_relid = InvalidOid;
+};
+std::vector<LatestCopy> run_latest_copies(const std::string &server,
+                                          const std::string &target_schema);
+
 // Rows the run committed into tables that existed before it, per table:
 // (qualified target, rows). Only a resumable run with workers has any.
 std::vector<std::pair<std::string, int64_t>> rows_in_existing_targets(int64_t run_id);
