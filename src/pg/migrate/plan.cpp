@@ -175,7 +175,7 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
     if (OidIsValid(existing)) {
       // Before anything reads it: not even count(*) may run another role's policies.
       check_target(target_nsp, existing, schema_created, opts.trust_target, AccessShareLock);
-      ColumnMatch m = match_existing(opts, table, existing);
+      ColumnMatch m = match_existing(table, existing, opts.ignore_missing, opts.ignore_extra);
       // Workers commit chunk by chunk: rows loaded into a table that existed
       // before cannot be told apart from its own rows if the run fails, so a
       // run that is undone on failure must not load them in pieces.

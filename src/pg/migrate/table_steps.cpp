@@ -119,7 +119,8 @@ Oid create_target(MigrateContext &ctx, const SourceTable &table, TablePlan &plan
   return find_table(plan.schema, plan.name);
 }
 
-ColumnMatch match_existing(const MigrateOptions &options, const SourceTable &table, Oid relid) {
+ColumnMatch match_existing(const SourceTable &table, Oid relid, bool ignore_missing,
+                           bool ignore_extra) {
   ColumnMatch out;
   struct Att {
     AttrNumber num;
@@ -171,7 +172,7 @@ ColumnMatch match_existing(const MigrateOptions &options, const SourceTable &tab
     for (const std::string &x : v) s += (s.empty() ? "" : ", ") + x;
     return s;
   };
-  if ((!missing.empty() && !options.ignore_missing) || (!extra.empty() && !options.ignore_extra) ||
+  if ((!missing.empty() && !ignore_missing) || (!extra.empty() && !ignore_extra) ||
       out.source_columns.empty())
     throw Error("42703",
                 "the columns of " + out.qualified + " do not match source table " + table.name,

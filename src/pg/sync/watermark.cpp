@@ -150,10 +150,7 @@ SyncTableResult sync_table(const SqliteServerConfig &config, const std::string &
   if (!table)
     throw Error(sqlstate::kFdwTableNotFound, "SQLite table \"" + remote + "\" does not exist");
 
-  MigrateOptions mopts;
-  mopts.ignore_missing = opts.ignore_missing;
-  mopts.ignore_extra = opts.ignore_extra;
-  ColumnMatch match = match_existing(mopts, *table, relid);
+  ColumnMatch match = match_existing(*table, relid, opts.ignore_missing, opts.ignore_extra);
   pg_call([&] {
     AclResult acl = pg_class_aclcheck(relid, GetUserId(), ACL_UPDATE | ACL_SELECT);
     if (acl != ACLCHECK_OK) aclcheck_error(acl, OBJECT_TABLE, get_rel_name(relid));
