@@ -89,7 +89,7 @@ PGDLLEXPORT Datum minibar_migrate_table(PG_FUNCTION_ARGS) {
       int64_t run_id = run_migration(req, opts, s->config);
       std::vector<RunTableResult> tables = run_table_results(run_id);
       if (tables.empty())
-        throw Error("XX000", "run " + std::to_string(run_id) + " recorded no table");
+        throw Error(sqlstate::kInternal, "run " + std::to_string(run_id) + " recorded no table");
       result_target = tables[0].target_relid;
       copied = tables[0].rows_copied;
       rejected = tables[0].rows_rejected;

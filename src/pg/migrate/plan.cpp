@@ -141,7 +141,7 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
     plans.push_back(plan_table(t, schema.dialect, opts.rules, req.target_schema, name));
     auto [it, fresh] = target_of.emplace(plans.back().name, t.name);
     if (!fresh)
-      throw Error("42P07",
+      throw Error(sqlstate::kDuplicateTable,
                   "source tables \"" + it->second + "\" and \"" + t.name +
                       "\" both become table \"" + plans.back().name + "\" in PostgreSQL",
                   "Nothing was created.",
@@ -180,7 +180,7 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
       // before cannot be told apart from its own rows if the run fails, so a
       // run that is undone on failure must not load them in pieces.
       if (chunked && !req.resumable)
-        throw Error("0A000",
+        throw Error(sqlstate::kFeatureNotSupported,
                     "table " + plan.qualified() +
                         " exists: a run with background workers could not undo what it loads into "
                         "it if it failed",

@@ -12,6 +12,7 @@
 #include "core/plan/migrate_plan.hpp"
 #include "core/schema/quote.hpp"
 #include "pg/base/guard.hpp"
+#include "pg/base/memory.hpp"
 #include "pg/base/bgworker.hpp"
 #include "pg/base/spi.hpp"
 
@@ -112,9 +113,10 @@ void pg_apply_settings(const RunShared *sh) {
 
 void copy_field(char *dst, size_t size, const std::string &src, const char *what) {
   if (src.size() >= size)
-    throw Error("22023", std::string(what) + " is too long for a background-worker run (" +
-                             std::to_string(src.size()) + " bytes, at most " +
-                             std::to_string(size - 1) + ")");
+    throw Error(sqlstate::kInvalidParameterValue,
+                std::string(what) + " is too long for a background-worker run (" +
+                    std::to_string(src.size()) + " bytes, at most " + std::to_string(size - 1) +
+                    ")");
   std::memcpy(dst, src.c_str(), src.size() + 1);
 }
 
@@ -132,12 +134,11 @@ void nap(long ms) {
 
 SourceConfig *worker_source_config(const char *server) {
   SourceConfig *cfg = nullptr;
+  // It outlives the transaction: the source is used by every task.
+  MemoryContextScope in_top(TopMemoryContext);
   pg_call([&] {
-    // It outlives the transaction: the source is used by every task.
-    MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
     cfg = static_cast<SourceConfig *>(palloc0(sizeof(SourceConfig)));
     source_config(get_foreign_server_oid(server, false), cfg);
-    MemoryContextSwitchTo(old);
   });
   return cfg;
 }
@@ -292,7 +293,9 @@ void worker_run(RunShared *sh, int index) {
     bgw_xact_begin();
   }
   std::optional<RunInfo> run = run_load(run_id);
-  if (!run) throw Error("XX000", "run " + std::to_string(run_id) + " is not visible to the worker");
+  if (!run)
+    throw Error(sqlstate::kInternal,
+                "run " + std::to_string(run_id) + " is not visible to the worker");
   MigrateOptions opts = parse_migrate_options(run->options, run->kind == "database");
   // Trust in the targets is the current call's to give, also when it resumes
   // a run planned with other options: the tables may have changed since.
@@ -479,7 +482,8 @@ std::optional<int64_t> find_unfinished(const RunRequest &req) {
 // One run at a time per run id: a second session resuming it waits for nothing and fails.
 void lock_run(int64_t run_id) {
   if (!try_lock_run(run_id))
-    throw Error("55006", "run " + std::to_string(run_id) + " is being run by another session");
+    throw Error(sqlstate::kObjectInUse,
+                "run " + std::to_string(run_id) + " is being run by another session");
 }
 
 void progress_notice(int64_t run_id) {
@@ -502,13 +506,14 @@ int64_t run_in_caller(RunRequest &req, const MigrateOptions &opts, const SourceC
   std::unique_ptr<MigrationSource> src = open_source(config);
   const int64_t run_id = plan_run(req, opts, *src, false);
   std::optional<RunInfo> run = run_load(run_id);
-  if (!run) throw Error("XX000", "run " + std::to_string(run_id) + " vanished");
+  if (!run) throw Error(sqlstate::kInternal, "run " + std::to_string(run_id) + " vanished");
   auto last = std::chrono::steady_clock::now();
   for (;;) {
     TaskOutcome out = run_next_task(run_id, *run, opts, *src);
     if (out == TaskOutcome::AllDone) break;
     if (out == TaskOutcome::NoneReady)
-      throw Error("XX000", "run " + std::to_string(run_id) + ": no task is ready, none is running");
+      throw Error(sqlstate::kInternal,
+                  "run " + std::to_string(run_id) + ": no task is ready, none is running");
     if (opts.progress_interval > 0 &&
         std::chrono::steady_clock::now() - last >= std::chrono::seconds(opts.progress_interval)) {
       progress_notice(run_id);
@@ -522,7 +527,8 @@ int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optiona
   bool snapshot_per_xact = false;
   pg_call([&] { snapshot_per_xact = IsolationUsesXactSnapshot(); });
   if (snapshot_per_xact)
-    throw Error("25001", "migrating with background workers needs a READ COMMITTED transaction",
+    throw Error(sqlstate::kActiveSqlTransaction,
+                "migrating with background workers needs a READ COMMITTED transaction",
                 "This transaction's snapshot would not see what the workers commit.",
                 "Use {\"workers\": 0}, or run it outside a REPEATABLE READ / SERIALIZABLE "
                 "transaction.");
@@ -553,7 +559,8 @@ int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optiona
     });
     pg_atomic_write_u32(&sh->launched, static_cast<uint32>(l.handles.size()));
     if (l.handles.empty())
-      throw Error("53000", "could not start a background worker for the migration",
+      throw Error(sqlstate::kInsufficientResources,
+                  "could not start a background worker for the migration",
                   "Every background-worker slot (max_worker_processes) is taken.",
                   "Raise max_worker_processes, or use {\"workers\": 0} to migrate in this "
                   "session.");
@@ -568,7 +575,8 @@ int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optiona
         break;
       }
       if (++naps % 10 == 0 && workers_wait_for_caller(l))
-        throw Error("25001", "the background workers wait for locks this transaction holds",
+        throw Error(sqlstate::kActiveSqlTransaction,
+                    "the background workers wait for locks this transaction holds",
                     "This transaction changed objects the run needs (e.g. created the target "
                     "schema) and has not committed.",
                     "Commit first, or use {\"workers\": 0} to migrate inside this transaction.");
@@ -611,7 +619,7 @@ int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optiona
     // A worker that vanished without an error was terminated (or crashed).
     for (int i = 0; i < static_cast<int>(l.handles.size()); i++)
       if (!sh->slots[i].finished)
-        throw Error("57P01",
+        throw Error(sqlstate::kAdminShutdown,
                     "background worker " + std::to_string(i) +
                         (run_id ? " of run " + std::to_string(run_id) : std::string()) +
                         " stopped before the run was done",
@@ -696,7 +704,7 @@ int resolve_workers(const MigrateOptions &opts) {
           std::to_string(mine) + " in use by this role";
   }
   if (allowed <= 0)
-    throw Error("53000", "no migration worker is free (" + why + ")",
+    throw Error(sqlstate::kInsufficientResources, "no migration worker is free (" + why + ")",
                 "The caps keep background-worker slots for other users, parallel query and "
                 "scheduled jobs.",
                 "Wait for a running migration to end, use {\"workers\": 0} to migrate in this "
@@ -738,7 +746,7 @@ void lock_target_schema(const std::string &schema) {
   std::string which =
       !running ? std::string("a run of another session or role")
                : "run " + std::to_string(running->first) + " (role " + running->second + ")";
-  throw Error("55006",
+  throw Error(sqlstate::kObjectInUse,
               "another migration into schema " + pg_quote_ident(schema) + " is running: " + which,
               "Only one run at a time may load into a schema.",
               "Wait for it to end (see minibar_migrate.progress), or cancel it.");
@@ -760,11 +768,13 @@ int64_t run_migration(RunRequest &req, const MigrateOptions &opts, const SourceC
   }
   req.resumable = opts.resume;
   if (opts.resume && req.workers == 0)
-    throw Error("22023", "resume needs background workers (\"workers\" >= 1)",
+    throw Error(sqlstate::kInvalidParameterValue,
+                "resume needs background workers (\"workers\" >= 1)",
                 "A run in the caller's transaction keeps nothing when it fails.");
   std::optional<int64_t> unfinished = find_unfinished(req);
   if (unfinished && !opts.resume)
-    throw Error("55000", "run " + std::to_string(*unfinished) + " of this migration is unfinished",
+    throw Error(sqlstate::kObjectNotInPrerequisiteState,
+                "run " + std::to_string(*unfinished) + " of this migration is unfinished",
                 "Its committed chunks are in the target tables.",
                 "Continue it with {\"resume\": true}, or drop what it created with "
                 "minibar_migrate.rollback(" +

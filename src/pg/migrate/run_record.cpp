@@ -219,7 +219,8 @@ RunTarget run_target(int64_t run_id, const std::string &source_table) {
       "run_id = $1::pg_catalog.int8 AND source_table = $2",
       run_table_key(run_id, source_table));
   if (t.empty())
-    throw Error("XX000", "run " + std::to_string(run_id) + " has no table " + source_table);
+    throw Error(sqlstate::kInternal,
+                "run " + std::to_string(run_id) + " has no table " + source_table);
   return {static_cast<Oid>(to_uint32(t[0].at(0).value_or("0"))), text(t[0].at(1))};
 }
 
@@ -512,20 +513,21 @@ std::vector<std::pair<std::string, std::string>> rollback_run(int64_t run_id,
   auto seen = spi_rows(
       "SELECT started_by, status FROM minibar_migrate.runs WHERE run_id = $1::pg_catalog.int8",
       {id});
-  if (seen.empty()) throw Error("42704", "no run " + id);
+  if (seen.empty()) throw Error(sqlstate::kUndefinedObject, "no run " + id);
   const std::string owner = seen[0].at(0).value_or("");
   if (owner != current_role_name())
-    throw Error("42501", "run " + id + " was started by role \"" + owner + "\"",
+    throw Error(sqlstate::kInsufficientPrivilege,
+                "run " + id + " was started by role \"" + owner + "\"",
                 "Only the role that started a run may roll it back.",
                 "Roll it back as that role (SET ROLE).");
   auto locked = state_rows(
       "SELECT status FROM minibar_migrate.runs WHERE run_id = $1::pg_catalog.int8 FOR UPDATE",
       {id});
-  if (locked.empty()) throw Error("42704", "no run " + id);
+  if (locked.empty()) throw Error(sqlstate::kUndefinedObject, "no run " + id);
   if (locked[0].at(0).value_or("") == "rolled back")
-    throw Error("55000", "run " + id + " was already rolled back");
+    throw Error(sqlstate::kObjectNotInPrerequisiteState, "run " + id + " was already rolled back");
   if (!lock_held && !try_lock_run(run_id))
-    throw Error("55006", "run " + id + " is being run by another session",
+    throw Error(sqlstate::kObjectInUse, "run " + id + " is being run by another session",
                 "Its workers may still be loading what it created.",
                 "Wait for the run to end (or cancel it), then roll it back.");
 
@@ -570,7 +572,7 @@ std::vector<std::pair<std::string, std::string>> rollback_run(int64_t run_id,
         spi_exec(sql);
       } catch (const PgError &e) {
         if (e.edata()->sqlerrcode != ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST) throw;
-        throw Error("2BP01",
+        throw Error(sqlstate::kDependentObjectsStillExist,
                     "run " + id +
                         " cannot be rolled back: " + (e.edata()->message ? e.edata()->message : ""),
                     e.edata()->detail ? e.edata()->detail : "",

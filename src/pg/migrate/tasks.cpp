@@ -60,7 +60,7 @@ void do_check(int64_t run_id, const MigrateOptions &opts, const TaskRow &c,
   // started: the table as a whole must still be within max_rejects.
   const int64_t rejected = totals.rows_rejected;
   if (opts.max_rejects >= 0 && rejected > opts.max_rejects)
-    throw Error("54000",
+    throw Error(sqlstate::kProgramLimitExceeded,
                 "table " + c.source_table + ": " + std::to_string(rejected) +
                     " rows rejected, more than max_rejects (" + std::to_string(opts.max_rejects) +
                     ")",
@@ -69,7 +69,7 @@ void do_check(int64_t run_id, const MigrateOptions &opts, const TaskRow &c,
   if (before >= 0) {
     int64_t after = count_target_rows(t.relid);
     if (after - before != copied)
-      throw Error("XX000",
+      throw Error(sqlstate::kInternal,
                   "target " + target + " gained " + std::to_string(after - before) + " rows, but " +
                       std::to_string(copied) + " were copied",
                   "Nothing was kept.");
@@ -175,7 +175,7 @@ TaskOutcome run_next_task(int64_t run_id, const RunInfo &run, const MigrateOptio
   } else if (c->kind == "finish") {
     do_finish(run_id, run, src, finish_notes);
   } else {
-    throw Error("XX000", "unknown task kind " + c->kind);
+    throw Error(sqlstate::kInternal, "unknown task kind " + c->kind);
   }
   for (const Note &n : notes) run_record_note(run_id, c->source_table, n);
   for (const auto &n : finish_notes) run_record_note(run_id, n.first, n.second);

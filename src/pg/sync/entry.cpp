@@ -43,10 +43,12 @@ std::string check_source(MigrationSource &src, const std::string &server) {
   auto v = src.query(
       "SELECT @@log_bin, @@binlog_format, @@binlog_row_image, "
       "COALESCE(@@binlog_row_metadata, ''), DATABASE(), @@server_id");
-  if (v.empty() || v[0].size() < 6) throw Error("XX000", "could not read the source's settings");
+  if (v.empty() || v[0].size() < 6)
+    throw Error(sqlstate::kInternal, "could not read the source's settings");
   auto &r = v[0];
   auto fail = [&](const std::string &what, const std::string &hint) {
-    throw Error("55000", "server \"" + server + "\" cannot be synced: " + what, "", hint);
+    throw Error(sqlstate::kObjectNotInPrerequisiteState,
+                "server \"" + server + "\" cannot be synced: " + what, "", hint);
   };
   if (get(r[0]) != "1")
     fail("the source has no binlog (log_bin is OFF)",
@@ -93,7 +95,7 @@ std::vector<Row> start_sync(const char *server, const char *target_schema,
       bool alive = false;
       pg_call([&] { alive = BackendPidGetProc(pid) != nullptr; });
       if (alive)
-        throw Error("55000",
+        throw Error(sqlstate::kObjectNotInPrerequisiteState,
                     "the sync of server \"" + srv + "\" is already running (pid " +
                         std::to_string(pid) + ")",
                     "", "Stop it first with minibar_migrate.sync_stop.");
@@ -113,7 +115,7 @@ std::vector<Row> start_sync(const char *server, const char *target_schema,
   // Every table's latest finished copy into target_schema, with its position.
   std::vector<LatestCopy> tables = run_latest_copies(srv, target_schema);
   if (tables.empty())
-    throw Error("55000",
+    throw Error(sqlstate::kObjectNotInPrerequisiteState,
                 "no finished migration of server \"" + srv + "\" into schema \"" +
                     std::string(target_schema) + "\" was found",
                 "", "Migrate first (migrate_database or migrate_table), then start the sync.");
@@ -175,15 +177,17 @@ std::vector<Row> start_sync(const char *server, const char *target_schema,
     out.push_back(std::move(row));
   }
   if (start_file.empty())
-    throw Error("55000", "no table of server \"" + srv + "\" can be synced", "",
+    throw Error(sqlstate::kObjectNotInPrerequisiteState,
+                "no table of server \"" + srv + "\" can be synced", "",
                 "See the reasons: every table was refused.");
   sync_upsert(srv, target_schema, options, source_db, replica_id, start_file, start_pos);
   sync_tables_insert(srv, inserts);
   BackgroundWorkerHandle *h = nullptr;
   pg_call([&] { h = sync_launch(MyDatabaseId, GetUserId(), server, GetTopTransactionId()); });
   if (!h)
-    throw Error("53000", "no background worker slot is free for the sync of server \"" + srv + "\"",
-                "", "Raise max_worker_processes.");
+    throw Error(sqlstate::kInsufficientResources,
+                "no background worker slot is free for the sync of server \"" + srv + "\"", "",
+                "Raise max_worker_processes.");
   return out;
 }
 
@@ -256,7 +260,8 @@ PGDLLEXPORT Datum minibar_sync_stop(PG_FUNCTION_ARGS) {
     {
       std::string srv = server;
       std::optional<SyncWorkerPid> worker = sync_worker_pid(srv);
-      if (!worker) throw Error("42704", "there is no sync for server \"" + srv + "\"");
+      if (!worker)
+        throw Error(sqlstate::kUndefinedObject, "there is no sync for server \"" + srv + "\"");
       if (worker->pid != 0) {
         int pid = worker->pid;
         // Stop it first (it commits or rolls back its batch), then mark it:
@@ -277,8 +282,9 @@ PGDLLEXPORT Datum minibar_sync_stop(PG_FUNCTION_ARGS) {
             check_for_interrupts();
           }
           if (pid_alive(pid))
-            throw Error("55006", "the sync worker of server \"" + srv + "\" (pid " +
-                                     std::to_string(pid) + ") did not stop within 30 s");
+            throw Error(sqlstate::kObjectInUse, "the sync worker of server \"" + srv + "\" (pid " +
+                                                    std::to_string(pid) +
+                                                    ") did not stop within 30 s");
         }
       }
       sync_mark_stopped(srv);
@@ -309,8 +315,9 @@ PGDLLEXPORT Datum minibar_source_binlog_position(PG_FUNCTION_ARGS) {
       std::unique_ptr<MigrationSource> src = open_source(*config);
       auto r = src->query("SHOW MASTER STATUS");
       if (r.empty() || r[0].size() < 2 || !r[0][0] || !r[0][1])
-        throw Error("55000", "server \"" + std::string(server) +
-                                 "\" has no binlog (SHOW MASTER STATUS is empty)");
+        throw Error(
+            sqlstate::kObjectNotInPrerequisiteState,
+            "server \"" + std::string(server) + "\" has no binlog (SHOW MASTER STATUS is empty)");
       file = *r[0][0];
       pos = *r[0][1];
       auto g = src->query("SELECT @@gtid_binlog_pos");

@@ -13,6 +13,7 @@
 #include "core/binlog/stream.hpp"
 #include "core/schema/quote.hpp"
 #include "pg/base/guard.hpp"
+#include "pg/base/memory.hpp"
 #include "pg/remote/source.hpp"
 #include "pg/base/bgworker.hpp"
 #include "pg/base/spi.hpp"
@@ -140,15 +141,17 @@ bool SyncWorker::load() {
     st.start = t.start;
   }
 
-  pg_call([&] {
-    MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
-    keep_ = AllocSetContextCreate(TopMemoryContext, "minibar sync", ALLOCSET_DEFAULT_SIZES);
-    cfg_ = static_cast<SourceConfig *>(palloc0(sizeof(SourceConfig)));
-    source_config(get_foreign_server_oid(server_.c_str(), false), cfg_);
-    MemoryContextSwitchTo(old);
-  });
+  {
+    MemoryContextScope in_top(TopMemoryContext);
+    pg_call([&] {
+      keep_ = AllocSetContextCreate(TopMemoryContext, "minibar sync", ALLOCSET_DEFAULT_SIZES);
+      cfg_ = static_cast<SourceConfig *>(palloc0(sizeof(SourceConfig)));
+      source_config(get_foreign_server_oid(server_.c_str(), false), cfg_);
+    });
+  }
   if (cfg_->dialect != Dialect::Mysql)
-    throw Error("0A000", "server \"" + server_ + "\" is not a MySQL/MariaDB server");
+    throw Error(sqlstate::kFeatureNotSupported,
+                "server \"" + server_ + "\" is not a MySQL/MariaDB server");
   opts_ = mysql_client_options(cfg_->mysql);
   for (auto &[name, st] : tables_) {
     try {
@@ -398,8 +401,9 @@ void SyncWorker::stream_events(BinlogStream &stream) {
         if (is_rows_event(type))
           handle_rows(ev);
         else if (type >= binlog::kQueryCompressed && type <= binlog::kDeleteRowsCompressedV1)
-          throw Error("0A000", "the source writes compressed binlog events, which sync cannot read",
-                      "", "Set log_bin_compress = OFF on the source.");
+          throw Error(sqlstate::kFeatureNotSupported,
+                      "the source writes compressed binlog events, which sync cannot read", "",
+                      "Set log_bin_compress = OFF on the source.");
         break;
     }
   }
