@@ -53,51 +53,6 @@ bool is_text_type(const std::string &t) {
   return t == "text" || starts_with(t, "character varying");
 }
 
-// 'it''s' as MariaDB shows a string default -> it's; nullopt when not one
-// plain quoted string.
-std::optional<std::string> unquote_mysql_string(const std::string &s) {
-  if (s.size() < 2 || s.front() != '\'' || s.back() != '\'') return std::nullopt;
-  std::string out;
-  for (size_t i = 1; i + 1 < s.size(); i++) {
-    char c = s[i];
-    if (c == '\'') {
-      if (i + 2 < s.size() && s[i + 1] == '\'') {
-        out += '\'';
-        i++;
-        continue;
-      }
-      return std::nullopt;
-    }
-    if (c == '\\') {
-      if (i + 2 >= s.size()) return std::nullopt;
-      char n = s[++i];
-      switch (n) {
-        case 'n':
-          out += '\n';
-          break;
-        case 't':
-          out += '\t';
-          break;
-        case 'r':
-          out += '\r';
-          break;
-        case '0':
-          out += '\0';
-          break;
-        case 'Z':
-          out += '\x1a';
-          break;
-        default:
-          out += n;
-      }
-      continue;
-    }
-    out += c;
-  }
-  if (out.find('\0') != std::string::npos) return std::nullopt;
-  return out;
-}
-
 }  // namespace
 
 PgTypeChoice mysql_to_pg_type(const MysqlColumnInfo &c) {
@@ -159,7 +114,7 @@ std::optional<std::string> mysql_default_to_pg(const std::string &d, const std::
     return std::nullopt;
   }
   if (is_text_type(pg_type)) {
-    std::optional<std::string> s = unquote_mysql_string(d);
+    std::optional<std::string> s = unquote_sql_literal(d, true, true);
     if (s) return pg_quote_literal(*s);
     return std::nullopt;
   }

@@ -51,34 +51,6 @@ bool is_number_literal(const std::string &s) {
   return digits && (!exp || exp_digits) && s.size() <= 100;
 }
 
-// 'text' with '' doubling (and backslash escapes for MySQL) -> text; nullopt
-// when s is not exactly one such literal or the text would hold a NUL.
-std::optional<std::string> sql_string(const std::string &s, bool backslash_escapes) {
-  if (s.size() < 2 || s.front() != '\'' || s.back() != '\'') return std::nullopt;
-  std::string out;
-  for (size_t i = 1; i + 1 < s.size(); i++) {
-    char c = s[i];
-    if (c == '\'') {
-      if (i + 2 < s.size() && s[i + 1] == '\'') {
-        out += '\'';
-        i++;
-        continue;
-      }
-      return std::nullopt;
-    }
-    if (c == '\\' && backslash_escapes) {
-      if (i + 2 >= s.size()) return std::nullopt;
-      char n = s[++i];
-      if (n == '0') return std::nullopt;  // NUL cannot be in PostgreSQL text
-      out += n == 'n' ? '\n' : n == 't' ? '\t' : n == 'r' ? '\r' : n;
-      continue;
-    }
-    if (c == '\0') return std::nullopt;
-    out += c;
-  }
-  return out;
-}
-
 std::string strip_parens(std::string s) {
   s = trim(s);
   while (s.size() >= 2 && s.front() == '(' && s.back() == ')') {
@@ -261,7 +233,7 @@ std::optional<std::string> translate_default(const std::string &value, Dialect d
       return std::string("date_trunc('day', now(), 'UTC')");
     return std::nullopt;
   }
-  std::optional<std::string> s = sql_string(v, dialect == Dialect::Mysql);
+  std::optional<std::string> s = unquote_sql_literal(v, dialect == Dialect::Mysql, false);
   if (!s) return std::nullopt;
   if (is_num) {
     // '0' on a number column: the number, validated (integers: digits only).

@@ -69,4 +69,31 @@ std::string pg_text_array_literal(const std::vector<std::string> &items) {
   return out + "}";
 }
 
+std::optional<std::string> unquote_sql_literal(const std::string &s, bool backslash_escapes,
+                                               bool ctrl_z) {
+  if (s.size() < 2 || s.front() != '\'' || s.back() != '\'') return std::nullopt;
+  std::string out;
+  for (size_t i = 1; i + 1 < s.size(); i++) {
+    char c = s[i];
+    if (c == '\'') {
+      if (i + 2 < s.size() && s[i + 1] == '\'') {
+        out += '\'';
+        i++;
+        continue;
+      }
+      return std::nullopt;
+    }
+    if (c == '\\' && backslash_escapes) {
+      if (i + 2 >= s.size()) return std::nullopt;
+      char n = s[++i];
+      if (n == '0') return std::nullopt;  // NUL cannot be in PostgreSQL text
+      out += n == 'n' ? '\n' : n == 't' ? '\t' : n == 'r' ? '\r' : n == 'Z' && ctrl_z ? '\x1a' : n;
+      continue;
+    }
+    if (c == '\0') return std::nullopt;
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace minibar

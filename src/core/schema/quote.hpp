@@ -1,6 +1,7 @@
 // Quoting of remote identifiers and literals, per remote dialect.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,5 +33,13 @@ std::string pg_quote_literal(std::string_view text);
 // PostgreSQL text[] input: {"a","b\"c"} (every element quoted, quotes and
 // backslashes escaped).
 std::string pg_text_array_literal(const std::vector<std::string> &items);
+
+// The text of one SQL string literal as a source shows it: 'text' with ''
+// doubling and, when backslash_escapes (MySQL), \n \t \r and \x for x
+// (ctrl_z: \Z is byte 0x1a, as MariaDB reads it). nullopt when s is not
+// exactly one such literal, or the text would hold a NUL (PostgreSQL text
+// cannot).
+std::optional<std::string> unquote_sql_literal(const std::string &s, bool backslash_escapes,
+                                               bool ctrl_z);
 
 }  // namespace minibar
