@@ -12,6 +12,12 @@ std::string get(const std::optional<std::string> &v) {
   return v ? *v : std::string();
 }
 
+// One UPDATE of a server's syncs row: SET set.
+void update_syncs(const std::string &server, const std::string &set) {
+  spi_exec("UPDATE minibar_migrate.syncs SET " + set +
+           " WHERE server = " + pg_quote_literal(server));
+}
+
 }  // namespace
 
 std::optional<SyncFound> sync_find(const std::string &server) {
@@ -85,10 +91,9 @@ std::optional<SyncWorkerPid> sync_worker_pid(const std::string &server) {
 }
 
 void sync_mark_stopped(const std::string &server) {
-  spi_exec(
-      "UPDATE minibar_migrate.syncs SET wanted = 'stopped', state = 'stopped', pid = NULL, "
-      "stopped_at = coalesce(stopped_at, clock_timestamp()) WHERE server = " +
-      pg_quote_literal(server));
+  update_syncs(server,
+               "wanted = 'stopped', state = 'stopped', pid = NULL, "
+               "stopped_at = coalesce(stopped_at, clock_timestamp())");
 }
 
 std::string sync_stopped_at(const std::string &server) {
@@ -146,20 +151,16 @@ std::map<std::string, SyncTableLoad> sync_tables_syncing(const std::string &serv
 }
 
 void sync_worker_starting(const std::string &server) {
-  spi_exec(
-      "UPDATE minibar_migrate.syncs SET pid = pg_backend_pid(), state = 'starting' "
-      "WHERE server = " +
-      pg_quote_literal(server));
+  update_syncs(server, "pid = pg_backend_pid(), state = 'starting'");
 }
 
 void sync_worker_streaming(const std::string &server) {
-  spi_exec("UPDATE minibar_migrate.syncs SET state = 'streaming' WHERE server = " +
-           pg_quote_literal(server));
+  update_syncs(server, "state = 'streaming'");
 }
 
 void sync_batch_applied(const std::string &server, const SyncBatch &b) {
-  std::string sql =
-      "UPDATE minibar_migrate.syncs SET state = 'streaming', pid = pg_backend_pid(), "
+  std::string set =
+      "state = 'streaming', pid = pg_backend_pid(), "
       "applied_file = " +
       pg_quote_literal(b.applied.file) + ", applied_pos = " + std::to_string(b.applied.pos) +
       ", applied_gtid = NULLIF(" + pg_quote_literal(b.applied_gtid) + ", '')" +
@@ -172,11 +173,10 @@ void sync_batch_applied(const std::string &server, const SyncBatch &b) {
       ", rows_applied = rows_applied + " + std::to_string(b.rows) +
       ", lag_seconds = " + std::to_string(b.lag_seconds);
   if (!b.source_head.file.empty())
-    sql += ", source_file = " + pg_quote_literal(b.source_head.file) +
+    set += ", source_file = " + pg_quote_literal(b.source_head.file) +
            ", source_pos = " + std::to_string(b.source_head.pos) +
            ", source_seen_at = clock_timestamp()";
-  sql += " WHERE server = " + pg_quote_literal(server);
-  spi_exec(sql);
+  update_syncs(server, set);
 }
 
 void sync_table_counts(const std::string &server, const std::string &source_table, int64_t inserted,
