@@ -28,6 +28,30 @@ inline constexpr const char *kQueryCanceled = "57014";
 inline constexpr const char *kIoError = "58030";
 inline constexpr const char *kInternal = "XX000";
 inline constexpr const char *kDataCorrupted = "XX001";
+// Used by the migration, validation, preflight and sync code.
+inline constexpr const char *kInvalidParameterValue = "22023";  // invalid_parameter_value
+inline constexpr const char *kNotNullViolation = "23502";       // not_null_violation
+inline constexpr const char *kForeignKeyViolation = "23503";    // foreign_key_violation
+inline constexpr const char *kCheckViolation = "23514";         // check_violation
+inline constexpr const char *kActiveSqlTransaction = "25001";   // active_sql_transaction
+inline constexpr const char *kDependentObjectsStillExist =
+    "2BP01";                                                    // dependent_objects_still_exist
+inline constexpr const char *kFeatureNotSupported = "0A000";    // feature_not_supported
+inline constexpr const char *kInsufficientPrivilege = "42501";  // insufficient_privilege
+inline constexpr const char *kDuplicateColumn = "42701";        // duplicate_column
+inline constexpr const char *kUndefinedColumn = "42703";        // undefined_column
+inline constexpr const char *kUndefinedObject = "42704";        // undefined_object
+inline constexpr const char *kDuplicateObject = "42710";        // duplicate_object
+inline constexpr const char *kDatatypeMismatch = "42804";       // datatype_mismatch
+inline constexpr const char *kUndefinedTable = "42P01";         // undefined_table
+inline constexpr const char *kDuplicateTable = "42P07";         // duplicate_table
+inline constexpr const char *kInsufficientResources = "53000";  // insufficient_resources
+inline constexpr const char *kOutOfMemory = "53200";            // out_of_memory
+inline constexpr const char *kProgramLimitExceeded = "54000";   // program_limit_exceeded
+inline constexpr const char *kObjectNotInPrerequisiteState =
+    "55000";                                            // object_not_in_prerequisite_state
+inline constexpr const char *kObjectInUse = "55006";    // object_in_use
+inline constexpr const char *kAdminShutdown = "57P01";  // admin_shutdown
 }  // namespace sqlstate
 
 class Error : public std::runtime_error {

@@ -343,7 +343,7 @@ TablePlan plan_table(const SourceTable &table, Dialect dialect, const MigrateRul
     pc.name = truncate_identifier(fold_identifier(col.name, rules.keep_case));
     auto dup = seen.find(pc.name);
     if (dup != seen.end())
-      throw Error("42701",
+      throw Error(sqlstate::kDuplicateColumn,
                   "columns \"" + dup->second + "\" and \"" + col.name + "\" of table \"" +
                       table.name + "\" both become column \"" + pc.name + "\" in PostgreSQL",
                   "", "Keep the case of identifiers with the option {\"keep_case\": true}.");
@@ -681,7 +681,8 @@ std::vector<std::string> comment_sql(const TablePlan &plan) {
 
 std::string index_sql(const std::string &qualified, const PlannedIndex &idx) {
   if (idx.columns.empty() || idx.descending.size() != idx.columns.size() || idx.name.empty())
-    throw Error("22023", "invalid index entry \"" + idx.name + "\" in a run's plan");
+    throw Error(sqlstate::kInvalidParameterValue,
+                "invalid index entry \"" + idx.name + "\" in a run's plan");
   std::string list;
   for (size_t i = 0; i < idx.columns.size(); i++) {
     if (i) list += ", ";
@@ -697,7 +698,8 @@ std::string index_sql(const std::string &qualified, const PlannedIndex &idx) {
   if (idx.kind == "index" || idx.kind == "unique_index")
     return std::string(idx.kind == "index" ? "CREATE INDEX " : "CREATE UNIQUE INDEX ") + name +
            " ON " + qualified + " (" + list + ")";
-  throw Error("22023", "invalid index kind \"" + idx.kind + "\" in a run's plan");
+  throw Error(sqlstate::kInvalidParameterValue,
+              "invalid index kind \"" + idx.kind + "\" in a run's plan");
 }
 
 std::string add_foreign_key_sql(const std::string &qualified, const PlannedForeignKey &fk,

@@ -19,7 +19,8 @@ int64_t floor_div(int64_t a, int64_t b) {
 }
 
 [[noreturn]] void bad(std::string_view kind, std::string_view value) {
-  throw Error("22023", "invalid watermark " + std::string(kind) + " '" + std::string(value) + "'",
+  throw Error(sqlstate::kInvalidParameterValue,
+              "invalid watermark " + std::string(kind) + " '" + std::string(value) + "'",
               "A watermark is an integer, a real or a text value.");
 }
 
@@ -103,7 +104,8 @@ Watermark Watermark::of_cell(const Cell &cell) {
       w.text.assign(cell.bytes);
       return w;
     default:
-      throw Error("22023", "a watermark column must hold integers, reals or text",
+      throw Error(sqlstate::kInvalidParameterValue,
+                  "a watermark column must hold integers, reals or text",
                   "The largest value of the column is NULL or a blob.");
   }
 }

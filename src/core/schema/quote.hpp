@@ -1,6 +1,7 @@
 // Quoting of remote identifiers and literals, per remote dialect.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -22,7 +22,7 @@ void capture_current_exception(CaughtError *out) noexcept {
     strlcpy(out->hint, e.hint().c_str(), sizeof out->hint);
     out->canceled = e.sqlstate() == sqlstate::kQueryCanceled;
   } catch (const std::bad_alloc &) {
-    strlcpy(out->sqlstate, "53200", sizeof out->sqlstate);
+    strlcpy(out->sqlstate, sqlstate::kOutOfMemory, sizeof out->sqlstate);
     strlcpy(out->message, "out of memory in C++ code (std::bad_alloc)", sizeof out->message);
   } catch (const std::exception &e) {
     snprintf(out->message, sizeof out->message, "C++ exception: %s", e.what());

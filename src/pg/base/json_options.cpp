@@ -7,7 +7,7 @@
 namespace minibar::pg {
 
 namespace {
-constexpr const char *kInvalid = "22023";  // invalid_parameter_value
+constexpr const char *kInvalid = sqlstate::kInvalidParameterValue;
 }  // namespace
 
 const char *options_arg(FunctionCallInfo fcinfo, int arg) {

@@ -41,7 +41,8 @@ extern "C" PGDLLEXPORT Datum minibar_selftest_throw(PG_FUNCTION_ARGS) {
     std::string s(kind);
     if (s == "std") return Int32GetDatum(std::vector<int>(3).at(7));
     if (s == "minibar")
-      throw minibar::Error("22023", "selftest error", "selftest detail", "selftest hint");
+      throw minibar::Error(minibar::sqlstate::kInvalidParameterValue, "selftest error",
+                           "selftest detail", "selftest hint");
     if (s == "bad_alloc") throw std::bad_alloc();
     if (s == "int") throw 42;
     return CStringGetTextDatum("no exception");

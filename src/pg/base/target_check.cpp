@@ -136,7 +136,7 @@ void check_target(Oid nspid, Oid relid, bool schema_created, bool trust, LOCKMOD
     facts.relations.push_back(std::move(r));
   }
   if (std::optional<TargetRefusal> no = target_refusal(facts))
-    throw Error("42501", no->message, no->detail, no->hint);
+    throw Error(sqlstate::kInsufficientPrivilege, no->message, no->detail, no->hint);
 }
 
 bool rls_applies(Oid relid) {

@@ -30,16 +30,6 @@ void notice_notes(const std::string &table, const std::vector<Note> &notes) {
     });
 }
 
-// The notes of a table run, in the order they were made.
-std::vector<Note> run_notes(int64_t run_id) {
-  std::vector<Note> out;
-  for (const auto &r : spi_rows("SELECT kind, object, detail FROM minibar_migrate.run_notes WHERE "
-                                "run_id = $1::pg_catalog.int8 ORDER BY note_id",
-                                {std::to_string(run_id)}))
-    out.push_back({r.at(0).value_or(""), r.at(1).value_or(""), r.at(2).value_or("")});
-  return out;
-}
-
 }  // namespace
 
 }  // namespace minibar::pg
@@ -97,18 +87,16 @@ PGDLLEXPORT Datum minibar_migrate_table(PG_FUNCTION_ARGS) {
       req.target_table = target_name ? target_name : "";
       req.options_json = s->options;
       int64_t run_id = run_migration(req, opts, s->config);
-      auto rows = spi_rows(
-          "SELECT target_relid, rows_copied, "
-          "rows_rejected, seconds, source_table FROM minibar_migrate.run_tables WHERE run_id = "
-          "$1::pg_catalog.int8",
-          {std::to_string(run_id)});
-      if (rows.empty())
-        throw Error("XX000", "run " + std::to_string(run_id) + " recorded no table");
-      result_target = static_cast<Oid>(to_uint32(rows[0].at(0).value_or("0")));
-      copied = to_int64(rows[0].at(1).value_or("0"));
-      rejected = to_int64(rows[0].at(2).value_or("0"));
-      seconds = to_double(rows[0].at(3).value_or("0"));
-      notice_notes(rows[0].at(4).value_or(""), run_notes(run_id));
+      std::vector<RunTableResult> tables = run_table_results(run_id);
+      if (tables.empty())
+        throw Error(sqlstate::kInternal, "run " + std::to_string(run_id) + " recorded no table");
+      result_target = tables[0].target_relid;
+      copied = tables[0].rows_copied;
+      rejected = tables[0].rows_rejected;
+      seconds = tables[0].seconds;
+      std::vector<Note> notes;
+      for (RunNote &n : run_notes(run_id)) notes.push_back(std::move(n.note));
+      notice_notes(tables[0].source_table, notes);
     }
 
     Datum result = 0;
@@ -162,35 +150,28 @@ PGDLLEXPORT Datum minibar_migrate_database(PG_FUNCTION_ARGS) {
       // A row per table in load order, then what was not translated.
       std::map<std::string, std::vector<std::string>> notes_of;
       std::vector<Row> others;
-      for (const auto &n :
-           spi_rows("SELECT source_table, kind, object, detail FROM minibar_migrate.run_notes "
-                    "WHERE run_id = $1::pg_catalog.int8 ORDER BY note_id",
-                    {std::to_string(run_id)})) {
-        if (n.at(0)) {
-          notes_of[*n.at(0)].push_back(n.at(1).value_or("") + " " + n.at(2).value_or("") + ": " +
-                                       n.at(3).value_or(""));
+      for (const RunNote &n : run_notes(run_id)) {
+        if (n.source_table) {
+          notes_of[*n.source_table].push_back(n.note.kind + " " + n.note.object + ": " +
+                                              n.note.detail);
         } else {
           Row row;
-          row.kind = n.at(1).value_or("");
-          row.source = n.at(2).value_or("");
-          row.notes.push_back(n.at(3).value_or(""));
+          row.kind = n.note.kind;
+          row.source = n.note.object;
+          row.notes.push_back(n.note.detail);
           others.push_back(std::move(row));
         }
       }
-      for (const auto &r : spi_rows(
-               "SELECT source_table, target_relid, "
-               "rows_source, rows_copied, rows_rejected, zero_dates, seconds FROM "
-               "minibar_migrate.run_tables WHERE run_id = $1::pg_catalog.int8 ORDER BY table_no",
-               {std::to_string(run_id)})) {
+      for (const RunTableResult &t : run_table_results(run_id)) {
         Row row;
         row.kind = "table";
-        row.source = r.at(0).value_or("");
-        row.target = r.at(1) ? static_cast<Oid>(to_uint32(*r.at(1))) : InvalidOid;
-        row.rows_source = to_int64(r.at(2).value_or("0"));
-        row.rows_copied = to_int64(r.at(3).value_or("0"));
-        row.rows_rejected = to_int64(r.at(4).value_or("0"));
-        row.zero_dates = to_int64(r.at(5).value_or("0"));
-        row.seconds = to_double(r.at(6).value_or("0"));
+        row.source = t.source_table;
+        row.target = t.target_relid;
+        row.rows_source = t.rows_source;
+        row.rows_copied = t.rows_copied;
+        row.rows_rejected = t.rows_rejected;
+        row.zero_dates = t.zero_dates;
+        row.seconds = t.seconds;
         row.has_counts = true;
         row.notes = notes_of[row.source];
         out.push_back(std::move(row));

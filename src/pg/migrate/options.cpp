@@ -19,7 +19,6 @@ constexpr OptionsKind kMigration{"migration", "docs/migration.md"};
 
 MigrateOptions parse_migrate_options(const std::string &json, bool database_level) {
   MigrateOptions o;
-  o.json = json;
   for (const JsonOption &opt : json_options(json, kMigration)) {
     const std::string &key = opt.key, &type = opt.type;
     if (key == "batch_size") {

@@ -30,7 +30,6 @@ struct MigrateOptions {
   bool trust_target = false;
   std::vector<std::string> tables;   // migrate_database: only these (source names)
   std::vector<std::string> exclude;  // migrate_database: not these
-  std::string json;                  // as given, for the run record
 };
 
 // Parses options (jsonb text) with SPI; throws PgError / Error (22023).

@@ -96,12 +96,7 @@ void record_source_position(int64_t run_id, const RunRequest &req, MigrationSour
   std::string why = req.position_note;
   std::optional<MigrationSource::Position> p;
   if (why.empty()) p = src.snapshot_position(&why);
-  state_rows(
-      "UPDATE minibar_migrate.runs SET source_binlog_file = NULLIF($2, ''), source_binlog_pos = "
-      "NULLIF($3, '')::pg_catalog.int8, source_gtid = NULLIF($4, ''), source_position_note = "
-      "NULLIF($5, '') WHERE run_id = $1::pg_catalog.int8 RETURNING 1",
-      {std::to_string(run_id), p ? p->file : "", p ? std::to_string(p->pos) : "", p ? p->gtid : "",
-       why});
+  run_set_source_position(run_id, p, why);
 }
 
 }  // namespace
@@ -146,7 +141,7 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
     plans.push_back(plan_table(t, schema.dialect, opts.rules, req.target_schema, name));
     auto [it, fresh] = target_of.emplace(plans.back().name, t.name);
     if (!fresh)
-      throw Error("42P07",
+      throw Error(sqlstate::kDuplicateTable,
                   "source tables \"" + it->second + "\" and \"" + t.name +
                       "\" both become table \"" + plans.back().name + "\" in PostgreSQL",
                   "Nothing was created.",
@@ -180,12 +175,12 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
     if (OidIsValid(existing)) {
       // Before anything reads it: not even count(*) may run another role's policies.
       check_target(target_nsp, existing, schema_created, opts.trust_target, AccessShareLock);
-      ColumnMatch m = match_existing(opts, table, existing);
+      ColumnMatch m = match_existing(table, existing, opts.ignore_missing, opts.ignore_extra);
       // Workers commit chunk by chunk: rows loaded into a table that existed
       // before cannot be told apart from its own rows if the run fails, so a
       // run that is undone on failure must not load them in pieces.
       if (chunked && !req.resumable)
-        throw Error("0A000",
+        throw Error(sqlstate::kFeatureNotSupported,
                     "table " + plan.qualified() +
                         " exists: a run with background workers could not undo what it loads into "
                         "it if it failed",

@@ -12,6 +12,7 @@
 #include "core/plan/migrate_plan.hpp"
 #include "core/schema/quote.hpp"
 #include "pg/base/guard.hpp"
+#include "pg/base/memory.hpp"
 #include "pg/base/bgworker.hpp"
 #include "pg/base/spi.hpp"
 
@@ -112,9 +113,10 @@ void pg_apply_settings(const RunShared *sh) {
 
 void copy_field(char *dst, size_t size, const std::string &src, const char *what) {
   if (src.size() >= size)
-    throw Error("22023", std::string(what) + " is too long for a background-worker run (" +
-                             std::to_string(src.size()) + " bytes, at most " +
-                             std::to_string(size - 1) + ")");
+    throw Error(sqlstate::kInvalidParameterValue,
+                std::string(what) + " is too long for a background-worker run (" +
+                    std::to_string(src.size()) + " bytes, at most " + std::to_string(size - 1) +
+                    ")");
   std::memcpy(dst, src.c_str(), src.size() + 1);
 }
 
@@ -132,12 +134,11 @@ void nap(long ms) {
 
 SourceConfig *worker_source_config(const char *server) {
   SourceConfig *cfg = nullptr;
+  // It outlives the transaction: the source is used by every task.
+  MemoryContextScope in_top(TopMemoryContext);
   pg_call([&] {
-    // It outlives the transaction: the source is used by every task.
-    MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
     cfg = static_cast<SourceConfig *>(palloc0(sizeof(SourceConfig)));
     source_config(get_foreign_server_oid(server, false), cfg);
-    MemoryContextSwitchTo(old);
   });
   return cfg;
 }
@@ -263,13 +264,7 @@ void worker_run(RunShared *sh, int index) {
     // Resuming: the run is running again (its tasks say what is left). The
     // tasks left are read from new snapshots, later than the recorded
     // position: change data capture from it would apply changes twice.
-    state_rows(
-        "UPDATE minibar_migrate.runs SET status = 'running', error = NULL, finished_at = NULL, "
-        "source_binlog_file = NULL, source_binlog_pos = NULL, source_gtid = NULL, "
-        "source_position_note = 'resumed: the tasks left were copied from later snapshots than "
-        "the first ones, so no single position for change data capture' "
-        "WHERE run_id = $1::pg_catalog.int8",
-        {std::to_string(run_id)});
+    run_resumed(run_id);
     // What was committed before must still be the source's rows: changed
     // chunks are copied again (or noted) before any worker goes on. The
     // others wait for the fence.
@@ -298,7 +293,9 @@ void worker_run(RunShared *sh, int index) {
     bgw_xact_begin();
   }
   std::optional<RunInfo> run = run_load(run_id);
-  if (!run) throw Error("XX000", "run " + std::to_string(run_id) + " is not visible to the worker");
+  if (!run)
+    throw Error(sqlstate::kInternal,
+                "run " + std::to_string(run_id) + " is not visible to the worker");
   MigrateOptions opts = parse_migrate_options(run->options, run->kind == "database");
   // Trust in the targets is the current call's to give, also when it resumes
   // a run planned with other options: the tables may have changed since.
@@ -479,39 +476,25 @@ void finalize_run(const Launched &l, int64_t run_id, const std::string &reason) 
 // unfinished (failed with resume, or cut off by a restart): its committed
 // steps are in the targets, so a new run must not load them again.
 std::optional<int64_t> find_unfinished(const RunRequest &req) {
-  auto r = spi_rows(
-      "SELECT run_id FROM minibar_migrate.runs r WHERE kind = $1 AND server = $2 AND "
-      "target_schema IS NOT DISTINCT FROM NULLIF($3, '') AND status IN ('running', 'failed') AND "
-      "workers > 0 AND started_by = $5 AND ($1 = 'database' OR EXISTS (SELECT 1 FROM "
-      "minibar_migrate.run_tables t WHERE t.run_id = r.run_id AND t.source_table = $4)) ORDER BY "
-      "run_id DESC LIMIT 1",
-      {req.kind, req.server, req.target_schema, req.remote_table, current_role_name()});
-  if (r.empty()) return std::nullopt;
-  return to_int64(r[0][0].value_or("0"));
+  return run_find_unfinished(req.kind, req.server, req.target_schema, req.remote_table);
 }
 
 // One run at a time per run id: a second session resuming it waits for nothing and fails.
 void lock_run(int64_t run_id) {
   if (!try_lock_run(run_id))
-    throw Error("55006", "run " + std::to_string(run_id) + " is being run by another session");
+    throw Error(sqlstate::kObjectInUse,
+                "run " + std::to_string(run_id) + " is being run by another session");
 }
 
 void progress_notice(int64_t run_id) {
   // Backend progress is read once per transaction unless the snapshot is dropped.
   pg_call([] { pgstat_clear_snapshot(); });
-  auto rows = spi_rows(
-      "SELECT source_table, state, rows_done, coalesce(rows_estimated, 0), "
-      "round(coalesce(rows_per_second, 0)), coalesce(pg_catalog.round(pg_catalog.date_part("
-      "'epoch', eta)), -1) FROM minibar_migrate.progress WHERE run_id = $1::pg_catalog.int8 AND "
-      "state <> 'done' ORDER BY table_no",
-      {std::to_string(run_id)});
   std::string line;
-  for (const auto &r : rows) {
+  for (const RunProgress &r : run_progress(run_id)) {
     if (!line.empty()) line += "; ";
-    line += r.at(0).value_or("") + " " + r.at(1).value_or("") + " " + r.at(2).value_or("0") + "/" +
-            r.at(3).value_or("0") + " rows";
-    if (r.at(4).value_or("0") != "0") line += ", " + r.at(4).value_or("0") + " rows/s";
-    if (r.at(5).value_or("-1") != "-1") line += ", ETA " + r.at(5).value_or("") + " s";
+    line += r.source_table + " " + r.state + " " + r.rows_done + "/" + r.rows_estimated + " rows";
+    if (r.rows_per_second != "0") line += ", " + r.rows_per_second + " rows/s";
+    if (r.eta_seconds != "-1") line += ", ETA " + r.eta_seconds + " s";
   }
   if (line.empty()) line = "finishing";
   pg_call([&] {
@@ -523,15 +506,12 @@ void progress_notice(int64_t run_id) {
 // source and could not copy them again) is done, but its targets lack the
 // source's current rows there: the caller is told so, not only the log.
 void warn_stale_chunks(int64_t run_id) {
-  auto rows = spi_rows(
-      "SELECT source_table, notes[1] FROM minibar_migrate.run_report($1::pg_catalog.int8) WHERE "
-      "line = 'stale' ORDER BY source_table",
-      {std::to_string(run_id)});
+  const auto rows = run_stale_lines(run_id);
   if (rows.empty()) return;
   std::string detail;
   constexpr size_t kShown = 10;
   for (size_t i = 0; i < rows.size() && i < kShown; i++)
-    detail += (i ? "; " : "") + rows[i].at(0).value_or("") + ", " + rows[i].at(1).value_or("");
+    detail += (i ? "; " : "") + rows[i].first + ", " + rows[i].second;
   if (rows.size() > kShown) detail += "; and " + std::to_string(rows.size() - kShown) + " more";
   const std::string n = std::to_string(rows.size()), id = std::to_string(run_id);
   pg_call([&] {
@@ -551,13 +531,14 @@ int64_t run_in_caller(RunRequest &req, const MigrateOptions &opts, const SourceC
   std::unique_ptr<MigrationSource> src = open_source(config);
   const int64_t run_id = plan_run(req, opts, *src, false);
   std::optional<RunInfo> run = run_load(run_id);
-  if (!run) throw Error("XX000", "run " + std::to_string(run_id) + " vanished");
+  if (!run) throw Error(sqlstate::kInternal, "run " + std::to_string(run_id) + " vanished");
   auto last = std::chrono::steady_clock::now();
   for (;;) {
     TaskOutcome out = run_next_task(run_id, *run, opts, *src);
     if (out == TaskOutcome::AllDone) break;
     if (out == TaskOutcome::NoneReady)
-      throw Error("XX000", "run " + std::to_string(run_id) + ": no task is ready, none is running");
+      throw Error(sqlstate::kInternal,
+                  "run " + std::to_string(run_id) + ": no task is ready, none is running");
     if (opts.progress_interval > 0 &&
         std::chrono::steady_clock::now() - last >= std::chrono::seconds(opts.progress_interval)) {
       progress_notice(run_id);
@@ -571,7 +552,8 @@ int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optiona
   bool snapshot_per_xact = false;
   pg_call([&] { snapshot_per_xact = IsolationUsesXactSnapshot(); });
   if (snapshot_per_xact)
-    throw Error("25001", "migrating with background workers needs a READ COMMITTED transaction",
+    throw Error(sqlstate::kActiveSqlTransaction,
+                "migrating with background workers needs a READ COMMITTED transaction",
                 "This transaction's snapshot would not see what the workers commit.",
                 "Use {\"workers\": 0}, or run it outside a REPEATABLE READ / SERIALIZABLE "
                 "transaction.");
@@ -602,7 +584,8 @@ int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optiona
     });
     pg_atomic_write_u32(&sh->launched, static_cast<uint32>(l.handles.size()));
     if (l.handles.empty())
-      throw Error("53000", "could not start a background worker for the migration",
+      throw Error(sqlstate::kInsufficientResources,
+                  "could not start a background worker for the migration",
                   "Every background-worker slot (max_worker_processes) is taken.",
                   "Raise max_worker_processes, or use {\"workers\": 0} to migrate in this "
                   "session.");
@@ -617,7 +600,8 @@ int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optiona
         break;
       }
       if (++naps % 10 == 0 && workers_wait_for_caller(l))
-        throw Error("25001", "the background workers wait for locks this transaction holds",
+        throw Error(sqlstate::kActiveSqlTransaction,
+                    "the background workers wait for locks this transaction holds",
                     "This transaction changed objects the run needs (e.g. created the target "
                     "schema) and has not committed.",
                     "Commit first, or use {\"workers\": 0} to migrate inside this transaction.");
@@ -660,7 +644,7 @@ int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optiona
     // A worker that vanished without an error was terminated (or crashed).
     for (int i = 0; i < static_cast<int>(l.handles.size()); i++)
       if (!sh->slots[i].finished)
-        throw Error("57P01",
+        throw Error(sqlstate::kAdminShutdown,
                     "background worker " + std::to_string(i) +
                         (run_id ? " of run " + std::to_string(run_id) : std::string()) +
                         " stopped before the run was done",
@@ -745,7 +729,7 @@ int resolve_workers(const MigrateOptions &opts) {
           std::to_string(mine) + " in use by this role";
   }
   if (allowed <= 0)
-    throw Error("53000", "no migration worker is free (" + why + ")",
+    throw Error(sqlstate::kInsufficientResources, "no migration worker is free (" + why + ")",
                 "The caps keep background-worker slots for other users, parallel query and "
                 "scheduled jobs.",
                 "Wait for a running migration to end, use {\"workers\": 0} to migrate in this "
@@ -783,14 +767,11 @@ void lock_target_schema(const std::string &schema) {
   auto r = spi_rows(
       "SELECT pg_catalog.pg_try_advisory_xact_lock(2037257730, pg_catalog.hashtext($1))", {schema});
   if (r.at(0).at(0).value_or("f") == "t") return;
-  auto running = spi_rows(
-      "SELECT run_id, started_by FROM minibar_migrate.runs WHERE target_schema = $1 AND status = "
-      "'running' ORDER BY run_id DESC LIMIT 1",
-      {schema});
-  std::string which = running.empty() ? std::string("a run of another session or role")
-                                      : "run " + running[0].at(0).value_or("?") + " (role " +
-                                            running[0].at(1).value_or("?") + ")";
-  throw Error("55006",
+  auto running = run_running_into(schema);
+  std::string which =
+      !running ? std::string("a run of another session or role")
+               : "run " + std::to_string(running->first) + " (role " + running->second + ")";
+  throw Error(sqlstate::kObjectInUse,
               "another migration into schema " + pg_quote_ident(schema) + " is running: " + which,
               "Only one run at a time may load into a schema.",
               "Wait for it to end (see minibar_migrate.progress), or cancel it.");
@@ -812,11 +793,13 @@ int64_t run_migration(RunRequest &req, const MigrateOptions &opts, const SourceC
   }
   req.resumable = opts.resume;
   if (opts.resume && req.workers == 0)
-    throw Error("22023", "resume needs background workers (\"workers\" >= 1)",
+    throw Error(sqlstate::kInvalidParameterValue,
+                "resume needs background workers (\"workers\" >= 1)",
                 "A run in the caller's transaction keeps nothing when it fails.");
   std::optional<int64_t> unfinished = find_unfinished(req);
   if (unfinished && !opts.resume)
-    throw Error("55000", "run " + std::to_string(*unfinished) + " of this migration is unfinished",
+    throw Error(sqlstate::kObjectNotInPrerequisiteState,
+                "run " + std::to_string(*unfinished) + " of this migration is unfinished",
                 "Its committed chunks are in the target tables.",
                 "Continue it with {\"resume\": true}, or drop what it created with "
                 "minibar_migrate.rollback(" +

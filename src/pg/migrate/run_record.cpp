@@ -14,6 +14,25 @@ std::string opt(const std::optional<int64_t> &v) {
   return v ? std::to_string(*v) : "";
 }
 
+std::optional<int64_t> opt_int64(const std::optional<std::string> &v) {
+  if (!v) return std::nullopt;
+  return to_int64(*v);
+}
+
+std::string text(const std::optional<std::string> &v) {
+  return v.value_or("");
+}
+
+std::vector<std::string> texts(const SpiRows &rows, size_t i) {
+  std::vector<std::string> out;
+  for (const auto &r : rows) out.push_back(text(r.at(i)));
+  return out;
+}
+
+std::vector<std::string> run_table_key(int64_t run_id, const std::string &source_table) {
+  return {std::to_string(run_id), source_table};
+}
+
 }  // namespace
 
 int64_t run_begin(const std::string &kind, const std::string &server,
@@ -109,6 +128,356 @@ void run_failed(int64_t run_id, const std::string &error) {
       {std::to_string(run_id), error});
 }
 
+void run_set_source_position(int64_t run_id, const std::optional<MigrationSource::Position> &p,
+                             const std::string &why) {
+  state_rows(
+      "UPDATE minibar_migrate.runs SET source_binlog_file = NULLIF($2, ''), source_binlog_pos = "
+      "NULLIF($3, '')::pg_catalog.int8, source_gtid = NULLIF($4, ''), source_position_note = "
+      "NULLIF($5, '') WHERE run_id = $1::pg_catalog.int8 RETURNING 1",
+      {std::to_string(run_id), p ? p->file : "", p ? std::to_string(p->pos) : "", p ? p->gtid : "",
+       why});
+}
+
+void run_resumed(int64_t run_id) {
+  state_rows(
+      "UPDATE minibar_migrate.runs SET status = 'running', error = NULL, finished_at = NULL, "
+      "source_binlog_file = NULL, source_binlog_pos = NULL, source_gtid = NULL, "
+      "source_position_note = 'resumed: the tasks left were copied from later snapshots than "
+      "the first ones, so no single position for change data capture' "
+      "WHERE run_id = $1::pg_catalog.int8",
+      {std::to_string(run_id)});
+}
+
+std::optional<int64_t> run_find_unfinished(const std::string &kind, const std::string &server,
+                                           const std::string &target_schema,
+                                           const std::string &remote_table) {
+  auto r = spi_rows(
+      "SELECT run_id FROM minibar_migrate.runs r WHERE kind = $1 AND server = $2 AND "
+      "target_schema IS NOT DISTINCT FROM NULLIF($3, '') AND status IN ('running', 'failed') AND "
+      "workers > 0 AND started_by = $5 AND ($1 = 'database' OR EXISTS (SELECT 1 FROM "
+      "minibar_migrate.run_tables t WHERE t.run_id = r.run_id AND t.source_table = $4)) ORDER BY "
+      "run_id DESC LIMIT 1",
+      {kind, server, target_schema, remote_table, current_role_name()});
+  if (r.empty()) return std::nullopt;
+  return to_int64(r[0].at(0).value_or("0"));
+}
+
+std::optional<std::pair<int64_t, std::string>> run_running_into(const std::string &schema) {
+  auto r = spi_rows(
+      "SELECT run_id, started_by FROM minibar_migrate.runs WHERE target_schema = $1 AND status = "
+      "'running' ORDER BY run_id DESC LIMIT 1",
+      {schema});
+  if (r.empty()) return std::nullopt;
+  return std::make_pair(to_int64(r[0].at(0).value_or("0")), r[0].at(1).value_or("?"));
+}
+
+std::vector<RunTableResult> run_table_results(int64_t run_id) {
+  std::vector<RunTableResult> out;
+  for (const auto &r :
+       spi_rows("SELECT source_table, target_relid, rows_source, rows_copied, rows_rejected, "
+                "zero_dates, seconds FROM minibar_migrate.run_tables WHERE run_id = "
+                "$1::pg_catalog.int8 ORDER BY table_no",
+                {std::to_string(run_id)})) {
+    RunTableResult t;
+    t.source_table = text(r.at(0));
+    t.target_relid = r.at(1) ? static_cast<Oid>(to_uint32(*r.at(1))) : InvalidOid;
+    t.rows_source = to_int64(r.at(2).value_or("0"));
+    t.rows_copied = to_int64(r.at(3).value_or("0"));
+    t.rows_rejected = to_int64(r.at(4).value_or("0"));
+    t.zero_dates = to_int64(r.at(5).value_or("0"));
+    t.seconds = to_double(r.at(6).value_or("0"));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::vector<RunNote> run_notes(int64_t run_id) {
+  std::vector<RunNote> out;
+  for (const auto &r :
+       spi_rows("SELECT source_table, kind, object, detail FROM minibar_migrate.run_notes "
+                "WHERE run_id = $1::pg_catalog.int8 ORDER BY note_id",
+                {std::to_string(run_id)}))
+    out.push_back({r.at(0), {text(r.at(1)), text(r.at(2)), text(r.at(3))}});
+  return out;
+}
+
+std::vector<RunProgress> run_progress(int64_t run_id) {
+  std::vector<RunProgress> out;
+  for (const auto &r : spi_rows(
+           "SELECT source_table, state, rows_done, coalesce(rows_estimated, 0), "
+           "round(coalesce(rows_per_second, 0)), coalesce(pg_catalog.round(pg_catalog.date_part("
+           "'epoch', eta)), -1) FROM minibar_migrate.progress WHERE run_id = $1::pg_catalog.int8 "
+           "AND state <> 'done' ORDER BY table_no",
+           {std::to_string(run_id)}))
+    out.push_back({text(r.at(0)), text(r.at(1)), r.at(2).value_or("0"), r.at(3).value_or("0"),
+                   r.at(4).value_or("0"), r.at(5).value_or("-1")});
+  return out;
+}
+
+RunTarget run_target(int64_t run_id, const std::string &source_table) {
+  SpiRows t = spi_rows(
+      "SELECT target_relid, target_table FROM minibar_migrate.run_tables WHERE "
+      "run_id = $1::pg_catalog.int8 AND source_table = $2",
+      run_table_key(run_id, source_table));
+  if (t.empty())
+    throw Error(sqlstate::kInternal,
+                "run " + std::to_string(run_id) + " has no table " + source_table);
+  return {static_cast<Oid>(to_uint32(t[0].at(0).value_or("0"))), text(t[0].at(1))};
+}
+
+std::string run_table_chunk_key(int64_t run_id, const std::string &source_table) {
+  SpiRows t = spi_rows(
+      "SELECT coalesce(chunk_key, '') FROM minibar_migrate.run_tables WHERE "
+      "run_id = $1::pg_catalog.int8 AND source_table = $2",
+      run_table_key(run_id, source_table));
+  return t.empty() ? std::string() : text(t[0].at(0));
+}
+
+RunColumns run_table_columns(int64_t run_id, const std::string &source_table) {
+  SpiRows cols = spi_rows(
+      "SELECT u.s, u.t FROM minibar_migrate.run_tables rt, ROWS FROM (pg_catalog.unnest("
+      "rt.source_columns), pg_catalog.unnest(rt.target_columns)) WITH ORDINALITY AS u(s, t, n) "
+      "WHERE rt.run_id = $1::pg_catalog.int8 AND rt.source_table = $2 ORDER BY u.n",
+      run_table_key(run_id, source_table));
+  return {texts(cols, 0), texts(cols, 1)};
+}
+
+std::vector<std::string> run_table_key_columns(int64_t run_id, const std::string &source_table) {
+  return texts(
+      spi_rows("SELECT u.k FROM minibar_migrate.run_tables rt, pg_catalog.unnest(rt.key_columns) "
+               "WITH ORDINALITY AS u(k, n) WHERE rt.run_id = $1::pg_catalog.int8 AND "
+               "rt.source_table = $2 ORDER BY u.n",
+               run_table_key(run_id, source_table)),
+      0);
+}
+
+std::vector<RunTableBrief> run_tables_in_order(int64_t run_id) {
+  std::vector<RunTableBrief> out;
+  for (const auto &r : spi_rows(
+           "SELECT source_table, coalesce(chunk_key, ''), created FROM minibar_migrate.run_tables "
+           "WHERE run_id = $1::pg_catalog.int8 ORDER BY table_no",
+           {std::to_string(run_id)}))
+    out.push_back({text(r.at(0)), text(r.at(1)), r.at(2).value_or("f") == "t"});
+  return out;
+}
+
+std::vector<RunIdentity> run_identity_tables(int64_t run_id) {
+  std::vector<RunIdentity> out;
+  for (const auto &r :
+       spi_rows("SELECT source_table, target_relid::pg_catalog.regclass::pg_catalog.text, "
+                "identity_column FROM minibar_migrate.run_tables "
+                "WHERE run_id = $1::pg_catalog.int8 AND created AND identity_column IS NOT NULL",
+                {std::to_string(run_id)}))
+    out.push_back({text(r.at(0)), text(r.at(1)), text(r.at(2))});
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> run_reset_sequences(
+    int64_t run_id, const std::string &target_schema) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto &r :
+       spi_rows("SELECT t.source_table, s.note FROM minibar_migrate.reset_sequences($1) s JOIN "
+                "minibar_migrate.run_tables t ON t.run_id = $2::pg_catalog.int8 AND t.target_relid "
+                "= s.table_name WHERE s.note IS NOT NULL",
+                {target_schema, std::to_string(run_id)}))
+    out.push_back({text(r.at(0)), text(r.at(1))});
+  return out;
+}
+
+void run_tables_finished(int64_t run_id) {
+  state_rows(
+      "UPDATE minibar_migrate.run_tables rt SET done = true, seconds = coalesce((SELECT "
+      "pg_catalog.date_part('epoch', max(t.finished_at) - min(t.started_at)) FROM "
+      "minibar_migrate.run_tasks t WHERE t.run_id = rt.run_id AND t.source_table = "
+      "rt.source_table AND t.kind IN ('copy', 'index', 'check') AND t.state = 'done'), 0) WHERE "
+      "rt.run_id = $1::pg_catalog.int8",
+      {std::to_string(run_id)});
+}
+
+std::optional<TaskRow> run_claim_task(int64_t run_id) {
+  SpiRows r = state_rows(
+      "SELECT t.task_no, t.kind, coalesce(t.source_table, ''), t.key_lo, "
+      "t.key_hi, coalesce(t.rows_estimated, -1), pg_catalog.clock_timestamp()::pg_catalog.text, "
+      "t.detail ->> 'label', t.detail ->> 'name', t.detail ->> 'ref_table', "
+      "t.detail ->> 'on_delete', t.detail ->> 'on_update', t.detail ->> 'kind' "
+      "FROM minibar_migrate.run_tasks t WHERE t.run_id = $1::pg_catalog.int8 AND t.state = "
+      "'pending' AND NOT EXISTS (SELECT 1 FROM minibar_migrate.run_tasks u WHERE u.run_id = "
+      "t.run_id AND u.state = 'pending' AND u.phase < t.phase AND (NOT t.table_scoped OR "
+      "u.source_table = t.source_table)) ORDER BY t.phase, t.rows_estimated DESC NULLS LAST, "
+      "t.task_no LIMIT 1 FOR UPDATE OF t SKIP LOCKED",
+      {std::to_string(run_id)});
+  if (r.empty()) return std::nullopt;
+  const auto &row = r[0];
+  TaskRow c;
+  c.task_no = to_int(row.at(0).value_or("0"));
+  c.kind = text(row.at(1));
+  c.source_table = text(row.at(2));
+  c.key_lo = opt_int64(row.at(3));
+  c.key_hi = opt_int64(row.at(4));
+  c.rows_estimated = to_int64(row.at(5).value_or("-1"));
+  c.started_at = text(row.at(6));
+  c.label = text(row.at(7));
+  c.name = text(row.at(8));
+  c.ref_table = text(row.at(9));
+  c.on_delete = text(row.at(10));
+  c.on_update = text(row.at(11));
+  c.index_kind = text(row.at(12));
+  return c;
+}
+
+std::vector<std::string> run_task_detail_list(int64_t run_id, int task_no, const char *key) {
+  return texts(spi_rows("SELECT u.x FROM minibar_migrate.run_tasks t, "
+                        "pg_catalog.jsonb_array_elements_text(t.detail -> $3) WITH ORDINALITY AS "
+                        "u(x, n) WHERE t.run_id = $1::pg_catalog.int8 AND t.task_no = "
+                        "$2::pg_catalog.int4 ORDER BY u.n",
+                        {std::to_string(run_id), std::to_string(task_no), key}),
+               0);
+}
+
+int64_t run_tasks_pending(int64_t run_id) {
+  SpiRows left = spi_rows(
+      "SELECT count(*) FROM minibar_migrate.run_tasks WHERE run_id = $1::pg_catalog.int8 AND "
+      "state = 'pending'",
+      {std::to_string(run_id)});
+  return to_int64(left.at(0).at(0).value_or("0"));
+}
+
+void run_task_done(int64_t run_id, const TaskRow &t, double seconds, const LoadCounts *counts) {
+  std::vector<std::string> args{std::to_string(run_id), std::to_string(t.task_no), t.started_at,
+                                std::to_string(seconds)};
+  std::string set;
+  if (counts) {
+    set =
+        ", rows_source = $5::pg_catalog.int8, rows_copied = $6::pg_catalog.int8, rows_rejected = "
+        "$7::pg_catalog.int8, zero_dates = $8::pg_catalog.int8, general_path = $9::pg_catalog.bool";
+    args.insert(args.end(), {std::to_string(counts->source), std::to_string(counts->copied),
+                             std::to_string(counts->rejected), std::to_string(counts->zero_dates),
+                             counts->general_path ? "true" : "false"});
+  }
+  state_rows(
+      "UPDATE minibar_migrate.run_tasks SET state = 'done', started_at = "
+      "$3::pg_catalog.timestamptz, finished_at = pg_catalog.clock_timestamp(), seconds = "
+      "$4::pg_catalog.float8, worker_pid = pg_catalog.pg_backend_pid()" +
+          set + " WHERE run_id = $1::pg_catalog.int8 AND task_no = $2::pg_catalog.int4",
+      args);
+}
+
+int64_t run_rows_rejected(int64_t run_id, const std::string &source_table) {
+  SpiRows done = spi_rows(
+      "SELECT coalesce(sum(rows_rejected), 0) FROM minibar_migrate.run_tasks WHERE run_id = "
+      "$1::pg_catalog.int8 AND source_table = $2 AND kind = 'copy' AND state = 'done'",
+      run_table_key(run_id, source_table));
+  return to_int64(done.at(0).at(0).value_or("0"));
+}
+
+CopyTotals run_copy_totals(int64_t run_id, const std::string &source_table) {
+  SpiRows s = spi_rows(
+      "SELECT coalesce(sum(rows_source), 0), coalesce(sum(rows_copied), 0), "
+      "coalesce(sum(rows_rejected), 0), coalesce(sum(zero_dates), 0), coalesce(bool_or("
+      "general_path), false), (SELECT rows_before FROM "
+      "minibar_migrate.run_tables WHERE run_id = $1::pg_catalog.int8 AND source_table = $2) FROM "
+      "minibar_migrate.run_tasks WHERE run_id = $1::pg_catalog.int8 AND source_table = $2 AND "
+      "kind = 'copy'",
+      run_table_key(run_id, source_table));
+  const auto &r = s.at(0);
+  CopyTotals t;
+  t.rows_source = to_int64(r.at(0).value_or("0"));
+  t.rows_copied = to_int64(r.at(1).value_or("0"));
+  t.rows_rejected = to_int64(r.at(2).value_or("0"));
+  t.zero_dates = to_int64(r.at(3).value_or("0"));
+  t.general_path = r.at(4).value_or("f") == "t";
+  t.rows_before = to_int64(r.at(5).value_or("0"));
+  return t;
+}
+
+void run_table_set_counts(int64_t run_id, const std::string &source_table, const CopyTotals &t) {
+  state_rows(
+      "UPDATE minibar_migrate.run_tables SET rows_source = $3::pg_catalog.int8, rows_copied = "
+      "$4::pg_catalog.int8, rows_rejected = $5::pg_catalog.int8, zero_dates = "
+      "$6::pg_catalog.int8 WHERE run_id = $1::pg_catalog.int8 AND source_table = $2",
+      {std::to_string(run_id), source_table, std::to_string(t.rows_source),
+       std::to_string(t.rows_copied), std::to_string(t.rows_rejected),
+       std::to_string(t.zero_dates)});
+}
+
+std::vector<DoneCopy> run_done_copies(int64_t run_id, const std::string &source_table) {
+  std::vector<DoneCopy> out;
+  for (const auto &d : spi_rows(
+           "SELECT task_no, key_lo, key_hi, coalesce(rows_rejected, 0) FROM "
+           "minibar_migrate.run_tasks WHERE run_id = $1::pg_catalog.int8 AND source_table = $2 "
+           "AND kind = 'copy' AND state = 'done' ORDER BY task_no",
+           run_table_key(run_id, source_table)))
+    out.push_back({to_int(d.at(0).value_or("0")), opt_int64(d.at(1)), opt_int64(d.at(2)),
+                   to_int64(d.at(3).value_or("0"))});
+  return out;
+}
+
+void run_task_redo_copy(int64_t run_id, const std::string &source_table, int task_no) {
+  state_rows(
+      "UPDATE minibar_migrate.run_tasks SET state = 'pending', rows_source = NULL, "
+      "rows_copied = NULL, rows_rejected = NULL, zero_dates = NULL, general_path = NULL, "
+      "started_at = NULL, finished_at = NULL, seconds = NULL, worker_pid = NULL WHERE run_id = "
+      "$1::pg_catalog.int8 AND task_no = $2::pg_catalog.int4",
+      {std::to_string(run_id), std::to_string(task_no)});
+  state_rows(
+      "UPDATE minibar_migrate.run_tasks SET state = 'pending' WHERE run_id = "
+      "$1::pg_catalog.int8 AND source_table = $2 AND kind IN ('check', 'analyze')",
+      run_table_key(run_id, source_table));
+}
+
+void run_task_mark_stale(int64_t run_id, int task_no, const std::string &difference) {
+  if (difference.empty())
+    state_rows(
+        "UPDATE minibar_migrate.run_tasks SET stale = NULL WHERE run_id = "
+        "$1::pg_catalog.int8 AND task_no = $2::pg_catalog.int4 AND stale IS NOT NULL",
+        {std::to_string(run_id), std::to_string(task_no)});
+  else
+    state_rows(
+        "UPDATE minibar_migrate.run_tasks SET stale = $3 WHERE run_id = $1::pg_catalog.int8 "
+        "AND task_no = $2::pg_catalog.int4 RETURNING 1",
+        {std::to_string(run_id), std::to_string(task_no), difference});
+}
+
+std::vector<std::pair<std::string, std::string>> run_stale_lines(int64_t run_id) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto &r : spi_rows("SELECT source_table, notes[1] FROM "
+                                "minibar_migrate.run_report($1::pg_catalog.int8) WHERE "
+                                "line = 'stale' ORDER BY source_table",
+                                {std::to_string(run_id)}))
+    out.emplace_back(r.at(0).value_or(""), r.at(1).value_or(""));
+  return out;
+}
+
+std::vector<LatestCopy> run_latest_copies(const std::string &server,
+                                          const std::string &target_schema) {
+  std::vector<LatestCopy> out;
+  for (const auto &t :
+       spi_rows("SELECT DISTINCT ON (rt.source_table) rt.source_table, rt.target_table, "
+                "r.run_id::text, coalesce(r.source_binlog_file, ''), "
+                "coalesce(r.source_binlog_pos, 0)::text, coalesce(r.source_position_note, ''), "
+                "array_to_json(rt.source_columns)::text, array_to_json(rt.target_columns)::text, "
+                "rt.target_relid::text "
+                "FROM minibar_migrate.runs r JOIN minibar_migrate.run_tables rt USING (run_id) "
+                "JOIN pg_catalog.pg_class c ON c.oid = rt.target_relid "
+                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE r.server = $1 AND r.status = 'done' AND rt.done AND n.nspname = $2 "
+                "AND r.started_by = $3 ORDER BY rt.source_table, r.run_id DESC",
+                {server, target_schema, current_role_name()})) {
+    LatestCopy c;
+    c.source_table = text(t.at(0));
+    c.target_table = text(t.at(1));
+    c.run_id = to_int64(text(t.at(2)));
+    c.binlog_file = text(t.at(3));
+    c.binlog_pos = to_int64(text(t.at(4)));
+    c.position_note = text(t.at(5));
+    c.source_columns_json = text(t.at(6));
+    c.target_columns_json = text(t.at(7));
+    c.target_relid = static_cast<Oid>(to_uint32(text(t.at(8))));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 bool try_lock_run(int64_t run_id) {
   auto r = spi_rows("SELECT pg_catalog.pg_try_advisory_xact_lock(2037257729, $1::pg_catalog.int4)",
                     {std::to_string(run_id)});
@@ -168,20 +537,21 @@ std::vector<std::pair<std::string, std::string>> rollback_run(int64_t run_id,
   auto seen = spi_rows(
       "SELECT started_by, status FROM minibar_migrate.runs WHERE run_id = $1::pg_catalog.int8",
       {id});
-  if (seen.empty()) throw Error("42704", "no run " + id);
+  if (seen.empty()) throw Error(sqlstate::kUndefinedObject, "no run " + id);
   const std::string owner = seen[0].at(0).value_or("");
   if (owner != current_role_name())
-    throw Error("42501", "run " + id + " was started by role \"" + owner + "\"",
+    throw Error(sqlstate::kInsufficientPrivilege,
+                "run " + id + " was started by role \"" + owner + "\"",
                 "Only the role that started a run may roll it back.",
                 "Roll it back as that role (SET ROLE).");
   auto locked = state_rows(
       "SELECT status FROM minibar_migrate.runs WHERE run_id = $1::pg_catalog.int8 FOR UPDATE",
       {id});
-  if (locked.empty()) throw Error("42704", "no run " + id);
+  if (locked.empty()) throw Error(sqlstate::kUndefinedObject, "no run " + id);
   if (locked[0].at(0).value_or("") == "rolled back")
-    throw Error("55000", "run " + id + " was already rolled back");
+    throw Error(sqlstate::kObjectNotInPrerequisiteState, "run " + id + " was already rolled back");
   if (!lock_held && !try_lock_run(run_id))
-    throw Error("55006", "run " + id + " is being run by another session",
+    throw Error(sqlstate::kObjectInUse, "run " + id + " is being run by another session",
                 "Its workers may still be loading what it created.",
                 "Wait for the run to end (or cancel it), then roll it back.");
 
@@ -226,7 +596,7 @@ std::vector<std::pair<std::string, std::string>> rollback_run(int64_t run_id,
         spi_exec(sql);
       } catch (const PgError &e) {
         if (e.edata()->sqlerrcode != ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST) throw;
-        throw Error("2BP01",
+        throw Error(sqlstate::kDependentObjectsStillExist,
                     "run " + id +
                         " cannot be rolled back: " + (e.edata()->message ? e.edata()->message : ""),
                     e.edata()->detail ? e.edata()->detail : "",

@@ -26,7 +26,8 @@ std::string canonical_type(const std::string &type, const std::string &where) {
       out.assign(s);
     });
   } catch (const PgError &e) {
-    throw Error("42704", "invalid type \"" + type + "\" in the cast rules for " + where,
+    throw Error(sqlstate::kUndefinedObject,
+                "invalid type \"" + type + "\" in the cast rules for " + where,
                 e.edata()->message ? e.edata()->message : "");
   }
   return out;
@@ -51,7 +52,7 @@ bool ensure_enum(const std::string &schema, const std::string &name,
   std::vector<std::string> have;
   for (const auto &r : existing) have.push_back(r.at(0).value_or(""));
   if (kind[0][0].value_or("") != "e" || have != labels)
-    throw Error("42710",
+    throw Error(sqlstate::kDuplicateObject,
                 "type " + pg_quote_ident(schema) + "." + pg_quote_ident(name) +
                     " already exists and is not the same enum",
                 "The migration needs it as an enum with the source's labels in order.",
@@ -83,7 +84,8 @@ std::string target_name(Oid relid, const std::string &recorded_name) {
       "n.oid = c.relnamespace WHERE c.oid = $1::pg_catalog.oid",
       {std::to_string(relid)});
   if (r.empty())
-    throw Error("42P01", "target table " + recorded_name + " of the run no longer exists",
+    throw Error(sqlstate::kUndefinedTable,
+                "target table " + recorded_name + " of the run no longer exists",
                 "It was dropped while the run was going on; the run cannot continue.",
                 "Roll the run back with minibar_migrate.rollback().");
   return pg_quote_ident(r[0].at(0).value_or("")) + "." + pg_quote_ident(r[0].at(1).value_or(""));
@@ -120,7 +122,8 @@ Oid create_target(MigrateContext &ctx, const SourceTable &table, TablePlan &plan
   return find_table(plan.schema, plan.name);
 }
 
-ColumnMatch match_existing(const MigrateOptions &options, const SourceTable &table, Oid relid) {
+ColumnMatch match_existing(const SourceTable &table, Oid relid, bool ignore_missing,
+                           bool ignore_extra) {
   ColumnMatch out;
   struct Att {
     AttrNumber num;
@@ -172,9 +175,9 @@ ColumnMatch match_existing(const MigrateOptions &options, const SourceTable &tab
     for (const std::string &x : v) s += (s.empty() ? "" : ", ") + x;
     return s;
   };
-  if ((!missing.empty() && !options.ignore_missing) || (!extra.empty() && !options.ignore_extra) ||
+  if ((!missing.empty() && !ignore_missing) || (!extra.empty() && !ignore_extra) ||
       out.source_columns.empty())
-    throw Error("42703",
+    throw Error(sqlstate::kUndefinedColumn,
                 "the columns of " + out.qualified + " do not match source table " + table.name,
                 (missing.empty() ? "" : "Not in the source: " + join(missing) + ". ") +
                     (extra.empty() ? "" : "Not in the target: " + join(extra) + "."),
@@ -198,7 +201,7 @@ LoadCounts load_chunk(MigrateContext &ctx, const ChunkLoad &load) {
   // waited for the previous chunk) is an error naming it, not a raw OID.
   pg_call([&] { rel = try_relation_open(load.relid, RowExclusiveLock); });
   if (!rel)
-    throw Error("42P01",
+    throw Error(sqlstate::kUndefinedTable,
                 "target table " + load.target_name + " of run " + std::to_string(ctx.run_id) +
                     " was dropped during the copy",
                 "It was dropped while the run was going on; the run cannot continue.",
@@ -243,14 +246,15 @@ LoadCounts load_chunk(MigrateContext &ctx, const ChunkLoad &load) {
            ? std::string()
            : " (chunk" + key_range_condition(load.range, ctx.source->dialect()) + ")");
   if (counts.read != expected)
-    throw Error("XX000",
+    throw Error(sqlstate::kInternal,
                 what + ": read " + std::to_string(counts.read) + " rows, but the source counted " +
                     std::to_string(expected) + " in the same snapshot",
                 "Nothing of it was kept.");
   if (counts.read != counts.copied + counts.rejected)
-    throw Error("XX000", what + ": " + std::to_string(counts.read) + " rows read, but " +
-                             std::to_string(counts.copied) + " copied + " +
-                             std::to_string(counts.rejected) + " rejected");
+    throw Error(sqlstate::kInternal, what + ": " + std::to_string(counts.read) +
+                                         " rows read, but " + std::to_string(counts.copied) +
+                                         " copied + " + std::to_string(counts.rejected) +
+                                         " rejected");
   counts.source = expected;
   return counts;
 }
@@ -286,7 +290,7 @@ bool apply_foreign_key(const ForeignKeyStep &step, std::vector<Note> &notes) {
   std::optional<SpiFailure> failed =
       spi_try_code(add_foreign_key_sql(table, step.fk, ref_table, false));
   if (!failed) return true;
-  if (failed->sqlstate != "23503") {
+  if (failed->sqlstate != sqlstate::kForeignKeyViolation) {
     notes.push_back({"foreign_key", step.label, "not created: " + failed->message});
     return false;
   }

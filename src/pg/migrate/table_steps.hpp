@@ -43,7 +43,8 @@ struct ColumnMatch {
   std::vector<std::string> source_columns, target_columns;
   std::vector<Note> notes;
 };
-ColumnMatch match_existing(const MigrateOptions &options, const SourceTable &table, Oid relid);
+ColumnMatch match_existing(const SourceTable &table, Oid relid, bool ignore_missing,
+                           bool ignore_extra);
 
 // One copy step: the rows of source_table in range into relid.
 struct ChunkLoad {

@@ -17,6 +17,8 @@
 #include "pg/base/json_options.hpp"
 #include "pg/remote/source.hpp"
 #include "pg/base/spi.hpp"
+#include "pg/migrate/run_record.hpp"
+#include "pg/sync/sync_record.hpp"
 #include "pg/sync/worker.hpp"
 
 namespace minibar::pg {
@@ -27,10 +29,6 @@ constexpr OptionsKind kSync{"sync", "docs/cutover.md"};
 struct Row {
   std::string source_table, target_table, state, start, reason;
 };
-
-std::string text_array(const std::vector<std::string> &items) {
-  return pg_text_array_literal(items);
-}
 
 bool before(const std::string &fa, int64_t pa, const std::string &fb, int64_t pb) {
   return fa < fb || (fa == fb && pa < pb);
@@ -45,10 +43,12 @@ std::string check_source(MigrationSource &src, const std::string &server) {
   auto v = src.query(
       "SELECT @@log_bin, @@binlog_format, @@binlog_row_image, "
       "COALESCE(@@binlog_row_metadata, ''), DATABASE(), @@server_id");
-  if (v.empty() || v[0].size() < 6) throw Error("XX000", "could not read the source's settings");
+  if (v.empty() || v[0].size() < 6)
+    throw Error(sqlstate::kInternal, "could not read the source's settings");
   auto &r = v[0];
   auto fail = [&](const std::string &what, const std::string &hint) {
-    throw Error("55000", "server \"" + server + "\" cannot be synced: " + what, "", hint);
+    throw Error(sqlstate::kObjectNotInPrerequisiteState,
+                "server \"" + server + "\" cannot be synced: " + what, "", hint);
   };
   if (get(r[0]) != "1")
     fail("the source has no binlog (log_bin is OFF)",
@@ -86,26 +86,23 @@ std::vector<Row> start_sync(const char *server, const char *target_schema,
   std::unique_ptr<MigrationSource> src = open_source(config);
   std::string source_db = check_source(*src, srv);
 
-  auto existing = spi_rows(
-      "SELECT wanted, pid::text, coalesce(applied_file, ''), coalesce(applied_pos, 0)::text, "
-      "replica_server_id::text FROM minibar_migrate.syncs WHERE server = $1",
-      {srv});
+  std::optional<SyncFound> existing = sync_find(srv);
   std::string applied_file;
   int64_t applied_pos = 0;
-  if (!existing.empty()) {
-    const auto &e = existing[0];
-    if (get(e[0]) == "running" && e[1]) {
-      int pid = to_int(*e[1]);
+  if (existing) {
+    if (existing->wanted == "running" && existing->pid) {
+      int pid = *existing->pid;
       bool alive = false;
       pg_call([&] { alive = BackendPidGetProc(pid) != nullptr; });
       if (alive)
-        throw Error("55000",
-                    "the sync of server \"" + srv + "\" is already running (pid " + *e[1] + ")", "",
-                    "Stop it first with minibar_migrate.sync_stop.");
+        throw Error(sqlstate::kObjectNotInPrerequisiteState,
+                    "the sync of server \"" + srv + "\" is already running (pid " +
+                        std::to_string(pid) + ")",
+                    "", "Stop it first with minibar_migrate.sync_stop.");
     }
-    applied_file = get(e[2]);
-    applied_pos = to_int64(get(e[3]));
-    if (!replica_id) replica_id = to_int64(get(e[4]));
+    applied_file = existing->applied_file;
+    applied_pos = existing->applied_pos;
+    if (!replica_id) replica_id = existing->replica_server_id;
   }
   if (!replica_id) {
     // A replica id of our own: stable per server name, away from small ids.
@@ -116,19 +113,9 @@ std::vector<Row> start_sync(const char *server, const char *target_schema,
   }
 
   // Every table's latest finished copy into target_schema, with its position.
-  auto tables = spi_rows(
-      "SELECT DISTINCT ON (rt.source_table) rt.source_table, rt.target_table, r.run_id::text, "
-      "coalesce(r.source_binlog_file, ''), coalesce(r.source_binlog_pos, 0)::text, "
-      "coalesce(r.source_position_note, ''), array_to_json(rt.source_columns)::text, "
-      "array_to_json(rt.target_columns)::text, rt.target_relid::text "
-      "FROM minibar_migrate.runs r JOIN minibar_migrate.run_tables rt USING (run_id) "
-      "JOIN pg_catalog.pg_class c ON c.oid = rt.target_relid "
-      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE r.server = $1 AND r.status = 'done' AND rt.done AND n.nspname = $2 "
-      "AND r.started_by = $3 ORDER BY rt.source_table, r.run_id DESC",
-      {srv, target_schema, current_role_name()});
+  std::vector<LatestCopy> tables = run_latest_copies(srv, target_schema);
   if (tables.empty())
-    throw Error("55000",
+    throw Error(sqlstate::kObjectNotInPrerequisiteState,
                 "no finished migration of server \"" + srv + "\" into schema \"" +
                     std::string(target_schema) + "\" was found",
                 "", "Migrate first (migrate_database or migrate_table), then start the sync.");
@@ -140,23 +127,23 @@ std::vector<Row> start_sync(const char *server, const char *target_schema,
                   "ORDER BY table_name, ordinal_position"))
     if (r.size() >= 2 && r[0] && r[1]) pk[*r[0]].push_back(*r[1]);
 
-  spi_exec("DELETE FROM minibar_migrate.sync_tables WHERE server = " + pg_quote_literal(srv));
+  sync_tables_clear(srv);
   std::vector<Row> out;
   std::string start_file;
   int64_t start_pos = 0;
-  std::vector<std::string> inserts;
-  for (auto &t : tables) {
-    std::string name = get(t[0]);
+  std::vector<SyncTableStart> inserts;
+  for (const LatestCopy &t : tables) {
+    const std::string &name = t.source_table;
     if (!only.empty() && !only.count(name)) continue;
     Row row;
     row.source_table = name;
-    row.target_table = get(t[1]);
-    std::string file = get(t[3]);
-    int64_t pos = to_int64(get(t[4]));
+    row.target_table = t.target_table;
+    std::string file = t.binlog_file;
+    int64_t pos = t.binlog_pos;
     std::string state = "syncing", reason;
     if (file.empty()) {
       state = "refused";
-      reason = "its copy recorded no binlog position: " + get(t[5]);
+      reason = "its copy recorded no binlog position: " + t.position_note;
     } else if (!pk.count(name)) {
       state = "refused";
       reason = "it has no primary key on the source (changes could not be matched to rows)";
@@ -174,49 +161,33 @@ std::vector<Row> start_sync(const char *server, const char *target_schema,
     row.state = state;
     row.start = file.empty() ? "" : file + ":" + std::to_string(pos);
     row.reason = reason;
-    std::vector<std::string> keys = pk.count(name) ? pk[name] : std::vector<std::string>{};
-    inserts.push_back(
-        "(" + pg_quote_literal(srv) + ", " + pg_quote_literal(name) + ", " +
-        pg_quote_literal(row.target_table) + ", " + std::to_string(to_uint32(get(t[8]))) + ", " +
-        std::to_string(to_int64(get(t[2]))) + ", " +
-        (file.empty() ? "NULL" : pg_quote_literal(file)) + ", " +
-        (file.empty() ? "NULL" : std::to_string(pos)) + ", " +
-        "ARRAY(SELECT json_array_elements_text(" + pg_quote_literal(get(t[6])) +
-        "::json)), ARRAY(SELECT json_array_elements_text(" + pg_quote_literal(get(t[7])) +
-        "::json)), " + pg_quote_literal(text_array(keys)) + "::text[], " + pg_quote_literal(state) +
-        ", NULLIF(" + pg_quote_literal(reason) + ", ''))");
+    SyncTableStart ins;
+    ins.source_table = name;
+    ins.target_table = row.target_table;
+    ins.target_relid = t.target_relid;
+    ins.run_id = t.run_id;
+    ins.start_file = file;
+    ins.start_pos = pos;
+    ins.source_columns_json = t.source_columns_json;
+    ins.target_columns_json = t.target_columns_json;
+    if (pk.count(name)) ins.key_columns = pk[name];
+    ins.state = state;
+    ins.reason = reason;
+    inserts.push_back(std::move(ins));
     out.push_back(std::move(row));
   }
   if (start_file.empty())
-    throw Error("55000", "no table of server \"" + srv + "\" can be synced", "",
+    throw Error(sqlstate::kObjectNotInPrerequisiteState,
+                "no table of server \"" + srv + "\" can be synced", "",
                 "See the reasons: every table was refused.");
-  spi_exec(
-      "INSERT INTO minibar_migrate.syncs (server, target_schema, options, source_db, "
-      "replica_server_id, start_file, start_pos) VALUES (" +
-      pg_quote_literal(srv) + ", " + pg_quote_literal(target_schema) + ", " +
-      pg_quote_literal(options) + "::jsonb, " + pg_quote_literal(source_db) + ", " +
-      std::to_string(replica_id) + ", " + pg_quote_literal(start_file) + ", " +
-      std::to_string(start_pos) +
-      ") ON CONFLICT (server) DO UPDATE SET target_schema = EXCLUDED.target_schema, "
-      "options = EXCLUDED.options, source_db = EXCLUDED.source_db, "
-      "replica_server_id = EXCLUDED.replica_server_id, start_file = EXCLUDED.start_file, "
-      "start_pos = EXCLUDED.start_pos, applied_file = NULL, applied_pos = NULL, wanted = "
-      "'running', "
-      "state = 'starting', pid = NULL, started_by = current_user, started_at = clock_timestamp(), "
-      "stopped_at = NULL");
-  std::string values;
-  for (size_t i = 0; i < inserts.size(); ++i) values += (i ? ", " : "") + inserts[i];
-  spi_exec(
-      "INSERT INTO minibar_migrate.sync_tables (server, source_table, target_table, target_relid, "
-      "run_id, "
-      "start_file, start_pos, source_columns, target_columns, key_columns, state, reason) "
-      "VALUES " +
-      values);
+  sync_upsert(srv, target_schema, options, source_db, replica_id, start_file, start_pos);
+  sync_tables_insert(srv, inserts);
   BackgroundWorkerHandle *h = nullptr;
   pg_call([&] { h = sync_launch(MyDatabaseId, GetUserId(), server, GetTopTransactionId()); });
   if (!h)
-    throw Error("53000", "no background worker slot is free for the sync of server \"" + srv + "\"",
-                "", "Raise max_worker_processes.");
+    throw Error(sqlstate::kInsufficientResources,
+                "no background worker slot is free for the sync of server \"" + srv + "\"", "",
+                "Raise max_worker_processes.");
   return out;
 }
 
@@ -288,10 +259,11 @@ PGDLLEXPORT Datum minibar_sync_stop(PG_FUNCTION_ARGS) {
     std::string result;
     {
       std::string srv = server;
-      auto r = spi_rows("SELECT pid::text FROM minibar_migrate.syncs WHERE server = $1", {srv});
-      if (r.empty()) throw Error("42704", "there is no sync for server \"" + srv + "\"");
-      if (r[0][0]) {
-        int pid = to_int(*r[0][0]);
+      std::optional<SyncWorkerPid> worker = sync_worker_pid(srv);
+      if (!worker)
+        throw Error(sqlstate::kUndefinedObject, "there is no sync for server \"" + srv + "\"");
+      if (worker->pid != 0) {
+        int pid = worker->pid;
         // Stop it first (it commits or rolls back its batch), then mark it:
         // updating the row before would make it wait for our lock.
         if (pid_alive(pid)) {
@@ -310,19 +282,13 @@ PGDLLEXPORT Datum minibar_sync_stop(PG_FUNCTION_ARGS) {
             check_for_interrupts();
           }
           if (pid_alive(pid))
-            throw Error("55006", "the sync worker of server \"" + srv + "\" (pid " +
-                                     std::to_string(pid) + ") did not stop within 30 s");
+            throw Error(sqlstate::kObjectInUse, "the sync worker of server \"" + srv + "\" (pid " +
+                                                    std::to_string(pid) +
+                                                    ") did not stop within 30 s");
         }
       }
-      spi_exec(
-          "UPDATE minibar_migrate.syncs SET wanted = 'stopped', state = 'stopped', pid = NULL, "
-          "stopped_at = coalesce(stopped_at, clock_timestamp()) WHERE server = " +
-          pg_quote_literal(srv));
-      auto p = spi_rows(
-          "SELECT coalesce(applied_file || ':' || applied_pos, start_file || ':' || start_pos) "
-          "FROM minibar_migrate.syncs WHERE server = $1",
-          {srv});
-      result = "stopped at " + get(p[0][0]);
+      sync_mark_stopped(srv);
+      result = "stopped at " + sync_stopped_at(srv);
     }
     pg_call([&] { spi_end_pinned(guc_level); });
     text *t = cstring_to_text_with_len(result.data(), static_cast<int>(result.size()));
@@ -349,8 +315,9 @@ PGDLLEXPORT Datum minibar_source_binlog_position(PG_FUNCTION_ARGS) {
       std::unique_ptr<MigrationSource> src = open_source(*config);
       auto r = src->query("SHOW MASTER STATUS");
       if (r.empty() || r[0].size() < 2 || !r[0][0] || !r[0][1])
-        throw Error("55000", "server \"" + std::string(server) +
-                                 "\" has no binlog (SHOW MASTER STATUS is empty)");
+        throw Error(
+            sqlstate::kObjectNotInPrerequisiteState,
+            "server \"" + std::string(server) + "\" has no binlog (SHOW MASTER STATUS is empty)");
       file = *r[0][0];
       pos = *r[0][1];
       auto g = src->query("SELECT @@gtid_binlog_pos");

@@ -8,6 +8,7 @@
 
 #include "pg/base/bgworker.hpp"
 #include "pg/base/spi.hpp"
+#include "pg/sync/sync_record.hpp"
 #include "pg/sync/worker.hpp"
 
 namespace {
@@ -55,6 +56,15 @@ int launch_resume_workers() {
   return 0;
 }
 
+// PostgreSQL calls only: the sync worker of server again, as role.
+void resume_one(const char *server, Oid role) {
+  if (!minibar::pg::sync_launch(MyDatabaseId, role, server, InvalidTransactionId))
+    ereport(WARNING, (errmsg("minibar_migrate: no worker slot to resume the sync of server \"%s\"",
+                             server)));
+  else
+    ereport(LOG, (errmsg("minibar_migrate: resuming the sync of server \"%s\"", server)));
+}
+
 // PostgreSQL calls only: in this database, when the extension is installed,
 // starts the sync worker of every sync still wanted running.
 int resume_syncs() {
@@ -67,24 +77,7 @@ int resume_syncs() {
           makeRangeVar(const_cast<char *>("minibar_migrate"), const_cast<char *>("syncs"), -1),
           NoLock, true))) {
     SPI_connect();
-    int rc = SPI_execute(
-        "SELECT s.server::text, r.oid FROM minibar_migrate.syncs s "
-        "JOIN pg_catalog.pg_roles r ON r.rolname = s.started_by WHERE s.wanted = 'running'",
-        true, 0);
-    if (rc == SPI_OK_SELECT) {
-      for (uint64 i = 0; i < SPI_processed; i++) {
-        bool isnull;
-        char *server = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-        Oid role = DatumGetObjectId(
-            SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
-        if (!minibar::pg::sync_launch(MyDatabaseId, role, server, InvalidTransactionId))
-          ereport(WARNING,
-                  (errmsg("minibar_migrate: no worker slot to resume the sync of server \"%s\"",
-                          server)));
-        else
-          ereport(LOG, (errmsg("minibar_migrate: resuming the sync of server \"%s\"", server)));
-      }
-    }
+    minibar::pg::pg_syncs_wanted_running(resume_one);
     SPI_finish();
   }
   PopActiveSnapshot();

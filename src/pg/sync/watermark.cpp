@@ -97,8 +97,9 @@ std::optional<TargetMax> target_max(const std::string &qualified, const std::str
       "WHERE a.attrelid = $1::pg_catalog.regclass AND a.attname = $2 AND NOT a.attisdropped",
       {qualified, column});
   if (r.empty() || !r[0][0])
-    throw Error("42804", "the watermark column \"" + column + "\" of " + qualified +
-                             " is not a number, a text, a date or a timestamp");
+    throw Error(sqlstate::kDatatypeMismatch, "the watermark column \"" + column + "\" of " +
+                                                 qualified +
+                                                 " is not a number, a text, a date or a timestamp");
   const std::string type = *r[0][0];
   TargetMax m;
   std::string expr = "pg_catalog.max(" + c + ")::text";
@@ -151,10 +152,7 @@ SyncTableResult sync_table(const SqliteServerConfig &config, const std::string &
   if (!table)
     throw Error(sqlstate::kFdwTableNotFound, "SQLite table \"" + remote + "\" does not exist");
 
-  MigrateOptions mopts;
-  mopts.ignore_missing = opts.ignore_missing;
-  mopts.ignore_extra = opts.ignore_extra;
-  ColumnMatch match = match_existing(mopts, *table, relid);
+  ColumnMatch match = match_existing(*table, relid, opts.ignore_missing, opts.ignore_extra);
   pg_call([&] {
     AclResult acl = pg_class_aclcheck(relid, GetUserId(), ACL_UPDATE | ACL_SELECT);
     if (acl != ACLCHECK_OK) aclcheck_error(acl, OBJECT_TABLE, get_rel_name(relid));
@@ -168,7 +166,8 @@ SyncTableResult sync_table(const SqliteServerConfig &config, const std::string &
         table->column(pk->columns[0].column)->auto_increment)
       wm_column = pk->columns[0].column;
     else
-      throw Error("22023", "sync_table of " + remote + " needs a watermark column",
+      throw Error(sqlstate::kInvalidParameterValue,
+                  "sync_table of " + remote + " needs a watermark column",
                   "The table has no INTEGER PRIMARY KEY to follow.",
                   "Give {\"watermark\": \"updated_at\"}: a column every insert and update sets "
                   "to a larger value.");
@@ -180,19 +179,21 @@ SyncTableResult sync_table(const SqliteServerConfig &config, const std::string &
   for (size_t i = 0; i < match.source_columns.size(); i++)
     if (match.source_columns[i] == wm_column) wm_target = match.target_columns[i];
   if (wm_target.empty())
-    throw Error("42703",
+    throw Error(sqlstate::kUndefinedColumn,
                 "watermark column \"" + wm_column + "\" is not copied into " + match.qualified);
 
   const std::vector<std::string> key = target_key(relid);
   if (key.empty())
-    throw Error("55000", "sync_table needs a primary key on " + match.qualified,
+    throw Error(sqlstate::kObjectNotInPrerequisiteState,
+                "sync_table needs a primary key on " + match.qualified,
                 "Rows are matched to the target by its primary key (upsert).");
   for (const std::string &k : key) {
     bool found = false;
     for (const std::string &t : match.target_columns) found = found || t == k;
     if (!found)
-      throw Error("55000", "primary key column \"" + k + "\" of " + match.qualified +
-                               " has no source column");
+      throw Error(
+          sqlstate::kObjectNotInPrerequisiteState,
+          "primary key column \"" + k + "\" of " + match.qualified + " has no source column");
   }
 
   // Where to start: the option, the stored watermark, or the target's largest value.
@@ -200,7 +201,7 @@ SyncTableResult sync_table(const SqliteServerConfig &config, const std::string &
   auto stored = stored_watermark(server, remote, relid);
   if (!start && stored) {
     if (stored->first != wm_column)
-      throw Error("55000",
+      throw Error(sqlstate::kObjectNotInPrerequisiteState,
                   "sync_table of " + remote + " follows watermark column \"" + stored->first +
                       "\", not \"" + wm_column + "\"",
                   "", "Give {\"since\": ...} to start following the new column.");
@@ -286,30 +287,23 @@ SyncTableResult sync_table(const SqliteServerConfig &config, const std::string &
   std::vector<Datum> values(n);
   std::unique_ptr<bool[]> isnull(new bool[n]);
   std::vector<char> flags(n);
-  MemoryContext row_cxt = nullptr, old = nullptr;
+  MemoryContext row_cxt = nullptr;
   pg_call([&] {
     row_cxt = AllocSetContextCreate(CurrentMemoryContext, "minibar sync_table row",
                                     ALLOCSET_DEFAULT_SIZES);
   });
   while (reader.next()) {
-    pg_call([&] {
-      MemoryContextReset(row_cxt);
-      old = MemoryContextSwitchTo(row_cxt);
-    });
-    try {
+    pg_call([&] { MemoryContextReset(row_cxt); });
+    {
+      MemoryContextScope in_row(row_cxt);
       reader.fill(values.data(), isnull.get());
-    } catch (...) {
-      pg_call([&] { MemoryContextSwitchTo(old); });
-      throw;
     }
     for (size_t i = 0; i < n; i++) flags[i] = isnull[i] ? 'n' : ' ';
     int rc = 0;
-    pg_call([&] {
-      MemoryContextSwitchTo(old);
-      rc = SPI_execute_plan(plan, values.data(), flags.data(), false, 0);
-    });
+    pg_call([&] { rc = SPI_execute_plan(plan, values.data(), flags.data(), false, 0); });
     if (rc < 0)
-      throw Error("XX000", std::string("SPI_execute_plan failed: ") + SPI_result_code_string(rc));
+      throw Error(sqlstate::kInternal,
+                  std::string("SPI_execute_plan failed: ") + SPI_result_code_string(rc));
     out.rows++;
   }
   pg_call([&] { MemoryContextDelete(row_cxt); });

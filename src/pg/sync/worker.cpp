@@ -13,10 +13,12 @@
 #include "core/binlog/stream.hpp"
 #include "core/schema/quote.hpp"
 #include "pg/base/guard.hpp"
+#include "pg/base/memory.hpp"
 #include "pg/remote/source.hpp"
 #include "pg/base/bgworker.hpp"
 #include "pg/base/spi.hpp"
 #include "pg/sync/apply.hpp"
+#include "pg/sync/sync_record.hpp"
 
 namespace minibar::pg {
 
@@ -121,63 +123,35 @@ class SyncWorker {
 
 bool SyncWorker::load() {
   bgw_xact_begin();
-  auto s = spi_rows(
-      "SELECT source_db, replica_server_id::text, coalesce(applied_file, start_file), "
-      "coalesce(applied_pos, start_pos)::text, wanted, coalesce(applied_gtid, '') "
-      "FROM minibar_migrate.syncs WHERE server = $1",
-      {server_});
-  if (s.empty() || !s[0][4] || *s[0][4] != "running") {
+  std::optional<SyncResume> s = sync_load_running(server_);
+  if (!s) {
     bgw_xact_commit();
     return false;
   }
-  source_db_ = *s[0][0];
-  replica_id_ = static_cast<uint32_t>(to_uint32(*s[0][1]));
-  cur_ = {*s[0][2], static_cast<uint64_t>(to_uint64(*s[0][3]))};
+  source_db_ = s->source_db;
+  replica_id_ = s->replica_id;
+  cur_ = s->position;
   applied_ = persisted_ = cur_;
-  applied_gtid_ = *s[0][5];
-  spi_exec(
-      "UPDATE minibar_migrate.syncs SET pid = pg_backend_pid(), state = 'starting' "
-      "WHERE server = " +
-      pg_quote_literal(server_));
+  applied_gtid_ = s->applied_gtid;
+  sync_worker_starting(server_);
 
-  auto t = spi_rows(
-      "SELECT source_table, target_table, coalesce(start_file, ''), coalesce(start_pos, 0)::text, "
-      "target_relid::pg_catalog.text "
-      "FROM minibar_migrate.sync_tables WHERE server = $1 AND state = 'syncing'",
-      {server_});
-  for (auto &r : t) {
-    SyncedTable &st = tables_[*r[0]];
-    st.spec.source_table = *r[0];
-    st.spec.target_table = *r[1];
-    st.spec.target_relid = static_cast<Oid>(to_uint32(r[4].value_or("0")));
-    st.start = {*r[2], static_cast<uint64_t>(to_uint64(*r[3]))};
+  for (auto &[name, t] : sync_tables_syncing(server_)) {
+    SyncedTable &st = tables_[name];
+    st.spec = std::move(t.spec);
+    st.start = t.start;
   }
-  auto cols = spi_rows(
-      "SELECT t.source_table, u.s, u.t FROM minibar_migrate.sync_tables t, "
-      "unnest(t.source_columns, t.target_columns) WITH ORDINALITY AS u(s, t, i) "
-      "WHERE t.server = $1 AND t.state = 'syncing' ORDER BY t.source_table, u.i",
-      {server_});
-  for (auto &r : cols) {
-    SyncedTable &st = tables_[*r[0]];
-    st.spec.source_columns.push_back(*r[1]);
-    st.spec.target_columns.push_back(*r[2]);
-  }
-  auto keys = spi_rows(
-      "SELECT t.source_table, u.k FROM minibar_migrate.sync_tables t, "
-      "unnest(t.key_columns) WITH ORDINALITY AS u(k, i) "
-      "WHERE t.server = $1 AND t.state = 'syncing' ORDER BY t.source_table, u.i",
-      {server_});
-  for (auto &r : keys) tables_[*r[0]].spec.key_columns.push_back(*r[1]);
 
-  pg_call([&] {
-    MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
-    keep_ = AllocSetContextCreate(TopMemoryContext, "minibar sync", ALLOCSET_DEFAULT_SIZES);
-    cfg_ = static_cast<SourceConfig *>(palloc0(sizeof(SourceConfig)));
-    source_config(get_foreign_server_oid(server_.c_str(), false), cfg_);
-    MemoryContextSwitchTo(old);
-  });
+  {
+    MemoryContextScope in_top(TopMemoryContext);
+    pg_call([&] {
+      keep_ = AllocSetContextCreate(TopMemoryContext, "minibar sync", ALLOCSET_DEFAULT_SIZES);
+      cfg_ = static_cast<SourceConfig *>(palloc0(sizeof(SourceConfig)));
+      source_config(get_foreign_server_oid(server_.c_str(), false), cfg_);
+    });
+  }
   if (cfg_->dialect != Dialect::Mysql)
-    throw Error("0A000", "server \"" + server_ + "\" is not a MySQL/MariaDB server");
+    throw Error(sqlstate::kFeatureNotSupported,
+                "server \"" + server_ + "\" is not a MySQL/MariaDB server");
   opts_ = mysql_client_options(cfg_->mysql);
   for (auto &[name, st] : tables_) {
     try {
@@ -224,30 +198,18 @@ void SyncWorker::commit_batch(bool idle) {
     lag = static_cast<double>(time(nullptr)) - applied_time_;
     if (lag < 0) lag = 0;
   }
-  std::string sql =
-      "UPDATE minibar_migrate.syncs SET state = 'streaming', pid = pg_backend_pid(), "
-      "applied_file = " +
-      pg_quote_literal(applied_.file) + ", applied_pos = " + std::to_string(applied_.pos) +
-      ", applied_gtid = NULLIF(" + pg_quote_literal(applied_gtid_) + ", '')" +
-      ", applied_event_at = " +
-      (applied_time_ ? "to_timestamp(" + std::to_string(applied_time_) + ")" : "applied_event_at") +
-      ", applied_at = CASE WHEN " + std::to_string(batch_txns_) +
-      " > 0 THEN clock_timestamp() ELSE applied_at END" +
-      ", transactions_applied = transactions_applied + " + std::to_string(batch_txns_) +
-      ", rows_applied = rows_applied + " + std::to_string(batch_rows_) +
-      ", lag_seconds = " + std::to_string(lag);
-  if (!source_head_.file.empty())
-    sql += ", source_file = " + pg_quote_literal(source_head_.file) +
-           ", source_pos = " + std::to_string(source_head_.pos) +
-           ", source_seen_at = clock_timestamp()";
-  sql += " WHERE server = " + pg_quote_literal(server_);
-  spi_exec(sql);
+  SyncBatch b;
+  b.applied = applied_;
+  b.applied_gtid = applied_gtid_;
+  b.applied_time = applied_time_;
+  b.transactions = batch_txns_;
+  b.rows = batch_rows_;
+  b.lag_seconds = lag;
+  b.source_head = source_head_;
+  sync_batch_applied(server_, b);
   for (auto &[name, t] : tables_) {
     if (!t.inserted && !t.updated && !t.deleted) continue;
-    spi_exec("UPDATE minibar_migrate.sync_tables SET inserted = inserted + " +
-             std::to_string(t.inserted) + ", updated = updated + " + std::to_string(t.updated) +
-             ", deleted = deleted + " + std::to_string(t.deleted) + " WHERE server = " +
-             pg_quote_literal(server_) + " AND source_table = " + pg_quote_literal(name));
+    sync_table_counts(server_, name, t.inserted, t.updated, t.deleted);
     t.inserted = t.updated = t.deleted = 0;
   }
   bgw_xact_commit();
@@ -273,11 +235,7 @@ void SyncWorker::pause(SyncedTable &t, const std::string &reason, const std::str
   t.paused = true;
   std::string h =
       hint.empty() ? "Migrate the table again (migrate_table), then call sync_start again." : hint;
-  spi_exec("UPDATE minibar_migrate.sync_tables SET state = 'paused', reason = " +
-           pg_quote_literal(reason + " (binlog " + pos_text(cur_) + ")") +
-           ", hint = " + pg_quote_literal(h) +
-           ", paused_at = clock_timestamp() WHERE server = " + pg_quote_literal(server_) +
-           " AND source_table = " + pg_quote_literal(t.spec.source_table));
+  sync_table_pause(server_, t.spec.source_table, reason + " (binlog " + pos_text(cur_) + ")", h);
   pg_call([&] {
     ereport(WARNING, (errmsg("minibar_migrate sync of server \"%s\": table %s paused: %s",
                              server_.c_str(), t.spec.source_table.c_str(), reason.c_str())));
@@ -443,8 +401,9 @@ void SyncWorker::stream_events(BinlogStream &stream) {
         if (is_rows_event(type))
           handle_rows(ev);
         else if (type >= binlog::kQueryCompressed && type <= binlog::kDeleteRowsCompressedV1)
-          throw Error("0A000", "the source writes compressed binlog events, which sync cannot read",
-                      "", "Set log_bin_compress = OFF on the source.");
+          throw Error(sqlstate::kFeatureNotSupported,
+                      "the source writes compressed binlog events, which sync cannot read", "",
+                      "Set log_bin_compress = OFF on the source.");
         break;
     }
   }
@@ -461,8 +420,7 @@ void SyncWorker::run() {
                          server_.c_str(), pos_text(cur_).c_str())));
   });
   bgw_xact_begin();
-  spi_exec("UPDATE minibar_migrate.syncs SET state = 'streaming' WHERE server = " +
-           pg_quote_literal(server_));
+  sync_worker_streaming(server_);
   bgw_xact_commit();
   last_status_ = GetCurrentTimestamp();
   try {
@@ -502,53 +460,6 @@ void SyncWorker::run() {
     }
     throw;
   }
-}
-
-// PostgreSQL calls, as the worker leaves: one UPDATE of its syncs row with
-// text parameters, in a transaction of its own; an error here is only logged.
-void update_sync_row(const char *sql, int nargs, const char *const *args) {
-  PG_TRY();
-  {
-    AbortOutOfAnyTransaction();
-    SetCurrentStatementStartTimestamp();
-    StartTransactionCommand();
-    SPI_connect();
-    PushActiveSnapshot(GetTransactionSnapshot());
-    Oid types[3] = {TEXTOID, TEXTOID, TEXTOID};
-    Datum values[3];
-    for (int i = 0; i < nargs; i++) values[i] = CStringGetTextDatum(args[i]);
-    SPI_execute_with_args(sql, nargs, types, values, nullptr, false, 0);
-    SPI_finish();
-    PopActiveSnapshot();
-    CommitTransactionCommand();
-  }
-  PG_CATCH();
-  {
-    EmitErrorReport();
-    FlushErrorState();
-    AbortOutOfAnyTransaction();
-  }
-  PG_END_TRY();
-}
-
-// PostgreSQL calls: the error in syncs.
-void record_error(const char *server, const char *message, const char *state) {
-  const char *args[3] = {server, message, state};
-  update_sync_row(
-      "UPDATE minibar_migrate.syncs SET last_error = $2, last_error_at = clock_timestamp(), "
-      "state = $3, pid = CASE WHEN $3 = 'stopped' THEN NULL ELSE pid END, "
-      "stopped_at = CASE WHEN $3 = 'stopped' THEN clock_timestamp() ELSE stopped_at END "
-      "WHERE server = $1::name",
-      3, args);
-}
-
-// PostgreSQL calls: the sync marked stopped (no error).
-void record_stopped(const char *server) {
-  const char *args[1] = {server};
-  update_sync_row(
-      "UPDATE minibar_migrate.syncs SET state = 'stopped', pid = NULL, "
-      "stopped_at = clock_timestamp() WHERE server = $1::name AND pid = pg_backend_pid()",
-      1, args);
 }
 
 // PostgreSQL calls: waits until the transaction that wrote the sync has ended.
@@ -615,18 +526,18 @@ void minibar_sync_main(Datum) {
           restart = e.restart;
         }
         if (restart) {
-          record_error(args.server, "restarted (a table was paused or a restart was asked for)",
-                       "starting");
+          pg_sync_record_error(
+              args.server, "restarted (a table was paused or a restart was asked for)", "starting");
           return 1;
         }
-        record_stopped(args.server);
+        pg_sync_record_stopped(args.server);
         return 0;
       },
       [&](ErrorData *e) {
         const char *msg = e->message ? e->message : "unknown error";
         ereport(LOG, (errmsg("minibar_migrate sync of server \"%s\" failed: %s", args.server, msg),
                       errhint("It starts again in a second, from the last applied position.")));
-        record_error(args.server, msg, "retrying");
+        pg_sync_record_error(args.server, msg, "retrying");
       });
 }
 

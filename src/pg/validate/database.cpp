@@ -80,7 +80,7 @@ ValidationRow validate_one(MigrationSource &src, const SourceTable &table,
     row.detail = "not validated: " + sqlstate_of(ed) + " " + (ed->message ? ed->message : "error");
   } catch (const Error &e) {
     if (sx.active()) sx.rollback();
-    if (e.sqlstate() == "57014") throw;
+    if (e.sqlstate() == sqlstate::kQueryCanceled) throw;
     row.detail = "not validated: " + e.sqlstate() + " " + e.what();
   }
   row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -434,12 +434,10 @@ ValidateResult validate_table(MigrationSource &src, const std::string &remote_ta
   if (!table && schema.tables.size() == 1) table = &schema.tables[0];
   if (!table)
     throw Error(sqlstate::kFdwTableNotFound, "source table " + remote_table + " not found");
-  MigrateOptions mo;
-  mo.ignore_missing = options.ignore_missing;
-  mo.ignore_extra = options.ignore_extra;
-  ColumnMatch m = match_existing(mo, *table, target);
+  ColumnMatch m = match_existing(*table, target, options.ignore_missing, options.ignore_extra);
   if (m.source_columns.empty())
-    throw Error("42703", "no column of " + m.qualified + " matches a column of " + remote_table);
+    throw Error(sqlstate::kUndefinedColumn,
+                "no column of " + m.qualified + " matches a column of " + remote_table);
 
   // The chunk key: the source's one-column integer primary key, fed to an
   // integer column of the target.

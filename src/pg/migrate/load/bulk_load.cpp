@@ -287,12 +287,12 @@ class Loader {
           if (*failed == '\0') {
             const char *name = NameStr(TupleDescAttr(s_.desc, bad_att - 1)->attname);
             fault.column = target_index(bad_att);
-            fault.sqlstate = "23502";
+            fault.sqlstate = sqlstate::kNotNullViolation;
             fault.reason =
                 std::string("null value in column \"") + name + "\" violates not-null constraint";
           } else {
             fault.column = -1;
-            fault.sqlstate = "23514";
+            fault.sqlstate = sqlstate::kCheckViolation;
             fault.reason = std::string("row violates check constraint \"") + failed + "\"";
           }
           if (fault.column >= 0) fault.value = req_.rows->describe_value(fault.column);
@@ -363,7 +363,7 @@ class Loader {
     counts_.rejected++;
     req_.rejects->add(r);
     if (req_.max_rejects >= 0 && counts_.rejected > req_.max_rejects)
-      throw Error("54000",
+      throw Error(sqlstate::kProgramLimitExceeded,
                   "more than " + std::to_string(req_.max_rejects) + " rows rejected (max_rejects)",
                   "First reject: row " + req_.rejects->first()->row + ", " +
                       (req_.rejects->first()->column.empty()
