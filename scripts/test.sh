@@ -33,6 +33,9 @@ pg_prove -d minibar_tap test/pgtap/*.sql
 echo "== public corpus (test/corpus: migrate, then compare every value with mariadb / sqlite3)"
 prove -v -e python3 test/corpus/corpus_check.py
 
+echo "== operations (test/ops: update from every earlier release, pg_dump / pg_restore of the state)"
+prove -v -e bash test/ops/*.sh
+
 echo "== restart tests (a private PostgreSQL cluster and a private MariaDB are restarted)"
 prove -v -e bash test/restart/*.sh
 
