@@ -1,7 +1,8 @@
 # Shared by the operations tests (sourced): a SQLite source and the state
 # every kind of call leaves in the extension's tables.
 #   make_source FILE              a SQLite file: items (with a watermark
-#                                 column), odd (one row to reject), parent/child
+#                                 column), odd (one row to reject), parent/child,
+#                                 a view (noted, not migrated)
 #   make_state DB FILE            in DB (the extension installed): a server on
 #                                 FILE, two migrate_database runs (schemas
 #                                 ops and ops_b), a validate_database, a
@@ -20,7 +21,8 @@ make_source() {
     CREATE TABLE parent (id INTEGER PRIMARY KEY, label TEXT);
     INSERT INTO parent VALUES (1, 'one'), (2, 'two');
     CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id), note TEXT);
-    INSERT INTO child VALUES (1, 1, 'x'), (2, 2, 'y'), (3, 1, 'z');" && chmod 644 "$1"
+    INSERT INTO child VALUES (1, 1, 'x'), (2, 2, 'y'), (3, 1, 'z');
+    CREATE VIEW named_items AS SELECT id, name FROM items;" && chmod 644 "$1"
 }
 
 # psql in database $1, stop on the first error, unaligned tuples.
