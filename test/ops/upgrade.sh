@@ -26,8 +26,11 @@ out=$(mktemp -d)
 
 mapfile -t releases < <(ls versions | sed -n 's/^minibar_migrate--\([0-9.]*\)\.sql$/\1/p' | sort -V)
 [ "${#releases[@]}" -ge 1 ] || bail "no earlier release in versions/"
-echo "1..$((2 + 10 * ${#releases[@]}))"
+echo "1..$((3 + 10 * ${#releases[@]}))"
 
+meta=$(python3 -c 'import json; m = json.load(open("META.json")); print(m["version"], m["provides"]["minibar_migrate"]["version"])')
+is "$meta $(grep -c "^## $CURRENT " CHANGELOG.md)" "$CURRENT.0 $CURRENT.0 1" \
+  "META.json (release and extension) and CHANGELOG.md name version $CURRENT"
 cleanup
 createdb "$FRESH" || bail "createdb $FRESH failed"
 qdb "$FRESH" -c "CREATE EXTENSION minibar_migrate" || bail "CREATE EXTENSION failed"
