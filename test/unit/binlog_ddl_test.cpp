@@ -44,27 +44,22 @@ StatementKind kind(std::string_view sql) {
   return classify_statement(sql).kind;
 }
 
+// Each statement is of kind want.
+void expect_kind(StatementKind want, std::initializer_list<std::string_view> statements) {
+  for (std::string_view sql : statements) EXPECT_EQ(kind(sql), want) << sql;
+}
+
 TEST(BinlogDdl, TransactionBoundaries) {
-  EXPECT_EQ(kind("BEGIN"), StatementKind::Begin);
-  EXPECT_EQ(kind("begin work"), StatementKind::Begin);
-  EXPECT_EQ(kind("START TRANSACTION"), StatementKind::Begin);
-  EXPECT_EQ(kind("start transaction read only, with consistent snapshot"), StatementKind::Begin);
-  EXPECT_EQ(kind("XA START X'31',X'',1"), StatementKind::Begin);
-  EXPECT_EQ(kind("XA BEGIN 'x'"), StatementKind::Begin);
-  EXPECT_EQ(kind("COMMIT"), StatementKind::Commit);
-  EXPECT_EQ(kind("Commit Work And No Chain"), StatementKind::Commit);
-  EXPECT_EQ(kind("XA COMMIT X'31',X'',1 ONE PHASE"), StatementKind::Commit);
-  EXPECT_EQ(kind("ROLLBACK"), StatementKind::Rollback);
-  EXPECT_EQ(kind("rollback work"), StatementKind::Rollback);
-  EXPECT_EQ(kind("XA ROLLBACK 'x'"), StatementKind::Rollback);
-  EXPECT_EQ(kind("XA END X'31',X'',1"), StatementKind::Other);
-  EXPECT_EQ(kind("XA PREPARE 'x'"), StatementKind::Other);
-  EXPECT_EQ(kind("SAVEPOINT sp1"), StatementKind::Other);
-  EXPECT_EQ(kind("ROLLBACK TO SAVEPOINT sp1"), StatementKind::Other);
-  EXPECT_EQ(kind("ROLLBACK WORK TO sp1"), StatementKind::Other);
-  EXPECT_EQ(kind("RELEASE SAVEPOINT sp1"), StatementKind::Other);
-  EXPECT_EQ(kind("START SLAVE"), StatementKind::Other);
-  EXPECT_EQ(kind("BEGIN NOT ATOMIC SELECT 1; END"), StatementKind::Other);
+  expect_kind(StatementKind::Begin, {"BEGIN", "begin work", "START TRANSACTION",
+                                     "start transaction read only, with consistent snapshot",
+                                     "XA START X'31',X'',1", "XA BEGIN 'x'"});
+  expect_kind(StatementKind::Commit,
+              {"COMMIT", "Commit Work And No Chain", "XA COMMIT X'31',X'',1 ONE PHASE"});
+  expect_kind(StatementKind::Rollback, {"ROLLBACK", "rollback work", "XA ROLLBACK 'x'"});
+  expect_kind(StatementKind::Other,
+              {"XA END X'31',X'',1", "XA PREPARE 'x'", "SAVEPOINT sp1", "ROLLBACK TO SAVEPOINT sp1",
+               "ROLLBACK WORK TO sp1", "RELEASE SAVEPOINT sp1", "START SLAVE",
+               "BEGIN NOT ATOMIC SELECT 1; END"});
   EXPECT_EQ(kind("/* c */ BEGIN"), StatementKind::Begin);
 }
 
@@ -240,9 +235,8 @@ TEST(BinlogDdl, Comments) {
   // "--" starts a comment only when a space or control character follows.
   expect_ddl("DROP TABLE a --\tcomment\n, b", "DROP TABLE", {"a", "b"});
   expect_ddl("DROP TABLE a,--x\n b", "DROP TABLE", {});
-  EXPECT_EQ(kind("-- DROP TABLE t\nSELECT 1"), StatementKind::Other);
-  EXPECT_EQ(kind("# DROP TABLE t"), StatementKind::Other);
-  EXPECT_EQ(kind("/* DROP TABLE t */ INSERT INTO t VALUES (1)"), StatementKind::Other);
+  expect_kind(StatementKind::Other, {"-- DROP TABLE t\nSELECT 1", "# DROP TABLE t",
+                                     "/* DROP TABLE t */ INSERT INTO t VALUES (1)"});
 }
 
 TEST(BinlogDdl, StringsHideSql) {
