@@ -81,7 +81,7 @@ default_version=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" minibar_mig
 want_sql=$( (echo "minibar_migrate--$default_version.sql"; git ls-files 'minibar_migrate--*.sql') | sort -u)
 missing=""
 for f in $want_sql; do has "$EXTDIR/$f" || missing="$missing $f"; done
-is "${missing:-none}" "none" "has the install script for default_version $default_version and every committed script ($(echo "$want_sql" | tr '\n' ' '))"
+is "${missing:-none}" "none" "has the install script for default_version $default_version and every committed script ($(echo "$want_sql" | paste -sd ' '))"
 missing=""
 for f in README.md docs/*.md; do has "$DOCDIR/$(basename "$f")" || missing="$missing $(basename "$f")"; done
 is "${missing:-none}" "none" "has README.md and all $(find docs -maxdepth 1 -name '*.md' | wc -l) docs/*.md in $DOCDIR"
