@@ -4,7 +4,8 @@
 # 1. Copies the files git tracks, as they are in the working tree (so a change
 #    not yet committed is tested, a file not yet added is not: as in a clone),
 #    without build products (CI's working tree has objects from the earlier
-#    steps), and builds the copy with `dpkg-buildpackage -b -us -uc`.
+#    steps), builds the copy with `dpkg-buildpackage -b -us -uc`, and checks
+#    that `debian/rules clean` takes it back to those files.
 # 2. Checks the .deb: the library, the control file, every install/upgrade
 #    script the repository has (the one for default_version included), every
 #    docs/*.md, and Depends on postgresql-15, libmariadb3 and libsqlite3-0.
@@ -37,7 +38,7 @@ cleanup() {
 trap cleanup EXIT
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -p "$PORT" -d debtest "$@"; }
 
-echo "1..14"
+echo "1..15"
 [ "$(id -u)" = 0 ] || bail "must run as root (dpkg -i, pg_createcluster)"
 for tool in dpkg-buildpackage dh pg_buildext sqlite3 git; do
   command -v "$tool" >/dev/null || bail "$tool is missing (scripts/provision.sh installs it)"
@@ -61,9 +62,18 @@ else
   sed 's/^/#   /' "$WORK/build.log" | tail -40
   bail "no package to test"
 fi
+build_s=$(( ($(now_ms) - start) / 1000 ))
 DEB=$(find "$WORK/src" -maxdepth 1 -name "${PKG}_*.deb" | head -1)
 [ -n "$DEB" ] || bail "no ${PKG}_*.deb next to the tree"
-diag "build took $(( ($(now_ms) - start) / 1000 )) s; $(basename "$DEB"): $(stat -c %s "$DEB") bytes"
+diag "build took $build_s s; $(basename "$DEB"): $(stat -c %s "$DEB") bytes"
+# debian/rules clean must take the tree back to the files it was built from.
+git ls-files | while read -r f; do [ -e "$f" ] && echo "$f"; done | sort >"$WORK/tracked"
+(cd "$SRC" && debian/rules clean) >"$WORK/clean.log" 2>&1
+clean_rc=$?
+left=$(cd "$SRC" && find . -type f -o -type l | sed 's|^\./||' | sort | comm -23 - "$WORK/tracked" | paste -sd ' ')
+is "exit $clean_rc, left: ${left:-none}" "exit 0, left: none" \
+  "debian/rules clean leaves only the files the build started from"
+[ "$clean_rc" = 0 ] || sed 's/^/#   /' "$WORK/clean.log" | tail -20
 
 # 2. What the package holds.
 dpkg-deb -c "$DEB" | awk '{print $NF}' | sed 's|^\./|/|' >"$WORK/contents"
@@ -132,4 +142,4 @@ is "$(q -c "SELECT string_agg(r.code || '@' || r.floor || '=' || coalesce(i.sku 
 is "$(q -c "SELECT target::text || ' ' || rows_copied || ' ' || rows_rejected
               FROM minibar_migrate.migrate_table('legacy', 'rooms', 'public.rooms_copy')" 2>&1)" \
   "rooms_copy 3 0" "migrate_table copies a table into a named target"
-[ "$tests" = 14 ] && [ "$failures" = 0 ]
+[ "$tests" = 15 ] && [ "$failures" = 0 ]
