@@ -13,7 +13,8 @@
 #    PKG_PGPORT, default 5496; no shared_preload_libraries, made and dropped
 #    here) runs CREATE EXTENSION and a small real SQLite migration with
 #    migrate_database (background workers load the packaged library too) and
-#    migrate_table, checking the rows that arrived.
+#    migrate_table, checking the rows that arrived; and updates from each
+#    earlier release (versions/) with the packaged upgrade scripts.
 #
 # The package is left installed. Its files are the same paths `make install`
 # writes (pg_config --pkglibdir and --sharedir), built from the same tree, so
@@ -38,7 +39,7 @@ cleanup() {
 trap cleanup EXIT
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -p "$PORT" -d debtest "$@"; }
 
-echo "1..15"
+echo "1..16"
 [ "$(id -u)" = 0 ] || bail "must run as root (dpkg -i, pg_createcluster)"
 for tool in dpkg-buildpackage dh pg_buildext sqlite3 git; do
   command -v "$tool" >/dev/null || bail "$tool is missing (scripts/provision.sh installs it)"
@@ -88,7 +89,8 @@ if has "$EXTDIR/minibar_migrate.control"; then pass "has $EXTDIR/minibar_migrate
   fail "has $EXTDIR/minibar_migrate.control"
 fi
 default_version=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" minibar_migrate.control)
-want_sql=$( (echo "minibar_migrate--$default_version.sql"; git ls-files 'minibar_migrate--*.sql') | sort -u)
+want_sql=$( (echo "minibar_migrate--$default_version.sql"
+  git ls-files 'minibar_migrate--*.sql' 'versions/minibar_migrate--*.sql' | xargs -r -n1 basename) | sort -u)
 missing=""
 for f in $want_sql; do has "$EXTDIR/$f" || missing="$missing $f"; done
 is "${missing:-none}" "none" "has the install script for default_version $default_version and every committed script ($(echo "$want_sql" | paste -sd ' '))"
@@ -142,4 +144,17 @@ is "$(q -c "SELECT string_agg(r.code || '@' || r.floor || '=' || coalesce(i.sku 
 is "$(q -c "SELECT target::text || ' ' || rows_copied || ' ' || rows_rejected
               FROM minibar_migrate.migrate_table('legacy', 'rooms', 'public.rooms_copy')" 2>&1)" \
   "rooms_copy 3 0" "migrate_table copies a table into a named target"
-[ "$tests" = 15 ] && [ "$failures" = 0 ]
+# Every earlier release the repository keeps updates to default_version with
+# the packaged upgrade scripts.
+earlier=$(echo "$want_sql" | sed -n 's/^minibar_migrate--\([^-]*\)\.sql$/\1/p' | grep -vxF "$default_version" | paste -sd ' ')
+updated=""
+for v in $earlier; do
+  createdb -p "$PORT" "debtest_$v" || bail "createdb failed"
+  updated="$updated $v->$(psql -X -q -At -v ON_ERROR_STOP=1 -p "$PORT" -d "debtest_$v" \
+    -c "CREATE EXTENSION minibar_migrate VERSION '$v'" -c "ALTER EXTENSION minibar_migrate UPDATE" \
+    -c "SELECT extversion FROM pg_extension WHERE extname = 'minibar_migrate'" 2>&1)"
+done
+want=""
+for v in $earlier; do want="$want $v->$default_version"; done
+is "${updated:-none}" "${want:-none}" "CREATE EXTENSION VERSION, then ALTER EXTENSION UPDATE, from each earlier release (${earlier:-none})"
+[ "$tests" = 16 ] && [ "$failures" = 0 ]
