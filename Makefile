@@ -10,11 +10,11 @@ SQL_PARTS = src/pg/fdw/fdw.sql src/pg/migrate/migrate.sql src/pg/validate/valida
 	src/pg/upkeep/upkeep.sql src/pg/preflight/preflight.sql src/pg/sync/sync.sql \
 	src/pg/sync/sync_table.sql
 # The version being built is the control file's default_version; its install
-# script is built, the scripts of earlier releases and the upgrade scripts
-# (minibar_migrate--A--B.sql) are kept as released in versions/.
+# script is built. The upgrade scripts (minibar_migrate--A--B.sql) are kept
+# in versions/, with the commit of each release (versions/RELEASES).
 EXTVERSION := $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
-DATA = $(sort $(wildcard versions/$(EXTENSION)--*.sql))
+DATA = $(sort $(wildcard versions/$(EXTENSION)--*--*.sql))
 PGFILEDESC = "minibar_migrate - migrate MySQL/MariaDB and SQLite into PostgreSQL"
 # Documentation: installed into $(pg_config --docdir)/extension/minibar_migrate/
 # (a folder of our own, so README.md meets no other extension's README.md).

@@ -8,9 +8,16 @@
 -- pg_dump writes by name), the identity sequences and table_syncs dumped.
 -- ---------------------------------------------------------------------------
 
+-- Tables whose rows name objects: reg* types (the same OIDs, written by
+-- name). Where an OID may name nothing any more, pg_dump writes only the rows
+-- whose object still exists.
 ALTER TABLE minibar_migrate.run_tables ALTER COLUMN target_relid TYPE regclass;
 ALTER TABLE minibar_migrate.sync_tables ALTER COLUMN target_relid TYPE regclass;
+SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.sync_tables',
+  'WHERE target_relid IN (SELECT oid FROM pg_catalog.pg_class)');
 ALTER TABLE minibar_migrate.table_syncs ALTER COLUMN target TYPE regclass;
+SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.table_syncs',
+  'WHERE target IN (SELECT oid FROM pg_catalog.pg_class)');
 
 -- run_objects: the object's OID moves from object_oid to the column of its
 -- kind. The rows are checked by the new CHECK constraint.
@@ -27,22 +34,20 @@ ALTER TABLE minibar_migrate.run_objects ADD CHECK (
   CASE kind WHEN 'table' THEN relation IS NOT NULL AND type IS NULL AND schema IS NULL
             WHEN 'type' THEN type IS NOT NULL AND relation IS NULL AND schema IS NULL
             ELSE schema IS NOT NULL AND relation IS NULL AND type IS NULL END);
-
--- rejects: every column of a row that does not fit, not only the first.
-ALTER TABLE minibar_migrate.rejects ADD COLUMN problems jsonb;
-
-SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.runs_run_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.rejects_reject_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.run_notes_note_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.validations_validation_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.run_objects',
   'WHERE CASE kind WHEN ''table'' THEN relation IN (SELECT oid FROM pg_catalog.pg_class) '
   'WHEN ''type'' THEN type IN (SELECT oid FROM pg_catalog.pg_type) '
   'ELSE schema IN (SELECT oid FROM pg_catalog.pg_namespace) END');
-SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.sync_tables',
-  'WHERE target_relid IN (SELECT oid FROM pg_catalog.pg_class)');
-SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.table_syncs',
-  'WHERE target IN (SELECT oid FROM pg_catalog.pg_class)');
+
+-- rejects: every column of a row that does not fit, not only the first.
+ALTER TABLE minibar_migrate.rejects ADD COLUMN problems jsonb;
+
+-- The identity sequences: a restored database numbers new rows after the
+-- restored ones.
+SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.rejects_reject_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.runs_run_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.run_notes_note_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.validations_validation_id_seq', '');
 
 -- ---------------------------------------------------------------------------
 -- index_usage_report(target_schema, options): no DROP on statistics younger

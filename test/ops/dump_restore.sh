@@ -18,13 +18,11 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=test/ops/include/lib.sh
 . test/ops/include/lib.sh
-DIR=/var/lib/minibar_migrate/ops
 SRC=minibar_ops_dump
 DST=minibar_ops_restored
 export MINIBAR_PRIVATE_OWNER=$$ MINIBAR_PRIVATE_BASE=/tmp/minibar_mariadb_ops MINIBAR_PRIVATE_PORT=3309 \
   MINIBAR_PRIVATE_BINLOG=1
 my() { mariadb --no-defaults --user=root --socket="$MINIBAR_PRIVATE_BASE/mysqld.sock" "$@"; }
-out=$(mktemp -d)
 cleanup() {
   for db in "$SRC" "$DST"; do
     qdb "$db" -c "SELECT minibar_migrate.sync_stop(server) FROM minibar_migrate.syncs WHERE wanted = 'running'" >/dev/null 2>&1
@@ -50,12 +48,12 @@ test/scripts/mariadb_private.sh start >"$out/mariadb.log" 2>&1 || bail "private 
 my -e "DROP DATABASE IF EXISTS minibar_ops_cdc; CREATE DATABASE minibar_ops_cdc;
        CREATE TABLE minibar_ops_cdc.t (id INT PRIMARY KEY, v VARCHAR(20));
        INSERT INTO minibar_ops_cdc.t VALUES (1, 'a'), (2, 'b'), (3, 'c');" || bail "MariaDB fixture failed"
-make_source "$DIR/dump.sqlite" || bail "sqlite3 failed"
+make_source "$OPS_DIR/dump.sqlite" || bail "sqlite3 failed"
 createdb "$SRC" || bail "createdb $SRC failed"
 qdb "$SRC" -c "CREATE EXTENSION minibar_migrate" || bail "CREATE EXTENSION failed"
 
 # State: SQLite runs, rejects, a validation, a watermark ...
-if make_state "$SRC" "$DIR/dump.sqlite" >"$out/state.log" 2>&1; then pass "state: 2 runs, rejected rows, a validation, a watermark"; else
+if make_state "$SRC" "$OPS_DIR/dump.sqlite" >"$out/state.log" 2>&1; then pass "state: 2 runs, rejected rows, a validation, a watermark"; else
   fail "state: 2 runs, rejected rows, a validation, a watermark"
   sed 's/^/#   /' "$out/state.log"
 fi
@@ -104,7 +102,7 @@ is "$(qdb "$DST" -c "SET client_min_messages = error" \
   -c "SELECT DISTINCT run_id FROM minibar_migrate.migrate_database('ops_lite', 'ops_new', '{\"workers\": 0}')" \
   -c "SELECT DISTINCT validation_id FROM minibar_migrate.validate_database('ops_lite', 'ops_new')" 2>&1 | tr '\n' ' ')" \
   "4 2 " "a new run and a new validation are numbered after the restored ones"
-sqlite3 "$DIR/dump.sqlite" "INSERT INTO items VALUES (201, 'new', '2024-02-01 00:00:00');"
+sqlite3 "$OPS_DIR/dump.sqlite" "INSERT INTO items VALUES (201, 'new', '2024-02-01 00:00:00');"
 is "$(qdb "$DST" -c "SELECT rows_upserted || ' ' || watermark_from || ' -> ' || watermark_to FROM minibar_migrate.sync_table('ops_lite', 'items', 'ops.items', '{\"watermark\": \"updated_at\"}')" 2>&1)" \
   "2 2024-01-01 03:20:00 -> 2024-02-01 00:00:00" \
   "sync_table goes on from the restored watermark (the row at it and the new one)"

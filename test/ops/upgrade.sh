@@ -1,8 +1,9 @@
 #!/bin/bash
 # TAP test (run by scripts/test.sh with prove): ALTER EXTENSION
-# minibar_migrate UPDATE from every earlier release whose install script is
-# kept in versions/. For each: install that release, make state with the
-# library being tested (a run, a rejected row, a rolled-back run, a
+# minibar_migrate UPDATE from every earlier release (versions/RELEASES). For
+# each: rebuild that release's install script from its commit (git archive;
+# it is put into the extension directory for the test and removed after),
+# install that release, make state with the library being tested (a run, a rejected row, a rolled-back run, a
 # validation, a sync_table watermark), update, and check that
 #  - the database then has exactly the objects of a fresh install
 #    (test/ops/include/ext_catalog.sql: members, columns, constraints, policies,
@@ -16,16 +17,18 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=test/ops/include/lib.sh
 . test/ops/include/lib.sh
-DIR=/var/lib/minibar_migrate/ops
 OLD=minibar_ops_upgrade
 FRESH=minibar_ops_fresh
 CURRENT=$(sed -n "s/^default_version = '\(.*\)'/\1/p" minibar_migrate.control)
-cleanup() { dropdb --if-exists "$OLD" 2>/dev/null; dropdb --if-exists "$FRESH" 2>/dev/null; }
+cleanup() {
+  dropdb --if-exists "$OLD" 2>/dev/null
+  dropdb --if-exists "$FRESH" 2>/dev/null
+  remove_releases
+}
 trap cleanup EXIT
-out=$(mktemp -d)
 
-mapfile -t releases < <(ls versions | sed -n 's/^minibar_migrate--\([0-9.]*\)\.sql$/\1/p' | sort -V)
-[ "${#releases[@]}" -ge 1 ] || bail "no earlier release in versions/"
+mapfile -t releases < <(releases | awk '{ print $1 }')
+[ "${#releases[@]}" -ge 1 ] || bail "no earlier release in versions/RELEASES"
 echo "1..$((3 + 10 * ${#releases[@]}))"
 
 meta=$(python3 -c 'import json; m = json.load(open("META.json")); print(m["version"], m["provides"]["minibar_migrate"]["version"])')
@@ -46,12 +49,13 @@ fi
 
 for v in "${releases[@]}"; do
   diag "from release $v"
-  make_source "$DIR/upgrade.sqlite" || bail "sqlite3 failed"
+  make_source "$OPS_DIR/upgrade.sqlite" || bail "sqlite3 failed"
+  install_release "$v" || bail "could not rebuild release $v's install script"
   dropdb --if-exists "$OLD" 2>/dev/null
   createdb "$OLD" || bail "createdb $OLD failed"
   qdb "$OLD" -c "CREATE EXTENSION minibar_migrate VERSION '$v'" || bail "CREATE EXTENSION VERSION '$v' failed"
   is "$(qdb "$OLD" -c "SELECT extversion FROM pg_extension WHERE extname = 'minibar_migrate'")" "$v" "$v: installed"
-  if make_state "$OLD" "$DIR/upgrade.sqlite" >"$out/state.log" 2>&1; then pass "$v: state made with this library (2 runs, a reject, a validation, a watermark)"; else
+  if make_state "$OLD" "$OPS_DIR/upgrade.sqlite" >"$out/state.log" 2>&1; then pass "$v: state made with this library (2 runs, a reject, a validation, a watermark)"; else
     fail "$v: state made with this library"
     sed 's/^/#   /' "$out/state.log"
   fi
@@ -92,7 +96,7 @@ for v in "${releases[@]}"; do
     -c "SELECT to_regnamespace('ops_b') IS NULL" 2>&1 | tr '\n' ' ')" \
     'schema "ops_b", table "ops_b"."child", table "ops_b"."items", table "ops_b"."odd", table "ops_b"."parent" t ' \
     "$v: rollback of a run made before the update drops what it created"
-  sqlite3 "$DIR/upgrade.sqlite" "INSERT INTO items VALUES (201, 'new', '2024-02-01 00:00:00'), (202, 'new', '2024-02-01 00:00:01');"
+  sqlite3 "$OPS_DIR/upgrade.sqlite" "INSERT INTO items VALUES (201, 'new', '2024-02-01 00:00:00'), (202, 'new', '2024-02-01 00:00:01');"
   is "$(qdb "$OLD" -c "SELECT rows_upserted || ' ' || watermark_from || ' -> ' || watermark_to FROM minibar_migrate.sync_table('ops_lite', 'items', 'ops.items', '{\"watermark\": \"updated_at\"}')")" \
     "3 2024-01-01 03:20:00 -> 2024-02-01 00:00:01" \
     "$v: sync_table goes on from the watermark kept by the update (the row at it and the 2 new ones)"

@@ -14,7 +14,8 @@
 #    here) runs CREATE EXTENSION and a small real SQLite migration with
 #    migrate_database (background workers load the packaged library too) and
 #    migrate_table, checking the rows that arrived; and updates from each
-#    earlier release (versions/) with the packaged upgrade scripts.
+#    earlier release (versions/RELEASES; its install script rebuilt from its
+#    commit for the test) with the packaged upgrade scripts.
 #
 # The package is left installed. Its files are the same paths `make install`
 # writes (pg_config --pkglibdir and --sharedir), built from the same tree, so
@@ -28,13 +29,14 @@ cd "$(dirname "$0")/../.." || exit 1
 PORT=${PKG_PGPORT:-5496}
 CLUSTER=minibar_deb
 PKG=postgresql-15-minibar-migrate
-# shellcheck source=test/scripts/tap.sh
-. test/scripts/tap.sh
+# shellcheck source=test/ops/include/lib.sh
+. test/ops/include/lib.sh
 WORK=$(mktemp -d /tmp/minibar_deb.XXXXXX)
 chmod 755 "$WORK"
 cleanup() {
   pg_dropcluster 15 "$CLUSTER" --stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
+  remove_releases
+  rm -rf "$WORK" "$out"
 }
 trap cleanup EXIT
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -p "$PORT" -d debtest "$@"; }
@@ -144,11 +146,12 @@ is "$(q -c "SELECT string_agg(r.code || '@' || r.floor || '=' || coalesce(i.sku 
 is "$(q -c "SELECT target::text || ' ' || rows_copied || ' ' || rows_rejected
               FROM minibar_migrate.migrate_table('legacy', 'rooms', 'public.rooms_copy')" 2>&1)" \
   "rooms_copy 3 0" "migrate_table copies a table into a named target"
-# Every earlier release the repository keeps updates to default_version with
-# the packaged upgrade scripts.
-earlier=$(echo "$want_sql" | sed -n 's/^minibar_migrate--\([^-]*\)\.sql$/\1/p' | grep -vxF "$default_version" | paste -sd ' ')
+# Every earlier release updates to default_version with the packaged upgrade
+# scripts.
+earlier=$(releases | awk '{ print $1 }' | paste -sd ' ')
 updated=""
 for v in $earlier; do
+  install_release "$v" || bail "could not rebuild release $v's install script"
   createdb -p "$PORT" "debtest_$v" || bail "createdb failed"
   updated="$updated $v->$(psql -X -q -At -v ON_ERROR_STOP=1 -p "$PORT" -d "debtest_$v" \
     -c "CREATE EXTENSION minibar_migrate VERSION '$v'" -c "ALTER EXTENSION minibar_migrate UPDATE" \

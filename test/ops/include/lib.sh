@@ -7,9 +7,15 @@
 #                                 FILE, two migrate_database runs (schemas
 #                                 ops and ops_b), a validate_database, a
 #                                 sync_table watermark
+#   install_release V             puts release V's install script (rebuilt
+#                                 from its commit, versions/RELEASES) into
+#                                 the extension directory until the test ends
 # state_rows.sql prints the state; ext_catalog.sql the extension's objects.
 # shellcheck source=test/scripts/tap.sh
 . test/scripts/tap.sh
+# The SQLite files (read by the server) and this run's scratch folder.
+OPS_DIR=/var/lib/minibar_migrate/ops
+out=$(mktemp -d)
 
 make_source() {
   install -d -m 755 "$(dirname "$1")" && rm -f "$1" && sqlite3 "$1" "
@@ -39,4 +45,29 @@ make_state() {
     -c "SELECT count(*) FROM minibar_migrate.migrate_database('ops_lite', 'ops_b', '{\"workers\": 0}')" \
     -c "SELECT count(*) FROM minibar_migrate.validate_database('ops_lite', 'ops')" \
     -c "SELECT rows_upserted FROM minibar_migrate.sync_table('ops_lite', 'items', 'ops.items', '{\"watermark\": \"updated_at\"}')"
+}
+
+# Releases, oldest first: "version commit" lines of versions/RELEASES.
+releases() { grep -v '^#' versions/RELEASES | grep . | sort -V; }
+
+install_release() {
+  local v=$1 commit tree
+  commit=$(releases | awk -v v="$v" '$1 == v { print $2 }')
+  [ -n "$commit" ] || return 1
+  git cat-file -e "$commit^{commit}" 2>/dev/null || {
+    echo "commit $commit of release $v is not in this clone (a full git clone is needed)" >&2
+    return 1
+  }
+  tree="$out/release-$v"
+  mkdir -p "$tree" && git archive "$commit" | tar -x -C "$tree" &&
+    make -s -C "$tree" "minibar_migrate--$v.sql" >/dev/null &&
+    install -m 644 "$tree/minibar_migrate--$v.sql" "$(pg_config --sharedir)/extension/" &&
+    installed_releases="${installed_releases:-} $(pg_config --sharedir)/extension/minibar_migrate--$v.sql"
+}
+
+# Removes what install_release put into the extension directory.
+remove_releases() {
+  local f
+  for f in ${installed_releases:-}; do rm -f "$f"; done
+  installed_releases=""
 }
