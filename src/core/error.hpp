@@ -29,6 +29,7 @@ inline constexpr const char *kIoError = "58030";
 inline constexpr const char *kInternal = "XX000";
 inline constexpr const char *kDataCorrupted = "XX001";
 // Used by the migration, validation, preflight and sync code.
+inline constexpr const char *kDataException = "22000";          // data_exception
 inline constexpr const char *kInvalidParameterValue = "22023";  // invalid_parameter_value
 inline constexpr const char *kNotNullViolation = "23502";       // not_null_violation
 inline constexpr const char *kForeignKeyViolation = "23503";    // foreign_key_violation

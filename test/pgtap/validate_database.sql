@@ -19,6 +19,7 @@ CREATE EXTENSION IF NOT EXISTS pg_cron;
 -- A new session: its pg_temp helpers are made again.
 \ir include/helpers.sql
 \set unscheduled `test/scripts/cron_job.sh unschedule minibar_tap_validate 2>&1`
+\set unscheduled_raise `test/scripts/cron_job.sh unschedule minibar_tap_validate_raise 2>&1`
 SET client_min_messages = warning;
 CALL pg_temp.drop_leftovers('{tap_vdb,tap_vdb_cron}', '{tap_vdb}');
 DELETE FROM minibar_migrate.validations WHERE server = 'tap_vdb';
@@ -34,7 +35,7 @@ EXCEPTION WHEN OTHERS THEN
   RETURN SQLSTATE || ' ' || SQLERRM;
 END $$;
 
-SELECT plan(24);
+SELECT plan(29);
 SELECT is(:'lite_load'::text, 'ok', 'SQLite fixture written');
 SELECT is((SELECT string_agg(source_name || ':' || rows_copied, ',' ORDER BY source_name)
              FROM minibar_migrate.migrate_database('tap_vdb', 'tap_vdb', '{"workers": 0}') WHERE kind = 'table'),
@@ -96,6 +97,17 @@ SELECT results_eq($$SELECT source_table, ok, detail FROM out WHERE label = 'part
                   $$VALUES ('kids', false, 'no table "kids" in schema "tap_vdb_cron"'), ('parents', true, NULL)$$,
                   'the missing table fails, the other still validates (equal)');
 
+-- raise_on_mismatch: the verdict as an ERROR naming what differs.
+SELECT is(pg_temp.vdb('raise', 'tap_vdb', '{"raise_on_mismatch": true}'),
+          '22000 validation ' || (SELECT max(validation_id) + 1 FROM minibar_migrate.validations) ||
+          ' found differences: 2 table(s) differ (kids, parents); 1 foreign key(s) have orphans (kids_parent_id_fkey on tap_vdb.kids)',
+          'raise_on_mismatch: 22000 naming the differing tables and the foreign key with orphans');
+SELECT is((SELECT count(*) FROM out WHERE label = 'raise'), 0::bigint, 'and no rows are returned');
+SELECT is(pg_temp.vdb('raise equal', 'tap_vdb_cron', '{"tables": ["parents"], "raise_on_mismatch": true}'), 'ok',
+          'raise_on_mismatch with everything equal: no error');
+SELECT matches(pg_temp.vdb('raise bad', 'tap_vdb', '{"raise_on_mismatch": 1}'), '^22023 invalid validation option "raise_on_mismatch"',
+               'raise_on_mismatch must be a boolean');
+
 -- 4. Each user sees their own validations.
 DROP ROLE IF EXISTS tap_vdb_other;
 CREATE ROLE tap_vdb_other;
@@ -112,6 +124,8 @@ UPDATE tap_vdb_cron.kids SET note = 'kid 150' WHERE id = 150;
 SELECT max(validation_id) AS before_cron FROM minibar_migrate.validations \gset
 -- (scheduled from another session: \connect would end this pgTAP session)
 \set jobid `test/scripts/cron_job.sh schedule minibar_tap_validate :'test_db' "SELECT count(*) FROM minibar_migrate.validate_database('tap_vdb', 'tap_vdb_cron')" 2>&1`
+-- and one that alerts: tap_vdb differs, so its job must be seen failing
+\set jobid_raise `test/scripts/cron_job.sh schedule minibar_tap_validate_raise :'test_db' "SELECT count(*) FROM minibar_migrate.validate_database('tap_vdb', 'tap_vdb', '{\"raise_on_mismatch\": true}')" 2>&1`
 -- Polls (each statement a new snapshot) until the job's validation is recorded, up to 75 s.
 CREATE FUNCTION pg_temp.wait_cron(after bigint) RETURNS numeric LANGUAGE plpgsql AS $$
 DECLARE t0 timestamptz := clock_timestamp();
@@ -133,9 +147,13 @@ SELECT results_eq($$SELECT ok, tables, tables_differing, orphans, run_by::text C
 SELECT is((SELECT count(*) FROM minibar_migrate.validation_latest WHERE target_schema = 'tap_vdb_cron' AND ok), 2::bigint,
           'validation_latest shows both tables of the scheduled validation as equal');
 SELECT diag('the pg_cron job''s validation appeared after ' || :'waited' || ' s');
+\set raise_run `for i in $(seq 1 150); do r=$(test/scripts/cron_job.sh last minibar_tap_validate_raise 2>&1); [ -n "$r" ] && break; sleep 0.5; done; echo "$r"`
+SELECT matches(:'raise_run'::text, '^failed\|ERROR: +validation [0-9]+ found differences: 2 table\(s\) differ \(kids, parents\)',
+               'the pg_cron job with raise_on_mismatch is recorded as failed, with the message (cron.job_run_details)');
 
 SELECT * FROM finish();
 \set unscheduled `test/scripts/cron_job.sh unschedule minibar_tap_validate 2>&1`
+\set unscheduled_raise `test/scripts/cron_job.sh unschedule minibar_tap_validate_raise 2>&1`
 DROP SCHEMA tap_vdb CASCADE;
 DROP SCHEMA tap_vdb_cron CASCADE;
 DROP SERVER tap_vdb CASCADE;

@@ -138,6 +138,35 @@ std::vector<ValidationRow> check_foreign_keys(const std::string &target_schema) 
   return out;
 }
 
+// {"raise_on_mismatch": true}: the verdict as an ERROR, so that a scheduled
+// job (pg_cron) is seen failing. Names the differing tables (the first ten)
+// and the foreign keys with orphans.
+[[noreturn]] void raise_mismatch(const std::string &id, const std::vector<ValidationRow> &rows) {
+  std::string tables, keys;
+  int ntables = 0, nkeys = 0;
+  for (const ValidationRow &r : rows) {
+    if (r.ok) continue;
+    const bool fk = r.kind != "table";
+    int &n = fk ? nkeys : ntables;
+    std::string &list = fk ? keys : tables;
+    if (++n <= 10)
+      list += (list.empty() ? "" : ", ") +
+              (fk ? r.source_table + " on " + r.target_table : r.source_table);
+  }
+  std::string msg = "validation " + id + " found differences: ";
+  if (ntables)
+    msg += std::to_string(ntables) + " table(s) differ (" + tables + (ntables > 10 ? ", ..." : "") +
+           ")";
+  if (nkeys)
+    msg += std::string(ntables ? "; " : "") + std::to_string(nkeys) +
+           " foreign key(s) have orphans (" + keys + (nkeys > 10 ? ", ..." : "") + ")";
+  throw Error(sqlstate::kDataException, msg,
+              "The call was asked to fail on a mismatch ({\"raise_on_mismatch\": true}); its "
+              "rows in minibar_migrate.validations are rolled back with this error.",
+              "Run minibar_migrate.validate_database without raise_on_mismatch to see and keep "
+              "every table's verdict, then validate_checksums on a differing table for its rows.");
+}
+
 }  // namespace
 
 int64_t validate_database(MigrationSource &src, const std::string &server,
@@ -186,6 +215,7 @@ int64_t validate_database(MigrationSource &src, const std::string &server,
       "$4::pg_catalog.int8, ok = ($3::pg_catalog.int4 = 0 AND $4::pg_catalog.int8 = 0) WHERE "
       "validation_id = $1::pg_catalog.int8 RETURNING 1",
       {id, std::to_string(tables), std::to_string(differing), std::to_string(orphans)});
+  if (options.raise_on_mismatch && (differing > 0 || orphans > 0)) raise_mismatch(id, out);
   return to_int64(id);
 }
 

@@ -421,7 +421,9 @@ ValidateOptions parse_validate_options(const std::string &json, bool database_le
       o.pushdown = option_bool(kValidation, opt);
     else if (database_level && (opt.key == "tables" || opt.key == "exclude")) {
       (opt.key == "tables" ? o.tables : o.exclude) = option_names(kValidation, json, opt);
-    } else
+    } else if (database_level && opt.key == "raise_on_mismatch")
+      o.raise_on_mismatch = option_bool(kValidation, opt);
+    else
       bad_option(kValidation, opt.key, "unknown option");
   }
   return o;

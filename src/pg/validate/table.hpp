@@ -26,6 +26,7 @@ struct ValidateOptions {
   bool pushdown = true;              // MySQL: checksums computed on both servers where eligible
   std::vector<std::string> tables;   // validate_database: only these source tables
   std::vector<std::string> exclude;  // validate_database: not these
+  bool raise_on_mismatch = false;    // validate_database: an ERROR when anything differs
 };
 
 // Parses the options jsonb (SPI); 22023 for unknown keys and bad values.
