@@ -51,6 +51,9 @@ conf() {  # set a postgresql.conf value; remember whether a restart is needed
 # a restart.
 conf shared_preload_libraries pg_cron,minibar_migrate
 conf cron.database_name postgres
+# The databases whose syncs the launcher serves (none by default): the
+# pgTAP, pg_regress, demo and sync benchmark databases.
+conf minibar_migrate.sync_databases "minibar_tap, contrib_regression_minibar_migrate, minibar_demo, minibar_bench_sync"
 # pg_cron runs jobs in background workers (no libpq login, so no password for
 # root); more worker slots for them beside migration workers and parallel
 # index builds.

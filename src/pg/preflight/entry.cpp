@@ -27,7 +27,8 @@
 namespace minibar::pg {
 namespace {
 
-constexpr OptionsKind kPreflight{"preflight", "docs/preflight.md"};
+constexpr OptionsKind kPreflight{
+    "preflight", "the options of preflight in the documentation page \"Before a move\""};
 
 struct PreflightCall {
   SourceConfig config;

@@ -5,7 +5,7 @@
 -- A row per finding about the indexes of target_schema (NULL: every user
 -- schema): unused, duplicate, redundant (a prefix of another), a foreign key
 -- without a supporting index, invalid. suggestion is a statement to consider;
--- nothing is ever run. See docs/upkeep.md.
+-- nothing is ever run. See the documentation page "Upkeep".
 CREATE FUNCTION minibar_migrate.index_usage_report(target_schema name DEFAULT NULL)
 RETURNS TABLE (finding text, schema_name name, table_name name, index_name name,
   index_size bigint, scans bigint, stats_since timestamptz, detail text, suggestion text)
@@ -120,7 +120,7 @@ $$;
 -- The state of this database at a glance: sizes, cache hit ratio,
 -- connections, the slowest statements (pg_stat_statements, when it is
 -- there), the caller's last migration run and last validation. A row per
--- item; see docs/upkeep.md.
+-- item; see the documentation page "Upkeep".
 CREATE FUNCTION minibar_migrate.health()
 RETURNS TABLE (area text, item text, value text, detail text)
 LANGUAGE plpgsql STABLE
