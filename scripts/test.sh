@@ -33,6 +33,9 @@ pg_prove -d minibar_tap test/pgtap/*.sql
 echo "== public corpus (test/corpus: migrate, then compare every value with mariadb / sqlite3)"
 prove -v -e python3 test/corpus/corpus_check.py
 
+echo "== README quick use (the block in README.md, run as written against the bundled sample)"
+prove -v -e bash test/docs/readme_quickuse.sh
+
 echo "== restart tests (a private PostgreSQL cluster and a private MariaDB are restarted)"
 prove -v -e bash test/restart/*.sh
 

@@ -195,14 +195,12 @@ TaskOutcome run_next_task(int64_t run_id, const RunInfo &run, const MigrateOptio
   for (const auto &n : finish_notes) run_record_note(run_id, n.first, n.second);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   run_task_done(run_id, *c, seconds, counts ? &*counts : nullptr);
-  if (logged) {
-    char took[32];
-    snprintf(took, sizeof took, "%.3f s", seconds);
-    log_phase(step_text(run_id, *c) + ": done in " + took +
+  // No duration: the log line's timestamp has it (log_line_prefix %m).
+  if (logged)
+    log_phase(step_text(run_id, *c) + ": done" +
               (counts ? ", " + std::to_string(counts->copied) + " row(s) copied, " +
                             std::to_string(counts->rejected) + " rejected"
                       : std::string()));
-  }
   return TaskOutcome::Ran;
 }
 
