@@ -37,6 +37,8 @@ bool check_sync_databases(char **newval, void **, GucSource) {
 // connectable databases the setting names now.
 List *served_databases() {
   List *dbs = NIL;
+  // The list outlives the transaction: it is built in the caller's context.
+  MemoryContext keep = CurrentMemoryContext;
   StartTransactionCommand();
   Relation rel = table_open(DatabaseRelationId, AccessShareLock);
   TableScanDesc scan = table_beginscan_catalog(rel, 0, nullptr);
@@ -44,8 +46,11 @@ List *served_databases() {
   while ((tup = heap_getnext(scan, ForwardScanDirection)) != nullptr) {
     auto *db = reinterpret_cast<Form_pg_database>(GETSTRUCT(tup));
     if (db->datallowconn && !db->datistemplate &&
-        minibar::pg::sync_database_named(NameStr(db->datname)))
+        minibar::pg::sync_database_named(NameStr(db->datname))) {
+      MemoryContext in_xact = MemoryContextSwitchTo(keep);
       dbs = lappend_oid(dbs, db->oid);
+      MemoryContextSwitchTo(in_xact);
+    }
   }
   table_endscan(scan);
   table_close(rel, AccessShareLock);
