@@ -541,7 +541,8 @@ void minibar_sync_main(Datum) {
   pgstat_report_appname("minibar_migrate sync");
   SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION);
   StartTransactionCommand();
-  strlcpy(worker_dbname, get_database_name(MyDatabaseId), sizeof worker_dbname);
+  if (const char *name = get_database_name(MyDatabaseId))
+    strlcpy(worker_dbname, name, sizeof worker_dbname);
   CommitTransactionCommand();
   wait_for_creator(args.creator);
   bgw_guarded_main(
