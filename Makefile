@@ -9,7 +9,12 @@ EXTENSION = minibar_migrate
 SQL_PARTS = src/pg/fdw/fdw.sql src/pg/migrate/migrate.sql src/pg/validate/validate.sql \
 	src/pg/upkeep/upkeep.sql src/pg/preflight/preflight.sql src/pg/sync/sync.sql \
 	src/pg/sync/sync_table.sql
-DATA_built = minibar_migrate--0.1.sql
+# The version being built is the control file's default_version; its install
+# script is built, the scripts of earlier releases and the upgrade scripts
+# (minibar_migrate--A--B.sql) are kept as released in versions/.
+EXTVERSION := $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+DATA = $(sort $(wildcard versions/$(EXTENSION)--*.sql))
 PGFILEDESC = "minibar_migrate - migrate MySQL/MariaDB and SQLite into PostgreSQL"
 
 # Sources are picked up by folder: every .cpp below src/core and src/pg.
@@ -45,5 +50,5 @@ $(CORE_SRCS:.cpp=.o): override CPPFLAGS += $(MARIADB_CFLAGS)
 HEADERS := $(shell find src -name '*.hpp')
 $(OBJS): $(HEADERS)
 
-minibar_migrate--0.1.sql: $(SQL_PARTS)
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
 	cat $^ > $@

@@ -1,11 +1,18 @@
 -- index_usage_report: each kind of finding from a fixture made to trigger it
 -- (unused, duplicate, redundant prefix, foreign key without an index,
 -- invalid), a clean schema that yields no finding, and suggestions that are
--- never run.
+-- never run. Right after a migration (statistics younger than
+-- min_stats_age) no unused index is suggested for DROP, and never an index
+-- that is the only one for a foreign key.
 \ir include/helpers.sql
 SET client_min_messages = warning;
 DROP SCHEMA IF EXISTS tap_ix CASCADE;
 DROP SCHEMA IF EXISTS tap_ix_clean CASCADE;
+DROP SCHEMA IF EXISTS tap_ixm CASCADE;
+\set fixture `test/pgtap/include/sqlite_fixture.sh /var/lib/minibar_migrate/tap/index_usage.sqlite "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO parent VALUES (1, 'a'), (2, 'b'); CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id), note TEXT); INSERT INTO child VALUES (1, 1, 'x'), (2, 2, 'y'); CREATE INDEX child_parent ON child (parent_id); CREATE INDEX child_note ON child (note);"`
+DROP SERVER IF EXISTS tap_ixm_lite CASCADE;
+CREATE SERVER tap_ixm_lite FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database '/var/lib/minibar_migrate/tap/index_usage.sqlite');
+SELECT count(*) FROM minibar_migrate.migrate_database('tap_ixm_lite', 'tap_ixm', '{"workers": 0}') \g /dev/null
 
 CREATE SCHEMA tap_ix;
 CREATE TABLE tap_ix.parent (id int PRIMARY KEY, code text UNIQUE);
@@ -40,7 +47,7 @@ SELECT 1 \g /dev/null
 
 CREATE TEMP TABLE rep AS SELECT * FROM minibar_migrate.index_usage_report('tap_ix');
 
-SELECT plan(13);
+SELECT plan(21);
 SELECT is((SELECT indisvalid FROM pg_index WHERE indexrelid = 'tap_ix.child_email_key'::regclass), false,
           'fixture: child_email_key was left invalid');
 SELECT results_eq($$SELECT finding, table_name::text COLLATE "default", index_name::text COLLATE "default", suggestion
@@ -82,6 +89,38 @@ SELECT is((SELECT count(*) FROM minibar_migrate.index_usage_report('tap_ix')), (
           'the same report whatever the search_path');
 RESET search_path;
 
+-- Right after a migration: the statistics of its tables are minutes old.
+SELECT is(:'fixture'::text, 'ok', 'fixture: a SQLite parent/child with an index on the foreign key and one on note, migrated');
+CREATE TEMP TABLE repm AS SELECT * FROM minibar_migrate.index_usage_report('tap_ixm');
+SELECT results_eq($$SELECT finding, index_name::text COLLATE "default", suggestion FROM repm ORDER BY 2$$,
+                  $$VALUES ('unused', 'child_note', '-- look again after ' ||
+                              date_trunc('second', (SELECT finished_at FROM minibar_migrate.runs
+                                                     WHERE target_schema = 'tap_ixm' ORDER BY run_id DESC LIMIT 1)
+                                                   + interval '7 days')),
+                           ('unused', 'child_parent', '-- keep tap_ixm.child_parent: deletes and key updates of the referenced rows need it (foreign key child_parent_id_fkey)')$$,
+                  'right after the migration: no DROP suggested (too early; and the foreign key''s only index is kept)');
+SELECT is((SELECT bool_and(stats_since = (SELECT finished_at FROM minibar_migrate.runs WHERE target_schema = 'tap_ixm'
+                                           ORDER BY run_id DESC LIMIT 1)) FROM repm), true,
+          'stats_since is when the migration finished (later than the last statistics reset)');
+SELECT matches((SELECT detail FROM repm WHERE index_name = 'child_note'),
+               '^no index scan since .*; the statistics are [0-9:]+ old, younger than 7 days: too early to tell$',
+               'the detail says how old the statistics are, and why no DROP');
+SELECT results_eq($$SELECT index_name::text COLLATE "default", suggestion
+                      FROM minibar_migrate.index_usage_report('tap_ixm', '{"min_stats_age": "0"}') ORDER BY 1$$,
+                  $$VALUES ('child_note', 'DROP INDEX tap_ixm.child_note;'),
+                           ('child_parent', '-- keep tap_ixm.child_parent: deletes and key updates of the referenced rows need it (foreign key child_parent_id_fkey)')$$,
+                  'with min_stats_age 0: DROP for the unused index, still none for the foreign key''s only index');
+CREATE INDEX child_parent_note ON tap_ixm.child (parent_id, note);
+SELECT is((SELECT suggestion FROM minibar_migrate.index_usage_report('tap_ixm', '{"min_stats_age": "0"}')
+            WHERE finding = 'unused' AND index_name = 'child_parent'), 'DROP INDEX tap_ixm.child_parent;',
+          'once another index leads with the foreign key''s column, the first one may go');
+SELECT throws_ok($$SELECT * FROM minibar_migrate.index_usage_report('tap_ixm', '{"min_age": "1 day"}')$$, '22023',
+                 'unknown index_usage_report option "min_age"', 'an unknown option is refused (22023)');
+SELECT throws_ok($$SELECT * FROM minibar_migrate.index_usage_report('tap_ixm', '{"min_stats_age": "soon"}')$$, '22023',
+                 'invalid index_usage_report option "min_stats_age": "soon"', 'a min_stats_age that is no interval is refused (22023)');
+
 SELECT * FROM finish();
 DROP SCHEMA tap_ix CASCADE;
 DROP SCHEMA tap_ix_clean CASCADE;
+DROP SCHEMA tap_ixm CASCADE;
+DROP SERVER tap_ixm_lite CASCADE;

@@ -57,7 +57,7 @@ CREATE FUNCTION pg_temp.wait_running(schema text, timeout_s numeric) RETURNS big
                           '$1 IS NOT NULL', timeout_s, 0.02)::bigint
 $$;
 
-SELECT plan(45);
+SELECT plan(46);
 SELECT is(:'my_load'::text, 'loaded', 'MariaDB fixture minibar_tap_integ_runs loaded');
 
 -- ------------------------------------------- 1. failed runs into existing tables
@@ -156,6 +156,14 @@ SELECT matches(pg_temp.read_report(:'kill_out', 30), '^killed\|', 'a worker was 
 SELECT is((SELECT status FROM minibar_migrate.runs WHERE target_schema = 'tap_ir_r' ORDER BY run_id DESC LIMIT 1),
           'failed', 'the resumable run failed and kept its committed chunks');
 SELECT cmp_ok((SELECT count(*) FROM tap_ir_r.r), '>', 0::bigint, 'committed chunks are in the target');
+-- The run's target renamed since: resume refuses to load it under its new name.
+ALTER TABLE tap_ir_r.r RENAME TO r_moved;
+SELECT pg_temp.run_capture('resumed renamed',
+  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 'r', 'tap_ir_r.r', '{"workers": 2, "chunk_size": 20000, "resume": true}')$$);
+SELECT ok((SELECT code = '55000' AND message LIKE '%"tap_ir_r"."r" of run % is now "tap_ir_r"."r_moved"%'
+             FROM pg_temp.outcome WHERE label = 'resumed renamed'),
+          'resume with the target renamed since: refused (55000), naming the table then and now');
+ALTER TABLE tap_ir_r.r_moved RENAME TO r;
 \set changed `mariadb -uroot minibar_tap_integ_runs -e "DELETE FROM r WHERE id % 1000 = 7; UPDATE r SET v = CONCAT('changed-', id) WHERE id % 1000 = 11" 2>&1 && echo changed`
 SELECT is(:'changed'::text, 'changed', 'the source changed in every chunk: 400 rows deleted, 400 updated');
 \set src_r `mariadb -uroot -N -B -r minibar_tap_integ_runs -e "SET SESSION group_concat_max_len = 67108864; SELECT CONCAT(COUNT(*), '/', MD5(GROUP_CONCAT(CONCAT(id, ':', v) ORDER BY id SEPARATOR ','))) FROM r"`

@@ -93,7 +93,7 @@ SELECT is((SELECT count(*) FROM minibar_migrate.run_tasks
           'her index and key tasks carry names and columns as data');
 SELECT is((SELECT count(*) FROM minibar_migrate.run_objects
             WHERE run_id = :alice_run AND kind = 'table'
-              AND object_oid = 'tap_state_a.items'::regclass),
+              AND relation = 'tap_state_a.items'::regclass),
           1::bigint, 'the table the run created is recorded by its OID');
 
 -- ======================================================= 4. rollback: by the owner, by OID

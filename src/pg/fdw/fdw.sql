@@ -1,4 +1,4 @@
--- minibar_migrate 0.1: the SQLite and MySQL/MariaDB foreign data wrappers. Installed into schema minibar_migrate (see the control file).
+-- minibar_migrate: the SQLite and MySQL/MariaDB foreign data wrappers. Installed into schema minibar_migrate (see the control file).
 \echo Use "CREATE EXTENSION minibar_migrate" to load this file. \quit
 
 CREATE FUNCTION minibar_migrate.sqlite_fdw_handler()

@@ -37,7 +37,8 @@ CREATE TABLE minibar_migrate.run_tables (
   run_id bigint NOT NULL REFERENCES minibar_migrate.runs ON DELETE CASCADE,
   source_table text NOT NULL,
   target_table text NOT NULL,               -- its quoted, qualified name (for display)
-  target_relid oid NOT NULL,                -- the target the tasks load, by OID
+  -- The target the tasks load, by OID (regclass: pg_dump writes its name).
+  target_relid regclass NOT NULL,
   created boolean NOT NULL,
   rows_source bigint NOT NULL DEFAULT 0,
   rows_copied bigint NOT NULL DEFAULT 0,
@@ -99,14 +100,21 @@ CREATE TABLE minibar_migrate.run_tasks (
 -- What a run created, for rollback: its schema, enum types and tables (their
 -- keys, indexes, sequences and foreign keys go with them), by OID, recorded
 -- when the run created them. rollback drops an object only while that OID
--- still has the recorded name and the run's owner.
+-- still has the recorded name and the run's owner. One of relation, type,
+-- schema is set (reg* types: pg_dump writes names, a restore finds the
+-- objects again).
 CREATE TABLE minibar_migrate.run_objects (
   run_id bigint NOT NULL REFERENCES minibar_migrate.runs ON DELETE CASCADE,
   object_no int NOT NULL,
   kind text NOT NULL CHECK (kind IN ('schema', 'type', 'table')),
-  object_oid oid NOT NULL,                  -- pg_namespace / pg_type / pg_class
   identity text NOT NULL,                   -- its quoted, qualified name then (for display)
-  PRIMARY KEY (run_id, object_no)
+  relation regclass,                        -- kind 'table'
+  type regtype,                             -- kind 'type'
+  schema regnamespace,                      -- kind 'schema'
+  PRIMARY KEY (run_id, object_no),
+  CHECK (CASE kind WHEN 'table' THEN relation IS NOT NULL AND type IS NULL AND schema IS NULL
+                   WHEN 'type' THEN type IS NOT NULL AND relation IS NULL AND schema IS NULL
+                   ELSE schema IS NOT NULL AND relation IS NULL AND type IS NULL END)
 );
 
 -- Rows that were not copied, with the reason.
@@ -136,12 +144,22 @@ CREATE TABLE minibar_migrate.run_notes (
 );
 CREATE INDEX ON minibar_migrate.run_notes (run_id);
 
+-- pg_dump writes the state tables' rows and their identity sequences'
+-- positions (a restored database goes on numbering after them). Of
+-- run_objects only the objects that still exist: an OID that names nothing
+-- would be written as a number, and could name another object after a restore.
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.runs', '');
+SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.runs_run_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.run_tables', '');
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.rejects', '');
+SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.rejects_reject_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.run_notes', '');
+SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.run_notes_note_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.run_tasks', '');
-SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.run_objects', '');
+SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.run_objects',
+  'WHERE CASE kind WHEN ''table'' THEN relation IN (SELECT oid FROM pg_catalog.pg_class) '
+  'WHEN ''type'' THEN type IN (SELECT oid FROM pg_catalog.pg_type) '
+  'ELSE schema IN (SELECT oid FROM pg_catalog.pg_namespace) END');
 
 -- Everyone may migrate (with their own privileges on servers and schemas);
 -- each user sees only their own runs and their rows. Nobody but the

@@ -10,6 +10,18 @@ namespace minibar::pg {
 
 namespace {
 
+// Release 0.1 kept what a run created in one oid column of run_objects
+// (object_oid); 0.2 keeps it in relation / type / schema (reg* types, which
+// pg_dump writes by name). Until ALTER EXTENSION ... UPDATE has run, the
+// library serves a database whose tables are still 0.1's.
+bool run_objects_layout_01() {
+  return !spi_rows(
+              "SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+              "'minibar_migrate.run_objects'::pg_catalog.regclass AND attname = "
+              "'object_oid' AND NOT attisdropped")
+              .empty();
+}
+
 std::string opt(const std::optional<int64_t> &v) {
   return v ? std::to_string(*v) : "";
 }
@@ -104,11 +116,21 @@ void run_record_note(int64_t run_id, const std::string &source_table, const Note
 
 void run_record_object(int64_t run_id, const std::string &kind, Oid oid,
                        const std::string &identity) {
-  state_rows(
-      "INSERT INTO minibar_migrate.run_objects (run_id, object_no, kind, object_oid, identity) "
-      "SELECT $1::pg_catalog.int8, coalesce(max(object_no), 0) + 1, $2, $3::pg_catalog.oid, $4 "
-      "FROM minibar_migrate.run_objects WHERE run_id = $1::pg_catalog.int8",
-      {std::to_string(run_id), kind, std::to_string(oid), identity});
+  if (run_objects_layout_01())
+    state_rows(
+        "INSERT INTO minibar_migrate.run_objects (run_id, object_no, kind, object_oid, identity) "
+        "SELECT $1::pg_catalog.int8, coalesce(max(object_no), 0) + 1, $2, $3::pg_catalog.oid, $4 "
+        "FROM minibar_migrate.run_objects WHERE run_id = $1::pg_catalog.int8",
+        {std::to_string(run_id), kind, std::to_string(oid), identity});
+  else
+    state_rows(
+        "INSERT INTO minibar_migrate.run_objects (run_id, object_no, kind, relation, type, "
+        "schema, identity) SELECT $1::pg_catalog.int8, coalesce(max(object_no), 0) + 1, $2, "
+        "CASE $2 WHEN 'table' THEN $3::pg_catalog.oid END, "
+        "CASE $2 WHEN 'type' THEN $3::pg_catalog.oid END, "
+        "CASE $2 WHEN 'schema' THEN $3::pg_catalog.oid END, $4 "
+        "FROM minibar_migrate.run_objects WHERE run_id = $1::pg_catalog.int8",
+        {std::to_string(run_id), kind, std::to_string(oid), identity});
 }
 
 void run_finish(int64_t run_id) {
@@ -174,7 +196,8 @@ std::optional<std::pair<int64_t, std::string>> run_running_into(const std::strin
 std::vector<RunTableResult> run_table_results(int64_t run_id) {
   std::vector<RunTableResult> out;
   for (const auto &r :
-       spi_rows("SELECT source_table, target_relid, rows_source, rows_copied, rows_rejected, "
+       spi_rows("SELECT source_table, target_relid::pg_catalog.oid, rows_source, rows_copied, "
+                "rows_rejected, "
                 "zero_dates, seconds FROM minibar_migrate.run_tables WHERE run_id = "
                 "$1::pg_catalog.int8 ORDER BY table_no",
                 {std::to_string(run_id)})) {
@@ -216,13 +239,30 @@ std::vector<RunProgress> run_progress(int64_t run_id) {
 
 RunTarget run_target(int64_t run_id, const std::string &source_table) {
   SpiRows t = spi_rows(
-      "SELECT target_relid, target_table FROM minibar_migrate.run_tables WHERE "
-      "run_id = $1::pg_catalog.int8 AND source_table = $2",
+      "SELECT t.target_relid::pg_catalog.oid, t.target_table, n.nspname, c.relname FROM "
+      "minibar_migrate.run_tables t LEFT JOIN pg_catalog.pg_class c ON c.oid = t.target_relid "
+      "LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
+      "t.run_id = $1::pg_catalog.int8 AND t.source_table = $2",
       run_table_key(run_id, source_table));
   if (t.empty())
     throw Error(sqlstate::kInternal,
                 "run " + std::to_string(run_id) + " has no table " + source_table);
-  return {static_cast<Oid>(to_uint32(t[0].at(0).value_or("0"))), text(t[0].at(1))};
+  const std::string recorded = text(t[0].at(1));
+  // The OID must still name the table the run planned: renamed or replaced
+  // since (or, after a restore, an OID whose table had been dropped before
+  // the dump), it is not where this run's rows go.
+  if (t[0].at(2)) {
+    const std::string now = pg_quote_ident(*t[0].at(2)) + "." + pg_quote_ident(text(t[0].at(3)));
+    if (now != recorded)
+      throw Error(
+          sqlstate::kObjectNotInPrerequisiteState,
+          "target table " + recorded + " of run " + std::to_string(run_id) + " is now " + now,
+          "It was renamed or replaced since the run planned it; the run loads only the "
+          "table it planned.",
+          "Give the table its name back, or roll the run back with "
+          "minibar_migrate.rollback() and start a new run.");
+  }
+  return {static_cast<Oid>(to_uint32(t[0].at(0).value_or("0"))), recorded};
 }
 
 std::string run_table_chunk_key(int64_t run_id, const std::string &source_table) {
@@ -456,7 +496,7 @@ std::vector<LatestCopy> run_latest_copies(const std::string &server,
                 "r.run_id::text, coalesce(r.source_binlog_file, ''), "
                 "coalesce(r.source_binlog_pos, 0)::text, coalesce(r.source_position_note, ''), "
                 "array_to_json(rt.source_columns)::text, array_to_json(rt.target_columns)::text, "
-                "rt.target_relid::text "
+                "rt.target_relid::pg_catalog.oid::pg_catalog.text "
                 "FROM minibar_migrate.runs r JOIN minibar_migrate.run_tables rt USING (run_id) "
                 "JOIN pg_catalog.pg_class c ON c.oid = rt.target_relid "
                 "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -560,8 +600,12 @@ std::vector<std::pair<std::string, std::string>> rollback_run(int64_t run_id,
   };
   std::vector<Object> objects;
   for (const auto &r :
-       spi_rows("SELECT kind, object_oid, identity FROM minibar_migrate.run_objects "
-                "WHERE run_id = $1::pg_catalog.int8 ORDER BY object_no DESC",
+       spi_rows(run_objects_layout_01()
+                    ? "SELECT kind, object_oid, identity FROM minibar_migrate.run_objects "
+                      "WHERE run_id = $1::pg_catalog.int8 ORDER BY object_no DESC"
+                    : "SELECT kind, coalesce(relation::pg_catalog.oid, type::pg_catalog.oid, "
+                      "schema::pg_catalog.oid), identity FROM minibar_migrate.run_objects "
+                      "WHERE run_id = $1::pg_catalog.int8 ORDER BY object_no DESC",
                 {id}))
     objects.push_back({r.at(0).value_or(""), r.at(1).value_or("0"), r.at(2).value_or("")});
 

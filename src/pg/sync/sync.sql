@@ -41,7 +41,7 @@ CREATE TABLE minibar_migrate.sync_tables (
   server name NOT NULL REFERENCES minibar_migrate.syncs ON DELETE CASCADE,
   source_table text NOT NULL,
   target_table text NOT NULL,     -- quoted, qualified name when the sync started (for display)
-  target_relid oid NOT NULL,      -- the target the changes are applied to
+  target_relid regclass NOT NULL, -- the target the changes are applied to
   run_id bigint,
   start_file text,
   start_pos bigint,
@@ -59,7 +59,11 @@ CREATE TABLE minibar_migrate.sync_tables (
 );
 
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.syncs', '');
-SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.sync_tables', '');
+-- Of sync_tables only the rows whose target still exists: an OID that names
+-- nothing would be written as a number, and could name another table after
+-- a restore (changes would go there).
+SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.sync_tables',
+  'WHERE target_relid IN (SELECT oid FROM pg_catalog.pg_class)');
 -- Only superusers start syncs (and the owner of these tables, like every
 -- state table, is the only one who writes them); row-level security as on
 -- the other state tables, should a role be granted SELECT.

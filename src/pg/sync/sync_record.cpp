@@ -65,8 +65,8 @@ void sync_tables_insert(const std::string &server, const std::vector<SyncTableSt
     const bool none = t.start_file.empty();
     values += (values.empty() ? "(" : ", (") + pg_quote_literal(server) + ", " +
               pg_quote_literal(t.source_table) + ", " + pg_quote_literal(t.target_table) + ", " +
-              std::to_string(t.target_relid) + ", " + std::to_string(t.run_id) + ", " +
-              (none ? "NULL" : pg_quote_literal(t.start_file)) + ", " +
+              std::to_string(t.target_relid) + "::pg_catalog.oid, " + std::to_string(t.run_id) +
+              ", " + (none ? "NULL" : pg_quote_literal(t.start_file)) + ", " +
               (none ? "NULL" : std::to_string(t.start_pos)) + ", " +
               "ARRAY(SELECT json_array_elements_text(" + pg_quote_literal(t.source_columns_json) +
               "::json)), ARRAY(SELECT json_array_elements_text(" +
@@ -123,7 +123,7 @@ std::map<std::string, SyncTableLoad> sync_tables_syncing(const std::string &serv
   std::map<std::string, SyncTableLoad> out;
   for (const auto &r :
        spi_rows("SELECT source_table, target_table, coalesce(start_file, ''), "
-                "coalesce(start_pos, 0)::text, target_relid::pg_catalog.text "
+                "coalesce(start_pos, 0)::text, target_relid::pg_catalog.oid::pg_catalog.text "
                 "FROM minibar_migrate.sync_tables WHERE server = $1 AND state = 'syncing'",
                 {server})) {
     SyncTableLoad &t = out[get(r.at(0))];

@@ -8,7 +8,7 @@
 CREATE TABLE minibar_migrate.table_syncs (
   server name NOT NULL,
   remote_table text NOT NULL,
-  target oid NOT NULL,
+  target regclass NOT NULL,
   watermark_column text NOT NULL,
   watermark_kind text NOT NULL CHECK (watermark_kind IN ('integer', 'real', 'text')),
   watermark_value text NOT NULL,
@@ -22,6 +22,11 @@ REVOKE ALL ON minibar_migrate.table_syncs FROM PUBLIC;
 GRANT SELECT ON minibar_migrate.table_syncs TO PUBLIC;
 ALTER TABLE minibar_migrate.table_syncs ENABLE ROW LEVEL SECURITY;
 CREATE POLICY own_table_syncs ON minibar_migrate.table_syncs USING (owner = current_user);
+-- pg_dump writes the watermarks of the targets that still exist (regclass:
+-- by name, so a restore finds them again); a vanished target's OID would be
+-- written as a number and could name another table after a restore.
+SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.table_syncs',
+  'WHERE target IN (SELECT oid FROM pg_catalog.pg_class)');
 
 -- Upserts the rows of remote_table whose watermark column is >= the last
 -- watermark (first call: the target's largest value) into target, by its

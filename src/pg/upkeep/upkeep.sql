@@ -5,14 +5,54 @@
 -- A row per finding about the indexes of target_schema (NULL: every user
 -- schema): unused, duplicate, redundant (a prefix of another), a foreign key
 -- without a supporting index, invalid. suggestion is a statement to consider;
--- nothing is ever run. See the documentation page "Upkeep".
-CREATE FUNCTION minibar_migrate.index_usage_report(target_schema name DEFAULT NULL)
+-- nothing is ever run. "unused" is judged only on statistics older than
+-- options.min_stats_age (default 7 days; counted from the last statistics
+-- reset or the migration that loaded the table, whichever is later), and an
+-- index that is the only one for a foreign key is never suggested for
+-- DROP. See the documentation page "Upkeep".
+CREATE FUNCTION minibar_migrate.index_usage_report(target_schema name DEFAULT NULL,
+  options jsonb DEFAULT '{}')
 RETURNS TABLE (finding text, schema_name name, table_name name, index_name name,
   index_size bigint, scans bigint, stats_since timestamptz, detail text, suggestion text)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
-AS $$
-WITH idx AS (
+AS $f$
+#variable_conflict use_column
+DECLARE
+  min_age interval := interval '7 days';
+  bad text;
+BEGIN
+  IF options IS NULL OR jsonb_typeof(options) <> 'object' THEN
+    RAISE EXCEPTION 'index_usage_report options must be a JSON object' USING ERRCODE = '22023';
+  END IF;
+  SELECT k INTO bad FROM jsonb_object_keys(options) k WHERE k NOT IN ('min_stats_age') LIMIT 1;
+  IF bad IS NOT NULL THEN
+    RAISE EXCEPTION 'unknown index_usage_report option "%"', bad USING ERRCODE = '22023',
+      HINT = 'The option is "min_stats_age" (an interval, e.g. "7 days").';
+  END IF;
+  IF options ? 'min_stats_age' THEN
+    BEGIN
+      min_age := (options ->> 'min_stats_age')::interval;
+    EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow
+                   OR syntax_error OR invalid_parameter_value THEN
+      min_age := NULL;
+    END;
+    IF min_age IS NULL OR min_age < interval '0' THEN
+      RAISE EXCEPTION 'invalid index_usage_report option "min_stats_age": %', options -> 'min_stats_age'
+        USING ERRCODE = '22023', HINT = 'Give an interval of 0 or more, e.g. "7 days" or "0".';
+    END IF;
+  END IF;
+  RETURN QUERY
+WITH since AS (SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()),
+-- Tables a finished run of the caller loaded: their indexes were built then,
+-- so their statistics are no older than that.
+migrated AS (
+  SELECT rt.target_relid::oid AS relid, max(r.finished_at) AS at
+    FROM minibar_migrate.runs r JOIN minibar_migrate.run_tables rt ON rt.run_id = r.run_id
+   WHERE r.status = 'done' AND r.finished_at IS NOT NULL
+   GROUP BY 1
+),
+idx AS (
   SELECT i.indexrelid, i.indrelid, n.nspname, t.relname AS tbl, c.relname AS idxname,
          i.indisunique, i.indisprimary, i.indisvalid, i.indisexclusion,
          i.indkey::int2[] AS keys, i.indnkeyatts, i.indclass::oid[] AS classes,
@@ -23,18 +63,33 @@ WITH idx AS (
          coalesce(s.idx_scan, 0) AS scans,
          EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid
                   AND k.contype IN ('p', 'u', 'x')) AS backs_constraint,
+         greatest((SELECT stats_reset FROM since), m.at) AS stats_since,
+         -- foreign keys of the table for which this index is the only
+         -- valid, non-partial index whose leading columns are the key's
+         (SELECT string_agg(quote_ident(k.conname), ', ' ORDER BY k.conname)
+            FROM pg_constraint k
+           WHERE k.contype = 'f' AND k.conrelid = i.indrelid AND i.indisvalid AND i.indpred IS NULL
+             AND i.indnkeyatts >= cardinality(k.conkey)
+             AND (SELECT array_agg(x ORDER BY x) FROM unnest((i.indkey::int2[])[0:cardinality(k.conkey) - 1]) x)
+                 = (SELECT array_agg(x ORDER BY x) FROM unnest(k.conkey) x)
+             AND NOT EXISTS (
+               SELECT 1 FROM pg_index j
+                WHERE j.indrelid = k.conrelid AND j.indexrelid <> i.indexrelid AND j.indisvalid
+                  AND j.indpred IS NULL AND j.indnkeyatts >= cardinality(k.conkey)
+                  AND (SELECT array_agg(x ORDER BY x) FROM unnest((j.indkey::int2[])[0:cardinality(k.conkey) - 1]) x)
+                      = (SELECT array_agg(x ORDER BY x) FROM unnest(k.conkey) x))) AS only_fk_index,
          format('%I.%I', n.nspname, c.relname) AS qname
     FROM pg_index i
     JOIN pg_class c ON c.oid = i.indexrelid
     JOIN pg_class t ON t.oid = i.indrelid
     JOIN pg_namespace n ON n.oid = t.relnamespace
     LEFT JOIN pg_stat_all_indexes s ON s.indexrelid = i.indexrelid
+    LEFT JOIN migrated m ON m.relid = i.indrelid
    WHERE CASE WHEN $1 IS NULL
               THEN n.nspname NOT IN ('pg_catalog', 'information_schema', 'minibar_migrate', 'pg_toast')
                    AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%'
               ELSE n.nspname = $1 END
 ),
-since AS (SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()),
 -- Same table, same key columns, operator classes, collations, options,
 -- expressions and predicate: one of them is enough. The one kept: a
 -- constraint's index, else the oldest (lowest OID).
@@ -84,21 +139,31 @@ fk AS (
           AND (SELECT array_agg(x ORDER BY x) FROM unnest((i.indkey::int2[])[0:cardinality(k.conkey) - 1]) x)
               = (SELECT array_agg(x ORDER BY x) FROM unnest(k.conkey) x))
 )
-SELECT 'unused', nspname, tbl, idxname, size, scans, (SELECT stats_reset FROM since),
-       format('no index scan since %s; %s', coalesce((SELECT stats_reset FROM since)::text, 'the statistics began'),
-              pg_size_pretty(size)),
-       format('DROP INDEX %s;', qname)
-  FROM idx
+SELECT 'unused'::text, nspname, tbl, idxname, size, scans, u.stats_since,
+       format('no index scan since %s; %s', coalesce(u.stats_since::text, 'the statistics began'),
+              pg_size_pretty(size))
+       || CASE WHEN young THEN format('; the statistics are %s old, younger than %s: too early to tell',
+                                     date_trunc('second', now() - u.stats_since), min_age)
+               ELSE '' END
+       || CASE WHEN only_fk_index IS NOT NULL
+               THEN format('; the only index for foreign key %s', only_fk_index) ELSE '' END,
+       CASE WHEN only_fk_index IS NOT NULL
+            THEN format('-- keep %s: deletes and key updates of the referenced rows need it (foreign key %s)',
+                        qname, only_fk_index)
+            WHEN young
+            THEN format('-- look again after %s', date_trunc('second', u.stats_since + min_age))
+            ELSE format('DROP INDEX %s;', qname) END
+  FROM (SELECT *, stats_since IS NOT NULL AND stats_since > now() - min_age AS young FROM idx) u
  WHERE scans = 0 AND NOT indisunique AND NOT indisprimary AND NOT indisexclusion AND NOT backs_constraint
    AND indisvalid
 UNION ALL
-SELECT 'duplicate', nspname, tbl, idxname, size, scans, (SELECT stats_reset FROM since),
+SELECT 'duplicate', nspname, tbl, idxname, size, scans, dup.stats_since,
        format('same definition as %I', twin),
        CASE WHEN backs_constraint THEN format('-- %s backs a constraint; drop the constraint or %I', qname, twin)
             ELSE format('DROP INDEX %s;', qname) END
   FROM dup
 UNION ALL
-SELECT 'redundant', nspname, tbl, idxname, size, scans, (SELECT stats_reset FROM since),
+SELECT 'redundant', nspname, tbl, idxname, size, scans, r.stats_since,
        format('its columns lead %I, which serves the same lookups', wider),
        format('DROP INDEX %s;', qname)
   FROM redundant r
@@ -110,12 +175,13 @@ SELECT 'fk_without_index', nspname, relname, NULL::name, NULL::bigint, NULL::big
        format('CREATE INDEX ON %I.%I (%s);', nspname, relname, cols)
   FROM fk
 UNION ALL
-SELECT 'invalid', nspname, tbl, idxname, size, scans, (SELECT stats_reset FROM since),
+SELECT 'invalid', nspname, tbl, idxname, size, scans, idx.stats_since,
        'invalid (a failed CREATE INDEX CONCURRENTLY or REINDEX): maintained on writes, never used',
        format('REINDEX INDEX %s;  -- or DROP INDEX %s;', qname, qname)
   FROM idx WHERE NOT indisvalid
- ORDER BY 1, 2, 3, 4
-$$;
+ ORDER BY 1, 2, 3, 4;
+END
+$f$;
 
 -- The state of this database at a glance: sizes, cache hit ratio,
 -- connections, the slowest statements (pg_stat_statements, when it is

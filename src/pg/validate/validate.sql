@@ -52,6 +52,7 @@ CREATE TABLE minibar_migrate.validation_foreign_keys (
   PRIMARY KEY (validation_id, table_name, constraint_name)
 );
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.validations', '');
+SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.validations_validation_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.validation_tables', '');
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.validation_foreign_keys', '');
 REVOKE ALL ON minibar_migrate.validations, minibar_migrate.validation_tables,
