@@ -16,6 +16,9 @@ EXTVERSION := $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).c
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 DATA = $(sort $(wildcard versions/$(EXTENSION)--*.sql))
 PGFILEDESC = "minibar_migrate - migrate MySQL/MariaDB and SQLite into PostgreSQL"
+# Documentation: installed into $(pg_config --docdir)/extension/minibar_migrate/
+# (a folder of our own, so README.md meets no other extension's README.md).
+DOCS = README.md $(sort $(wildcard docs/*.md))
 
 # Sources are picked up by folder: every .cpp below src/core and src/pg.
 CORE_SRCS := $(sort $(shell find src/core -name '*.cpp'))
@@ -42,6 +45,7 @@ override with_llvm = no
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+docmoduledir := extension/minibar_migrate
 
 # libmariadb's headers are only for the pure core (mysql.h clashes with PostgreSQL's).
 $(CORE_SRCS:.cpp=.o): override CPPFLAGS += $(MARIADB_CFLAGS)

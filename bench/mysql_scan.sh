@@ -162,53 +162,44 @@ resize_pool() {
 declare -A UNAVAILABLE=()
 declare -A TABLE=([minibar_mysql]=bench_minibar.big [mysql_fdw]=bench_mysqlfdw.big)
 
+# setup_engine ENGINE WRAPPER FETCH_SIZE RESET [OPTIONS]: when ENGINES names
+# ENGINE, runs RESET (SQL leaving the wrapper's extension installed and no
+# schema or server named after ENGINE's schema in TABLE), then makes that schema
+# with big imported through a server of WRAPPER of that name (host, port,
+# OPTIONS and fetch_size when FETCH_SIZE is set). A failure makes the engine
+# unavailable, with the error.
+setup_engine() {
+  local engine=$1 wrapper=$2 fetch="" schema=${TABLE[$1]%.big} out
+  [[ " $ENGINES " == *" $engine "* ]] || return 0
+  [[ -n $3 ]] && fetch=", fetch_size $(sql_lit "$3")"
+  if ! out=$(pg -d "$PG_DB" -q 2>&1 <<SQL
+SET client_min_messages = warning;
+$4
+CREATE SCHEMA $schema;
+CREATE SERVER $schema FOREIGN DATA WRAPPER $wrapper
+  OPTIONS (host $(sql_lit "$MY_HOST"), port $(sql_lit "$MY_PORT")${5:-}$fetch);
+CREATE USER MAPPING FOR CURRENT_USER SERVER $schema OPTIONS (username $(sql_lit "$MY_USER"), password $(sql_lit "$MY_PASSWORD"));
+IMPORT FOREIGN SCHEMA $MY_DB LIMIT TO (big) FROM SERVER $schema INTO $schema;
+SQL
+  ); then
+    UNAVAILABLE[$engine]="setup failed: $(tr '\n' ' ' <<<"$out")"
+  fi
+}
+
 setup_pg() {
   if [[ $(pg -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = $(sql_lit "$PG_DB")") != 1 ]]; then
     log "creating PostgreSQL database $PG_DB"
     pg -d postgres -qc "CREATE DATABASE \"$PG_DB\""
   fi
-  local user_opts out
-  user_opts="username $(sql_lit "$MY_USER"), password $(sql_lit "$MY_PASSWORD")"
-
-  if [[ " $ENGINES " == *" mysql_fdw "* ]]; then
-    local fetch=""
-    [[ -n $MYSQLFDW_FETCH_SIZE ]] && fetch=", fetch_size $(sql_lit "$MYSQLFDW_FETCH_SIZE")"
-    if ! out=$(pg -d "$PG_DB" -q 2>&1 <<SQL
-SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS mysql_fdw;
+  local out
+  setup_engine mysql_fdw mysql_fdw "$MYSQLFDW_FETCH_SIZE" "CREATE EXTENSION IF NOT EXISTS mysql_fdw;
 DROP SERVER IF EXISTS bench_mysqlfdw CASCADE;
-DROP SCHEMA IF EXISTS bench_mysqlfdw CASCADE;
-CREATE SCHEMA bench_mysqlfdw;
-CREATE SERVER bench_mysqlfdw FOREIGN DATA WRAPPER mysql_fdw
-  OPTIONS (host $(sql_lit "$MY_HOST"), port $(sql_lit "$MY_PORT")$fetch);
-CREATE USER MAPPING FOR CURRENT_USER SERVER bench_mysqlfdw OPTIONS ($user_opts);
-IMPORT FOREIGN SCHEMA $MY_DB LIMIT TO (big) FROM SERVER bench_mysqlfdw INTO bench_mysqlfdw;
-SQL
-    ); then
-      UNAVAILABLE[mysql_fdw]="setup failed: $(tr '\n' ' ' <<<"$out")"
-    fi
-  fi
-
-  if [[ " $ENGINES " == *" minibar_mysql "* ]]; then
-    local fetch=""
-    [[ -n $MINIBAR_FETCH_SIZE ]] && fetch=", fetch_size $(sql_lit "$MINIBAR_FETCH_SIZE")"
-    # Dropped and re-created so that the installed extension script is the
-    # current one (the wrapper is under development; same version number).
-    if ! out=$(pg -d "$PG_DB" -q 2>&1 <<SQL
-SET client_min_messages = warning;
-DROP SCHEMA IF EXISTS bench_minibar CASCADE;
+DROP SCHEMA IF EXISTS bench_mysqlfdw CASCADE;"
+  # Dropped and re-created so that the installed extension script is the
+  # current one (the wrapper is under development; same version number).
+  setup_engine minibar_mysql minibar_mysql "$MINIBAR_FETCH_SIZE" "DROP SCHEMA IF EXISTS bench_minibar CASCADE;
 DROP EXTENSION IF EXISTS minibar_migrate CASCADE;
-CREATE EXTENSION IF NOT EXISTS minibar_migrate;
-CREATE SCHEMA bench_minibar;
-CREATE SERVER bench_minibar FOREIGN DATA WRAPPER minibar_mysql
-  OPTIONS (host $(sql_lit "$MY_HOST"), port $(sql_lit "$MY_PORT"), dbname '$MY_DB'$fetch);
-CREATE USER MAPPING FOR CURRENT_USER SERVER bench_minibar OPTIONS ($user_opts);
-IMPORT FOREIGN SCHEMA $MY_DB LIMIT TO (big) FROM SERVER bench_minibar INTO bench_minibar;
-SQL
-    ); then
-      UNAVAILABLE[minibar_mysql]="setup failed: $(tr '\n' ' ' <<<"$out")"
-    fi
-  fi
+CREATE EXTENSION IF NOT EXISTS minibar_migrate;" ", dbname '$MY_DB'"
 
   local e
   for e in minibar_mysql mysql_fdw; do

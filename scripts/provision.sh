@@ -18,6 +18,7 @@ PACKAGES=(
   libtap-parser-sourcehandler-pgtap-perl
   mariadb-server mariadb-client libmariadb-dev
   libsqlite3-dev sqlite3 libgtest-dev libgmock-dev openssl python3
+  dpkg-dev debhelper postgresql-server-dev-all
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

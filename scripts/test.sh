@@ -1,6 +1,7 @@
 #!/bin/bash
 # Runs every test: unit tests (plain and under ASan/UBSan), pg_regress
-# (make installcheck) and pgTAP (pg_prove), after provisioning the machine.
+# (make installcheck), pgTAP (pg_prove), the restart tests and the Debian
+# package (test/package), after provisioning the machine.
 # Fails when any test fails or the PostgreSQL log shows a crashed backend.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +42,9 @@ prove -v -e bash test/docs/readme_quickuse.sh
 
 echo "== restart tests (a private PostgreSQL cluster and a private MariaDB are restarted)"
 prove -v -e bash test/restart/*.sh
+
+echo "== Debian package (built from a copy without build products, dpkg -i, used in a fresh cluster)"
+prove -v -e bash test/package/*.sh
 
 echo "== server log"
 if tail -c +"$((log_start + 1))" "$PGLOG" | grep -E "terminated by signal|server process .* was terminated|PANIC"; then

@@ -28,6 +28,9 @@ ALTER TABLE minibar_migrate.run_objects ADD CHECK (
             WHEN 'type' THEN type IS NOT NULL AND relation IS NULL AND schema IS NULL
             ELSE schema IS NOT NULL AND relation IS NULL AND type IS NULL END);
 
+-- rejects: every column of a row that does not fit, not only the first.
+ALTER TABLE minibar_migrate.rejects ADD COLUMN problems jsonb;
+
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.runs_run_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.rejects_reject_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.run_notes_note_id_seq', '');

@@ -78,7 +78,7 @@ fi
 qdb "$SRC" -c "SELECT minibar_migrate.sync_stop('ops_my')" >/dev/null
 
 psql -X -q -d "$SRC" -f test/ops/include/state_rows.sql >"$out/before.txt" 2>&1
-gone=$(grep -c '^table_syncs: ops_lite|items|[0-9]*|' "$out/before.txt")
+gone=$(grep -c '^table_syncs: server=ops_lite|remote_table=items|target=[0-9]*|' "$out/before.txt")
 is "$gone" 1 "the dropped target's watermark is in the state (by OID)"
 pg_dump -Fc -d "$SRC" -f "$out/ops.dump" 2>"$out/dump.log" || bail "pg_dump failed: $(cat "$out/dump.log")"
 createdb "$DST" || bail "createdb $DST failed"
@@ -88,7 +88,7 @@ if pg_restore -d "$DST" "$out/ops.dump" >"$out/restore.log" 2>&1; then pass "pg_
 fi
 
 psql -X -q -d "$DST" -f test/ops/include/state_rows.sql >"$out/after.txt" 2>&1
-grep -v '^table_syncs: ops_lite|items|[0-9]*|' "$out/before.txt" >"$out/expected.txt"
+grep -v '^table_syncs: server=ops_lite|remote_table=items|target=[0-9]*|' "$out/before.txt" >"$out/expected.txt"
 tables=$(sed -n 's/^\([a-z_]*\): .*/\1/p' "$out/expected.txt" | sort -u | tr '\n' ' ')
 if diff "$out/expected.txt" "$out/after.txt" >"$out/state.diff"; then
   pass "every state row is restored ($(grep -c . "$out/expected.txt") rows and sequences of: $tables)"

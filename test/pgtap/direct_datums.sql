@@ -13,7 +13,7 @@ DROP SERVER IF EXISTS tap_datums CASCADE;
 CALL pg_temp.mysql_server('tap_datums', 'minibar_datums');
 CREATE SCHEMA tap_datums;
 
-SELECT plan(21);
+SELECT plan(24);
 SELECT is(:'fixture_load'::text, 'loaded', 'MariaDB fixture minibar_datums loaded');
 
 -- The source's own text, through the wrapper's text columns.
@@ -71,6 +71,26 @@ SELECT results_eq(
   $$VALUES ('1', '22003', 'value 1234.55 has more decimal places than numeric(7,1) holds; it would be rounded to 1234.6'),
            ('4', '22003', 'value -0.05 has more decimal places than numeric(7,1) holds; it would be rounded to -0.1')$$,
   'never rounded silently: the reject names the value and what it would have become');
+
+-- A row with several values that do not fit: the reject lists every one.
+CREATE TABLE tap_datums.narrow (id int PRIMARY KEY, amount numeric(4,1), code varchar(2));
+SELECT results_eq(
+  $$SELECT rows_copied, rows_rejected FROM minibar_migrate.migrate_table('tap_datums', 'vals', 'tap_datums.narrow', '{"ignore_extra_columns": true}')$$,
+  $$VALUES (1::bigint, 6::bigint)$$, 'numeric(4,1) and varchar(2): only row 7 fits');
+SELECT results_eq(
+  $$SELECT row_data->>'id', (SELECT string_agg((p->>'column') || ' ' || (p->>'sqlstate') || ' ' || (p->>'value'), ', ' ORDER BY n)
+                               FROM jsonb_array_elements(problems) WITH ORDINALITY e(p, n))
+      FROM minibar_migrate.rejects
+     WHERE run_id = (SELECT max(run_id) FROM minibar_migrate.rejects WHERE target_table = '"tap_datums"."narrow"') ORDER BY 1$$,
+  $$VALUES ('1', 'amount 22003 ''1234.55'', code 22001 ''abc'''), ('2', 'amount 22003 ''-1234.55'', code 22001 ''äöü'''),
+           ('3', 'code 22001 ''abcdef'''), ('4', 'amount 22003 ''-0.05'''), ('5', 'amount 22003 ''99999999.99'''),
+           ('6', 'amount 22003 ''12.34''')$$,
+  'a rejected row records every column that does not fit, with its SQLSTATE and value');
+SELECT is((SELECT count(*) FROM minibar_migrate.rejects
+            WHERE run_id = (SELECT max(run_id) FROM minibar_migrate.rejects WHERE target_table = '"tap_datums"."narrow"')
+              AND column_name = problems->0->>'column' AND reason = problems->0->>'reason'
+              AND sqlstate = problems->0->>'sqlstate' AND value = problems->0->>'value'), 6::bigint,
+          'column_name, reason, sqlstate and value are the first of them');
 
 -- 3. The same conversions through a foreign table scan (same Datum builder).
 CREATE FOREIGN TABLE tap_datums.typed (id int, amount numeric(5,3), fine numeric(18,6), kind tap_datums.kinds, code varchar(6))

@@ -256,11 +256,7 @@ SELECT is((SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_enum
           '{update,create,delete,login}'::text[], 'auditlog_action labels are not alphabetical: update, create, delete, login');
 
 -- ---------------------------------------------------------------- NOT NULL, defaults, comments
-SELECT pg_temp.rows_eq(
-  $$SELECT lower(s.tbl), lower(s.col), a.attnotnull FROM src_columns s
-      JOIN pg_attribute a ON a.attrelid = format('tap_mig_my.%I', lower(s.tbl))::regclass AND a.attname = lower(s.col)
-     ORDER BY 1, 2$$,
-  $$SELECT lower(tbl), lower(col), nullable = 'NO' FROM src_columns ORDER BY 1, 2$$,
+SELECT pg_temp.not_null_carried('tap_mig_my', 'nullable = ''NO''',
   'NOT NULL carried over exactly for every column');
 SELECT col_not_null('tap_mig_my', 'hotels', 'updated_at', 'the NOT NULL TIMESTAMP hotels.updated_at stays NOT NULL');
 SELECT col_not_null('tap_mig_my', 'users', 'session_key', 'users.session_key stays NOT NULL though its default is dropped');

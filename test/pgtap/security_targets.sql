@@ -62,6 +62,13 @@ RESET ROLE;
 CREATE FUNCTION pg_temp.outcome(q text) RETURNS text LANGUAGE sql AS $$
   SELECT concat_ws(' | ', r ->> 'code', r ->> 'message') FROM pg_temp.try_sql(q) r
 $$;
+-- Two tests: q's outcome is want (SQLSTATE | message), and its hint names the opt-in.
+CREATE FUNCTION pg_temp.refused_with_hint(q text, want text, descr text) RETURNS text LANGUAGE plpgsql AS $f$
+DECLARE outcome_test text;
+BEGIN
+  outcome_test := is(pg_temp.outcome(q), want, descr);
+  RETURN outcome_test || E'\n' || matches(pg_temp.try_sql(q) ->> 'hint', '\{"trust_target": true\}', 'the hint names the opt-in');
+END $f$;
 CREATE FUNCTION pg_temp.mallory_is_superuser() RETURNS boolean LANGUAGE sql AS $$
   SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = 'tap_target_mallory'
 $$;
@@ -71,11 +78,9 @@ SELECT is(:'fixture_load'::text, 'ok', 'SQLite fixture written');
 SELECT ok(NOT pg_temp.mallory_is_superuser(), 'mallory starts as a plain role');
 
 -- ======================================================= 1. a table another role made, with a trap
-SELECT is(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.items', '{"workers": 0}')$$),
+SELECT pg_temp.refused_with_hint($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.items', '{"workers": 0}')$$,
           '42501 | refusing to load into table "tap_target_s"."items": it is owned by role "tap_target_mallory", not by "' || current_user || '" or a superuser',
           'migrate_table into mallory''s table with a trigger: refused with 42501, naming the table and its owner');
-SELECT matches(pg_temp.try_sql($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.items', '{"workers": 0}')$$) ->> 'hint',
-               '\{"trust_target": true\}', 'the hint names the opt-in');
 SELECT is(pg_temp.try_sql($$SELECT * FROM minibar_migrate.migrate_database('tap_target_lite', 'tap_target_s', '{"tables": ["items"], "workers": 0}')$$) ->> 'code',
           '42501', 'migrate_database onto the same table: refused');
 SELECT matches(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_database('tap_target_lite', 'tap_target_s', '{"tables": ["items"], "workers": 2}')$$),
@@ -211,11 +216,9 @@ SELECT is((SELECT count(*) FROM minibar_migrate.rollback(:res_run)), 0::bigint, 
 
 -- ======================================================= 6. a schema another role owns
 CREATE SCHEMA tap_target_m AUTHORIZATION tap_target_mallory;
-SELECT is(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_m.items', '{"workers": 0}')$$),
+SELECT pg_temp.refused_with_hint($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_m.items', '{"workers": 0}')$$,
           '42501 | refusing to migrate into schema "tap_target_m": it is owned by role "tap_target_mallory", not by "' || current_user || '" or a superuser',
           'migrate_table into mallory''s schema (a new table): refused');
-SELECT matches(pg_temp.try_sql($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_m.items', '{"workers": 0}')$$) ->> 'hint',
-               '\{"trust_target": true\}', 'the hint names the opt-in');
 SELECT is(pg_temp.try_sql($$SELECT * FROM minibar_migrate.migrate_database('tap_target_lite', 'tap_target_m', '{"workers": 0}')$$) ->> 'code',
           '42501', 'migrate_database into it: refused');
 SELECT is(pg_temp.try_sql($$SELECT * FROM minibar_migrate.migrate_database('tap_target_lite', 'tap_target_m', '{"workers": 2}')$$) ->> 'code',

@@ -44,27 +44,22 @@ StatementKind kind(std::string_view sql) {
   return classify_statement(sql).kind;
 }
 
+// Each statement is of kind want.
+void expect_kind(StatementKind want, std::initializer_list<std::string_view> statements) {
+  for (std::string_view sql : statements) EXPECT_EQ(kind(sql), want) << sql;
+}
+
 TEST(BinlogDdl, TransactionBoundaries) {
-  EXPECT_EQ(kind("BEGIN"), StatementKind::Begin);
-  EXPECT_EQ(kind("begin work"), StatementKind::Begin);
-  EXPECT_EQ(kind("START TRANSACTION"), StatementKind::Begin);
-  EXPECT_EQ(kind("start transaction read only, with consistent snapshot"), StatementKind::Begin);
-  EXPECT_EQ(kind("XA START X'31',X'',1"), StatementKind::Begin);
-  EXPECT_EQ(kind("XA BEGIN 'x'"), StatementKind::Begin);
-  EXPECT_EQ(kind("COMMIT"), StatementKind::Commit);
-  EXPECT_EQ(kind("Commit Work And No Chain"), StatementKind::Commit);
-  EXPECT_EQ(kind("XA COMMIT X'31',X'',1 ONE PHASE"), StatementKind::Commit);
-  EXPECT_EQ(kind("ROLLBACK"), StatementKind::Rollback);
-  EXPECT_EQ(kind("rollback work"), StatementKind::Rollback);
-  EXPECT_EQ(kind("XA ROLLBACK 'x'"), StatementKind::Rollback);
-  EXPECT_EQ(kind("XA END X'31',X'',1"), StatementKind::Other);
-  EXPECT_EQ(kind("XA PREPARE 'x'"), StatementKind::Other);
-  EXPECT_EQ(kind("SAVEPOINT sp1"), StatementKind::Other);
-  EXPECT_EQ(kind("ROLLBACK TO SAVEPOINT sp1"), StatementKind::Other);
-  EXPECT_EQ(kind("ROLLBACK WORK TO sp1"), StatementKind::Other);
-  EXPECT_EQ(kind("RELEASE SAVEPOINT sp1"), StatementKind::Other);
-  EXPECT_EQ(kind("START SLAVE"), StatementKind::Other);
-  EXPECT_EQ(kind("BEGIN NOT ATOMIC SELECT 1; END"), StatementKind::Other);
+  expect_kind(StatementKind::Begin, {"BEGIN", "begin work", "START TRANSACTION",
+                                     "start transaction read only, with consistent snapshot",
+                                     "XA START X'31',X'',1", "XA BEGIN 'x'"});
+  expect_kind(StatementKind::Commit,
+              {"COMMIT", "Commit Work And No Chain", "XA COMMIT X'31',X'',1 ONE PHASE"});
+  expect_kind(StatementKind::Rollback, {"ROLLBACK", "rollback work", "XA ROLLBACK 'x'"});
+  expect_kind(StatementKind::Other,
+              {"XA END X'31',X'',1", "XA PREPARE 'x'", "SAVEPOINT sp1", "ROLLBACK TO SAVEPOINT sp1",
+               "ROLLBACK WORK TO sp1", "RELEASE SAVEPOINT sp1", "START SLAVE",
+               "BEGIN NOT ATOMIC SELECT 1; END"});
   EXPECT_EQ(kind("/* c */ BEGIN"), StatementKind::Begin);
 }
 
@@ -93,8 +88,9 @@ TEST(BinlogDdl, AlterTablePartitions) {
       "ALTER TABLE t PARTITION BY RANGE (id) (PARTITION p0 VALUES LESS THAN (10), "
       "PARTITION p1 VALUES LESS THAN MAXVALUE)",
       "ALTER TABLE", {"t"});
-  expect_ddl("ALTER TABLE t DROP PARTITION p0, p1", "ALTER TABLE", {"t"});
-  expect_ddl("ALTER TABLE t TRUNCATE PARTITION p0", "ALTER TABLE", {"t"});
+  for (const char *sql :
+       {"ALTER TABLE t DROP PARTITION p0, p1", "ALTER TABLE t TRUNCATE PARTITION p0"})
+    expect_ddl(sql, "ALTER TABLE", {"t"});
   expect_ddl("ALTER TABLE t EXCHANGE PARTITION p0 WITH TABLE db.t2 WITHOUT VALIDATION",
              "ALTER TABLE", {"t", "db.t2"});
   expect_ddl("ALTER TABLE t CONVERT PARTITION p0 TO TABLE t_p0", "ALTER TABLE", {"t", "t_p0"});
@@ -130,8 +126,9 @@ TEST(BinlogDdl, Indexes) {
   expect_ddl("CREATE INDEX i ON t (a)", "CREATE INDEX", {"t"});
   expect_ddl("CREATE OR REPLACE UNIQUE INDEX IF NOT EXISTS i USING BTREE ON db.t (a, b)",
              "CREATE INDEX", {"db.t"});
-  expect_ddl("CREATE FULLTEXT INDEX ft ON t (body)", "CREATE INDEX", {"t"});
-  expect_ddl("CREATE SPATIAL INDEX sp ON `t` (g)", "CREATE INDEX", {"t"});
+  for (const char *sql :
+       {"CREATE FULLTEXT INDEX ft ON t (body)", "CREATE SPATIAL INDEX sp ON `t` (g)"})
+    expect_ddl(sql, "CREATE INDEX", {"t"});
   expect_ddl("DROP INDEX i ON t", "DROP INDEX", {"t"});
   expect_ddl("DROP INDEX IF EXISTS `PRIMARY` ON db.t", "DROP INDEX", {"db.t"});
 }
@@ -140,20 +137,22 @@ TEST(BinlogDdl, CreateTable) {
   expect_ddl("CREATE TABLE t (id INT PRIMARY KEY)", "CREATE TABLE", {"t"});
   expect_ddl("CREATE OR REPLACE TABLE db.t (a INT) SELECT * FROM s", "CREATE TABLE", {"db.t"});
   expect_ddl("CREATE TEMPORARY TABLE IF NOT EXISTS tmp (a INT)", "CREATE TABLE", {"tmp"});
-  expect_ddl("CREATE TABLE t LIKE s", "CREATE TABLE", {"t"});
-  expect_ddl("CREATE TABLE `t` (a INT REFERENCES p (id))", "CREATE TABLE", {"t"});
+  for (const char *sql : {"CREATE TABLE t LIKE s", "CREATE TABLE `t` (a INT REFERENCES p (id))"})
+    expect_ddl(sql, "CREATE TABLE", {"t"});
 }
 
 TEST(BinlogDdl, Databases) {
-  expect_schema("DROP DATABASE d", "DROP DATABASE", {"d"});
-  expect_schema("drop schema if exists `d`", "DROP DATABASE", {"d"});
-  expect_schema("CREATE DATABASE IF NOT EXISTS d CHARACTER SET utf8mb4", "CREATE DATABASE", {"d"});
-  expect_schema("CREATE SCHEMA d", "CREATE DATABASE", {"d"});
-  expect_schema("ALTER DATABASE d DEFAULT CHARACTER SET latin1", "ALTER DATABASE", {"d"});
-  expect_schema("ALTER SCHEMA `d` COMMENT 'x'", "ALTER DATABASE", {"d"});
+  for (const char *sql : {"DROP DATABASE d", "drop schema if exists `d`"})
+    expect_schema(sql, "DROP DATABASE", {"d"});
+  for (const char *sql :
+       {"CREATE DATABASE IF NOT EXISTS d CHARACTER SET utf8mb4", "CREATE SCHEMA d"})
+    expect_schema(sql, "CREATE DATABASE", {"d"});
+  for (const char *sql :
+       {"ALTER DATABASE d DEFAULT CHARACTER SET latin1", "ALTER SCHEMA `d` COMMENT 'x'"})
+    expect_schema(sql, "ALTER DATABASE", {"d"});
   // No name: the default database.
-  expect_schema("ALTER DATABASE CHARACTER SET utf8", "ALTER DATABASE", {""});
-  expect_schema("ALTER DATABASE COMMENT = 'x'", "ALTER DATABASE", {""});
+  for (const char *sql : {"ALTER DATABASE CHARACTER SET utf8", "ALTER DATABASE COMMENT = 'x'"})
+    expect_schema(sql, "ALTER DATABASE", {""});
 }
 
 TEST(BinlogDdl, Triggers) {
@@ -169,15 +168,15 @@ TEST(BinlogDdl, Triggers) {
              "CREATE TRIGGER", {"t"});
   expect_ddl("CREATE DEFINER=CURRENT_USER() TRIGGER trg AFTER DELETE ON t FOR EACH ROW DO 1",
              "CREATE TRIGGER", {"t"});
-  expect_ddl("DROP TRIGGER trg", "DROP TRIGGER", {});
-  expect_ddl("DROP TRIGGER IF EXISTS db.trg", "DROP TRIGGER", {});
+  for (const char *sql : {"DROP TRIGGER trg", "DROP TRIGGER IF EXISTS db.trg"})
+    expect_ddl(sql, "DROP TRIGGER", {});
 }
 
 TEST(BinlogDdl, TableMaintenance) {
   expect_ddl("OPTIMIZE TABLE t1, db.t2", "OPTIMIZE TABLE", {"t1", "db.t2"});
   expect_ddl("REPAIR NO_WRITE_TO_BINLOG TABLE t QUICK", "REPAIR TABLE", {"t"});
-  expect_ddl("ANALYZE LOCAL TABLES t", "ANALYZE TABLE", {"t"});
-  expect_ddl("ANALYZE TABLE t PERSISTENT FOR ALL", "ANALYZE TABLE", {"t"});
+  for (const char *sql : {"ANALYZE LOCAL TABLES t", "ANALYZE TABLE t PERSISTENT FOR ALL"})
+    expect_ddl(sql, "ANALYZE TABLE", {"t"});
 }
 
 TEST(BinlogDdl, ViewsAndSequences) {
@@ -199,14 +198,12 @@ TEST(BinlogDdl, OtherDdlNamesNoTable) {
   expect_ddl("DROP PROCEDURE IF EXISTS p", "DROP PROCEDURE", {});
   expect_ddl("CREATE USER u IDENTIFIED BY 'p'", "CREATE USER", {});
   expect_ddl("ALTER EVENT e RENAME TO e2", "ALTER EVENT", {});
-  expect_ddl("DROP", "DROP", {});
-  expect_ddl("drop `t`", "DROP", {});
+  for (const char *sql : {"DROP", "drop `t`"}) expect_ddl(sql, "DROP", {});
 }
 
 TEST(BinlogDdl, UnparsableDdlNamesNoTable) {
   // A name that cannot be read: the verb stays, no partial list of tables.
-  expect_ddl("DROP TABLE a, ", "DROP TABLE", {});
-  expect_ddl("DROP TABLE a, (b)", "DROP TABLE", {});
+  for (const char *sql : {"DROP TABLE a, ", "DROP TABLE a, (b)"}) expect_ddl(sql, "DROP TABLE", {});
   expect_ddl("CREATE TABLE \"t\" (a INT)", "CREATE TABLE", {});  // "t" is a string
   expect_ddl("RENAME TABLE a b", "RENAME TABLE", {});
   expect_ddl("ALTER TABLE t RENAME TO", "ALTER TABLE", {});
@@ -231,8 +228,9 @@ TEST(BinlogDdl, QuotedIdentifiers) {
 
 TEST(BinlogDdl, Comments) {
   expect_ddl("/* x */ DROP /* y */ TABLE -- z\n t1 # w\n , t2", "DROP TABLE", {"t1", "t2"});
-  expect_ddl("/*!40000 ALTER TABLE `t` DISABLE KEYS */", "ALTER TABLE", {"t"});
-  expect_ddl("/*!ALTER TABLE t ENABLE KEYS*/", "ALTER TABLE", {"t"});
+  for (const char *sql :
+       {"/*!40000 ALTER TABLE `t` DISABLE KEYS */", "/*!ALTER TABLE t ENABLE KEYS*/"})
+    expect_ddl(sql, "ALTER TABLE", {"t"});
   expect_ddl("CREATE TABLE t (a INT) /*!50100 PARTITION BY HASH (a) */", "CREATE TABLE", {"t"});
   expect_ddl("/*M!100100 DROP TABLE a */", "DROP TABLE", {"a"});
   expect_ddl("DROP TABLE a /*!50001 , b */, c", "DROP TABLE", {"a", "b", "c"});
@@ -240,9 +238,8 @@ TEST(BinlogDdl, Comments) {
   // "--" starts a comment only when a space or control character follows.
   expect_ddl("DROP TABLE a --\tcomment\n, b", "DROP TABLE", {"a", "b"});
   expect_ddl("DROP TABLE a,--x\n b", "DROP TABLE", {});
-  EXPECT_EQ(kind("-- DROP TABLE t\nSELECT 1"), StatementKind::Other);
-  EXPECT_EQ(kind("# DROP TABLE t"), StatementKind::Other);
-  EXPECT_EQ(kind("/* DROP TABLE t */ INSERT INTO t VALUES (1)"), StatementKind::Other);
+  expect_kind(StatementKind::Other, {"-- DROP TABLE t\nSELECT 1", "# DROP TABLE t",
+                                     "/* DROP TABLE t */ INSERT INTO t VALUES (1)"});
 }
 
 TEST(BinlogDdl, StringsHideSql) {

@@ -131,6 +131,22 @@ Decoded event(const char *hex, bool checksum = true) {
   return d;
 }
 
+// A rows event on the table of a table map, and the image its rows are decoded
+// into, one at a time from off.
+struct RowsOf {
+  RowsOf(const char *map_hex, const char *rows_hex)
+      : m(parse_table_map(event(map_hex).ev.body)),
+        w(event(rows_hex)),
+        r(parse_rows_event(w.ev.header.type, w.ev.body)) {}
+  RowsOf(const RowsOf &) = delete;  // r points into w
+  RowsOf &operator=(const RowsOf &) = delete;
+  TableMap m;
+  Decoded w;
+  RowsEvent r;
+  RowImage img;
+  size_t off = 0;
+};
+
 std::string bytes(const MyCell &c) {
   return std::string(c.bytes);
 }
@@ -223,13 +239,10 @@ TEST(BinlogEvent, SignednessCountsYearButNotBit) {
 }
 
 TEST(BinlogEvent, InsertOfEveryTypeFamily) {
-  TableMap m = parse_table_map(event(kMapT).ev.body);
-  Decoded w = event(kWriteT);
-  RowsEvent r = parse_rows_event(w.ev.header.type, w.ev.body);
+  RowsOf rows(kMapT, kWriteT);
+  [[maybe_unused]] auto &[m, w, r, img, off] = rows;
   EXPECT_EQ(r.change, RowChange::Insert);
   EXPECT_EQ(r.table_id, m.table_id);
-  RowImage img;
-  size_t off = 0;
   decode_row_image(m, r.present, r.rows, &off, &img);
   EXPECT_EQ(off, r.rows.size());
   auto c = [&](const char *name) -> const MyCell & { return img.cells[col(m, name)]; };
@@ -263,11 +276,8 @@ TEST(BinlogEvent, InsertOfEveryTypeFamily) {
 }
 
 TEST(BinlogEvent, NullsUpdateAndDelete) {
-  TableMap m = parse_table_map(event(kMapT).ev.body);
-  Decoded w = event(kWriteNullT);
-  RowsEvent r = parse_rows_event(w.ev.header.type, w.ev.body);
-  RowImage img;
-  size_t off = 0;
+  RowsOf rows(kMapT, kWriteNullT);
+  [[maybe_unused]] auto &[m, w, r, img, off] = rows;
   decode_row_image(m, r.present, r.rows, &off, &img);
   EXPECT_EQ(img.cells[0].i, 2);
   for (size_t i = 1; i < img.cells.size(); ++i) EXPECT_TRUE(img.cells[i].is_null);
@@ -294,29 +304,28 @@ TEST(BinlogEvent, NullsUpdateAndDelete) {
 }
 
 TEST(BinlogEvent, DecimalTimeDatetimeAndEnumEdges) {
-  TableMap m = parse_table_map(event(kMapE).ev.body);
-  Decoded w = event(kWriteE);
-  RowsEvent r = parse_rows_event(w.ev.header.type, w.ev.body);
-  RowImage img;
-  size_t off = 0;
+  RowsOf rows(kMapE, kWriteE);
+  [[maybe_unused]] auto &[m, w, r, img, off] = rows;
   auto c = [&](const char *name) -> const MyCell & { return img.cells[col(m, name)]; };
-  decode_row_image(m, r.present, r.rows, &off, &img);
-  EXPECT_EQ(bytes(c("d1")), "-12345678901234567890.0123456789");
-  EXPECT_EQ(bytes(c("d2")), "-99999");
-  EXPECT_EQ(hms(c("t1").t), "-0000-00-00 00:00:00.500000");
-  EXPECT_EQ(hms(c("t6").t), "-0000-00-00 01:02:03.000004");
-  EXPECT_EQ(hms(c("dt0").t), "1000-01-01 00:00:00.000000");
-  EXPECT_EQ(hms(c("ts").t), "1970-01-01 00:00:01.000000");
+  // Decodes the next row and checks its decimals, times, datetime and timestamp.
+  auto next_row = [&](const char *d1, const char *d2, const char *t1, const char *t6,
+                      const char *dt0, const char *ts) {
+    decode_row_image(m, r.present, r.rows, &off, &img);
+    EXPECT_EQ(bytes(c("d1")), d1);
+    EXPECT_EQ(bytes(c("d2")), d2);
+    EXPECT_EQ(hms(c("t1").t), t1);
+    EXPECT_EQ(hms(c("t6").t), t6);
+    EXPECT_EQ(hms(c("dt0").t), dt0);
+    EXPECT_EQ(hms(c("ts").t), ts);
+  };
+  next_row("-12345678901234567890.0123456789", "-99999", "-0000-00-00 00:00:00.500000",
+           "-0000-00-00 01:02:03.000004", "1000-01-01 00:00:00.000000",
+           "1970-01-01 00:00:01.000000");
   EXPECT_FALSE(c("en").is_null);
   EXPECT_EQ(bytes(c("en")), "");  // the '' error value
   EXPECT_EQ(bytes(c("vc")), std::string(300, 'x'));
-  decode_row_image(m, r.present, r.rows, &off, &img);
-  EXPECT_EQ(bytes(c("d1")), "0.0000000001");
-  EXPECT_EQ(bytes(c("d2")), "0");
-  EXPECT_EQ(hms(c("t1").t), "0000-00-00 00:00:00.100000");
-  EXPECT_EQ(hms(c("t6").t), "0000-00-00 837:00:00.999999");
-  EXPECT_EQ(hms(c("dt0").t), "9999-12-31 23:59:59.000000");
-  EXPECT_EQ(hms(c("ts").t), "2038-01-19 03:14:07.000000");
+  next_row("0.0000000001", "0", "0000-00-00 00:00:00.100000", "0000-00-00 837:00:00.999999",
+           "9999-12-31 23:59:59.000000", "2038-01-19 03:14:07.000000");
   EXPECT_EQ(bytes(c("vc")), "");
   decode_row_image(m, r.present, r.rows, &off, &img);
   EXPECT_EQ(bytes(c("d1")), "-0.5000000000");

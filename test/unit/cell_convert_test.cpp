@@ -32,31 +32,19 @@ Cell null_cell() {
 }
 
 Cell int_cell(int64_t v) {
-  Cell c;
-  c.storage = StorageClass::Integer;
-  c.i = v;
-  return c;
+  return Cell{StorageClass::Integer, v, 0, {}};
 }
 
 Cell float_cell(double v) {
-  Cell c;
-  c.storage = StorageClass::Float;
-  c.d = v;
-  return c;
+  return Cell{StorageClass::Float, 0, v, {}};
 }
 
 Cell text_cell(std::string_view v) {
-  Cell c;
-  c.storage = StorageClass::Text;
-  c.bytes = v;
-  return c;
+  return Cell{StorageClass::Text, 0, 0, v};
 }
 
 Cell blob_cell(std::string_view v) {
-  Cell c;
-  c.storage = StorageClass::Blob;
-  c.bytes = v;
-  return c;
+  return Cell{StorageClass::Blob, 0, 0, v};
 }
 
 // Keeps the scratch alongside the result so views into it stay valid.
@@ -100,23 +88,23 @@ const TargetKind kAllTargets[] = {T::Bool,   T::Int2,      T::Int4,        T::In
   return ::testing::AssertionSuccess();
 }
 
+// The failure of a result that is not of kind want (with the error's reason).
+::testing::AssertionResult WrongKind(const Conv &c, const char *want) {
+  return ::testing::AssertionFailure()
+         << "kind " << static_cast<int>(c.r.kind) << " instead of " << want
+         << (c.r.reason ? std::string(" (") + c.r.reason + ")" : std::string());
+}
+
 ::testing::AssertionResult IsInt(const Cell &cell, TargetKind target, int64_t expected) {
   Conv c(cell, target);
-  if (c.r.kind != Kind::Int) {
-    return ::testing::AssertionFailure()
-           << "kind " << static_cast<int>(c.r.kind) << " instead of Int"
-           << (c.r.reason ? std::string(" (") + c.r.reason + ")" : std::string());
-  }
+  if (c.r.kind != Kind::Int) return WrongKind(c, "Int");
   if (c.r.i != expected) return ::testing::AssertionFailure() << c.r.i << " != " << expected;
   return ::testing::AssertionSuccess();
 }
 
 ::testing::AssertionResult IsBool(const Cell &cell, bool expected) {
   Conv c(cell, T::Bool);
-  if (c.r.kind != Kind::Bool) {
-    return ::testing::AssertionFailure()
-           << "kind " << static_cast<int>(c.r.kind) << " instead of Bool";
-  }
+  if (c.r.kind != Kind::Bool) return WrongKind(c, "Bool");
   if (c.r.b != expected) return ::testing::AssertionFailure() << "wrong boolean value";
   return ::testing::AssertionSuccess();
 }
@@ -124,11 +112,7 @@ const TargetKind kAllTargets[] = {T::Bool,   T::Int2,      T::Int4,        T::In
 // Float result compared bit for bit (so -0.0 and NaN are checked exactly).
 ::testing::AssertionResult IsFloat(const Cell &cell, TargetKind target, double expected) {
   Conv c(cell, target);
-  if (c.r.kind != Kind::Float) {
-    return ::testing::AssertionFailure()
-           << "kind " << static_cast<int>(c.r.kind) << " instead of Float"
-           << (c.r.reason ? std::string(" (") + c.r.reason + ")" : std::string());
-  }
+  if (c.r.kind != Kind::Float) return WrongKind(c, "Float");
   if (std::isnan(expected) && std::isnan(c.r.d)) return ::testing::AssertionSuccess();
   if (std::memcmp(&c.r.d, &expected, sizeof(double)) != 0) {
     return ::testing::AssertionFailure() << c.r.d << " != " << expected;

@@ -18,6 +18,15 @@ const PlannedColumn &col(const TablePlan &p, const std::string &name) {
   throw std::runtime_error("no column " + name);
 }
 
+// A primary key on one column, in ascending order.
+SourceIndex primary_key(const std::string &name, const std::string &column) {
+  SourceIndex pk;
+  pk.name = name;
+  pk.primary = pk.unique = true;
+  pk.columns = {{column, 0, false}};
+  return pk;
+}
+
 bool has_note(const TablePlan &p, const std::string &kind) {
   for (const Note &n : p.notes)
     if (n.kind == kind) return true;
@@ -167,10 +176,7 @@ TEST(MigratePlan, SqliteTypesDefaultsAndRowidIdentity) {
   SourceColumn rnd = sqlite_col("r", "INTEGER");
   rnd.default_value = "random()";
   t.columns = {id, active, at, at2, price, rnd};
-  SourceIndex pk;
-  pk.name = "PRIMARY";
-  pk.primary = pk.unique = true;
-  pk.columns = {{"id", 0, false}};
+  SourceIndex pk = primary_key("PRIMARY", "id");
   t.indexes = {pk};
   TablePlan p = plan_table(t, Dialect::Sqlite, {}, "public");
   EXPECT_EQ(col(p, "id").type, "bigint");
@@ -199,10 +205,7 @@ TEST(MigratePlan, SqlitePrimaryKeyColumnIsNotNull) {
   SourceTable t;
   t.name = "v";
   t.columns = {sqlite_col("id", "int4"), sqlite_col("x", "numeric"), sqlite_col("val", "float8")};
-  SourceIndex pk;
-  pk.name = "sqlite_autoindex_v_1";
-  pk.primary = pk.unique = true;
-  pk.columns = {{"id", 0, false}};
+  SourceIndex pk = primary_key("sqlite_autoindex_v_1", "id");
   t.indexes = {pk};
   TablePlan p = plan_table(t, Dialect::Sqlite, {}, "public");
   EXPECT_TRUE(col(p, "id").not_null);
@@ -273,10 +276,7 @@ TEST(MigratePlan, ForeignKeysResolvedToTargetNames) {
   SourceTable parent;
   parent.name = "Floors";
   parent.columns = {sqlite_col("ID", "INTEGER", false)};
-  SourceIndex pk;
-  pk.name = "PRIMARY";
-  pk.primary = pk.unique = true;
-  pk.columns = {{"ID", 0, false}};
+  SourceIndex pk = primary_key("PRIMARY", "ID");
   parent.indexes = {pk};
   SourceTable child;
   child.name = "rooms";
@@ -459,10 +459,7 @@ TEST(MigratePlan, LongNamesStayDistinct) {
   t.name = std::string(63, 't');
   t.columns = {mysql_col("id", "int", "int(11)", false), mysql_col("a", "int", "int(11)"),
                mysql_col("b", "int", "int(11)")};
-  SourceIndex pk;
-  pk.name = "PRIMARY";
-  pk.primary = pk.unique = true;
-  pk.columns = {{"id", 0, false}};
+  SourceIndex pk = primary_key("PRIMARY", "id");
   SourceIndex ia;
   ia.name = "ix_long_name_a";
   ia.columns = {{"a", 0, false}};

@@ -1,6 +1,8 @@
 // The default MySQL -> PostgreSQL type mapping used by IMPORT FOREIGN SCHEMA.
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "core/mysql/types.hpp"
 
 namespace minibar {
@@ -30,35 +32,50 @@ TEST(UnquoteSqlString, OneLiteralOnly) {
   EXPECT_FALSE(unquote_sql_string("'a\\'", true));  // the closing quote escaped
 }
 
-TEST(MysqlTypes, Integers) {
-  EXPECT_EQ(map("tinyint", "tinyint(1)"), "boolean");
-  EXPECT_EQ(map("tinyint", "tinyint(4)"), "smallint");
-  EXPECT_EQ(map("tinyint", "tinyint(3) unsigned"), "smallint");
-  EXPECT_EQ(map("smallint", "smallint(5) unsigned"), "integer");
-  EXPECT_EQ(map("mediumint", "mediumint(8) unsigned"), "integer");
-  EXPECT_EQ(map("int", "int(11)"), "integer");
-  EXPECT_EQ(map("int", "int(10) unsigned"), "bigint");
-  EXPECT_EQ(map("bigint", "bigint(20)"), "bigint");
-  EXPECT_EQ(map("bigint", "bigint(20) unsigned"), "numeric(20,0)");
+// Integers, numbers, strings and times: the column's column_type (its data_type
+// is the leading word) with its length, precision and scale when it has them,
+// and the type it maps to.
+struct TypeCase {
+  const char *column_type;
+  const char *want;
+  long long len = -1, p = -1, s = -1;
+};
+const TypeCase kTypeCases[] = {
+    {"tinyint(1)", "boolean"},
+    {"tinyint(4)", "smallint"},
+    {"tinyint(3) unsigned", "smallint"},
+    {"smallint(5) unsigned", "integer"},
+    {"mediumint(8) unsigned", "integer"},
+    {"int(11)", "integer"},
+    {"int(10) unsigned", "bigint"},
+    {"bigint(20)", "bigint"},
+    {"bigint(20) unsigned", "numeric(20,0)"},
+    {"decimal(65,30)", "numeric(65,30)", -1, 65, 30},
+    {"float", "real"},
+    {"double", "double precision"},
+    {"bit(1)", "boolean"},
+    {"bit(10)", "bit varying(10)"},
+    {"varchar(20)", "character varying(20)", 20},
+    {"char(5)", "character varying(5)", 5},
+    {"longtext", "text"},
+    {"enum('a','b')", "text"},
+    {"set('a','b')", "text[]"},
+    {"datetime(6)", "timestamp with time zone"},
+    {"timestamp", "timestamp with time zone"},
+    {"time(6)", "interval"},
+    {"year(4)", "smallint"},
+    {"blob", "bytea"},
+    {"point", "bytea"},
+};
+
+TEST(MysqlTypes, IntegersNumbersStringsAndTimes) {
+  for (const TypeCase &c : kTypeCases) {
+    std::string data_type(c.column_type, std::strcspn(c.column_type, "( "));
+    EXPECT_EQ(map(data_type.c_str(), c.column_type, c.len, c.p, c.s), c.want) << c.column_type;
+  }
 }
 
-TEST(MysqlTypes, NumbersStringsAndTimes) {
-  EXPECT_EQ(map("decimal", "decimal(65,30)", -1, 65, 30), "numeric(65,30)");
-  EXPECT_EQ(map("float", "float"), "real");
-  EXPECT_EQ(map("double", "double"), "double precision");
-  EXPECT_EQ(map("bit", "bit(1)"), "boolean");
-  EXPECT_EQ(map("bit", "bit(10)"), "bit varying(10)");
-  EXPECT_EQ(map("varchar", "varchar(20)", 20), "character varying(20)");
-  EXPECT_EQ(map("char", "char(5)", 5), "character varying(5)");
-  EXPECT_EQ(map("longtext", "longtext"), "text");
-  EXPECT_EQ(map("enum", "enum('a','b')"), "text");
-  EXPECT_EQ(map("set", "set('a','b')"), "text[]");
-  EXPECT_EQ(map("datetime", "datetime(6)"), "timestamp with time zone");
-  EXPECT_EQ(map("timestamp", "timestamp"), "timestamp with time zone");
-  EXPECT_EQ(map("time", "time(6)"), "interval");
-  EXPECT_EQ(map("year", "year(4)"), "smallint");
-  EXPECT_EQ(map("blob", "blob"), "bytea");
-  EXPECT_EQ(map("point", "point"), "bytea");
+TEST(MysqlTypes, Json) {
   MysqlColumnInfo json;
   json.data_type = "longtext";
   json.column_type = "longtext";

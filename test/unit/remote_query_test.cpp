@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/mysql/client.hpp"
 #include "core/schema/quote.hpp"
@@ -21,6 +23,23 @@ RemoteCond compare(const char *col, const char *op) {
   return c;
 }
 
+// SELECT columns FROM table.
+RemoteSelect select_from(const char *table, std::vector<std::string> columns = {}) {
+  RemoteSelect q;
+  q.table = table;
+  q.columns = std::move(columns);
+  return q;
+}
+
+// `col` IN (params placeholders).
+RemoteCond in_list(const char *col, int params) {
+  RemoteCond c;
+  c.kind = RemoteCond::Kind::In;
+  c.column = col;
+  c.params = params;
+  return c;
+}
+
 TEST(Quote, MysqlIdentifiersDoubleBackticks) {
   EXPECT_EQ(mysql_quote_ident("plain"), "`plain`");
   EXPECT_EQ(mysql_quote_ident("we`ird \"tab'le; ü"), "`we``ird \"tab'le; ü`");
@@ -31,10 +50,7 @@ TEST(Deparse, MysqlSelectWithConditionsAndLimit) {
   q.schema = "db`x";
   q.table = "t;1";
   q.columns = {"id", "na`me"};
-  RemoteCond in;
-  in.kind = RemoteCond::Kind::In;
-  in.column = "id";
-  in.params = 3;
+  RemoteCond in = in_list("id", 3);
   RemoteCond orc;
   orc.kind = RemoteCond::Kind::Or;
   orc.args = {compare("id", "<"), in};
@@ -47,15 +63,12 @@ TEST(Deparse, MysqlSelectWithConditionsAndLimit) {
 }
 
 TEST(Deparse, SqliteUsesDoubleQuotesAndNoColumnsSelectsNull) {
-  RemoteSelect q;
-  q.table = "a\"b";
+  RemoteSelect q = select_from("a\"b");
   EXPECT_EQ(deparse_select(q, Dialect::Sqlite), "SELECT NULL FROM \"a\"\"b\"");
 }
 
 TEST(Deparse, MysqlSampling) {
-  RemoteSelect q;
-  q.table = "t";
-  q.columns = {"a"};
+  RemoteSelect q = select_from("t", {"a"});
   q.sample_fraction = 0.25;
   EXPECT_EQ(deparse_select(q, Dialect::Mysql), "SELECT `a` FROM `t` WHERE RAND() < 0.250000");
   q.sample_fraction = 0;
@@ -63,42 +76,31 @@ TEST(Deparse, MysqlSampling) {
 }
 
 TEST(Deparse, RejectsUnknownOperators) {
-  RemoteSelect q;
-  q.table = "t";
+  RemoteSelect q = select_from("t");
   q.where = {compare("a", "LIKE")};
   EXPECT_THROW(deparse_select(q, Dialect::Mysql), std::invalid_argument);
 }
 
 TEST(Deparse, FlagParameterComesFirst) {
-  RemoteSelect q;
-  q.table = "t";
-  q.columns = {"a"};
+  RemoteSelect q = select_from("t", {"a"});
   RemoteCond c = compare("a", ">");
   c.flag_param = true;
   q.where = {c, compare("b", "=")};
   EXPECT_EQ(deparse_select(q, Dialect::Mysql),
             "SELECT `a` FROM `t` WHERE (? OR `a` > ?) AND (`b` = ?)");
   EXPECT_EQ(count_params(q), 3);
-  RemoteCond in;
-  in.kind = RemoteCond::Kind::In;
-  in.column = "a";
-  in.params = 2;
+  RemoteCond in = in_list("a", 2);
   in.flag_param = true;
   q.where = {in};
   EXPECT_THROW(deparse_select(q, Dialect::Mysql), std::invalid_argument);
 }
 
 TEST(Deparse, SqlitePassesTextStoredValues) {
-  RemoteSelect q;
-  q.table = "t";
-  q.columns = {"r"};
+  RemoteSelect q = select_from("t", {"r"});
   RemoteCond c = compare("r", "<");
   c.pass_text = true;
   c.flag_param = true;
-  RemoteCond in;
-  in.kind = RemoteCond::Kind::In;
-  in.column = "r\"x";
-  in.params = 2;
+  RemoteCond in = in_list("r\"x", 2);
   in.pass_text = true;
   q.where = {c, in};
   EXPECT_EQ(deparse_select(q, Dialect::Sqlite),

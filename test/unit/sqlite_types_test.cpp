@@ -13,107 +13,70 @@ namespace {
 
 using A = SqliteAffinity;
 
+// Each of the declared types has affinity want.
+void expect_affinity(A want, std::initializer_list<const char *> declared) {
+  for (const char *d : declared) EXPECT_EQ(sqlite_affinity(d), want) << '"' << d << '"';
+}
+
+// Each of the declared types maps to the PostgreSQL type want.
+void expect_pg_type(const char *want, std::initializer_list<const char *> declared) {
+  for (const char *d : declared) EXPECT_EQ(sqlite_type_to_pg(d), want) << '"' << d << '"';
+}
+
 TEST(SqliteAffinity, IntegerRule) {
-  EXPECT_EQ(sqlite_affinity("INTEGER"), A::Integer);
-  EXPECT_EQ(sqlite_affinity("INT"), A::Integer);
-  EXPECT_EQ(sqlite_affinity("TINYINT"), A::Integer);
-  EXPECT_EQ(sqlite_affinity("SMALLINT"), A::Integer);
-  EXPECT_EQ(sqlite_affinity("MEDIUMINT"), A::Integer);
-  EXPECT_EQ(sqlite_affinity("BIGINT"), A::Integer);
-  EXPECT_EQ(sqlite_affinity("UNSIGNED BIG INT"), A::Integer);
-  EXPECT_EQ(sqlite_affinity("INT2"), A::Integer);
-  EXPECT_EQ(sqlite_affinity("INT8"), A::Integer);
-  EXPECT_EQ(sqlite_affinity("TINYINT(1)"), A::Integer);
+  expect_affinity(A::Integer, {"INTEGER", "INT", "TINYINT", "SMALLINT", "MEDIUMINT", "BIGINT",
+                               "UNSIGNED BIG INT", "INT2", "INT8", "TINYINT(1)"});
 }
 
 TEST(SqliteAffinity, TextRule) {
-  EXPECT_EQ(sqlite_affinity("CHARACTER(20)"), A::Text);
-  EXPECT_EQ(sqlite_affinity("VARCHAR(255)"), A::Text);
-  EXPECT_EQ(sqlite_affinity("VARYING CHARACTER(255)"), A::Text);
-  EXPECT_EQ(sqlite_affinity("NCHAR(55)"), A::Text);
-  EXPECT_EQ(sqlite_affinity("NATIVE CHARACTER(70)"), A::Text);
-  EXPECT_EQ(sqlite_affinity("NVARCHAR(100)"), A::Text);
-  EXPECT_EQ(sqlite_affinity("TEXT"), A::Text);
-  EXPECT_EQ(sqlite_affinity("CLOB"), A::Text);
+  expect_affinity(A::Text, {"CHARACTER(20)", "VARCHAR(255)", "VARYING CHARACTER(255)", "NCHAR(55)",
+                            "NATIVE CHARACTER(70)", "NVARCHAR(100)", "TEXT", "CLOB"});
 }
 
 TEST(SqliteAffinity, BlobRule) {
-  EXPECT_EQ(sqlite_affinity("BLOB"), A::Blob);
-  EXPECT_EQ(sqlite_affinity(""), A::Blob);
-  EXPECT_EQ(sqlite_affinity("   "), A::Blob);
-  EXPECT_EQ(sqlite_affinity("LONGBLOB"), A::Blob);
+  expect_affinity(A::Blob, {"BLOB", "", "   ", "LONGBLOB"});
 }
 
 TEST(SqliteAffinity, RealRule) {
-  EXPECT_EQ(sqlite_affinity("REAL"), A::Real);
-  EXPECT_EQ(sqlite_affinity("DOUBLE"), A::Real);
-  EXPECT_EQ(sqlite_affinity("DOUBLE PRECISION"), A::Real);
-  EXPECT_EQ(sqlite_affinity("FLOAT"), A::Real);
-  EXPECT_EQ(sqlite_affinity("FLOAT8"), A::Real);
+  expect_affinity(A::Real, {"REAL", "DOUBLE", "DOUBLE PRECISION", "FLOAT", "FLOAT8"});
 }
 
 TEST(SqliteAffinity, NumericRule) {
-  EXPECT_EQ(sqlite_affinity("NUMERIC"), A::Numeric);
-  EXPECT_EQ(sqlite_affinity("DECIMAL(10,5)"), A::Numeric);
-  EXPECT_EQ(sqlite_affinity("BOOLEAN"), A::Numeric);
-  EXPECT_EQ(sqlite_affinity("DATE"), A::Numeric);
-  EXPECT_EQ(sqlite_affinity("DATETIME"), A::Numeric);
-  EXPECT_EQ(sqlite_affinity("JSON"), A::Numeric);
+  expect_affinity(A::Numeric, {"NUMERIC", "DECIMAL(10,5)", "BOOLEAN", "DATE", "DATETIME", "JSON"});
 }
 
 // The quirks datatype3.html documents explicitly.
 TEST(SqliteAffinity, DocumentedQuirks) {
-  // "FLOATING POINT" contains "INT" (in "POINT"), and the INT rule comes first.
-  EXPECT_EQ(sqlite_affinity("FLOATING POINT"), A::Integer);
+  // "FLOATING POINT" contains "INT" (in "POINT"), and the INT rule comes first;
+  // rule order: INT before CHAR; a substring anywhere counts, even inside other words.
+  expect_affinity(A::Integer, {"FLOATING POINT", "CHARINT", "POINTER"});
   // "STRING" matches none of the rules.
-  EXPECT_EQ(sqlite_affinity("STRING"), A::Numeric);
-  // Rule order: INT before CHAR.
-  EXPECT_EQ(sqlite_affinity("CHARINT"), A::Integer);
-  // CHAR before BLOB, BLOB before REAL.
-  EXPECT_EQ(sqlite_affinity("BLOBTEXT"), A::Text);
-  EXPECT_EQ(sqlite_affinity("DOUBLEBLOB"), A::Blob);
-  // A substring anywhere counts, even inside other words.
-  EXPECT_EQ(sqlite_affinity("POINTER"), A::Integer);
-  EXPECT_EQ(sqlite_affinity("CONTEXT"), A::Text);
-  EXPECT_EQ(sqlite_affinity("SURREAL"), A::Real);
+  expect_affinity(A::Numeric, {"STRING"});
+  // CHAR before BLOB, BLOB before REAL; a substring anywhere counts.
+  expect_affinity(A::Text, {"BLOBTEXT", "CONTEXT"});
+  expect_affinity(A::Blob, {"DOUBLEBLOB"});
+  expect_affinity(A::Real, {"SURREAL"});
 }
 
 TEST(SqliteAffinity, CaseInsensitive) {
-  EXPECT_EQ(sqlite_affinity("integer"), A::Integer);
-  EXPECT_EQ(sqlite_affinity("InTeGeR"), A::Integer);
-  EXPECT_EQ(sqlite_affinity("varchar(10)"), A::Text);
-  EXPECT_EQ(sqlite_affinity("Blob"), A::Blob);
-  EXPECT_EQ(sqlite_affinity("double"), A::Real);
-  EXPECT_EQ(sqlite_affinity("floating point"), A::Integer);
-  EXPECT_EQ(sqlite_affinity("decimal"), A::Numeric);
+  expect_affinity(A::Integer, {"integer", "InTeGeR", "floating point"});
+  expect_affinity(A::Text, {"varchar(10)"});
+  expect_affinity(A::Blob, {"Blob"});
+  expect_affinity(A::Real, {"double"});
+  expect_affinity(A::Numeric, {"decimal"});
 }
 
 TEST(SqliteTypeToPg, ByAffinity) {
-  EXPECT_EQ(sqlite_type_to_pg("INTEGER"), "bigint");
-  EXPECT_EQ(sqlite_type_to_pg("INT"), "bigint");
-  EXPECT_EQ(sqlite_type_to_pg("BIGINT"), "bigint");
-  EXPECT_EQ(sqlite_type_to_pg("SMALLINT"), "bigint");
-  EXPECT_EQ(sqlite_type_to_pg("TINYINT(1)"), "bigint");
-  EXPECT_EQ(sqlite_type_to_pg("UNSIGNED BIG INT"), "bigint");
-  EXPECT_EQ(sqlite_type_to_pg("VARCHAR(255)"), "text");
-  EXPECT_EQ(sqlite_type_to_pg("NVARCHAR(100)"), "text");
-  EXPECT_EQ(sqlite_type_to_pg("CHARACTER(20)"), "text");
-  EXPECT_EQ(sqlite_type_to_pg("TEXT"), "text");
-  EXPECT_EQ(sqlite_type_to_pg("CLOB"), "text");
-  EXPECT_EQ(sqlite_type_to_pg("BLOB"), "bytea");
-  EXPECT_EQ(sqlite_type_to_pg("REAL"), "double precision");
-  EXPECT_EQ(sqlite_type_to_pg("DOUBLE"), "double precision");
-  EXPECT_EQ(sqlite_type_to_pg("DOUBLE PRECISION"), "double precision");
-  EXPECT_EQ(sqlite_type_to_pg("FLOAT"), "double precision");
-  EXPECT_EQ(sqlite_type_to_pg("NUMERIC"), "numeric");
-  EXPECT_EQ(sqlite_type_to_pg("DECIMAL"), "numeric");
-  EXPECT_EQ(sqlite_type_to_pg("STRING"), "numeric");
-  EXPECT_EQ(sqlite_type_to_pg("FLOATING POINT"), "bigint");
+  expect_pg_type("bigint", {"INTEGER", "INT", "BIGINT", "SMALLINT", "TINYINT(1)",
+                            "UNSIGNED BIG INT", "FLOATING POINT"});
+  expect_pg_type("text", {"VARCHAR(255)", "NVARCHAR(100)", "CHARACTER(20)", "TEXT", "CLOB"});
+  expect_pg_type("bytea", {"BLOB"});
+  expect_pg_type("double precision", {"REAL", "DOUBLE", "DOUBLE PRECISION", "FLOAT"});
+  expect_pg_type("numeric", {"NUMERIC", "DECIMAL", "STRING"});
 }
 
 TEST(SqliteTypeToPg, EmptyIsText) {
-  EXPECT_EQ(sqlite_type_to_pg(""), "text");
-  EXPECT_EQ(sqlite_type_to_pg("  "), "text");
+  expect_pg_type("text", {"", "  "});
 }
 
 TEST(SqliteTypeToPg, NamedTypes) {
@@ -146,25 +109,17 @@ TEST(SqliteTypeToPg, NamedTypesAreWholeNames) {
 }
 
 TEST(SqliteTypeToPg, DecimalTypmod) {
-  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(10,2)"), "numeric(10,2)");
-  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(10, 2)"), "numeric(10,2)");
-  EXPECT_EQ(sqlite_type_to_pg("decimal( 10 , 2 )"), "numeric(10,2)");
-  EXPECT_EQ(sqlite_type_to_pg("NUMERIC(12,0)"), "numeric(12,0)");
-  EXPECT_EQ(sqlite_type_to_pg("NUMERIC(5)"), "numeric(5)");
-  EXPECT_EQ(sqlite_type_to_pg("DECIMAL (8,3)"), "numeric(8,3)");
-  EXPECT_EQ(sqlite_type_to_pg("NUMERIC(1000,1000)"), "numeric(1000,1000)");
+  expect_pg_type("numeric(10,2)", {"DECIMAL(10,2)", "DECIMAL(10, 2)", "decimal( 10 , 2 )"});
+  expect_pg_type("numeric(12,0)", {"NUMERIC(12,0)"});
+  expect_pg_type("numeric(5)", {"NUMERIC(5)"});
+  expect_pg_type("numeric(8,3)", {"DECIMAL (8,3)"});
+  expect_pg_type("numeric(1000,1000)", {"NUMERIC(1000,1000)"});
 }
 
 TEST(SqliteTypeToPg, DecimalBadTypmodFallsBackToNumeric) {
-  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(0,0)"), "numeric");
-  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(1001)"), "numeric");
-  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(5,6)"), "numeric");
-  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(10,-2)"), "numeric");
-  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(a,b)"), "numeric");
-  EXPECT_EQ(sqlite_type_to_pg("DECIMAL()"), "numeric");
-  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(10,2,3)"), "numeric");
-  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(99999999999999999999)"), "numeric");
-  EXPECT_EQ(sqlite_type_to_pg("DECIMAL(10,2"), "numeric");
+  expect_pg_type("numeric",
+                 {"DECIMAL(0,0)", "DECIMAL(1001)", "DECIMAL(5,6)", "DECIMAL(10,-2)", "DECIMAL(a,b)",
+                  "DECIMAL()", "DECIMAL(10,2,3)", "DECIMAL(99999999999999999999)", "DECIMAL(10,2"});
 }
 
 }  // namespace
@@ -221,12 +176,10 @@ TEST(SqliteTypeForValues, UuidUntypedNumeric) {
   EXPECT_EQ(sqlite_type_for_values("DECIMAL(6,2)", frac).type, "numeric");
   // Declared kinds that decide the type are left alone.
   EXPECT_EQ(sqlite_type_for_values("INTEGER", words).type, "bigint");
-  EXPECT_FALSE(sqlite_type_depends_on_values("INTEGER"));
-  EXPECT_FALSE(sqlite_type_depends_on_values("TEXT"));
-  EXPECT_FALSE(sqlite_type_depends_on_values("DATETIME"));
-  EXPECT_TRUE(sqlite_type_depends_on_values(""));
-  EXPECT_TRUE(sqlite_type_depends_on_values("uuid"));
-  EXPECT_TRUE(sqlite_type_depends_on_values("DECIMAL(10,2)"));
+  for (const char *declared : {"INTEGER", "TEXT", "DATETIME"})
+    EXPECT_FALSE(sqlite_type_depends_on_values(declared)) << declared;
+  for (const char *declared : {"", "uuid", "DECIMAL(10,2)"})
+    EXPECT_TRUE(sqlite_type_depends_on_values(declared)) << declared;
 }
 
 TEST(SqliteTypeForValues, ProfileSqlQuotesNames) {

@@ -2,12 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "core/error.hpp"
 
 namespace minibar {
 namespace {
+
+// Watermarks as the state keeps them: kind name and value text.
+using KindsAndValues = std::vector<std::pair<std::string, std::string>>;
 
 TargetMax timestamp_max(int64_t unix_us) {
   TargetMax m;
@@ -17,13 +23,11 @@ TargetMax timestamp_max(int64_t unix_us) {
 }
 
 TEST(Watermark, RoundTripsThroughKindAndText) {
-  for (const auto &[kind, value] :
-       std::vector<std::pair<std::string, std::string>>{{"integer", "-9223372036854775808"},
-                                                        {"integer", "42"},
-                                                        {"real", "1700000000.25"},
-                                                        {"real", "0.10000000000000001"},
-                                                        {"text", "2024-02-29 23:59:59.5"},
-                                                        {"text", ""}}) {
+  const KindsAndValues valid = {
+      {"integer", "-9223372036854775808"}, {"integer", "42"},
+      {"real", "1700000000.25"},           {"real", "0.10000000000000001"},
+      {"text", "2024-02-29 23:59:59.5"},   {"text", ""}};
+  for (const auto &[kind, value] : valid) {
     Watermark w = Watermark::parse(kind, value);
     EXPECT_EQ(w.kind_name(), kind);
     Watermark again = Watermark::parse(w.kind_name(), w.value_text());
@@ -35,13 +39,10 @@ TEST(Watermark, RoundTripsThroughKindAndText) {
 }
 
 TEST(Watermark, RejectsBadStateWith22023) {
-  for (const auto &[kind, value] :
-       std::vector<std::pair<std::string, std::string>>{{"integer", ""},
-                                                        {"integer", "12x"},
-                                                        {"integer", "99999999999999999999"},
-                                                        {"real", "nan"},
-                                                        {"real", "inf"},
-                                                        {"blob", "00"}}) {
+  const KindsAndValues bad = {
+      {"integer", ""}, {"integer", "12x"}, {"integer", "99999999999999999999"},
+      {"real", "nan"}, {"real", "inf"},    {"blob", "00"}};
+  for (const auto &[kind, value] : bad) {
     try {
       Watermark::parse(kind, value);
       ADD_FAILURE() << kind << " " << value << " was accepted";

@@ -608,26 +608,27 @@ void plan_foreign_keys(TablePlan &plan, const SourceTable &table,
     }
     p.on_delete = *on_delete;
     p.on_update = *on_update;
-    bool ok = true;
-    for (const std::string &c : fk.columns) {
-      auto it = target_of.find(c);
-      if (it == target_of.end())
-        ok = false;
-      else
-        p.columns.push_back(it->second);
-    }
+    // Appends the target names of columns to out; false when one has none.
+    auto target_names = [](const std::vector<std::string> &columns,
+                           const std::map<std::string, std::string> &names,
+                           std::vector<std::string> *out) {
+      bool all = true;
+      for (const std::string &c : columns) {
+        auto it = names.find(c);
+        if (it == names.end())
+          all = false;
+        else
+          out->push_back(it->second);
+      }
+      return all;
+    };
+    bool ok = target_names(fk.columns, target_of, &p.columns);
     if (fk.ref_columns.empty()) {
       p.ref_columns = rp.key_columns;
     } else {
       std::map<std::string, std::string> ref_target;
       for (const PlannedColumn &c : rp.columns) ref_target[c.source_name] = c.name;
-      for (const std::string &c : fk.ref_columns) {
-        auto it = ref_target.find(c);
-        if (it == ref_target.end())
-          ok = false;
-        else
-          p.ref_columns.push_back(it->second);
-      }
+      if (!target_names(fk.ref_columns, ref_target, &p.ref_columns)) ok = false;
     }
     if (!ok || p.columns.size() != p.ref_columns.size() || p.columns.empty()) {
       plan.notes.push_back(

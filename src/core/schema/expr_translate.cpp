@@ -566,14 +566,19 @@ class Parser {
     return out;
   }
 
+  // (l op r), both operands boolean.
+  static Val bool_op(const Val &l, const Val &r, const char *op) {
+    need_bool(l, op);
+    need_bool(r, op);
+    return make("(" + l.sql + " " + op + " " + r.sql + ")", VT::Boolean);
+  }
+
   Val or_expr() {
     Val l = and_expr();
     while (at_word("or")) {
       take();
       Val r = and_expr();
-      need_bool(l, "OR");
-      need_bool(r, "OR");
-      l = make("(" + l.sql + " OR " + r.sql + ")", VT::Boolean);
+      l = bool_op(l, r, "OR");
     }
     return l;
   }
@@ -583,9 +588,7 @@ class Parser {
     while (at_word("and") || at_op("&&")) {
       take();
       Val r = not_expr();
-      need_bool(l, "AND");
-      need_bool(r, "AND");
-      l = make("(" + l.sql + " AND " + r.sql + ")", VT::Boolean);
+      l = bool_op(l, r, "AND");
     }
     return l;
   }

@@ -24,22 +24,21 @@ Subxact::~Subxact() {
   }
 }
 
-void Subxact::commit() {
+void Subxact::end(void (*end_subxact)()) {
   active_ = false;
   pg_call([&] {
-    ReleaseCurrentSubTransaction();
+    end_subxact();
     MemoryContextSwitchTo(cxt_);
     CurrentResourceOwner = owner_;
   });
 }
 
+void Subxact::commit() {
+  end(ReleaseCurrentSubTransaction);
+}
+
 void Subxact::rollback() {
-  active_ = false;
-  pg_call([&] {
-    RollbackAndReleaseCurrentSubTransaction();
-    MemoryContextSwitchTo(cxt_);
-    CurrentResourceOwner = owner_;
-  });
+  end(RollbackAndReleaseCurrentSubTransaction);
 }
 
 bool is_data_error(const ErrorData *edata) {

@@ -29,6 +29,9 @@ class Subxact {
   bool active() const { return active_; }
 
  private:
+  // Ends the subtransaction with end (release or roll back) and returns to
+  // the memory context and resource owner of begin().
+  void end(void (*end_subxact)());
   MemoryContext cxt_ = nullptr;
   ResourceOwner owner_ = nullptr;
   bool active_ = false;

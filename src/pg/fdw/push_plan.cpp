@@ -103,10 +103,37 @@ void push_plan_select(const PushPlan *plan, List *attnums, const ScanClauses &cl
     q->where.push_back(to_remote_cond(static_cast<PushCond *>(lfirst(lc))));
 }
 
-void push_plan_add_path(PlannerInfo *root, RelOptInfo *baserel, Cost startup, Cost total) {
+void push_plan_add_path(PlannerInfo *root, RelOptInfo *baserel, Cost startup, Cost row_cost) {
+  Cost total = startup + baserel->tuples * cpu_operator_cost + baserel->rows * row_cost;
   add_path(baserel, reinterpret_cast<Path *>(create_foreignscan_path(
                         root, baserel, nullptr, baserel->rows, startup, total, NIL,
                         baserel->lateral_relids, nullptr, NIL)));
+}
+
+ForeignScan *push_plan_foreign_scan(RelOptInfo *baserel, List *tlist, const ScanClauses &clauses,
+                                    Plan *outer_plan, char *sql, List *attnums, char *remote_table,
+                                    List *wrapper_items) {
+  static_assert(kPlanSql == 0 && kPlanAttnums == 1 && kPlanRemoteTable == 2 &&
+                    kPlanParamFlags == 3 && kPlanLocator == 4,
+                "the order of list_make4 below");
+  List *priv = list_make4(makeString(sql), attnums, makeString(remote_table), clauses.param_flags);
+  priv = list_concat(priv, wrapper_items);
+  return make_foreignscan(tlist, clauses.local_exprs, baserel->relid, clauses.fdw_exprs, priv, NIL,
+                          NIL, outer_plan);
+}
+
+PlanItems push_plan_items(const ForeignScanState *node) {
+  auto *plan = reinterpret_cast<ForeignScan *>(node->ss.ps.plan);
+  Relation rel = node->ss.ss_currentRelation;
+  PlanItems items;
+  items.fdw_private = plan->fdw_private;
+  items.relname = pstrdup(RelationGetRelationName(rel));
+  items.serverid = GetForeignTable(RelationGetRelid(rel))->serverid;
+  items.sql = strVal(list_nth(plan->fdw_private, kPlanSql));
+  items.attnums = static_cast<List *>(list_nth(plan->fdw_private, kPlanAttnums));
+  items.remote_table = strVal(list_nth(plan->fdw_private, kPlanRemoteTable));
+  items.param_flags = static_cast<List *>(list_nth(plan->fdw_private, kPlanParamFlags));
+  return items;
 }
 
 void push_plan_explain(ForeignScanState *node, ExplainState *es, const char *label) {

@@ -53,8 +53,41 @@ ScanClauses push_plan_scan_clauses(const PushPlan *plan, List *scan_clauses);
 void push_plan_select(const PushPlan *plan, List *attnums, const ScanClauses &clauses,
                       RemoteSelect *q);
 
-// GetForeignPaths: the one path, the remote query at these costs.
-void push_plan_add_path(PlannerInfo *root, RelOptInfo *baserel, Cost startup, Cost total);
+// GetForeignPaths: the one path, the remote query. Its total cost is startup,
+// plus cpu_operator_cost for each row the remote side reads (baserel->tuples),
+// plus row_cost for each row it sends (baserel->rows).
+void push_plan_add_path(PlannerInfo *root, RelOptInfo *baserel, Cost startup, Cost row_cost);
+
+// Plan-time data kept in ForeignScan.fdw_private, by position; the same for
+// both wrappers.
+enum PlanPrivate {
+  kPlanSql = 0,          // String: remote SELECT
+  kPlanAttnums = 1,      // IntList: local attnums of the fetched columns, in SELECT order
+  kPlanRemoteTable = 2,  // String: the remote table, as messages show it
+  kPlanParamFlags = 3,   // IntList: per fdw_exprs entry, 1 when a flag '?' precedes it
+  kPlanLocator = 4  // Integer, minibar_sqlite only: 1 when the first fetched column is the rowid
+};
+
+// GetForeignPlan's result: the ForeignScan of baserel, checking
+// clauses.local_exprs locally and sending clauses.fdw_exprs as parameters.
+// Its fdw_private holds sql, attnums, remote_table (both palloc'd) and clauses.param_flags
+// (PlanPrivate), then the wrapper's own items (wrapper_items, from kPlanLocator on).
+ForeignScan *push_plan_foreign_scan(RelOptInfo *baserel, List *tlist, const ScanClauses &clauses,
+                                    Plan *outer_plan, char *sql, List *attnums, char *remote_table,
+                                    List *wrapper_items = NIL);
+
+// For BeginForeignScan: the items push_plan_foreign_scan kept in the
+// fdw_private of node's plan, and the foreign table's relation name and server.
+struct PlanItems {
+  List *fdw_private;  // the whole list, for the wrapper's own items
+  const char *sql;
+  List *attnums;
+  const char *remote_table;
+  List *param_flags;
+  const char *relname;  // palloc'd
+  Oid serverid;
+};
+PlanItems push_plan_items(const ForeignScanState *node);
 
 // ExplainForeignScan: with VERBOSE, the remote query (the first item of the
 // plan's fdw_private) as property label.

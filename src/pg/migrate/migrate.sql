@@ -128,7 +128,11 @@ CREATE TABLE minibar_migrate.rejects (
   reason text NOT NULL,
   sqlstate text NOT NULL,
   value text,
-  rejected_at timestamptz NOT NULL DEFAULT clock_timestamp()
+  rejected_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  -- Every column of the row whose value does not fit, the first included:
+  -- [{column, sqlstate, reason, value}]. NULL when the reason is not one
+  -- column's (a CHECK, a unique key, a trigger).
+  problems jsonb
 );
 CREATE INDEX ON minibar_migrate.rejects (run_id, source_table);
 

@@ -107,9 +107,9 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
   const bool database = req.kind == "database";
   // The source's definition first: an option naming a table or column the
   // source does not have is an error before anything is created.
-  static constexpr OptionsKind kMigration{
-      "migration",
-      "the options of migrate_database in the documentation page \"Migrating a database\""};
+  static constexpr OptionsKind kMigration{"migration",
+                                          "the options of migrate_database in the documentation "
+                                          "page \"Migrating a database\" (migration.md)"};
   SourceSchema schema =
       database ? read_selected_schema(src, kMigration, opts.tables, opts.exclude, &opts.rules)
                : read_selected_schema(src, kMigration, {req.remote_table}, {}, &opts.rules);

@@ -28,7 +28,8 @@ namespace minibar::pg {
 namespace {
 
 constexpr OptionsKind kPreflight{
-    "preflight", "the options of preflight in the documentation page \"Before a move\""};
+    "preflight",
+    "the options of preflight in the documentation page \"Before a move\" (preflight.md)"};
 
 struct PreflightCall {
   SourceConfig config;

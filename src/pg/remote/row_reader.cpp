@@ -30,21 +30,34 @@ bool RowReader::try_fill(Datum *values, bool *nulls, RowFault *fault) {
   return fill_row(values, nulls, fault);
 }
 
+void RowReader::build_column(int column) {
+  bool isnull = false;
+  pg_call([&] {
+    (void)converted_to_datum(converted_[static_cast<size_t>(column)], targets_[column], &isnull);
+  });
+}
+
 bool RowReader::fill_row(Datum *values, bool *nulls, RowFault *fault) {
   // Pure C++ first: convert and check every value before any PostgreSQL call.
+  // With a fault to fill, every value that does not fit is described there.
   current_ = -1;
+  bool failed = false;
+  if (fault) fault->more.clear();
   for (int i = 0; i < ntargets_; i++) {
     Converted &v = converted_[static_cast<size_t>(i)];
     convert(i, &v);
     if (v.kind == Converted::Kind::Error) {
       if (!fault) conversion_failed(i, v);
-      fault->column = i;
-      fault->sqlstate = v.sqlstate ? v.sqlstate : sqlstate::kInvalidText;
-      fault->reason = v.reason ? v.reason : "invalid";
-      fault->value = describe_value(i);
-      return false;
+      ColumnFault f{i, v.sqlstate ? v.sqlstate : sqlstate::kInvalidText,
+                    v.reason ? v.reason : "invalid", describe_value(i)};
+      if (failed)
+        fault->more.push_back(std::move(f));
+      else
+        static_cast<ColumnFault &>(*fault) = std::move(f);
+      failed = true;
     }
   }
+  if (failed) return false;
   // PostgreSQL: build the Datums; a PostgreSQL error (e.g. invalid JSON for a
   // jsonb column) gets the column and row added to its context.
   try {

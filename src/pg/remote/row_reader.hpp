@@ -32,11 +32,17 @@ class RowReader {
   // its column throws an Error naming the table, column, row and value.
   void fill(Datum *values, bool *nulls);
   // Like fill, but a value the pure C++ conversion rejects is described in
-  // *fault (and false returned) instead of thrown. A PostgreSQL error (e.g.
+  // *fault (and false returned) instead of thrown: the first in *fault
+  // itself, every further one in fault->more. A PostgreSQL error (e.g.
   // from an input function) still propagates as PgError; current_column()
   // then names the column being converted.
   bool try_fill(Datum *values, bool *nulls, RowFault *fault);
   int current_column() const { return current_; }
+  // Builds the Datum of target column i of the current row after try_fill
+  // failed in its PostgreSQL phase, to see whether that value fits too (a
+  // value that does not throws PgError; the caller wraps each call in a
+  // subtransaction). The Datum is discarded.
+  void build_column(int column);
   // The current row's value of target column i: described, and as JSON.
   virtual std::string describe_value(int column) const = 0;
   virtual void append_json(std::string &out, int column) const = 0;

@@ -25,8 +25,8 @@
 namespace minibar::pg {
 namespace {
 
-constexpr OptionsKind kSync{"sync",
-                            "the options of sync_start in the documentation page \"Cutover\""};
+constexpr OptionsKind kSync{
+    "sync", "the options of sync_start in the documentation page \"Cutover\" (cutover.md)"};
 
 struct Row {
   std::string source_table, target_table, state, start, reason;

@@ -145,7 +145,8 @@ int64_t validate_database(MigrationSource &src, const std::string &server,
                           const ValidateOptions &options, std::vector<ValidationRow> &out) {
   // Before anything is recorded: a bad "tables" / "exclude" is a 22023 error.
   static constexpr OptionsKind kValidation{
-      "validation", "the options of validate_checksums in the documentation page \"Validation\""};
+      "validation",
+      "the options of validate_checksums in the documentation page \"Validation\" (validation.md)"};
   SourceSchema schema =
       read_selected_schema(src, kValidation, options.tables, options.exclude, nullptr);
   auto id_row = state_rows(

@@ -19,7 +19,8 @@ namespace minibar::pg {
 namespace {
 
 constexpr OptionsKind kValidation{
-    "validation", "the options of validate_checksums in the documentation page \"Validation\""};
+    "validation",
+    "the options of validate_checksums in the documentation page \"Validation\" (validation.md)"};
 constexpr int kMaxChunks = 10000;
 constexpr int kFetch = 1000;  // target rows per cursor fetch
 

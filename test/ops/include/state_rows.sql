@@ -1,5 +1,6 @@
 -- Every row of the extension's state tables as text, one line each
--- ("table: row"), in a stable order, with each OID written as the name of
+-- ("table: column=value|..." without the NULL columns), in a stable order,
+-- with each OID written as the name of
 -- its object (regclass / regtype / regnamespace), so that databases whose
 -- OIDs differ (a restore, an update) compare equal when their state is the
 -- same. Works on the tables of 0.1 (run_objects.object_oid) and of 0.2.
@@ -26,9 +27,11 @@ BEGIN
              THEN 'object_oid' ELSE 'coalesce(relation::oid, type::oid, schema::oid)' END);
       CONTINUE;
     END IF;
+    -- name=value of each column that is not NULL (a column a later release
+    -- adds, NULL in the rows it kept, leaves the line as it was)
     SELECT string_agg(CASE WHEN a.atttypid IN ('oid'::regtype, 'regclass'::regtype)
-                           THEN format('coalesce(%I::regclass::text, ''NULL'')', a.attname)
-                           ELSE format('coalesce(%I::text, ''NULL'')', a.attname) END,
+                           THEN format('%L || %I::regclass::text', a.attname || '=', a.attname)
+                           ELSE format('%L || %I::text', a.attname || '=', a.attname) END,
                       ', ' ORDER BY a.attnum)
       INTO cols FROM pg_attribute a WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped;
     RETURN QUERY EXECUTE format('SELECT %L || '': '' || concat_ws(''|'', %s) FROM minibar_migrate.%I',

@@ -145,6 +145,16 @@ CREATE FUNCTION pg_temp.col_type(sch text, tbl text, col text, want text) RETURN
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
    WHERE n.nspname = sch AND c.relname = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped
 $f$;
+-- NOT NULL of every source column (the temp table src_columns: tbl, col) as
+-- migrated into schema sch equals source_not_null, an expression over src_columns.
+CREATE FUNCTION pg_temp.not_null_carried(sch text, source_not_null text, descr text) RETURNS text LANGUAGE sql AS $f$
+  SELECT pg_temp.rows_eq(
+    format($q$SELECT lower(s.tbl), lower(s.col), a.attnotnull FROM src_columns s
+      JOIN pg_attribute a ON a.attrelid = format('%I.%%I', lower(s.tbl))::regclass AND a.attname = lower(s.col)
+     ORDER BY 1, 2$q$, sch),
+    format('SELECT lower(tbl), lower(col), %s FROM src_columns ORDER BY 1, 2', source_not_null),
+    descr)
+$f$;
 -- A column's default expression, evaluated (NULL when there is none).
 CREATE FUNCTION pg_temp.default_of(sch text, tbl text, col text) RETURNS text LANGUAGE plpgsql AS $f$
 DECLARE expr text; v text;

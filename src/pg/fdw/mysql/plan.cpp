@@ -127,10 +127,8 @@ void mysql_get_paths(PlannerInfo *root, RelOptInfo *baserel, Oid relid) {
   pg_entry([&] {
     // A network round trip to start, then MySQL reads every row (fewer with
     // an index on a pushed condition) and sends the matching ones.
-    Cost startup = 25;
-    Cost total = startup + baserel->tuples * cpu_operator_cost +
-                 baserel->rows * (cpu_tuple_cost + 0.01 * baserel->reltarget->width / 100.0);
-    push_plan_add_path(root, baserel, startup, total);
+    push_plan_add_path(root, baserel, 25,
+                       cpu_tuple_cost + 0.01 * baserel->reltarget->width / 100.0);
   });
 }
 
@@ -158,14 +156,12 @@ ForeignScan *mysql_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
         label = pstrdup(name.c_str());
       });
     }
-    List *priv = list_make4(makeString(sql), attnums, makeString(label), clauses.param_flags);
-    return make_foreignscan(tlist, clauses.local_exprs, baserel->relid, clauses.fdw_exprs, priv,
-                            NIL, NIL, outer_plan);
+    return push_plan_foreign_scan(baserel, tlist, clauses, outer_plan, sql, attnums, label);
   });
 }
 
 void mysql_explain_scan(ForeignScanState *node, ExplainState *es) {
-  static_assert(kMyPlanSql == 0, "push_plan_explain reads the first item");
+  static_assert(kPlanSql == 0, "push_plan_explain reads the first item");
   pg_entry([&] { push_plan_explain(node, es, "MySQL query"); });
 }
 

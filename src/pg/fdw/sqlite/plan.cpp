@@ -71,9 +71,7 @@ void sqlite_get_paths(PlannerInfo *root, RelOptInfo *baserel, Oid relid) {
   pg_entry([&] {
     // SQLite reads every row of the table (less with an index on a pushed
     // condition); PostgreSQL then handles the rows that come back.
-    Cost startup = 10;
-    Cost total = startup + baserel->tuples * cpu_operator_cost + baserel->rows * cpu_tuple_cost;
-    push_plan_add_path(root, baserel, startup, total);
+    push_plan_add_path(root, baserel, 10, cpu_tuple_cost);
   });
 }
 
@@ -95,10 +93,9 @@ ForeignScan *sqlite_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
       std::string text = deparse_select(q, Dialect::Sqlite);
       pg_call([&] { sql = pstrdup(text.c_str()); });
     }
-    List *priv = list_make5(makeString(sql), attnums, makeInteger(locator ? 1 : 0),
-                            makeString(pstrdup(info->remote_table)), clauses.param_flags);
-    return make_foreignscan(tlist, clauses.local_exprs, baserel->relid, clauses.fdw_exprs, priv,
-                            NIL, NIL, outer_plan);
+    return push_plan_foreign_scan(baserel, tlist, clauses, outer_plan, sql, attnums,
+                                  pstrdup(info->remote_table),
+                                  list_make1(makeInteger(locator ? 1 : 0)));
   });
 }
 

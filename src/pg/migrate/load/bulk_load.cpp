@@ -11,6 +11,25 @@ namespace minibar::pg {
 
 namespace {
 
+// One element of a reject's problems array: {column, sqlstate, reason,
+// value} (value null when not known).
+void append_problem(std::string &out, const std::string &column, const std::string &sqlstate,
+                    const std::string &reason, const std::string &value) {
+  if (out.size() > 1) out += ", ";
+  out += "{\"column\": ";
+  json_append_string(out, column);
+  out += ", \"sqlstate\": ";
+  json_append_string(out, sqlstate);
+  out += ", \"reason\": ";
+  json_append_string(out, reason);
+  out += ", \"value\": ";
+  if (value.empty())
+    out += "null";
+  else
+    json_append_string(out, value);
+  out += "}";
+}
+
 // PostgreSQL state of a load; every member is palloc'd or owned by PostgreSQL.
 struct PgState {
   Relation rel;
@@ -308,6 +327,7 @@ class Loader {
       if (fault.column >= 0) fault.value = req_.rows->describe_value(fault.column);
       sx.begin();
       pg_call([&] { MemoryContextSwitchTo(s_.batch_cxt); });
+      if (fault.column >= 0) probe_columns_after(fault);
       ok = false;
     }
     if (ok) {
@@ -318,6 +338,28 @@ class Loader {
     zero_dates_rejected_ += req_.rows->zero_dates() - zero_dates_before;
     pending_.push_back(record(fault));
     return false;
+  }
+
+  // A row PostgreSQL refused a value of (fault.column): each later column's
+  // value is built on its own, in a subtransaction, so that the reject names
+  // every value that does not fit. Only rejected rows pay for this.
+  void probe_columns_after(RowFault &fault) {
+    for (int j = fault.column + 1; j < req_.ntargets; j++) {
+      pg_call([&] { CHECK_FOR_INTERRUPTS(); });
+      Subxact probe;
+      probe.begin();
+      try {
+        req_.rows->build_column(j);
+        probe.commit();
+      } catch (const PgError &e) {
+        probe.rollback();
+        const ErrorData *ed = e.edata();
+        if (!is_data_error(ed)) throw;
+        fault.more.push_back(ColumnFault{j, sqlstate_of(ed), ed->message ? ed->message : "error",
+                                         req_.rows->describe_value(j)});
+      }
+      pg_call([&] { MemoryContextSwitchTo(s_.batch_cxt); });
+    }
   }
 
   int target_index(int attnum) const {
@@ -346,6 +388,14 @@ class Loader {
     r.reason = f.reason;
     r.sqlstate = f.sqlstate;
     r.value = f.value;
+    if (!r.column.empty()) {
+      r.problems = "[";
+      append_problem(r.problems, r.column, f.sqlstate, f.reason, f.value);
+      for (const ColumnFault &c : f.more)
+        if (c.column >= 0 && c.column < req_.ntargets)
+          append_problem(r.problems, req_.targets[c.column].attname, c.sqlstate, c.reason, c.value);
+      r.problems += "]";
+    }
     return r;
   }
 
@@ -356,6 +406,11 @@ class Loader {
     r.reason = ed->message ? ed->message : "error";
     if (ed->column_name) r.column = ed->column_name;
     r.sqlstate = sqlstate_of(ed);
+    if (!r.column.empty()) {
+      r.problems = "[";
+      append_problem(r.problems, r.column, r.sqlstate, r.reason, "");
+      r.problems += "]";
+    }
     return r;
   }
 

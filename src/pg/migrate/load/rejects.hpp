@@ -20,6 +20,9 @@ struct RejectRecord {
   std::string reason;
   std::string sqlstate;
   std::string value;
+  // Every column whose value does not fit, the first included, as a JSON
+  // array of {column, sqlstate, reason, value}; empty: not a column's fault.
+  std::string problems;
 };
 
 class RejectLog {
@@ -36,7 +39,8 @@ class RejectLog {
  private:
   int64_t run_id_;
   std::string source_table_, target_table_;
-  void *plan_ = nullptr;  // SPIPlanPtr
+  void *plan_ = nullptr;       // SPIPlanPtr
+  bool with_problems_ = true;  // the rejects table has the column (0.2 on)
   int64_t count_ = 0;
   RejectRecord first_;
 };
