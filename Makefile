@@ -25,7 +25,7 @@ CORE_SRCS := $(sort $(shell find src/core -name '*.cpp'))
 PG_SRCS := $(sort $(shell find src/pg -name '*.cpp'))
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
-REGRESS = boundary sqlite_fdw sqlite_pushdown sqlite_import sqlite_errors mysql_fdw
+REGRESS = boundary sqlite_fdw sqlite_pushdown sqlite_import sqlite_errors mysql_fdw phase_log
 REGRESS_OPTS = --load-extension=minibar_migrate
 # A test database of our own (contrib_regression_minibar_migrate), not the shared one.
 USE_MODULE_DB = 1

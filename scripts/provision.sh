@@ -52,6 +52,9 @@ conf() {  # set a postgresql.conf value; remember whether a restart is needed
 # a restart.
 conf shared_preload_libraries pg_cron,minibar_migrate
 conf cron.database_name postgres
+# The databases whose syncs the launcher serves (none by default): the
+# pgTAP, pg_regress, demo, sync benchmark and test/ops/dump_restore.sh databases.
+conf minibar_migrate.sync_databases "minibar_tap, contrib_regression_minibar_migrate, minibar_demo, minibar_bench_sync, minibar_ops_dump, minibar_ops_restored"
 # pg_cron runs jobs in background workers (no libpq login, so no password for
 # root); more worker slots for them beside migration workers and parallel
 # index builds.

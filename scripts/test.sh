@@ -37,6 +37,9 @@ prove -v -e python3 test/corpus/corpus_check.py
 echo "== operations (test/ops: update from every earlier release, pg_dump / pg_restore of the state)"
 prove -v -e bash test/ops/*.sh
 
+echo "== README quick use (the block in README.md, run as written against the bundled sample)"
+prove -v -e bash test/docs/readme_quickuse.sh
+
 echo "== restart tests (a private PostgreSQL cluster and a private MariaDB are restarted)"
 prove -v -e bash test/restart/*.sh
 

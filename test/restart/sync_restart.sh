@@ -5,7 +5,10 @@
 # MariaDB with a ROW binlog (port 3310) while a writer inserts, updates and
 # deletes; the cluster is restarted cleanly (-m fast) and then crashed
 # (-m immediate) mid-stream. Each time the sync worker comes back by itself
-# (the launcher) and continues; at the end the target equals the source (row
+# (the launcher) and continues. Then minibar_migrate.sync_databases stops
+# naming the database (a reload, no restart): the worker stops and sync_start
+# is refused with a hint naming the setting; named again, the launcher starts
+# the sync again. At the end the target equals the source (row
 # count and md5 over every row on both sides, and validate_checksums). Every
 # wait polls for a state, up to a deadline.
 set -uo pipefail
@@ -75,7 +78,20 @@ wait_writer() { # rows
 SRC_SUM="SELECT CONCAT_WS('|', COUNT(*), MD5(GROUP_CONCAT(CONCAT_WS(':', id, v, note) ORDER BY id SEPARATOR ','))) FROM $MYDB.t"
 dst_sum() { rpsql -c "SELECT concat_ws('|', count(*), md5(string_agg(concat_ws(':', id, v, note), ',' ORDER BY id))) FROM s.t"; }
 
-echo "1..9"
+# Until the sync worker has stopped because the database is not served.
+wait_unserved() {
+  local deadline=$(($(now_ms) + 60000)) ok
+  while [ "$(now_ms)" -lt "$deadline" ]; do
+    ok=$(rpsql -c "SELECT s.state = 'retrying' AND s.last_error LIKE '%sync_databases%'
+                     AND NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE backend_type = 'minibar_migrate sync')
+                   FROM minibar_migrate.syncs s" 2>/dev/null)
+    [ "$ok" = t ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+echo "1..12"
 [ "$(id -u)" = 0 ] || bail "must run as root"
 [ "$(test/scripts/mariadb_private.sh start | tail -n 1 | cut -d' ' -f1)" = running ] || bail "private MariaDB did not start"
 myroot --delimiter=// -e "DROP DATABASE IF EXISTS $MYDB// CREATE DATABASE $MYDB// USE $MYDB//
@@ -97,6 +113,7 @@ pg_dropcluster 15 "$CLUSTER" --stop >/dev/null 2>&1 || true
 pg_createcluster 15 "$CLUSTER" -p "$PGPORT_R" --start-conf=manual -- --auth-local=trust --auth-host=trust \
   >"$WORK/createcluster.log" 2>&1 || bail "pg_createcluster failed: $(tail -3 "$WORK/createcluster.log")"
 pg_conftool 15 "$CLUSTER" set shared_preload_libraries minibar_migrate
+pg_conftool 15 "$CLUSTER" set minibar_migrate.sync_databases syncrestart
 pg_ctlcluster 15 "$CLUSTER" start || bail "could not start cluster $CLUSTER"
 su postgres -c "psql -X -q -p $PGPORT_R -c 'CREATE ROLE root SUPERUSER LOGIN'" || bail "could not create role root"
 createdb -p "$PGPORT_R" syncrestart || bail "createdb failed"
@@ -126,6 +143,22 @@ pg_ctlcluster 15 "$CLUSTER" start || bail "start after the crash failed"
 pid3=$(wait_streaming "$pid2")
 [ "$pid3" != none ] && pass "after a crash (-m immediate) and start it comes back again (pid $pid3)" ||
   fail "after a crash the sync worker comes back"
+
+# 3. The database is no longer named (reload only), then named again.
+pg_conftool 15 "$CLUSTER" set minibar_migrate.sync_databases postgres
+rpsql -c "SELECT pg_reload_conf()" >/dev/null
+wait_unserved && pass "a reload that no longer names the database stops its sync worker" ||
+  fail "the sync worker stops when its database is no longer named"
+err=$(rpsql -c "SELECT count(*) FROM minibar_migrate.sync_start('src', 's')" 2>&1)
+case "$err" in
+  *"does not serve database"*"HINT:"*"minibar_migrate.sync_databases"*) pass "sync_start there is refused, with a hint naming the setting" ;;
+  *) fail "sync_start in a database not served is refused with a hint"; diag "$err" ;;
+esac
+pg_conftool 15 "$CLUSTER" set minibar_migrate.sync_databases 'postgres, syncrestart'
+rpsql -c "SELECT pg_reload_conf()" >/dev/null
+pid4=$(wait_streaming "$pid3")
+[ "$pid4" != none ] && pass "named again (reload only), the launcher starts it again (pid $pid4)" ||
+  fail "named again, the sync worker comes back"
 
 wait_writer 2 && pass "the writers finished (3,000 transactions of 4 row changes)" || fail "the writers finished"
 wait_caught_up && pass "the sync caught up with the source" || fail "the sync caught up"

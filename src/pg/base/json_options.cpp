@@ -18,7 +18,7 @@ const char *options_arg(FunctionCallInfo fcinfo, int arg) {
 
 void bad_option(const OptionsKind &kind, const std::string &key, const std::string &why) {
   throw Error(kInvalid, std::string("invalid ") + kind.what + " option \"" + key + "\": " + why, "",
-              std::string("See ") + kind.doc + " for the options.");
+              std::string("See ") + kind.doc + ".");
 }
 
 std::vector<JsonOption> json_options(const std::string &json, const OptionsKind &kind) {

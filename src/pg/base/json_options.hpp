@@ -1,6 +1,6 @@
 // The options jsonb of our SQL functions: its top-level entries, and checked
 // booleans and integers. Wrong types and out-of-range values are 22023
-// errors naming the option and the docs page.
+// errors naming the option, the function and the docs page.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +16,8 @@ namespace minibar::pg {
 const char *options_arg(FunctionCallInfo fcinfo, int arg);
 
 // What the options are for ("migration", "validation") and where they are
-// documented ("docs/migration.md"), for error messages.
+// documented, for the hint of error messages: the function and the docs
+// page by its title (never a path: the docs are installed elsewhere).
 struct OptionsKind {
   const char *what;
   const char *doc;

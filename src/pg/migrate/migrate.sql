@@ -169,7 +169,7 @@ SELECT pg_catalog.pg_extension_config_dump('minibar_migrate.run_objects',
 -- each user sees only their own runs and their rows. Nobody but the
 -- extension's code writes these tables: no INSERT, UPDATE or DELETE is
 -- granted; the functions write them with the owner's rights (see
--- docs/security.md).
+-- the documentation page "Security").
 GRANT USAGE ON SCHEMA minibar_migrate TO PUBLIC;
 REVOKE ALL ON minibar_migrate.runs, minibar_migrate.run_tables, minibar_migrate.rejects,
   minibar_migrate.run_notes, minibar_migrate.run_tasks, minibar_migrate.run_objects FROM PUBLIC;

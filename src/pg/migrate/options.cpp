@@ -9,7 +9,9 @@ namespace minibar::pg {
 
 namespace {
 
-constexpr OptionsKind kMigration{"migration", "docs/migration.md"};
+constexpr OptionsKind kMigration{"migration",
+                                 "the options of migrate_database in the documentation page "
+                                 "\"Migrating a database\" (migration.md)"};
 
 [[noreturn]] void bad(const std::string &key, const std::string &why) {
   bad_option(kMigration, key, why);

@@ -9,6 +9,7 @@
 #include "core/convert/json_text.hpp"
 #include "core/schema/quote.hpp"
 #include "pg/base/json_options.hpp"
+#include "pg/base/log.hpp"
 #include "pg/migrate/plan.hpp"
 #include "pg/base/spi.hpp"
 #include "pg/base/target_check.hpp"
@@ -106,7 +107,9 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
   const bool database = req.kind == "database";
   // The source's definition first: an option naming a table or column the
   // source does not have is an error before anything is created.
-  static constexpr OptionsKind kMigration{"migration", "docs/migration.md"};
+  static constexpr OptionsKind kMigration{"migration",
+                                          "the options of migrate_database in the documentation "
+                                          "page \"Migrating a database\" (migration.md)"};
   SourceSchema schema =
       database ? read_selected_schema(src, kMigration, opts.tables, opts.exclude, &opts.rules)
                : read_selected_schema(src, kMigration, {req.remote_table}, {}, &opts.rules);
@@ -130,6 +133,9 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
     run_record_object(run_id, "schema", find_schema(req.target_schema),
                       pg_quote_ident(req.target_schema));
   record_source_position(run_id, req, src);
+  const std::string run_tag = "run " + std::to_string(run_id) + ": ";
+  log_phase(run_tag + "plan: " + std::to_string(schema.tables.size()) + " table(s) of server " +
+            log_name(req.server) + " into schema " + log_name(req.target_schema));
 
   // Plan every table first: name collisions are errors before anything is created.
   std::vector<TablePlan> plans;
@@ -208,6 +214,8 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
     } else {
       std::vector<std::pair<Oid, std::string>> types;
       Oid relid = create_target(ctx, table, plan, types);
+      log_phase(run_tag + "create table " + log_name(plan.qualified()) + " for " +
+                log_name(table.name) + ", " + std::to_string(plan.columns.size()) + " column(s)");
       for (const auto &t : types) run_record_object(run_id, "type", t.first, t.second);
       run_record_object(run_id, "table", relid, plan.qualified());
       created[i] = true;
@@ -319,6 +327,7 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
   tasks.add(finish);
   for (const SourceObject &o : schema.others)
     run_record_note(run_id, "", {o.kind, o.name, o.detail});
+  log_phase(run_tag + "planned, " + std::to_string(tasks.next - 1) + " step(s)");
   return run_id;
 }
 

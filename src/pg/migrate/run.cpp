@@ -682,7 +682,6 @@ void define_worker_settings() {
       "of minibar_migrate.max_workers, at least 1).",
       nullptr, &max_workers_per_user_setting, -1, -1, kMaxWorkers, PGC_SUSET, 0, nullptr, nullptr,
       nullptr);
-  MarkGUCPrefixReserved("minibar_migrate");
 }
 
 namespace {

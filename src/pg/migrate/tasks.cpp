@@ -6,6 +6,7 @@
 #include "core/plan/chunk_plan.hpp"
 #include "core/schema/quote.hpp"
 #include "pg/base/guard.hpp"
+#include "pg/base/log.hpp"
 #include "pg/migrate/tasks.hpp"
 #include "pg/base/spi.hpp"
 #include "pg/validate/table.hpp"
@@ -13,6 +14,17 @@
 namespace minibar::pg {
 
 namespace {
+
+// "run 3: copy 'orders' [1, 5000) (task 4)": what a progress line says of a step.
+std::string step_text(int64_t run_id, const TaskRow &c) {
+  std::string s = "run " + std::to_string(run_id) + ": " + c.kind;
+  if (!c.source_table.empty()) s += " " + log_name(c.source_table);
+  if (c.key_lo || c.key_hi)
+    s += " [" + (c.key_lo ? std::to_string(*c.key_lo) : std::string("-inf")) + ", " +
+         (c.key_hi ? std::to_string(*c.key_hi) : std::string("inf")) + ")";
+  if (!c.name.empty()) s += " " + log_name(c.name);
+  return s + " (step " + std::to_string(c.task_no) + ")";
+}
 
 LoadCounts do_copy(int64_t run_id, const MigrateOptions &opts, MigrationSource &src,
                    const TaskRow &c) {
@@ -139,6 +151,8 @@ TaskOutcome run_next_task(int64_t run_id, const RunInfo &run, const MigrateOptio
   std::optional<TaskRow> c = run_claim_task(run_id);
   if (!c) return run_tasks_pending(run_id) == 0 ? TaskOutcome::AllDone : TaskOutcome::NoneReady;
   auto t0 = std::chrono::steady_clock::now();
+  const bool logged = log_phase_wanted();
+  if (logged) log_phase(step_text(run_id, *c) + ": start");
   std::vector<Note> notes;
   std::vector<std::pair<std::string, Note>> finish_notes;
   std::optional<LoadCounts> counts;
@@ -181,6 +195,12 @@ TaskOutcome run_next_task(int64_t run_id, const RunInfo &run, const MigrateOptio
   for (const auto &n : finish_notes) run_record_note(run_id, n.first, n.second);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   run_task_done(run_id, *c, seconds, counts ? &*counts : nullptr);
+  // No duration: the log line's timestamp has it (log_line_prefix %m).
+  if (logged)
+    log_phase(step_text(run_id, *c) + ": done" +
+              (counts ? ", " + std::to_string(counts->copied) + " row(s) copied, " +
+                            std::to_string(counts->rejected) + " rejected"
+                      : std::string()));
   return TaskOutcome::Ran;
 }
 

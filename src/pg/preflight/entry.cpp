@@ -27,7 +27,9 @@
 namespace minibar::pg {
 namespace {
 
-constexpr OptionsKind kPreflight{"preflight", "docs/preflight.md"};
+constexpr OptionsKind kPreflight{
+    "preflight",
+    "the options of preflight in the documentation page \"Before a move\" (preflight.md)"};
 
 struct PreflightCall {
   SourceConfig config;

@@ -2,7 +2,7 @@
 -- dates, NUL bytes, invalid UTF-8 or JSON, ENUM error values, values beyond
 -- the target type, duplicates PostgreSQL would reject, tables without a
 -- primary key, case-insensitive collations, objects that will not move) and
--- the size of every table. Options: "tables", "exclude". See docs/preflight.md.
+-- the size of every table. Options: "tables", "exclude". See the documentation page "Before a move".
 CREATE FUNCTION minibar_migrate.preflight(server name, options jsonb DEFAULT '{}')
 RETURNS TABLE (severity text, table_name text, column_name text, check_name text,
   count bigint, example text, advice text, action text)

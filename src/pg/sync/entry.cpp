@@ -18,13 +18,15 @@
 #include "pg/remote/source.hpp"
 #include "pg/base/spi.hpp"
 #include "pg/migrate/run_record.hpp"
+#include "pg/sync/launcher.hpp"
 #include "pg/sync/sync_record.hpp"
 #include "pg/sync/worker.hpp"
 
 namespace minibar::pg {
 namespace {
 
-constexpr OptionsKind kSync{"sync", "docs/cutover.md"};
+constexpr OptionsKind kSync{
+    "sync", "the options of sync_start in the documentation page \"Cutover\" (cutover.md)"};
 
 struct Row {
   std::string source_table, target_table, state, start, reason;
@@ -218,6 +220,16 @@ PGDLLEXPORT Datum minibar_sync_start(PG_FUNCTION_ARGS) {
           ERROR,
           (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("only superusers can start a sync"),
            errdetail("The sync runs as a background worker for as long as it is not stopped.")));
+    const char *dbname = get_database_name(MyDatabaseId);
+    if (!sync_database_served(dbname))
+      ereport(ERROR,
+              (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+               errmsg("the sync launcher does not serve database \"%s\"", dbname),
+               errdetail("minibar_migrate is preloaded and its setting "
+                         "minibar_migrate.sync_databases does not name this database, so no sync "
+                         "worker may run here."),
+               errhint("Add the database to minibar_migrate.sync_databases (postgresql.conf or "
+                       "ALTER SYSTEM), then SELECT pg_reload_conf().")));
     InitMaterializedSRF(fcinfo, 0);
     auto *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
     auto *config = static_cast<SourceConfig *>(palloc0(sizeof(SourceConfig)));

@@ -1,33 +1,65 @@
-// Brings syncs back after a PostgreSQL restart. With minibar_migrate in
-// shared_preload_libraries, _PG_init (module.cpp) registers a launcher that
-// starts once recovery is finished: it lists the databases and starts, in
-// each, a short-lived worker that restarts the syncs still wanted running.
+// Brings syncs back after a PostgreSQL restart, in the databases the setting
+// minibar_migrate.sync_databases names (none by default). With
+// minibar_migrate in shared_preload_libraries, _PG_init (module.cpp)
+// registers a launcher that starts once recovery is finished: it lists the
+// databases the setting names and starts, in each, a short-lived worker that
+// restarts the syncs still wanted running. It then waits for a configuration
+// reload: a database newly named gets its resume worker; the sync workers of
+// a database no longer named stop by themselves on the same reload (their
+// syncs stay wanted running and come back once it is named again).
 // (Without the preload, a sync survives crashes of its worker and of other
 // backends, but not a full restart: sync_start it again.)
 #include "pg/sync/launcher.hpp"
 
 #include "pg/base/bgworker.hpp"
+#include "pg/base/log.hpp"
 #include "pg/base/spi.hpp"
 #include "pg/sync/sync_record.hpp"
 #include "pg/sync/worker.hpp"
 
 namespace {
 
-// PostgreSQL calls only (no C++ object is alive while they run): lists the
-// databases and starts a resume worker in each, one at a time.
-int launch_resume_workers() {
+char *sync_databases_setting = nullptr;
+bool launcher_registered = false;
+
+// PostgreSQL calls: whether the setting's list is well formed.
+bool check_sync_databases(char **newval, void **, GucSource) {
+  char *raw = pstrdup(*newval ? *newval : "");
+  List *names = NIL;
+  const bool ok = SplitIdentifierString(raw, ',', &names);
+  if (!ok) GUC_check_errdetail("List syntax is invalid: database names separated by commas.");
+  list_free(names);
+  pfree(raw);
+  return ok;
+}
+
+// PostgreSQL calls only (no C++ object is alive while they run): the
+// connectable databases the setting names now.
+List *served_databases() {
   List *dbs = NIL;
+  // The list outlives the transaction: it is built in the caller's context.
+  MemoryContext keep = CurrentMemoryContext;
   StartTransactionCommand();
   Relation rel = table_open(DatabaseRelationId, AccessShareLock);
   TableScanDesc scan = table_beginscan_catalog(rel, 0, nullptr);
   HeapTuple tup;
   while ((tup = heap_getnext(scan, ForwardScanDirection)) != nullptr) {
     auto *db = reinterpret_cast<Form_pg_database>(GETSTRUCT(tup));
-    if (db->datallowconn && !db->datistemplate) dbs = lappend_oid(dbs, db->oid);
+    if (db->datallowconn && !db->datistemplate &&
+        minibar::pg::sync_database_named(NameStr(db->datname))) {
+      MemoryContext in_xact = MemoryContextSwitchTo(keep);
+      dbs = lappend_oid(dbs, db->oid);
+      MemoryContextSwitchTo(in_xact);
+    }
   }
   table_endscan(scan);
   table_close(rel, AccessShareLock);
   CommitTransactionCommand();
+  return dbs;
+}
+
+// PostgreSQL calls only: starts a resume worker in each of dbs, one at a time.
+void launch_resume_workers(List *dbs) {
   ListCell *lc;
   foreach (lc, dbs) {
     const Oid db = lfirst_oid(lc);
@@ -53,7 +85,32 @@ int launch_resume_workers() {
     }
     (void)WaitForBackgroundWorkerShutdown(h);
   }
-  return 0;
+}
+
+// PostgreSQL calls only: resumes the syncs of the databases served, then, on
+// each configuration reload, those of the databases newly named. Runs until
+// SIGTERM (die) or the postmaster's death.
+int launcher_loop() {
+  List *served = NIL;
+  for (;;) {
+    List *now = served_databases();
+    List *added = list_difference_oid(now, served);
+    ereport(list_length(added) > 0 ? LOG : DEBUG1,
+            (errmsg("minibar_migrate sync launcher: %d database(s) served, %d newly",
+                    list_length(now), list_length(added))));
+    launch_resume_workers(added);
+    list_free(added);
+    list_free(served);
+    served = now;
+    // A reload that came while resume workers ran is not lost: the flag stays.
+    while (!ConfigReloadPending) {
+      (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_EXIT_ON_PM_DEATH, -1L, PG_WAIT_EXTENSION);
+      ResetLatch(MyLatch);
+      CHECK_FOR_INTERRUPTS();
+    }
+    ConfigReloadPending = false;
+    ProcessConfigFile(PGC_SIGHUP);
+  }
 }
 
 // PostgreSQL calls only: the sync worker of server again, as role.
@@ -89,11 +146,48 @@ int resume_syncs() {
 
 namespace minibar::pg {
 
+void define_sync_settings() {
+  DefineCustomStringVariable(
+      "minibar_migrate.sync_databases",
+      "Databases the sync launcher serves: comma-separated names, * for every database; "
+      "empty (the default): none.",
+      "Only with minibar_migrate in shared_preload_libraries: sync_start works only in these "
+      "databases, and their syncs come back after a restart.",
+      &sync_databases_setting, "", PGC_SIGHUP, GUC_LIST_INPUT, check_sync_databases, nullptr,
+      nullptr);
+}
+
 void register_sync_launcher() {
   BackgroundWorker w;
-  bgw_describe(&w, "minibar_sync_launcher_main", "minibar_migrate sync launcher",
-               BGW_NEVER_RESTART);
+  // Restarted 10 s after it failed (a clean exit, on shutdown, is final).
+  bgw_describe(&w, "minibar_sync_launcher_main", "minibar_migrate sync launcher", 10);
   RegisterBackgroundWorker(&w);
+  launcher_registered = true;
+}
+
+bool sync_launcher_registered() {
+  return launcher_registered;
+}
+
+bool sync_database_named(const char *dbname) {
+  if (!sync_databases_setting || !*sync_databases_setting || !dbname) return false;
+  char *raw = pstrdup(sync_databases_setting);
+  List *names = NIL;
+  bool named = false;
+  if (SplitIdentifierString(raw, ',', &names)) {
+    ListCell *lc;
+    foreach (lc, names) {
+      const char *n = static_cast<const char *>(lfirst(lc));
+      if (strcmp(n, "*") == 0 || strcmp(n, dbname) == 0) named = true;
+    }
+  }
+  list_free(names);
+  pfree(raw);
+  return named;
+}
+
+bool sync_database_served(const char *dbname) {
+  return !launcher_registered || sync_database_named(dbname);
 }
 
 }  // namespace minibar::pg
@@ -103,13 +197,14 @@ extern "C" {
 PGDLLEXPORT void minibar_sync_launcher_main(Datum arg);
 PGDLLEXPORT void minibar_sync_resume_main(Datum arg);
 
-// Lists the connectable databases (shared catalog, no database needed) and
-// starts a resume worker in each.
+// Lists the databases the setting names (shared catalog, no database
+// needed), starts a resume worker in each, and again in those a reload names.
 void minibar_sync_launcher_main(Datum) {
   pqsignal(SIGTERM, die);
+  pqsignal(SIGHUP, SignalHandlerForConfigReload);
   BackgroundWorkerUnblockSignals();
   BackgroundWorkerInitializeConnection(nullptr, nullptr, 0);
-  minibar::pg::bgw_guarded_main([] { return launch_resume_workers(); }, [](ErrorData *) {});
+  minibar::pg::bgw_guarded_main([] { return launcher_loop(); }, [](ErrorData *) {});
 }
 
 // In one database: the syncs still wanted running get their worker again.

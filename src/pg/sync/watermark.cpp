@@ -28,7 +28,8 @@
 namespace minibar::pg {
 namespace {
 
-constexpr OptionsKind kSyncTable = {"sync_table", "docs/cutover.md"};
+constexpr OptionsKind kSyncTable = {
+    "sync_table", "the options of sync_table in the documentation page \"Cutover\" (cutover.md)"};
 
 struct SyncTableOptions {
   std::string watermark;           // the source column ("": the INTEGER PRIMARY KEY)

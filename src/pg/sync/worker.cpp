@@ -13,11 +13,13 @@
 #include "core/binlog/stream.hpp"
 #include "core/schema/quote.hpp"
 #include "pg/base/guard.hpp"
+#include "pg/base/log.hpp"
 #include "pg/base/memory.hpp"
 #include "pg/remote/source.hpp"
 #include "pg/base/bgworker.hpp"
 #include "pg/base/spi.hpp"
 #include "pg/sync/apply.hpp"
+#include "pg/sync/launcher.hpp"
 #include "pg/sync/sync_record.hpp"
 
 namespace minibar::pg {
@@ -61,10 +63,16 @@ std::string pos_text(const BinlogPosition &p) {
   return p.file + ":" + std::to_string(p.pos);
 }
 
-// Leaves the worker: restart (exit 1, the postmaster starts it again) or stop.
+// Leaves the worker: restart (exit 1, the postmaster starts it again) or stop;
+// unserved: stop because minibar_migrate.sync_databases no longer names this
+// database (the sync stays wanted running, for the launcher).
 struct WorkerExit {
   bool restart;
+  bool unserved = false;
 };
+
+// This worker's database, read once at start (for the served check).
+char worker_dbname[NAMEDATALEN] = "";
 
 struct SyncedTable {
   SyncTableSpec spec;
@@ -207,6 +215,10 @@ void SyncWorker::commit_batch(bool idle) {
   b.lag_seconds = lag;
   b.source_head = source_head_;
   sync_batch_applied(server_, b);
+  if (b.rows > 0 && log_phase_wanted())
+    log_phase("sync of server " + log_name(server_) + ": batch applied, " +
+              std::to_string(b.transactions) + " transaction(s), " + std::to_string(b.rows) +
+              " row(s), position " + pos_text(applied_));
   for (auto &[name, t] : tables_) {
     if (!t.inserted && !t.updated && !t.deleted) continue;
     sync_table_counts(server_, name, t.inserted, t.updated, t.deleted);
@@ -313,6 +325,15 @@ void SyncWorker::handle_ddl(const QueryInfo &q, const StatementInfo &info) {
 void SyncWorker::check_signals() {
   if (got_sigterm) throw WorkerExit{false};
   if (got_sigint) throw WorkerExit{true};
+  if (ConfigReloadPending) {
+    ConfigReloadPending = false;
+    bool served = true;
+    pg_call([&] {
+      ProcessConfigFile(PGC_SIGHUP);
+      served = sync_database_served(worker_dbname);
+    });
+    if (!served) throw WorkerExit{false, true};
+  }
 }
 
 void SyncWorker::stream_events(BinlogStream &stream) {
@@ -414,7 +435,10 @@ void SyncWorker::run() {
   pg_call([&] {
     pgstat_report_activity(STATE_RUNNING, psprintf("sync of server %s", server_.c_str()));
   });
+  log_phase("sync of server " + log_name(server_) + ": connecting, " +
+            std::to_string(tables_.size()) + " table(s)");
   BinlogStream stream(opts_, cur_, replica_id_, kHeartbeatMs);
+  log_phase("sync of server " + log_name(server_) + ": connected, position " + pos_text(cur_));
   pg_call([&] {
     ereport(LOG, (errmsg("minibar_migrate sync of server \"%s\": streaming from %s",
                          server_.c_str(), pos_text(cur_).c_str())));
@@ -511,19 +535,40 @@ void minibar_sync_main(Datum) {
   std::memcpy(&args, MyBgworkerEntry->bgw_extra, sizeof args);
   pqsignal(SIGTERM, on_sigterm);
   pqsignal(SIGINT, on_sigint);
+  pqsignal(SIGHUP, SignalHandlerForConfigReload);
   BackgroundWorkerUnblockSignals();
   BackgroundWorkerInitializeConnectionByOid(args.dboid, args.roleoid, 0);
   pgstat_report_appname("minibar_migrate sync");
   SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION);
+  StartTransactionCommand();
+  if (const char *name = get_database_name(MyDatabaseId))
+    strlcpy(worker_dbname, name, sizeof worker_dbname);
+  CommitTransactionCommand();
   wait_for_creator(args.creator);
   bgw_guarded_main(
       [&] {
-        bool restart = false;
-        try {
-          SyncWorker worker(args);
-          worker.run();
-        } catch (const WorkerExit &e) {
-          restart = e.restart;
+        bool restart = false, unserved = !sync_database_served(worker_dbname);
+        if (!unserved) {
+          try {
+            SyncWorker worker(args);
+            worker.run();
+          } catch (const WorkerExit &e) {
+            restart = e.restart;
+            unserved = e.unserved;
+          }
+        }
+        if (unserved) {
+          // Exit 0: no retry; the launcher starts it when the database is named again.
+          pg_call([&] {
+            ereport(LOG, (errmsg("minibar_migrate sync of server \"%s\" stops: database \"%s\" "
+                                 "is not in minibar_migrate.sync_databases",
+                                 args.server, worker_dbname)));
+          });
+          pg_sync_record_error(args.server,
+                               "the database is not in minibar_migrate.sync_databases: the sync "
+                               "resumes once it is named there (and the configuration reloaded)",
+                               "retrying");
+          return 0;
         }
         if (restart) {
           pg_sync_record_error(
@@ -531,6 +576,7 @@ void minibar_sync_main(Datum) {
           return 1;
         }
         pg_sync_record_stopped(args.server);
+        log_phase("sync of server " + log_name(args.server) + ": stopped");
         return 0;
       },
       [&](ErrorData *e) {

@@ -9,7 +9,7 @@
 -- options.min_stats_age (default 7 days; counted from the last statistics
 -- reset or the migration that loaded the table, whichever is later), and an
 -- index that is the only one for a foreign key is never suggested for
--- DROP. See the docs page "Upkeep".
+-- DROP. See the documentation page "Upkeep".
 CREATE FUNCTION minibar_migrate.index_usage_report(target_schema name DEFAULT NULL,
   options jsonb DEFAULT '{}')
 RETURNS TABLE (finding text, schema_name name, table_name name, index_name name,
@@ -186,7 +186,7 @@ $f$;
 -- The state of this database at a glance: sizes, cache hit ratio,
 -- connections, the slowest statements (pg_stat_statements, when it is
 -- there), the caller's last migration run and last validation. A row per
--- item; see docs/upkeep.md.
+-- item; see the documentation page "Upkeep".
 CREATE FUNCTION minibar_migrate.health()
 RETURNS TABLE (area text, item text, value text, detail text)
 LANGUAGE plpgsql STABLE

@@ -173,7 +173,9 @@ int64_t validate_database(MigrationSource &src, const std::string &server,
                           const std::string &target_schema, const std::string &options_json,
                           const ValidateOptions &options, std::vector<ValidationRow> &out) {
   // Before anything is recorded: a bad "tables" / "exclude" is a 22023 error.
-  static constexpr OptionsKind kValidation{"validation", "docs/validation.md"};
+  static constexpr OptionsKind kValidation{
+      "validation",
+      "the options of validate_checksums in the documentation page \"Validation\" (validation.md)"};
   SourceSchema schema =
       read_selected_schema(src, kValidation, options.tables, options.exclude, nullptr);
   auto id_row = state_rows(

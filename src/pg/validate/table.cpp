@@ -9,6 +9,7 @@
 #include "core/convert/json_text.hpp"
 #include "core/schema/quote.hpp"
 #include "pg/base/guard.hpp"
+#include "pg/base/log.hpp"
 #include "pg/base/json_options.hpp"
 #include "pg/migrate/table_steps.hpp"
 #include "pg/base/spi.hpp"
@@ -17,7 +18,9 @@ namespace minibar::pg {
 
 namespace {
 
-constexpr OptionsKind kValidation{"validation", "docs/validation.md"};
+constexpr OptionsKind kValidation{
+    "validation",
+    "the options of validate_checksums in the documentation page \"Validation\" (validation.md)"};
 constexpr int kMaxChunks = 10000;
 constexpr int kFetch = 1000;  // target rows per cursor fetch
 
@@ -514,7 +517,11 @@ ValidateResult validate_table(MigrationSource &src, const std::string &remote_ta
       result.pushdown = true;
     }
   }
-  int64_t diffs_found = 0;
+  const std::string tag =
+      "validate " + log_name(remote_table) + " against " + log_name(m.qualified);
+  log_phase(tag + ": " + std::to_string(ranges.size()) + " chunk(s)" +
+            (result.pushdown ? ", checksums on both servers" : ""));
+  int64_t diffs_found = 0, chunks_differ = 0;
   for (size_t c = 0; c < ranges.size(); c++) {
     check_for_interrupts();
     ChunkReport rep;
@@ -542,10 +549,20 @@ ValidateResult validate_table(MigrationSource &src, const std::string &remote_ta
       std::string d = std::to_string(diffs_found - before) + " row(s) differ";
       rep.detail = rep.detail.empty() ? d : d + "; " + rep.detail;
     }
+    if (!rep.ok()) chunks_differ++;
+    if (log_phase_wanted())
+      log_phase(tag + ": chunk " + std::to_string(rep.chunk) + ": count " +
+                std::to_string(rep.source_rows) + " / " + std::to_string(rep.target_rows) +
+                ", checksum " + rep.source_hash.substr(0, 32) + " / " +
+                rep.target_hash.substr(0, 32) + (rep.ok() ? ", equal" : ", differ"));
     result.chunks.push_back(std::move(rep));
   }
   pg_call([&] { pg_teardown(pg); });
   result.rows_found = diffs_found;
+  log_phase(tag + ": " +
+            (chunks_differ ? std::to_string(chunks_differ) + " chunk(s) differ, " +
+                                 std::to_string(diffs_found) + " row(s) named"
+                           : std::string("equal")));
   return result;
 }
 

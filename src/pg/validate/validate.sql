@@ -3,7 +3,7 @@
 -- is followed by its differing rows (kind 'row'). method: 'pushdown' (MySQL,
 -- computed in SQL on both servers) or 'streamed' (source rows converted to
 -- the target's types, values encoded by their binary send functions). See
--- docs/validation.md.
+-- the documentation page "Validation".
 CREATE FUNCTION minibar_migrate.validate_checksums(
   server name, remote_table text, target regclass, options jsonb DEFAULT '{}')
 RETURNS TABLE (kind text, chunk integer, key_column text, key_lo bigint, key_hi bigint,
