@@ -24,7 +24,7 @@ CREATE SERVER my FOREIGN DATA WRAPPER minibar_mysql
 CREATE USER MAPPING FOR CURRENT_USER SERVER my OPTIONS (username 'minibar', password 'minibar');
 CREATE USER MAPPING FOR CURRENT_USER SERVER my OPTIONS (dbname 'x');
 
--- Import: every table and view, SPEC's types, NOT NULL, no defaults by default.
+-- Import: every table and view, the documented type mapping, NOT NULL, no defaults by default.
 IMPORT FOREIGN SCHEMA minibar_regress FROM SERVER my INTO my_test;
 \det+ my_test.*
 \d items

@@ -85,7 +85,7 @@ CREATE TEMP TABLE src_count_import AS SELECT * FROM jsonb_to_recordset(:'src_cou
 CREATE TEMP TABLE src_reject_good AS SELECT * FROM jsonb_to_recordset(:'src_reject_good'::jsonb) AS x(
   id bigint, case_label text, qty bigint, note text, doc text, happened_at text, is_ok int);
 
--- The type each SQLite declared type becomes (SPEC: by affinity; BOOLEAN, DATETIME,
+-- The type each SQLite declared type becomes (docs/migration.md: by affinity; BOOLEAN, DATETIME,
 -- DATE, JSON and NUMERIC(p,s) by name).
 CREATE FUNCTION pg_temp.lite_type(decl text) RETURNS text LANGUAGE sql AS $$
   SELECT CASE

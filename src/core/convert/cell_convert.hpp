@@ -77,7 +77,7 @@ struct CellScratch {
   char buf[64];
 };
 
-// Rules (SPEC): integers range-checked (a REAL with a fractional part is an
+// Rules (docs/migration.md): integers range-checked (a REAL with a fractional part is an
 // error for an integer column; text is parsed strictly); booleans from 0/1 and
 // from 'true'/'false'/'t'/'f'/'yes'/'no'/'on'/'off'/'1'/'0' (case-insensitive),
 // anything else is an error; floats from integers, reals or numeric text (also

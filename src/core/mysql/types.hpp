@@ -1,4 +1,4 @@
-// The default MySQL/MariaDB -> PostgreSQL type mapping (SPEC), decided from
+// The default MySQL/MariaDB -> PostgreSQL type mapping (docs/migration.md), decided from
 // information_schema.COLUMNS, as IMPORT FOREIGN SCHEMA and the migration use
 // it. Pure C++, unit-tested.
 #pragma once

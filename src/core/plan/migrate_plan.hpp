@@ -1,5 +1,5 @@
 // From a source table's definition to the PostgreSQL table the migration
-// creates: names (identifier policy), column types (SPEC's mapping, then the
+// creates: names (identifier policy), column types (the documented mapping, then the
 // user's per-type and per-column rules), identity, NOT NULL, defaults, CHECK
 // constraints, comments, and the SQL run after the load (primary key, unique
 // constraints, indexes) and at the end (foreign keys). What cannot be

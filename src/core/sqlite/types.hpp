@@ -1,5 +1,5 @@
 // SQLite declared types: affinity (SQLite's own rules) and the default
-// PostgreSQL type per SPEC's mapping.
+// PostgreSQL type per the documented mapping (docs/migration.md).
 #pragma once
 
 #include <cstdint>

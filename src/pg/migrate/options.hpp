@@ -1,4 +1,4 @@
-// The options jsonb of migrate_table / migrate_database: SPEC's keys
+// The options jsonb of migrate_table / migrate_database: the keys docs/migration.md lists
 // (batch_size, max_rejects, workers, resume, chunk_size) and ours (keep_case,
 // types, columns, ignore_missing_columns, ignore_extra_columns, tables,
 // exclude, analyze, progress_interval, trust_target). Unknown keys and wrong types are

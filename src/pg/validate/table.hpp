@@ -1,6 +1,6 @@
 // validate_checksums: compares a source table (minibar_mysql / minibar_sqlite)
 // with a PostgreSQL table in key-range chunks. Each source row is converted
-// to the target's column types by the migration's own conversion (SPEC's type
+// to the target's column types by the migration's own conversion (the documented type
 // mapping), then every value on both sides is encoded by its type's binary
 // send function and hashed (core/row_hash); a chunk is its row count and the
 // sum of its row hashes. A chunk that differs is read again keyed, to name

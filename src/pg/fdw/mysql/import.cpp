@@ -1,5 +1,5 @@
 // IMPORT FOREIGN SCHEMA db FROM SERVER ... INTO ...: one CREATE FOREIGN TABLE
-// per MySQL table or view, with SPEC's type mapping (core/mysql/types).
+// per MySQL table or view, with the type mapping of docs/migration.md (core/mysql/types).
 // Options: import_not_null (default true), import_default (default false),
 // lowercase_identifiers (default false). No table or column is skipped
 // silently: a type without a mapping becomes text with a NOTICE.

@@ -1,5 +1,5 @@
 // IMPORT FOREIGN SCHEMA main FROM SERVER ... INTO ...: one CREATE FOREIGN
-// TABLE per SQLite table or view, with SPEC's type mapping and NOT NULL.
+// TABLE per SQLite table or view, with the type mapping of docs/migration.md and NOT NULL.
 #include <sqlite3.h>
 
 #include <string>

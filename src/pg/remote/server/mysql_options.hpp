@@ -1,4 +1,4 @@
-// Options of the minibar_mysql wrapper: validation and look-up (SPEC:
+// Options of the minibar_mysql wrapper: validation and look-up (docs/mysql_fdw.md:
 // server host, port, dbname, socket, ssl_mode/ssl_ca/ssl_cert/ssl_key,
 // connect_timeout, source_timezone, fetch_size, zero_dates; user mapping
 // username, password; foreign table dbname, table_name; column column_name).

@@ -25,7 +25,7 @@ void sqlite_validate_options(List *options, Oid context) {
     auto *def = static_cast<DefElem *>(lfirst(cell));
     find_option(def, context, kOptions, lengthof(kOptions), "minibar_sqlite");
     if (strcmp(def->defname, "database") == 0 || strcmp(def->defname, "trusted_schema") == 0) {
-      // Reading a file of the server's host is a privilege (SPEC).
+      // Reading a file of the server's host is a privilege (docs/security.md).
       if (!has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES))
         ereport(ERROR,
                 (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
