@@ -229,3 +229,16 @@ END
 $f$;
 COMMENT ON FUNCTION minibar_migrate.index_usage_report IS
   'Findings about a schema''s indexes (unused, duplicate, redundant, unindexed foreign key, invalid) with a statement to consider; runs nothing';
+
+-- ---------------------------------------------------------------------------
+-- The validators' arguments get names (\df reads them): the catalog's
+-- options and the catalog they are for.
+-- ---------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION minibar_migrate.sqlite_fdw_validator(options text[], catalog oid)
+RETURNS void
+AS 'MODULE_PATHNAME', 'minibar_sqlite_fdw_validator'
+LANGUAGE C STRICT;
+CREATE OR REPLACE FUNCTION minibar_migrate.mysql_fdw_validator(options text[], catalog oid)
+RETURNS void
+AS 'MODULE_PATHNAME', 'minibar_mysql_fdw_validator'
+LANGUAGE C STRICT;

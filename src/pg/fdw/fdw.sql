@@ -6,7 +6,7 @@ RETURNS fdw_handler
 AS 'MODULE_PATHNAME', 'minibar_sqlite_fdw_handler'
 LANGUAGE C STRICT;
 
-CREATE FUNCTION minibar_migrate.sqlite_fdw_validator(text[], oid)
+CREATE FUNCTION minibar_migrate.sqlite_fdw_validator(options text[], catalog oid)
 RETURNS void
 AS 'MODULE_PATHNAME', 'minibar_sqlite_fdw_validator'
 LANGUAGE C STRICT;
@@ -23,7 +23,7 @@ RETURNS fdw_handler
 AS 'MODULE_PATHNAME', 'minibar_mysql_fdw_handler'
 LANGUAGE C STRICT;
 
-CREATE FUNCTION minibar_migrate.mysql_fdw_validator(text[], oid)
+CREATE FUNCTION minibar_migrate.mysql_fdw_validator(options text[], catalog oid)
 RETURNS void
 AS 'MODULE_PATHNAME', 'minibar_mysql_fdw_validator'
 LANGUAGE C STRICT;
