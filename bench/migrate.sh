@@ -801,7 +801,7 @@ write_minibar_sql() {
 psql_measure() { # db sqlfile out
   local db=$1 file=$2 out=$3 t0 t1 hwm cpu
   t0=$(now_ns)
-  if ! PGOPTIONS="-c statement_timeout=${TIMEOUT}s -c TimeZone=UTC" /usr/bin/time -f '%U %S' -o "$out.cpu" \
+  if ! PGOPTIONS="-c statement_timeout=${TIMEOUT}s -c TimeZone=UTC -c client_min_messages=warning" /usr/bin/time -f '%U %S' -o "$out.cpu" \
     timeout $((TIMEOUT + 60)) psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -f "$file" >"$out" 2>&1; then
     if grep -qE 'ERROR|FATAL|error' "$out"; then grep -E 'ERROR|FATAL|error' "$out" | sed -n 1,5p; else tail -n 5 "$out"; fi
     return 1

@@ -85,7 +85,7 @@ SQL
 run_one() {
   local t=$1 out ms copied
   psql -X -q -v ON_ERROR_STOP=1 -d "$PG_DB" -c "DROP TABLE IF EXISTS bench.$t" >/dev/null
-  out=$(psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$PG_DB" -c '\timing on' \
+  out=$(PGOPTIONS="-c client_min_messages=warning" psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$PG_DB" -c '\timing on' \
     -c "SELECT rows_copied FROM minibar_migrate.migrate_table('bench_lite', '$t', 'bench.$t')" 2>&1) ||
     die "migrate_table of $t failed: $out"
   copied=$(sed -n 1p <<<"$out")

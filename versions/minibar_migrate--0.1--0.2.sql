@@ -242,3 +242,72 @@ CREATE OR REPLACE FUNCTION minibar_migrate.mysql_fdw_validator(options text[], c
 RETURNS void
 AS 'MODULE_PATHNAME', 'minibar_mysql_fdw_validator'
 LANGUAGE C STRICT;
+
+-- ---------------------------------------------------------------------------
+-- progress: unfinished runs only (running, or failed and resumable), a
+-- table's rate frozen when its copies end, a failed run's tables not done
+-- shown as 'failed' (the same columns).
+-- ---------------------------------------------------------------------------
+CREATE OR REPLACE VIEW minibar_migrate.progress WITH (security_invoker = true) AS
+WITH live AS (
+  SELECT p.param11 AS run_id, p.param12::int AS task_no, p.param3 + p.param4 AS rows_done,
+         p.pid, a.xact_start
+    FROM pg_catalog.pg_stat_get_progress_info('COPY') p
+    LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = p.pid
+   WHERE p.param11 > 0
+), per_table AS (
+  SELECT t.run_id, t.table_no, t.source_table, t.target_table, t.done, t.chunks,
+         t.rows_estimated, r.status AS run_status, r.finished_at AS run_finished_at,
+         (SELECT count(*) FROM minibar_migrate.run_tasks k
+           WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.kind = 'copy'
+             AND k.state = 'done') AS chunks_done,
+         (SELECT coalesce(sum(k.rows_copied + k.rows_rejected), 0) FROM minibar_migrate.run_tasks k
+           WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.kind = 'copy'
+             AND k.state = 'done') AS rows_committed,
+         (SELECT min(k.started_at) FROM minibar_migrate.run_tasks k
+           WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.kind = 'copy'
+             AND k.state = 'done') AS first_done_start,
+         (SELECT max(k.finished_at) FROM minibar_migrate.run_tasks k
+           WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.kind = 'copy'
+             AND k.state = 'done') AS last_done_end,
+         (SELECT coalesce(sum(l.rows_done), 0) FROM live l JOIN minibar_migrate.run_tasks k
+             ON k.run_id = l.run_id AND k.task_no = l.task_no
+           WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.state = 'pending') AS rows_live,
+         (SELECT min(l.xact_start) FROM live l JOIN minibar_migrate.run_tasks k
+             ON k.run_id = l.run_id AND k.task_no = l.task_no
+           WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.state = 'pending') AS live_start,
+         (SELECT count(*) FROM live l JOIN minibar_migrate.run_tasks k
+             ON k.run_id = l.run_id AND k.task_no = l.task_no
+           WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.state = 'pending') AS copying
+    FROM minibar_migrate.run_tables t
+    JOIN minibar_migrate.runs r ON r.run_id = t.run_id
+   WHERE r.status IN ('running', 'failed')
+), rated AS (
+  SELECT p.*, p.rows_committed + p.rows_live AS rows_done,
+         extract(epoch FROM
+           CASE WHEN p.chunks_done = p.chunks THEN p.last_done_end
+                WHEN p.run_status = 'failed' THEN coalesce(p.run_finished_at, p.last_done_end)
+                ELSE clock_timestamp() END
+           - least(p.first_done_start, p.live_start)) AS elapsed
+    FROM per_table p
+)
+SELECT r.run_id, r.table_no, r.source_table, r.target_table,
+       CASE WHEN r.done OR NOT EXISTS (SELECT 1 FROM minibar_migrate.run_tasks k
+                  WHERE k.run_id = r.run_id AND k.source_table = r.source_table
+                    AND k.kind IN ('copy', 'index', 'check') AND k.state = 'pending')
+            THEN 'done'
+            WHEN r.run_status = 'failed' THEN 'failed'
+            WHEN r.copying > 0 THEN 'copying'
+            WHEN r.chunks_done = r.chunks THEN 'indexing'
+            WHEN r.chunks_done > 0 THEN 'copying'
+            ELSE 'pending' END AS state,
+       r.chunks_done, r.chunks, r.copying::int AS workers,
+       r.rows_done, r.rows_estimated,
+       CASE WHEN r.elapsed > 0 THEN r.rows_done / r.elapsed END::float8 AS rows_per_second,
+       CASE WHEN r.run_status = 'running' AND r.chunks_done < r.chunks AND r.elapsed > 0
+                 AND r.rows_done > 0 AND r.rows_estimated > r.rows_done
+            THEN (r.rows_estimated - r.rows_done) / (r.rows_done / r.elapsed)
+                 * interval '1 second' END AS eta
+  FROM rated r;
+COMMENT ON VIEW minibar_migrate.progress IS
+  'Where each unfinished run of the caller (running, or failed and resumable) stands, per table: committed chunks plus the rows being copied right now; rates frozen when a table''s copies end; history in run_report';

@@ -120,7 +120,7 @@ SELECT is((SELECT count(*) FROM minibar_migrate.rollback(:t_run) WHERE kind = 'r
 
 -- ------------------------------------------------- 2. one run per target schema
 \set conc_out :out_prefix.conc
-\set conc `rm -f :'conc_out'; ( psql -X -At -d :'db' -c "SELECT rows_copied FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir_c.t', '{\"workers\": 1, \"chunk_size\": 1000}')" > :'conc_out'.part 2>&1; echo "exit $?" >> :'conc_out'.part; mv :'conc_out'.part :'conc_out' ) </dev/null >/dev/null 2>&1 & echo started`
+\set conc `rm -f :'conc_out'; ( PGOPTIONS='-c client_min_messages=warning' psql -X -At -d :'db' -c "SELECT rows_copied FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir_c.t', '{\"workers\": 1, \"chunk_size\": 1000}')" > :'conc_out'.part 2>&1; echo "exit $?" >> :'conc_out'.part; mv :'conc_out'.part :'conc_out' ) </dev/null >/dev/null 2>&1 & echo started`
 SELECT pg_temp.wait_running('tap_ir_c', 30) AS conc_run \gset
 SELECT isnt(:'conc_run'::text, '', 'a run into tap_ir_c is running in another session');
 SELECT pg_temp.run_capture('second run',

@@ -80,7 +80,7 @@ dst_sum() { # schema
 resumed() {
   local run_before out
   run_before=$(rpsql -c "SELECT max(run_id) FROM minibar_migrate.runs WHERE target_schema = '$2'")
-  out=$(rpsql -c "SELECT string_agg(source_name || ':' || rows_copied, ',' ORDER BY source_name) FROM minibar_migrate.migrate_database('$1', '$2', '$MIGRATE_OPTS') WHERE kind = 'table'" 2>&1)
+  out=$(PGOPTIONS="-c client_min_messages=warning" rpsql -c "SELECT string_agg(source_name || ':' || rows_copied, ',' ORDER BY source_name) FROM minibar_migrate.migrate_database('$1', '$2', '$MIGRATE_OPTS') WHERE kind = 'table'" 2>&1)
   is "$out" "movements:$ROWS,parent:1000" "$3"
   is "$(rpsql -c "SELECT run_id || ' ' || status FROM minibar_migrate.runs WHERE target_schema = '$2' ORDER BY run_id DESC LIMIT 1")" \
     "$run_before done" "it finished the same run (run $run_before)"

@@ -323,9 +323,14 @@ $$;
 -- Runs: progress, report, rollback
 -- ---------------------------------------------------------------------------
 
--- Where every run stands, per table: committed chunks plus the rows of the
--- chunks being copied right now (read from the copying backends' progress,
--- the same numbers pg_stat_progress_copy shows).
+-- Where each unfinished run stands, per table: committed chunks plus the rows
+-- of the chunks being copied right now (read from the copying backends'
+-- progress, the same numbers pg_stat_progress_copy shows). Unfinished: status
+-- 'running', or 'failed' (a resumable run, which a call with resume
+-- continues); done and rolled-back runs are in run_report only. A table's rate
+-- is frozen when its copies are done (rows over the time from its first copy's
+-- start to its last copy's end), and a failed run's when it failed; a failed
+-- run's tables not done show 'failed'.
 CREATE VIEW minibar_migrate.progress WITH (security_invoker = true) AS
 WITH live AS (
   SELECT p.param11 AS run_id, p.param12::int AS task_no, p.param3 + p.param4 AS rows_done,
@@ -335,7 +340,7 @@ WITH live AS (
    WHERE p.param11 > 0
 ), per_table AS (
   SELECT t.run_id, t.table_no, t.source_table, t.target_table, t.done, t.chunks,
-         t.rows_estimated,
+         t.rows_estimated, r.status AS run_status, r.finished_at AS run_finished_at,
          (SELECT count(*) FROM minibar_migrate.run_tasks k
            WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.kind = 'copy'
              AND k.state = 'done') AS chunks_done,
@@ -343,8 +348,11 @@ WITH live AS (
            WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.kind = 'copy'
              AND k.state = 'done') AS rows_committed,
          (SELECT min(k.started_at) FROM minibar_migrate.run_tasks k
-           WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.state = 'done')
-           AS first_done_start,
+           WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.kind = 'copy'
+             AND k.state = 'done') AS first_done_start,
+         (SELECT max(k.finished_at) FROM minibar_migrate.run_tasks k
+           WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.kind = 'copy'
+             AND k.state = 'done') AS last_done_end,
          (SELECT coalesce(sum(l.rows_done), 0) FROM live l JOIN minibar_migrate.run_tasks k
              ON k.run_id = l.run_id AND k.task_no = l.task_no
            WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.state = 'pending') AS rows_live,
@@ -355,9 +363,14 @@ WITH live AS (
              ON k.run_id = l.run_id AND k.task_no = l.task_no
            WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.state = 'pending') AS copying
     FROM minibar_migrate.run_tables t
+    JOIN minibar_migrate.runs r ON r.run_id = t.run_id
+   WHERE r.status IN ('running', 'failed')
 ), rated AS (
   SELECT p.*, p.rows_committed + p.rows_live AS rows_done,
-         extract(epoch FROM clock_timestamp()
+         extract(epoch FROM
+           CASE WHEN p.chunks_done = p.chunks THEN p.last_done_end
+                WHEN p.run_status = 'failed' THEN coalesce(p.run_finished_at, p.last_done_end)
+                ELSE clock_timestamp() END
            - least(p.first_done_start, p.live_start)) AS elapsed
     FROM per_table p
 )
@@ -366,6 +379,7 @@ SELECT r.run_id, r.table_no, r.source_table, r.target_table,
                   WHERE k.run_id = r.run_id AND k.source_table = r.source_table
                     AND k.kind IN ('copy', 'index', 'check') AND k.state = 'pending')
             THEN 'done'
+            WHEN r.run_status = 'failed' THEN 'failed'
             WHEN r.copying > 0 THEN 'copying'
             WHEN r.chunks_done = r.chunks THEN 'indexing'
             WHEN r.chunks_done > 0 THEN 'copying'
@@ -373,8 +387,8 @@ SELECT r.run_id, r.table_no, r.source_table, r.target_table,
        r.chunks_done, r.chunks, r.copying::int AS workers,
        r.rows_done, r.rows_estimated,
        CASE WHEN r.elapsed > 0 THEN r.rows_done / r.elapsed END::float8 AS rows_per_second,
-       CASE WHEN r.chunks_done < r.chunks AND r.elapsed > 0 AND r.rows_done > 0
-                 AND r.rows_estimated > r.rows_done
+       CASE WHEN r.run_status = 'running' AND r.chunks_done < r.chunks AND r.elapsed > 0
+                 AND r.rows_done > 0 AND r.rows_estimated > r.rows_done
             THEN (r.rows_estimated - r.rows_done) / (r.rows_done / r.elapsed)
                  * interval '1 second' END AS eta
   FROM rated r;
@@ -515,7 +529,7 @@ COMMENT ON FUNCTION minibar_migrate.migrate_database IS
 COMMENT ON FUNCTION minibar_migrate.reset_sequences IS
   'Sets each identity/serial sequence of a schema past its column''s values; returns what nextval() gave before and gives after';
 COMMENT ON VIEW minibar_migrate.progress IS
-  'Where each of the caller''s runs stands, per table: committed chunks plus the rows being copied right now';
+  'Where each unfinished run of the caller (running, or failed and resumable) stands, per table: committed chunks plus the rows being copied right now; rates frozen when a table''s copies end; history in run_report';
 COMMENT ON FUNCTION minibar_migrate.run_report IS
   'A run''s report (the caller''s latest run when NULL): a row per table, a total, then the notes and the stale chunks';
 COMMENT ON FUNCTION minibar_migrate.run_report_text IS

@@ -41,6 +41,8 @@ MigrateOptions parse_migrate_options(const std::string &json, bool database_leve
       o.resume = option_bool(kMigration, opt);
     } else if (key == "chunk_size") {
       o.chunk_size = option_int(kMigration, opt, 1000, INT64_MAX);
+    } else if (key == "progress") {
+      o.progress = option_bool(kMigration, opt);
     } else if (key == "progress_interval") {
       o.progress_interval = static_cast<int>(option_int(kMigration, opt, 0, 86400));
     } else if (key == "trust_target") {

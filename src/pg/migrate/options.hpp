@@ -1,7 +1,7 @@
 // The options jsonb of migrate_table / migrate_database: the keys docs/migration.md lists
 // (batch_size, max_rejects, workers, resume, chunk_size) and ours (keep_case,
 // types, columns, ignore_missing_columns, ignore_extra_columns, tables,
-// exclude, analyze, progress_interval, trust_target). Unknown keys and wrong types are
+// exclude, analyze, progress, progress_interval, trust_target). Unknown keys and wrong types are
 // errors.
 #pragma once
 
@@ -23,7 +23,8 @@ struct MigrateOptions {
   int workers = -1;             // -1: not given (see resolve_workers)
   bool resume = false;          // keep committed progress; continue an unfinished run
   int64_t chunk_size = 250000;  // key values per chunk of a big table (workers >= 1)
-  int progress_interval = 0;    // seconds between progress NOTICEs (0: none)
+  bool progress = true;         // the caller's progress NOTICEs (pg/migrate/progress)
+  int progress_interval = 10;   // seconds between interval NOTICEs (0: none)
   // Load into existing targets that pg/target_check would refuse (owned by
   // another role, in another role's schema, with triggers, with row-level
   // security): the caller vouches for their code.

@@ -15,6 +15,7 @@
 #include "pg/base/memory.hpp"
 #include "pg/base/bgworker.hpp"
 #include "pg/base/spi.hpp"
+#include "pg/migrate/progress.hpp"
 
 namespace minibar::pg {
 
@@ -486,22 +487,6 @@ void lock_run(int64_t run_id) {
                 "run " + std::to_string(run_id) + " is being run by another session");
 }
 
-void progress_notice(int64_t run_id) {
-  // Backend progress is read once per transaction unless the snapshot is dropped.
-  pg_call([] { pgstat_clear_snapshot(); });
-  std::string line;
-  for (const RunProgress &r : run_progress(run_id)) {
-    if (!line.empty()) line += "; ";
-    line += r.source_table + " " + r.state + " " + r.rows_done + "/" + r.rows_estimated + " rows";
-    if (r.rows_per_second != "0") line += ", " + r.rows_per_second + " rows/s";
-    if (r.eta_seconds != "-1") line += ", ETA " + r.eta_seconds + " s";
-  }
-  if (line.empty()) line = "finishing";
-  pg_call([&] {
-    ereport(NOTICE, (errmsg("run %lld: %s", static_cast<long long>(run_id), line.c_str())));
-  });
-}
-
 // A run that ends with stale chunks (a resume found them changed in the
 // source and could not copy them again) is done, but its targets lack the
 // source's current rows there: the caller is told so, not only the log.
@@ -532,18 +517,18 @@ int64_t run_in_caller(RunRequest &req, const MigrateOptions &opts, const SourceC
   const int64_t run_id = plan_run(req, opts, *src, false);
   std::optional<RunInfo> run = run_load(run_id);
   if (!run) throw Error(sqlstate::kInternal, "run " + std::to_string(run_id) + " vanished");
-  auto last = std::chrono::steady_clock::now();
+  RunNotices notices(opts);
+  notices.start(run_id, false);
+  ProgressTickScope ticking(&notices);  // the interval NOTICE also from inside a long copy
   for (;;) {
-    TaskOutcome out = run_next_task(run_id, *run, opts, *src);
+    TaskRow done;
+    TaskOutcome out = run_next_task(run_id, *run, opts, *src, &done);
     if (out == TaskOutcome::AllDone) break;
     if (out == TaskOutcome::NoneReady)
       throw Error(sqlstate::kInternal,
                   "run " + std::to_string(run_id) + ": no task is ready, none is running");
-    if (opts.progress_interval > 0 &&
-        std::chrono::steady_clock::now() - last >= std::chrono::seconds(opts.progress_interval)) {
-      progress_notice(run_id);
-      last = std::chrono::steady_clock::now();
-    }
+    if (done.kind == "copy") notices.tables_copied(done.source_table);
+    notices.tick();
   }
   return run_id;
 }
@@ -589,7 +574,8 @@ int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optiona
                   "Every background-worker slot (max_worker_processes) is taken.",
                   "Raise max_worker_processes, or use {\"workers\": 0} to migrate in this "
                   "session.");
-    auto last = std::chrono::steady_clock::now();
+    RunNotices notices(opts);
+    if (resume) notices.start(*resume, true);  // what earlier calls copied is not announced
     bool locked = resume.has_value();
     int naps = 0;
     while (!all_stopped(l)) {
@@ -609,16 +595,15 @@ int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optiona
         run_id = static_cast<int64_t>(pg_atomic_read_u64(&sh->run_id));
         lock_run(run_id);
         locked = true;
+        notices.start(run_id, false);
       }
       if (pg_atomic_read_u32(&sh->stop)) {
         stop_all(l);
         break;
       }
-      if (opts.progress_interval > 0 && locked &&
-          std::chrono::steady_clock::now() - last >= std::chrono::seconds(opts.progress_interval)) {
-        progress_notice(run_id);
-        last = std::chrono::steady_clock::now();
-      }
+      // What the workers committed: tables copied (twice a second), the interval NOTICE.
+      if (naps % 10 == 5) notices.tables_copied();
+      notices.tick();
     }
     if (!run_id && pg_atomic_read_u32(&sh->planned))
       run_id = static_cast<int64_t>(pg_atomic_read_u64(&sh->run_id));
@@ -651,6 +636,7 @@ int64_t run_in_workers(RunRequest &req, const MigrateOptions &opts, std::optiona
                     "It was terminated, or it crashed.",
                     req.resumable ? "Call again with {\"resume\": true} to continue the run." + kept
                                   : std::string("Nothing of the run was kept."));
+    notices.tables_copied();  // the tables copied since the last look
   } catch (...) {
     stop_all(l);
     if (!run_id && pg_atomic_read_u32(&sh->planned))

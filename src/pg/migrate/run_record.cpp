@@ -230,10 +230,35 @@ std::vector<RunProgress> run_progress(int64_t run_id) {
            "SELECT source_table, state, rows_done, coalesce(rows_estimated, 0), "
            "round(coalesce(rows_per_second, 0)), coalesce(pg_catalog.round(pg_catalog.date_part("
            "'epoch', eta)), -1) FROM minibar_migrate.progress WHERE run_id = $1::pg_catalog.int8 "
-           "AND state <> 'done' ORDER BY table_no",
+           "ORDER BY table_no",
            {std::to_string(run_id)}))
     out.push_back({text(r.at(0)), text(r.at(1)), r.at(2).value_or("0"), r.at(3).value_or("0"),
                    r.at(4).value_or("0"), r.at(5).value_or("-1")});
+  return out;
+}
+
+std::vector<TableCopied> run_tables_copied(int64_t run_id, const std::string &only) {
+  std::vector<TableCopied> out;
+  for (
+      const auto &r : spi_rows(
+          "SELECT t.source_table, coalesce(sum(k.rows_copied), 0), coalesce(sum(k.rows_rejected), "
+          "0), coalesce(pg_catalog.date_part('epoch', max(k.finished_at) - min(k.started_at)), 0), "
+          "max(k.finished_at)::pg_catalog.text, (SELECT count(*) FROM minibar_migrate.run_tables x "
+          "WHERE x.run_id = t.run_id) FROM minibar_migrate.run_tables t JOIN "
+          "minibar_migrate.run_tasks k ON k.run_id = t.run_id AND k.source_table = t.source_table "
+          "AND k.kind = 'copy' WHERE t.run_id = $1::pg_catalog.int8 AND ($2 = '' OR "
+          "t.source_table = $2) GROUP BY t.run_id, t.source_table, t.table_no HAVING "
+          "bool_and(k.state = 'done') ORDER BY max(k.finished_at), t.table_no",
+          {std::to_string(run_id), only})) {
+    TableCopied c;
+    c.source_table = text(r.at(0));
+    c.rows_copied = to_int64(r.at(1).value_or("0"), "a row count");
+    c.rows_rejected = to_int64(r.at(2).value_or("0"), "a row count");
+    c.seconds = to_double(r.at(3).value_or("0"));
+    c.finished_at = text(r.at(4));
+    c.tables = to_int64(r.at(5).value_or("0"), "a table count");
+    out.push_back(std::move(c));
+  }
   return out;
 }
 

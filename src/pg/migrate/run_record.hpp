@@ -111,13 +111,24 @@ struct RunNote {
   Note note;
 };
 std::vector<RunNote> run_notes(int64_t run_id);
-// minibar_migrate.progress for the tables not done, as the text it shows
+// minibar_migrate.progress for every table of the run, as the text it shows
 // (rows_per_second rounded, 0 when unknown; eta in whole seconds, -1 when
-// unknown).
+// unknown), in table_no order.
 struct RunProgress {
   std::string source_table, state, rows_done, rows_estimated, rows_per_second, eta_seconds;
 };
 std::vector<RunProgress> run_progress(int64_t run_id);
+// The tables whose copy steps are all done (only: that table; "" every
+// table), in the order they finished: the sums of their copies, the time from
+// the first copy's start to the last one's end, and that end (as text).
+struct TableCopied {
+  std::string source_table;
+  int64_t rows_copied = 0, rows_rejected = 0;
+  double seconds = 0;
+  std::string finished_at;
+  int64_t tables = 0;  // the run's tables
+};
+std::vector<TableCopied> run_tables_copied(int64_t run_id, const std::string &only);
 
 // A table of the run as a step needs it.
 struct RunTarget {

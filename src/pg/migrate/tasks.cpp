@@ -147,7 +147,7 @@ void do_finish(int64_t run_id, const RunInfo &run, MigrationSource &src,
 }  // namespace
 
 TaskOutcome run_next_task(int64_t run_id, const RunInfo &run, const MigrateOptions &opts,
-                          MigrationSource &src) {
+                          MigrationSource &src, TaskRow *done) {
   std::optional<TaskRow> c = run_claim_task(run_id);
   if (!c) return run_tasks_pending(run_id) == 0 ? TaskOutcome::AllDone : TaskOutcome::NoneReady;
   auto t0 = std::chrono::steady_clock::now();
@@ -201,6 +201,7 @@ TaskOutcome run_next_task(int64_t run_id, const RunInfo &run, const MigrateOptio
               (counts ? ", " + std::to_string(counts->copied) + " row(s) copied, " +
                             std::to_string(counts->rejected) + " rejected"
                       : std::string()));
+  if (done) *done = *c;
   return TaskOutcome::Ran;
 }
 

@@ -15,9 +15,10 @@ constexpr int kProgressRunId = 10, kProgressTaskNo = 11, kProgressRowsEstimated 
 
 enum class TaskOutcome { Ran, NoneReady, AllDone };
 
-// Claims and does one ready task of run_id in the current transaction.
+// Claims and does one ready task of run_id in the current transaction (done:
+// the task, when one ran).
 TaskOutcome run_next_task(int64_t run_id, const RunInfo &run, const MigrateOptions &options,
-                          MigrationSource &source);
+                          MigrationSource &source, TaskRow *done = nullptr);
 
 // Resume: compares every committed copy step with the source as it is now
 // (count and checksum per chunk). A changed chunk of a table the run created

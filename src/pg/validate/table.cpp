@@ -426,6 +426,8 @@ ValidateOptions parse_validate_options(const std::string &json, bool database_le
       (opt.key == "tables" ? o.tables : o.exclude) = option_names(kValidation, json, opt);
     } else if (database_level && opt.key == "raise_on_mismatch")
       o.raise_on_mismatch = option_bool(kValidation, opt);
+    else if (database_level && opt.key == "progress")
+      o.progress = option_bool(kValidation, opt);
     else
       bad_option(kValidation, opt.key, "unknown option");
   }

@@ -6,6 +6,7 @@
 
 #include "pg/base/guard.hpp"
 #include "pg/base/spi.hpp"
+#include "pg/migrate/progress.hpp"
 
 namespace minibar::pg {
 
@@ -270,6 +271,7 @@ class Loader {
         const int64 value[] = {counts_.copied, counts_.rejected};
         pgstat_progress_update_multi_param(2, index, value);
       });
+      progress_tick();  // the caller's interval NOTICE, when this backend is the caller
     }
     counts_.zero_dates = req_.rows->zero_dates() - zero_dates_rejected_;
     pg_call([&] { pg_finish(&s_, req_.batch_size); });
