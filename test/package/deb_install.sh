@@ -133,7 +133,7 @@ sqlite3 "$db" "CREATE TABLE rooms (id INTEGER PRIMARY KEY, code TEXT NOT NULL, f
   INSERT INTO items VALUES ('cola', 2.50, 1), ('nuts', 4.25, 3);" || bail "sqlite3 could not make $db"
 chmod 644 "$db"
 q -c "CREATE SERVER legacy FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database '$db')" || bail "CREATE SERVER failed"
-is "$(q -c "SELECT string_agg(source_name || ':' || rows_copied || '/' || rows_source, ' ' ORDER BY source_name)
+is "$(PGOPTIONS="-c client_min_messages=warning" q -c "SELECT string_agg(source_name || ':' || rows_copied || '/' || rows_source, ' ' ORDER BY source_name)
               FROM minibar_migrate.migrate_database('legacy', 'app') WHERE kind = 'table'" 2>&1)" \
   "items:2/2 rooms:3/3" "migrate_database copies every row of both SQLite tables"
 is "$(q -c "SELECT string_agg(conrelid::regclass::text || ' ' || contype::text, ', '
@@ -143,7 +143,7 @@ is "$(q -c "SELECT string_agg(conrelid::regclass::text || ' ' || contype::text, 
 is "$(q -c "SELECT string_agg(r.code || '@' || r.floor || '=' || coalesce(i.sku || ' ' || i.price, '-'), ', ' ORDER BY r.id)
               FROM app.rooms r LEFT JOIN app.items i ON i.room_id = r.id" 2>&1)" \
   "101@1=cola 2.50, 102@1=-, 201@2=nuts 4.25" "the migrated rows hold the source's values"
-is "$(q -c "SELECT target::text || ' ' || rows_copied || ' ' || rows_rejected
+is "$(PGOPTIONS="-c client_min_messages=warning" q -c "SELECT target::text || ' ' || rows_copied || ' ' || rows_rejected
               FROM minibar_migrate.migrate_table('legacy', 'rooms', 'public.rooms_copy')" 2>&1)" \
   "rooms_copy 3 0" "migrate_table copies a table into a named target"
 # Every earlier release updates to default_version with the packaged upgrade
