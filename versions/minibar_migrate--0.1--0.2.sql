@@ -246,7 +246,8 @@ LANGUAGE C STRICT;
 -- ---------------------------------------------------------------------------
 -- progress: unfinished runs only (running, or failed and resumable), a
 -- table's rate frozen when its copies end, a failed run's tables not done
--- shown as 'failed' (the same columns).
+-- shown as 'failed', a run whose caller went away 'stopped' (the same
+-- columns).
 -- ---------------------------------------------------------------------------
 CREATE OR REPLACE VIEW minibar_migrate.progress WITH (security_invoker = true) AS
 WITH live AS (
@@ -258,6 +259,12 @@ WITH live AS (
 ), per_table AS (
   SELECT t.run_id, t.table_no, t.source_table, t.target_table, t.done, t.chunks,
          t.rows_estimated, r.status AS run_status, r.finished_at AS run_finished_at,
+         (r.status = 'running' AND r.workers > 0 AND NOT EXISTS (
+            SELECT 1 FROM pg_catalog.pg_locks l
+             WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 2037257729::pg_catalog.oid
+               AND l.objsubid = 2 AND l.objid::pg_catalog.int8 = r.run_id
+               AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d
+                                  WHERE d.datname = pg_catalog.current_database()))) AS caller_gone,
          (SELECT count(*) FROM minibar_migrate.run_tasks k
            WHERE k.run_id = t.run_id AND k.source_table = t.source_table AND k.kind = 'copy'
              AND k.state = 'done') AS chunks_done,
@@ -286,7 +293,8 @@ WITH live AS (
   SELECT p.*, p.rows_committed + p.rows_live AS rows_done,
          extract(epoch FROM
            CASE WHEN p.chunks_done = p.chunks THEN p.last_done_end
-                WHEN p.run_status = 'failed' THEN coalesce(p.run_finished_at, p.last_done_end)
+                WHEN p.run_status = 'failed' OR p.caller_gone
+                  THEN coalesce(p.run_finished_at, p.last_done_end)
                 ELSE clock_timestamp() END
            - least(p.first_done_start, p.live_start)) AS elapsed
     FROM per_table p
@@ -297,6 +305,7 @@ SELECT r.run_id, r.table_no, r.source_table, r.target_table,
                     AND k.kind IN ('copy', 'index', 'check') AND k.state = 'pending')
             THEN 'done'
             WHEN r.run_status = 'failed' THEN 'failed'
+            WHEN r.caller_gone THEN 'stopped'
             WHEN r.copying > 0 THEN 'copying'
             WHEN r.chunks_done = r.chunks THEN 'indexing'
             WHEN r.chunks_done > 0 THEN 'copying'
@@ -304,10 +313,11 @@ SELECT r.run_id, r.table_no, r.source_table, r.target_table,
        r.chunks_done, r.chunks, r.copying::int AS workers,
        r.rows_done, r.rows_estimated,
        CASE WHEN r.elapsed > 0 THEN r.rows_done / r.elapsed END::float8 AS rows_per_second,
-       CASE WHEN r.run_status = 'running' AND r.chunks_done < r.chunks AND r.elapsed > 0
+       CASE WHEN r.run_status = 'running' AND NOT r.caller_gone AND r.chunks_done < r.chunks
+                 AND r.elapsed > 0
                  AND r.rows_done > 0 AND r.rows_estimated > r.rows_done
             THEN (r.rows_estimated - r.rows_done) / (r.rows_done / r.elapsed)
                  * interval '1 second' END AS eta
   FROM rated r;
 COMMENT ON VIEW minibar_migrate.progress IS
-  'Where each unfinished run of the caller (running, or failed and resumable) stands, per table: committed chunks plus the rows being copied right now; rates frozen when a table''s copies end; history in run_report';
+  'Where each unfinished run of the caller (running, stopped or failed, to be resumed or rolled back) stands, per table: committed chunks plus the rows being copied right now; rates frozen when a table''s copies end; history in run_report';

@@ -3,7 +3,7 @@
 -- NOTICE from inside a long copy), of validate_database and of preflight (one
 -- per table), {"progress": false}; and the progress view: finished runs are
 -- not listed, a failed run's tables are 'failed', and rates do not change
--- once a table's copies are done.
+-- once a table's copies are done; a run whose caller went away is 'stopped'.
 -- Each call whose NOTICEs are read runs in a second psql session (backticks,
 -- client_min_messages = notice) whose output, stderr included, is parsed here.
 -- The counts are compared with the source (sqlite3 client) and with what the
@@ -14,7 +14,7 @@
 -- Source facts: rows per table, and rows with the impossible date (rejected).
 \set src_rows `sqlite3 /var/lib/minibar_migrate/tap/progress.sqlite "SELECT json_object('items', (SELECT count(*) FROM items), 'tiny', (SELECT count(*) FROM tiny), 'odd; name', (SELECT count(*) FROM \"odd; name\"), 'odd; name bad', (SELECT count(*) FROM \"odd; name\" WHERE d = '2024-02-30'), 'long', (SELECT count(*) FROM long))"`
 SET client_min_messages = warning;
-CALL pg_temp.drop_leftovers('{tap_prog_w0,tap_prog_w2,tap_prog_quiet,tap_prog_long,tap_prog_fail}', '{tap_prog_lite}', runs => true);
+CALL pg_temp.drop_leftovers('{tap_prog_w0,tap_prog_w2,tap_prog_quiet,tap_prog_long,tap_prog_fail,tap_prog_gone}', '{tap_prog_lite}', runs => true);
 CREATE SERVER tap_prog_lite FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database :'lite_db');
 SELECT :'src_rows'::jsonb AS src \gset
 
@@ -38,7 +38,7 @@ CREATE TEMP TABLE expect_copied AS
   SELECT t AS tbl, (:'src'::jsonb ->> t)::bigint - r AS copied, r AS rejected
     FROM (VALUES ('items', 0), ('tiny', 0), ('odd; name', (:'src'::jsonb ->> 'odd; name bad')::bigint)) AS v(t, r);
 
-SELECT plan(37);
+SELECT plan(42);
 SELECT is(:'lite_load'::text, 'ok', 'SQLite fixture written');
 
 -- ============================================ 1. migrate_database, workers 0
@@ -178,5 +178,25 @@ SELECT is(pg_temp.try_text(format('SELECT * FROM minibar_migrate.rollback(%s)', 
 SELECT is((SELECT count(*) FROM minibar_migrate.progress WHERE run_id = pg_temp.last_run('tap_prog_fail')), 0::bigint,
           'a rolled-back run is not listed');
 
+-- ================================== 7. a run whose calling session went away
+-- Another session migrates long with one worker; once a chunk is committed,
+-- that session is terminated. Its worker stops after its step, and the run
+-- stays 'running' (for resume or rollback) with nobody running it.
+\set gone `rm -f /tmp/minibar_migrate_tap/progress_gone.out; ( PGAPPNAME=tap_prog_gone PGOPTIONS='-c client_min_messages=warning' psql -X -At -d :'DBNAME' -c "SELECT count(*) FROM minibar_migrate.migrate_database('tap_prog_lite', 'tap_prog_gone', '{\"workers\": 1, \"chunk_size\": 250000, \"tables\": [\"long\"]}')" > /tmp/minibar_migrate_tap/progress_gone.out 2>&1 ) </dev/null >/dev/null 2>&1 & echo started`
+SELECT pg_temp.wait_for($$SELECT count(*) FROM minibar_migrate.progress p JOIN minibar_migrate.runs r USING (run_id)
+                           WHERE r.target_schema = 'tap_prog_gone' AND p.state = 'copying' AND p.chunks_done >= 1$$,
+                        '$1::int = 1', 60) AS gone_copying \gset
+SELECT is(:'gone_copying'::text, '1', 'the other session''s run is listed copying, a chunk committed');
+SELECT is((SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                                  WHERE application_name = 'tap_prog_gone' AND backend_type = 'client backend') x),
+          1::bigint, 'its calling session is terminated');
+SELECT coalesce(pg_temp.wait_for($$SELECT state FROM minibar_migrate.progress WHERE run_id = pg_temp.last_run('tap_prog_gone') AND source_table = 'long'$$,
+                                 '$1 = ''stopped''', 30), 'not listed') AS gone_state \gset
+SELECT is(:'gone_state'::text, 'stopped', 'progress: its table is stopped (not copying) once no session runs the run');
+SELECT is((SELECT r.status || ' ' || (p.eta IS NULL) FROM minibar_migrate.runs r JOIN minibar_migrate.progress p USING (run_id)
+            WHERE r.run_id = pg_temp.last_run('tap_prog_gone')), 'running true', '... the run is still running (to be resumed or rolled back), with no ETA');
+SELECT is(pg_temp.try_text(format('SELECT count(*) FROM minibar_migrate.rollback(%s)', pg_temp.last_run('tap_prog_gone'))), 'ok',
+          'it is rolled back');
+
 SELECT * FROM finish();
-CALL pg_temp.drop_leftovers('{tap_prog_w0,tap_prog_w2,tap_prog_quiet,tap_prog_long,tap_prog_fail}', '{tap_prog_lite}', runs => true);
+CALL pg_temp.drop_leftovers('{tap_prog_w0,tap_prog_w2,tap_prog_quiet,tap_prog_long,tap_prog_fail,tap_prog_gone}', '{tap_prog_lite}', runs => true);

@@ -543,6 +543,9 @@ std::vector<LatestCopy> run_latest_copies(const std::string &server,
   return out;
 }
 
+// The minibar_migrate.progress view reads this lock in pg_locks (classid
+// 2037257729, objid run_id, objsubid 2): a running run with workers whose
+// lock nobody holds is shown 'stopped'.
 bool try_lock_run(int64_t run_id) {
   auto r = spi_rows("SELECT pg_catalog.pg_try_advisory_xact_lock(2037257729, $1::pg_catalog.int4)",
                     {std::to_string(run_id)});
