@@ -14,7 +14,7 @@
 
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
-CALL pg_temp.drop_leftovers('{tap_views_my,tap_views_skip,tap_views_skip2,tap_views_sel,tap_views_ex,tap_views_x,tap_views_tbl,tap_views_lite}',
+CALL pg_temp.drop_leftovers('{tap_views_my,tap_views_w2,tap_views_skip,tap_views_skip2,tap_views_sel,tap_views_ex,tap_views_x,tap_views_tbl,tap_views_lite}',
                             '{tap_views_my,tap_views_lite}', true);
 CALL pg_temp.mysql_server('tap_views_my', 'minibar_views');
 CREATE SERVER tap_views_lite FOREIGN DATA WRAPPER minibar_sqlite
@@ -47,7 +47,7 @@ LANGUAGE sql AS $f$
     FROM pg_attribute a WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
 $f$;
 
-SELECT plan(39);
+SELECT plan(42);
 SELECT is(:'my_load'::text, 'loaded', 'MariaDB fixture minibar_views loaded');
 SELECT is(:'lite_load'::text, 'ok', 'SQLite fixture views.sqlite made');
 SELECT is((SELECT count(*) FROM src_room_sales), 6::bigint, 'the source returns 6 rows for v_room_sales');
@@ -127,6 +127,16 @@ SELECT bag_eq($$SELECT kind, replace(object, '"', '') FROM rolled WHERE object ~
                        ('type', 'tap_views_my.v_room_sales_kind')$$,
               'rollback drops the materialized views'' tables and enum type with the rest');
 SELECT is(to_regclass('tap_views_my.v_totals'), NULL, 'rolled back: no v_totals');
+
+-- The run above ran in the caller's transaction (workers 0, inside a
+-- function); the same with 2 background workers.
+SELECT is(pg_temp.run('w2', 'tap_views_my', 'tap_views_w2', '{"views": "materialize", "workers": 2}'), 'ok',
+          'materialize with "workers": 2 succeeds');
+SELECT cmp_ok((SELECT workers FROM minibar_migrate.runs WHERE run_id = (SELECT max(run_id) FROM res WHERE label = 'w2')),
+              '>', 0, 'that run used background workers');
+SELECT pg_temp.bag($$SELECT room_id, room_no, kind::text, amount FROM tap_views_w2.v_room_sales$$,
+                   $$SELECT room_id, room_no, kind, amount FROM src_room_sales$$,
+                   'workers 2: the join view''s rows');
 
 -- 3. Selecting views by name.
 SELECT is(pg_temp.run('sel', 'tap_views_my', 'tap_views_sel', '{"views": "materialize", "tables": ["v_totals", "sales"]}'),
