@@ -31,6 +31,7 @@ struct MigrateOptions {
   bool trust_target = false;
   std::vector<std::string> tables;   // migrate_database: only these (source names)
   std::vector<std::string> exclude;  // migrate_database: not these
+  bool views = false;  // migrate_database: "views": "materialize" copies views into tables
 };
 
 // Parses options (jsonb text) with SPI; throws PgError / Error (22023).

@@ -28,6 +28,7 @@ struct ValidateOptions {
   std::vector<std::string> exclude;  // validate_database: not these
   bool raise_on_mismatch = false;    // validate_database: an ERROR when anything differs
   bool progress = true;              // validate_database: a NOTICE per table validated
+  bool views = false;                // validate_database: also views ("views": "materialize")
 };
 
 // Parses the options jsonb (SPI); 22023 for unknown keys and bad values.
