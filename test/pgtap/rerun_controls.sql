@@ -16,7 +16,7 @@
 \set lite_kids `sqlite3 /var/lib/minibar_migrate/tap/rerun_controls.sqlite "SELECT group_concat(id || ':' || parent_id || ':' || qty, ',') FROM (SELECT * FROM kids ORDER BY id)"`
 \set lite_parents `sqlite3 /var/lib/minibar_migrate/tap/rerun_controls.sqlite "SELECT group_concat(id || ':' || name, ',') FROM (SELECT * FROM parents ORDER BY id)"`
 SET client_min_messages = warning;
-CALL pg_temp.drop_leftovers('{tap_ifx_my,tap_ifx_lite,tap_ifx_my_s,tap_ifx_lite_s}', '{tap_ifx_my,tap_ifx_lite}', runs => true);
+CALL pg_temp.drop_leftovers('{tap_ifx_my,tap_ifx_lite,tap_ifx_my_s,tap_ifx_lite_s}', '{tap_ifx_my,tap_ifx_lite}', runs => true, roles => '{tap_ifx_other}');
 CALL pg_temp.mysql_server('tap_ifx_my', 'minibar_tap_ifx');
 CREATE SERVER tap_ifx_lite FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database :'lite_db');
 
@@ -160,7 +160,7 @@ BEGIN
   RETURN NEXT ok(to_regclass(format('%I.no_kids', sch_s)) IS NULL, srv || ': it was not created');
 END $f$;
 
-SELECT plan(82);
+SELECT plan(86);
 SELECT is(:'my_load' || ' ' || :'lite_load', 'loaded ok', 'fixtures loaded');
 SELECT * FROM pg_temp.first_part('tap_ifx_my', 'tap_ifx_my', :'my_parents', :'my_kids');
 SELECT * FROM pg_temp.first_part('tap_ifx_lite', 'tap_ifx_lite', :'lite_parents', :'lite_kids');
@@ -191,6 +191,26 @@ SELECT is(:'my_alter' || ' ' || :'lite_alter', 'altered altered', 'the sources''
 SELECT * FROM pg_temp.second_part('tap_ifx_my', 'tap_ifx_my', :'my_parents', :'my_kids');
 SELECT * FROM pg_temp.second_part('tap_ifx_lite', 'tap_ifx_lite', :'lite_parents', :'lite_kids');
 
+-- recreate never drops another role's table: not with trust_target, not for a superuser.
+CREATE ROLE tap_ifx_other;
+ALTER TABLE tap_ifx_lite_s.kids OWNER TO tap_ifx_other;
+SELECT is(pg_temp.try_text(pg_temp.mdb('tap_ifx_lite', 'tap_ifx_lite_s', '{"workers": 0, "if_exists": "recreate", "trust_target": true}')),
+          '42501 if_exists "recreate" drops only tables the caller owns: "tap_ifx_lite_s"."kids" is owned by role tap_ifx_other',
+          'recreate refuses a table of another role with 42501');
+SELECT is(pg_temp.parents('tap_ifx_lite_s') || ' / ' || pg_temp.kids('tap_ifx_lite_s'), :'lite_parents' || ' / ' || :'lite_kids',
+          'and both tables are still there with their rows');
+ALTER TABLE tap_ifx_lite_s.kids OWNER TO CURRENT_USER;
+
+-- data_only: a source row whose parent is missing (SQLite does not enforce
+-- the key) meets the target's foreign key: a reject, 23503.
+\set lite_orphan `sqlite3 /var/lib/minibar_migrate/tap/rerun_controls.sqlite "INSERT INTO kids VALUES (5, 9, 1, 'n')" 2>&1 && echo added`
+SELECT is((SELECT format('%s %s/%s', :'lite_orphan', rows_copied, rows_rejected)
+             FROM minibar_migrate.migrate_database('tap_ifx_lite', 'tap_ifx_lite_s', '{"workers": 0, "data_only": true, "if_exists": "truncate"}')
+            WHERE source_name = 'kids'),
+          'added 4/1', 'data_only: the kid without a parent is rejected, the others load');
+SELECT is((SELECT string_agg(sqlstate || ' ' || (row_data ->> 'id'), ',') FROM minibar_migrate.rejects WHERE run_id = pg_temp.last_run()),
+          '23503 5', 'as a foreign-key violation (23503), with its key');
+
 SELECT * FROM finish();
-CALL pg_temp.drop_leftovers('{tap_ifx_my,tap_ifx_lite,tap_ifx_my_s,tap_ifx_lite_s}', '{tap_ifx_my,tap_ifx_lite}', runs => true);
+CALL pg_temp.drop_leftovers('{tap_ifx_my,tap_ifx_lite,tap_ifx_my_s,tap_ifx_lite_s}', '{tap_ifx_my,tap_ifx_lite}', runs => true, roles => '{tap_ifx_other}');
 \set my_drop `mariadb -uroot -e "DROP DATABASE IF EXISTS minibar_tap_ifx" 2>&1`

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/convert/number_parse.hpp"
 #include "pg/base/guard.hpp"
 #include "pg/base/spi.hpp"
 #include "pg/base/target_check.hpp"
@@ -70,12 +71,19 @@ std::map<std::string, std::vector<Note>> prepare_existing_targets(
     const std::string name = target_name(e.relid, e.name);
     const std::string &source = tables[e.i].name;
     if (mode == "recreate") {
-      // Never a table of another role, trusted or not.
+      // Never a table of another role, trusted or not (a superuser caller is
+      // not taken for a member of every role, as in the trust check).
       auto r = spi_rows(
-          "SELECT pg_catalog.pg_has_role(c.relowner, 'USAGE'), c.relowner::pg_catalog.regrole "
-          "FROM pg_catalog.pg_class c WHERE c.oid = $1::pg_catalog.oid",
+          "SELECT c.relowner, c.relowner::pg_catalog.regrole FROM pg_catalog.pg_class c WHERE "
+          "c.oid = $1::pg_catalog.oid",
           {std::to_string(e.relid)});
-      if (r.empty() || r[0].at(0).value_or("f") != "t")
+      const Oid owner = r.empty() ? InvalidOid : to_uint32(r[0].at(0).value_or("0"));
+      bool own = false;
+      pg_call([&] {
+        own = OidIsValid(owner) &&
+              (owner == GetUserId() || is_member_of_role_nosuper(GetUserId(), owner));
+      });
+      if (!own)
         throw Error(sqlstate::kInsufficientPrivilege,
                     "if_exists \"recreate\" drops only tables the caller owns: " + name +
                         " is owned by role " + (r.empty() ? "?" : r[0].at(1).value_or("?")),
