@@ -160,7 +160,7 @@ BEGIN
   RETURN NEXT ok(to_regclass(format('%I.no_kids', sch_s)) IS NULL, srv || ': it was not created');
 END $f$;
 
-SELECT plan(86);
+SELECT plan(91);
 SELECT is(:'my_load' || ' ' || :'lite_load', 'loaded ok', 'fixtures loaded');
 SELECT * FROM pg_temp.first_part('tap_ifx_my', 'tap_ifx_my', :'my_parents', :'my_kids');
 SELECT * FROM pg_temp.first_part('tap_ifx_lite', 'tap_ifx_lite', :'lite_parents', :'lite_kids');
@@ -210,6 +210,25 @@ SELECT is((SELECT format('%s %s/%s', :'lite_orphan', rows_copied, rows_rejected)
           'added 4/1', 'data_only: the kid without a parent is rejected, the others load');
 SELECT is((SELECT string_agg(sqlstate || ' ' || (row_data ->> 'id'), ',') FROM minibar_migrate.rejects WHERE run_id = pg_temp.last_run()),
           '23503 5', 'as a foreign-key violation (23503), with its key');
+
+-- A resumed run does not truncate again. A worker run with resume truncates
+-- in its committed planning step (TRUNCATE gives the table a new
+-- relfilenode), then fails on that reject (max_rejects 0); the resume keeps
+-- the file.
+SELECT pg_relation_filenode('tap_ifx_lite_s.kids') AS node0 \gset
+SELECT is(pg_temp.try_sql(pg_temp.mdb('tap_ifx_lite', 'tap_ifx_lite_s',
+            '{"workers": 1, "resume": true, "data_only": true, "if_exists": "truncate", "max_rejects": 0}')) ->> 'code',
+          '54000', 'a resumable truncate run fails on the reject');
+SELECT pg_relation_filenode('tap_ifx_lite_s.kids') AS node1 \gset
+SELECT ok(:node1 <> :node0 AND pg_temp.kids('tap_ifx_lite_s') IS NULL, 'its truncate was committed: kids is empty, in a new file');
+\set lite_fixed `sqlite3 /var/lib/minibar_migrate/tap/rerun_controls.sqlite "DELETE FROM kids WHERE id = 5" 2>&1 && echo fixed`
+SELECT is((SELECT :'lite_fixed' || ' ' || string_agg(format('%s %s', source_name, rows_copied), ', ' ORDER BY source_name)
+             FROM minibar_migrate.migrate_database('tap_ifx_lite', 'tap_ifx_lite_s', '{"workers": 1, "resume": true}')
+            WHERE kind = 'table'),
+          'fixed kids 4, parents 3', 'the resumed run finishes');
+SELECT is(pg_relation_filenode('tap_ifx_lite_s.kids'), :node1::oid, 'without truncating again (same file)');
+SELECT is(pg_temp.parents('tap_ifx_lite_s') || ' / ' || pg_temp.kids('tap_ifx_lite_s'), :'lite_parents' || ' / ' || :'lite_kids',
+          'and the tables are the source''s');
 
 SELECT * FROM finish();
 CALL pg_temp.drop_leftovers('{tap_ifx_my,tap_ifx_lite,tap_ifx_my_s,tap_ifx_lite_s}', '{tap_ifx_my,tap_ifx_lite}', runs => true, roles => '{tap_ifx_other}');
