@@ -160,7 +160,7 @@ BEGIN
   RETURN NEXT ok(to_regclass(format('%I.no_kids', sch_s)) IS NULL, srv || ': it was not created');
 END $f$;
 
-SELECT plan(91);
+SELECT plan(93);
 SELECT is(:'my_load' || ' ' || :'lite_load', 'loaded ok', 'fixtures loaded');
 SELECT * FROM pg_temp.first_part('tap_ifx_my', 'tap_ifx_my', :'my_parents', :'my_kids');
 SELECT * FROM pg_temp.first_part('tap_ifx_lite', 'tap_ifx_lite', :'lite_parents', :'lite_kids');
@@ -229,6 +229,16 @@ SELECT is((SELECT :'lite_fixed' || ' ' || string_agg(format('%s %s', source_name
 SELECT is(pg_relation_filenode('tap_ifx_lite_s.kids'), :node1::oid, 'without truncating again (same file)');
 SELECT is(pg_temp.parents('tap_ifx_lite_s') || ' / ' || pg_temp.kids('tap_ifx_lite_s'), :'lite_parents' || ' / ' || :'lite_kids',
           'and the tables are the source''s');
+
+-- recreate with a worker and resume: the drop commits with the plan, the
+-- tables are the run's (rollback would drop them).
+SELECT is((SELECT string_agg(format('%s %s', source_name, rows_copied), ', ' ORDER BY source_name)
+             FROM minibar_migrate.migrate_database('tap_ifx_lite', 'tap_ifx_lite_s', '{"workers": 1, "resume": true, "if_exists": "recreate"}')
+            WHERE kind = 'table'),
+          'kids 4, parents 3', 'recreate with a worker and resume copies every row');
+SELECT is((SELECT string_agg(source_table || ' ' || created, ', ' ORDER BY source_table) FROM minibar_migrate.run_tables
+            WHERE run_id = pg_temp.last_run()),
+          'kids true, parents true', 'and records both tables as created by the run');
 
 SELECT * FROM finish();
 CALL pg_temp.drop_leftovers('{tap_ifx_my,tap_ifx_lite,tap_ifx_my_s,tap_ifx_lite_s}', '{tap_ifx_my,tap_ifx_lite}', runs => true, roles => '{tap_ifx_other}');
