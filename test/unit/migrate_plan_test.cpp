@@ -128,6 +128,11 @@ TEST(MigratePlan, NamedOptionsMustNameWhatTheSourceHas) {
   p = check_named_options(MigrateRules{}, {"missing"}, schema);
   ASSERT_TRUE(p);
   EXPECT_EQ(p->key, "exclude");
+  // A view only reported (not read as a table) may be excluded; a trigger may not.
+  schema.others.push_back({"view", "v", "views are not migrated; recreate it by hand"});
+  schema.others.push_back({"trigger", "tr", "on t"});
+  EXPECT_FALSE(check_named_options(MigrateRules{}, {"v"}, schema));
+  EXPECT_TRUE(check_named_options(MigrateRules{}, {"tr"}, schema));
 }
 
 TEST(MigratePlan, RulesByColumnThenFullTypeThenBaseType) {

@@ -32,25 +32,40 @@ TEST(SqliteChecks, ColumnAndTableLevelWithNames) {
   EXPECT_EQ(checks[3].expr, "(a + 1) > 0");
 }
 
-TEST(SqliteSchema, ReadsKeysIndexesForeignKeysAndObjects) {
+// A new SQLite file at a temporary path, made by the sqlite3 client from sql
+// (empty when that failed); the caller unlinks it.
+std::string sqlite_file(const std::string &sql) {
   char path[] = "/tmp/minibar_schema_testXXXXXX";
   int fd = mkstemp(path);
-  ASSERT_GE(fd, 0);
+  if (fd < 0) return "";
   close(fd);
-  std::string cmd = std::string("sqlite3 ") + path +
-                    " \"CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, flag "
-                    "BOOLEAN DEFAULT 1 CHECK (flag IN (0,1)));"
-                    " CREATE TABLE c (a INT, b TEXT, p_id INTEGER REFERENCES p ON DELETE CASCADE,"
-                    " PRIMARY KEY (a, b));"
-                    " CREATE INDEX ix_c ON c (b DESC, p_id); CREATE INDEX ix_expr ON c (lower(b));"
-                    " CREATE VIEW v AS SELECT 1; CREATE TRIGGER tr AFTER INSERT ON p BEGIN SELECT "
-                    "1; END;\"";
-  ASSERT_EQ(system(cmd.c_str()), 0);
+  std::string cmd = std::string("sqlite3 ") + path + " \"" + sql + "\"";
+  if (system(cmd.c_str()) != 0) {
+    unlink(path);
+    return "";
+  }
+  return path;
+}
+
+SqliteDatabase::Options sqlite_options(const std::string &path) {
   SqliteDatabase::Options o;
   o.path = path;
-  SqliteDatabase db(o);
+  return o;
+}
+
+TEST(SqliteSchema, ReadsKeysIndexesForeignKeysAndObjects) {
+  std::string path = sqlite_file(
+      "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, flag "
+      "BOOLEAN DEFAULT 1 CHECK (flag IN (0,1)));"
+      " CREATE TABLE c (a INT, b TEXT, p_id INTEGER REFERENCES p ON DELETE CASCADE,"
+      " PRIMARY KEY (a, b));"
+      " CREATE INDEX ix_c ON c (b DESC, p_id); CREATE INDEX ix_expr ON c (lower(b));"
+      " CREATE VIEW v AS SELECT 1; CREATE TRIGGER tr AFTER INSERT ON p BEGIN SELECT "
+      "1; END;");
+  ASSERT_FALSE(path.empty());
+  SqliteDatabase db(sqlite_options(path));
   SourceSchema s = read_sqlite_schema(db);
-  unlink(path);
+  unlink(path.c_str());
   ASSERT_EQ(s.tables.size(), 2u);
   const SourceTable *p = s.table("p");
   ASSERT_NE(p, nullptr);
@@ -84,6 +99,84 @@ TEST(SqliteSchema, ReadsKeysIndexesForeignKeysAndObjects) {
   ASSERT_EQ(s.others.size(), 2u);
   EXPECT_EQ(s.others[0].kind, "trigger");
   EXPECT_EQ(s.others[1].kind, "view");
+}
+
+// Views: reported by default; read as tables with views = true or when
+// `only` names them (declared types of the columns they take from a table,
+// none for expressions; no keys); one SQLite cannot run is a note, or an
+// error when named.
+TEST(SqliteSchema, ViewsAsTablesOrNotes) {
+  std::string path = sqlite_file(
+      "CREATE TABLE a (id INTEGER PRIMARY KEY, n TEXT NOT NULL DEFAULT 'x');"
+      " CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER, qty DECIMAL(8,2));"
+      " CREATE TABLE gone (x);"
+      " CREATE VIEW vj AS SELECT a.id, a.n, b.qty FROM a LEFT JOIN b ON b.a_id = a.id;"
+      " CREATE VIEW va AS SELECT a_id, sum(qty) AS total FROM b GROUP BY a_id;"
+      " CREATE VIEW vbroken AS SELECT x FROM gone; DROP TABLE gone;");
+  ASSERT_FALSE(path.empty());
+  SqliteDatabase db(sqlite_options(path));
+  SourceSchema plain = read_sqlite_schema(db);
+  SourceSchema with = read_sqlite_schema(db, {}, true);
+  SourceSchema named = read_sqlite_schema(db, {"va"});
+  std::string broken_error;
+  try {
+    read_sqlite_schema(db, {"vbroken"});
+  } catch (const Error &e) {
+    broken_error = e.what();
+  }
+  unlink(path.c_str());
+
+  ASSERT_EQ(plain.tables.size(), 2u);
+  ASSERT_EQ(plain.others.size(), 3u);
+  for (const SourceObject &x : plain.others) EXPECT_EQ(x.kind, "view");
+  EXPECT_TRUE(plain.noted_view("vj"));
+  EXPECT_FALSE(plain.noted_view("a"));
+
+  ASSERT_EQ(with.tables.size(), 4u);
+  const SourceTable *vj = with.table("vj");
+  ASSERT_NE(vj, nullptr);
+  EXPECT_TRUE(vj->view);
+  EXPECT_EQ(vj->primary_key(), nullptr);
+  EXPECT_TRUE(vj->indexes.empty());
+  ASSERT_EQ(vj->columns.size(), 3u);
+  EXPECT_EQ(vj->column("id")->declared, "INTEGER");
+  EXPECT_FALSE(vj->column("id")->auto_increment);
+  EXPECT_TRUE(vj->column("n")->nullable);
+  EXPECT_FALSE(vj->column("n")->default_value.has_value());
+  EXPECT_EQ(vj->column("qty")->declared, "DECIMAL(8,2)");
+  const SourceTable *va = with.table("va");
+  ASSERT_NE(va, nullptr);
+  EXPECT_EQ(va->column("total")->declared, "");  // an expression: typed by its values
+  EXPECT_FALSE(with.table("a")->view);
+  EXPECT_EQ(with.table("vbroken"), nullptr);
+  ASSERT_EQ(with.others.size(), 1u);
+  EXPECT_EQ(with.others[0].name, "vbroken");
+  EXPECT_NE(with.others[0].detail.find("not materialized: the source cannot read it"),
+            std::string::npos)
+      << with.others[0].detail;
+  EXPECT_NE(with.others[0].detail.find("gone"), std::string::npos) << with.others[0].detail;
+
+  ASSERT_EQ(named.tables.size(), 1u);
+  EXPECT_TRUE(named.tables[0].view);
+  EXPECT_TRUE(named.others.empty());
+  EXPECT_NE(broken_error.find("\"vbroken\" cannot be copied"), std::string::npos) << broken_error;
+}
+
+TEST(SourceModel, ViewColumnKeepsOnlyTheType) {
+  SourceColumn c;
+  c.declared = "int(11)";
+  c.mysql.data_type = "int";
+  c.nullable = false;
+  c.default_value = "0";
+  c.auto_increment = c.on_update_now = c.generated = true;
+  c.comment = "from the base table";
+  view_column(c);
+  EXPECT_EQ(c.declared, "int(11)");
+  EXPECT_EQ(c.mysql.data_type, "int");
+  EXPECT_TRUE(c.nullable);
+  EXPECT_FALSE(c.default_value.has_value());
+  EXPECT_FALSE(c.auto_increment || c.on_update_now || c.generated);
+  EXPECT_TRUE(c.comment.empty());
 }
 
 TEST(MysqlSchema, EnumLabels) {

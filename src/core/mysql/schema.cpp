@@ -100,7 +100,7 @@ std::vector<std::string> parse_mysql_enum_labels(const std::string &column_type)
 }
 
 SourceSchema read_mysql_schema(MysqlConnection &c, const std::string &db,
-                               const std::vector<std::string> &only) {
+                               const std::vector<std::string> &only, bool views) {
   SourceSchema schema;
   schema.dialect = Dialect::Mysql;
   const std::string qdb = c.quote_literal(db);
@@ -112,12 +112,14 @@ SourceSchema read_mysql_schema(MysqlConnection &c, const std::string &db,
   auto want = [&](const std::string &t) { return wanted.empty() || wanted.count(t) > 0; };
 
   std::map<std::string, size_t> index_of;
+  std::map<std::string, std::string> view_comment;  // MariaDB: why an invalid view cannot be read
   for (const MysqlRow &r : c.query("SELECT TABLE_NAME, TABLE_TYPE, TABLE_ROWS, TABLE_COMMENT FROM "
                                    "information_schema.TABLES WHERE TABLE_SCHEMA = " +
                                    qdb + " ORDER BY TABLE_NAME")) {
     const std::string &name = str(r, 0);
     if (name.empty()) continue;
-    if (str(r, 1) == "VIEW") {
+    const bool view = str(r, 1) == "VIEW";
+    if (view && !(wanted.empty() ? views : wanted.count(name) > 0)) {
       if (wanted.empty())
         schema.others.push_back({"view", name, "views are not migrated; recreate it by hand"});
       continue;
@@ -125,8 +127,13 @@ SourceSchema read_mysql_schema(MysqlConnection &c, const std::string &db,
     if (!want(name)) continue;
     SourceTable t;
     t.name = name;
-    t.comment = str(r, 3);
-    t.estimated_rows = to_ll(r.size() > 2 ? r[2] : std::nullopt).value_or(-1);
+    t.view = view;
+    if (view) {
+      view_comment[name] = str(r, 3);
+    } else {
+      t.comment = str(r, 3);
+      t.estimated_rows = to_ll(r.size() > 2 ? r[2] : std::nullopt).value_or(-1);
+    }
     index_of[name] = schema.tables.size();
     schema.tables.push_back(std::move(t));
   }
@@ -181,6 +188,7 @@ SourceSchema read_mysql_schema(MysqlConnection &c, const std::string &db,
     col.comment = str(r, 10);
     col.collation = r.size() > 11 ? str(r, 11) : std::string();
     if (col.mysql.data_type == "enum") col.enum_labels = parse_mysql_enum_labels(col.declared);
+    if (schema.tables[it->second].view) view_column(col);
     schema.tables[it->second].columns.push_back(std::move(col));
   }
 
@@ -236,6 +244,25 @@ SourceSchema read_mysql_schema(MysqlConnection &c, const std::string &db,
     t.foreign_keys.back().columns.push_back(str(r, 2));
     t.foreign_keys.back().ref_columns.push_back(str(r, 5));
   }
+
+  // A view the server cannot run (a table or column it uses is gone, or its
+  // definer lacks rights) lists no columns in information_schema.COLUMNS.
+  std::vector<SourceTable> kept;
+  for (SourceTable &t : schema.tables) {
+    if (!t.view || !t.columns.empty()) {
+      kept.push_back(std::move(t));
+      continue;
+    }
+    const std::string why =
+        "the source cannot read it (" +
+        (view_comment[t.name].empty() ? "it lists no columns" : view_comment[t.name]) + ")";
+    if (!wanted.empty())
+      throw Error(sqlstate::kFdwError, c.options().label + ": MySQL view " + mysql_quote_ident(db) +
+                                           "." + mysql_quote_ident(t.name) +
+                                           " cannot be copied: " + why);
+    schema.others.push_back({"view", t.name, "not materialized: " + why});
+  }
+  schema.tables = std::move(kept);
 
   if (wanted.empty()) {
     for (const MysqlRow &r :

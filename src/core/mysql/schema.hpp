@@ -18,10 +18,12 @@ namespace minibar {
 // "enum('a','it''s')" -> {"a", "it's"}. Empty when it is not one.
 std::vector<std::string> parse_mysql_enum_labels(const std::string &column_type);
 
-// The definition of database db (base tables only; views go to others). With
-// a non-empty `only`, only those tables (and no other objects). Throws Error
-// (HV00Q when the database is not visible).
+// The definition of database db: its base tables, and with `views` its views
+// as tables (SourceTable::view; else views go to others). With a non-empty
+// `only`, only those tables or views (and no other objects). A view the server
+// cannot read is a note in others (an error when `only` names it). Throws
+// Error (HV00Q when the database is not visible).
 SourceSchema read_mysql_schema(MysqlConnection &conn, const std::string &db,
-                               const std::vector<std::string> &only = {});
+                               const std::vector<std::string> &only = {}, bool views = false);
 
 }  // namespace minibar

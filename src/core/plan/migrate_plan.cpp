@@ -266,7 +266,7 @@ std::optional<OptionProblem> check_named_options(const MigrateRules &rules,
                                                  const SourceSchema &schema) {
   std::set<std::string> excluded;
   for (const std::string &name : exclude) {
-    if (!schema.table(name))
+    if (!schema.table(name) && !schema.noted_view(name))
       return OptionProblem{
           "exclude", "the source has no table \"" + name + "\" (among the tables this call reads)"};
     excluded.insert(name);

@@ -71,10 +71,20 @@ struct SourceTable {
   std::vector<SourceCheck> checks;
   std::string comment;
   int64_t estimated_rows = -1;  // -1: unknown
+  // A view read as a table ("views": "materialize", or named on its own):
+  // its columns as view_column() leaves them, no keys, indexes, foreign keys
+  // or checks. A migration copies its rows into a table (a snapshot).
+  bool view = false;
 
   const SourceColumn *column(const std::string &name) const;
   const SourceIndex *primary_key() const;
 };
+
+// A view's column as the table materializing it takes it: its type only.
+// NOT NULL, the default, AUTO_INCREMENT, ON UPDATE, generated and the comment
+// that the source derives from a base table's column are dropped: the table
+// holds a snapshot of what the view returned, not the base table's rules.
+void view_column(SourceColumn &c);
 
 // Objects the migration does not translate (reported as notes).
 struct SourceObject {
@@ -89,6 +99,8 @@ struct SourceSchema {
   std::vector<SourceObject> others;
 
   const SourceTable *table(const std::string &name) const;
+  // A view reported in others (not read as a table).
+  bool noted_view(const std::string &name) const;
 };
 
 }  // namespace minibar

@@ -166,11 +166,13 @@ std::vector<SourceCheck> sqlite_check_constraints(std::string_view sql) {
   return out;
 }
 
-SourceSchema read_sqlite_schema(SqliteDatabase &db, const std::vector<std::string> &only) {
+SourceSchema read_sqlite_schema(SqliteDatabase &db, const std::vector<std::string> &only,
+                                bool views) {
   SourceSchema schema;
   schema.dialect = Dialect::Sqlite;
   std::set<std::string> wanted(only.begin(), only.end());
   std::map<std::string, std::string> table_sql;
+  std::set<std::string> view_names;
   each_row(
       db,
       "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' "
@@ -179,6 +181,9 @@ SourceSchema read_sqlite_schema(SqliteDatabase &db, const std::vector<std::strin
         std::string type = text(st.cell(0)), name = text(st.cell(1));
         if (type == "table") {
           if (wanted.empty() || wanted.count(name)) table_sql[name] = text(st.cell(3));
+        } else if (type == "view" && (wanted.empty() ? views : wanted.count(name) > 0)) {
+          view_names.insert(name);
+          table_sql[name] = std::string();  // never read: a view's text is not parsed
         } else if (wanted.empty() && type == "view") {
           schema.others.push_back({"view", name, "views are not migrated; recreate it by hand"});
         } else if (wanted.empty() && type == "trigger") {
@@ -193,6 +198,35 @@ SourceSchema read_sqlite_schema(SqliteDatabase &db, const std::vector<std::strin
                                                    sqlite_quote_ident(t) + " does not exist");
 
   for (const auto &[name, create_sql] : table_sql) {
+    if (view_names.count(name)) {
+      // A view: its columns as SQLite types them (the declared type of a
+      // column it takes from a table, none for an expression); no keys.
+      SourceTable t;
+      t.name = name;
+      t.view = true;
+      try {
+        each_row(db, "SELECT name, type FROM pragma_table_xinfo(?)", name,
+                 [&](SqliteStatement &st) {
+                   SourceColumn c;
+                   c.name = text(st.cell(0));
+                   c.declared = text(st.cell(1));
+                   t.columns.push_back(std::move(c));
+                 });
+      } catch (const Error &e) {
+        // A table or column the view uses is gone: SQLite cannot run it.
+        if (e.sqlstate() == sqlstate::kQueryCanceled) throw;
+        if (!wanted.empty())
+          throw Error(sqlstate::kFdwError,
+                      db.options().label + ": SQLite view " + sqlite_quote_ident(name) +
+                          " cannot be copied: the source cannot read it (" + e.what() + ")");
+        schema.others.push_back(
+            {"view", name,
+             std::string("not materialized: the source cannot read it (") + e.what() + ")"});
+        continue;
+      }
+      schema.tables.push_back(std::move(t));
+      continue;
+    }
     // Virtual tables (FTS, R*Tree) have no columns of their own to copy faithfully.
     if (create_sql.rfind("CREATE VIRTUAL", 0) == 0) {
       if (wanted.empty())

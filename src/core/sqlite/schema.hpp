@@ -20,8 +20,12 @@ namespace minibar {
 // comments are skipped correctly.
 std::vector<SourceCheck> sqlite_check_constraints(std::string_view create_table_sql);
 
-// With a non-empty `only`, only those tables (and no other objects). Throws
-// Error (HV00R for a table in `only` that does not exist).
-SourceSchema read_sqlite_schema(SqliteDatabase &db, const std::vector<std::string> &only = {});
+// With `views`, views are read as tables (SourceTable::view; else they go to
+// others). With a non-empty `only`, only those tables or views (and no other
+// objects). A view SQLite cannot run is a note in others (an error when
+// `only` names it). Throws Error (HV00R for a name in `only` that does not
+// exist).
+SourceSchema read_sqlite_schema(SqliteDatabase &db, const std::vector<std::string> &only = {},
+                                bool views = false);
 
 }  // namespace minibar

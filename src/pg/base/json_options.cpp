@@ -42,6 +42,12 @@ bool option_bool(const OptionsKind &kind, const JsonOption &o) {
   return o.value == "true";
 }
 
+bool option_views(const OptionsKind &kind, const JsonOption &o) {
+  if (o.type != "string" || (o.value != "skip" && o.value != "materialize"))
+    bad_option(kind, o.key, "expected \"skip\" or \"materialize\"");
+  return o.value == "materialize";
+}
+
 std::vector<std::string> option_names(const OptionsKind &kind, const std::string &json,
                                       const JsonOption &o) {
   if (o.type != "array") bad_option(kind, o.key, "expected an array of table names");

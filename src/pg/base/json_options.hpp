@@ -34,6 +34,8 @@ std::vector<JsonOption> json_options(const std::string &json, const OptionsKind 
 [[noreturn]] void bad_option(const OptionsKind &kind, const std::string &key,
                              const std::string &why);
 bool option_bool(const OptionsKind &kind, const JsonOption &o);
+// "views": "skip" (false) or "materialize" (true).
+bool option_views(const OptionsKind &kind, const JsonOption &o);
 // An option that is an array of names ("tables", "exclude"): its elements
 // (SPI on json, the whole options document).
 std::vector<std::string> option_names(const OptionsKind &kind, const std::string &json,

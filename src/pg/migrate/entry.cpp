@@ -2,6 +2,7 @@
 // Arguments and names are resolved with the caller's search_path; everything
 // after runs with search_path = pg_catalog, pg_temp and schema-qualified SQL.
 #include <map>
+#include <set>
 
 #include "core/convert/number_parse.hpp"
 #include "core/schema/quote.hpp"
@@ -149,9 +150,11 @@ PGDLLEXPORT Datum minibar_migrate_database(PG_FUNCTION_ARGS) {
       run_id = run_migration(req, opts, s->config);
       // A row per table in load order, then what was not translated.
       std::map<std::string, std::vector<std::string>> notes_of;
+      std::set<std::string> views;  // materialized views ("views": "materialize")
       std::vector<Row> others;
       for (const RunNote &n : run_notes(run_id)) {
         if (n.source_table) {
+          if (n.note.kind == "view") views.insert(*n.source_table);
           notes_of[*n.source_table].push_back(n.note.kind + " " + n.note.object + ": " +
                                               n.note.detail);
         } else {
@@ -164,7 +167,7 @@ PGDLLEXPORT Datum minibar_migrate_database(PG_FUNCTION_ARGS) {
       }
       for (const RunTableResult &t : run_table_results(run_id)) {
         Row row;
-        row.kind = "table";
+        row.kind = views.count(t.source_table) ? "view" : "table";
         row.source = t.source_table;
         row.target = t.target_relid;
         row.rows_source = t.rows_source;

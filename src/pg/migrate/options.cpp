@@ -75,6 +75,8 @@ MigrateOptions parse_migrate_options(const std::string &json, bool database_leve
       }
     } else if ((key == "tables" || key == "exclude") && database_level) {
       (key == "tables" ? o.tables : o.exclude) = option_names(kMigration, json, opt);
+    } else if (key == "views" && database_level) {
+      o.views = option_views(kMigration, opt);
     } else {
       bad(key, "unknown option");
     }

@@ -36,6 +36,7 @@ struct MigrateOptions {
   bool data_only = false;            // load existing tables only; create nothing
   std::vector<std::string> tables;   // migrate_database: only these (source names)
   std::vector<std::string> exclude;  // migrate_database: not these
+  bool views = false;  // migrate_database: "views": "materialize" copies views into tables
 };
 
 // Parses options (jsonb text) with SPI; throws PgError / Error (22023).

@@ -112,8 +112,9 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
                                           "the options of migrate_database in the documentation "
                                           "page \"Migrating a database\" (migration.md)"};
   SourceSchema schema =
-      database ? read_selected_schema(src, kMigration, opts.tables, opts.exclude, &opts.rules)
-               : read_selected_schema(src, kMigration, {req.remote_table}, {}, &opts.rules);
+      database ? read_selected_schema(src, kMigration, opts.tables, opts.exclude, &opts.rules,
+                                      opts.views)
+               : read_selected_schema(src, kMigration, {req.remote_table}, {}, &opts.rules, true);
   measure_sqlite_values(src, schema, &opts.rules);
   bool schema_created = false;
   if (database &&
@@ -179,8 +180,10 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
     RunTable rt;
     rt.source_table = table.name;
     rt.table_no = table_no++;
-    rt.rows_estimated =
-        table.estimated_rows >= 0 ? table.estimated_rows : src.estimate_rows(table.name);
+    // A view's rows are known only by running it (once, for the copy).
+    rt.rows_estimated = table.view                  ? -1
+                        : table.estimated_rows >= 0 ? table.estimated_rows
+                                                    : src.estimate_rows(table.name);
     std::vector<Note> notes;
     Oid existing = find_table(plan.schema, plan.name);
     if (OidIsValid(existing)) {
@@ -273,6 +276,11 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
       notes.push_back({"chunks", table.name,
                        "no integer key to split on: copied whole, and a resumed run copies it "
                        "again from the start"});
+    if (table.view)
+      notes.insert(notes.begin(),
+                   Note{"view", table.name,
+                        "materialized: a snapshot of the rows the view returned, in one copy; "
+                        "the table has no keys, indexes, NOT NULL or defaults"});
     for (const Note &n : rerun_notes[table.name]) notes.push_back(n);
     if (opts.schema_only) {
       ranges.clear();

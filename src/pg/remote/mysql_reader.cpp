@@ -2,7 +2,6 @@
 
 #include "core/convert/describe.hpp"
 #include "pg/base/guard.hpp"
-#include "pg/migrate/load/rejects.hpp"
 
 namespace minibar::pg {
 
@@ -119,8 +118,7 @@ bool MysqlReader::source_null(int column) const {
 }
 
 void MysqlReader::append_json(std::string &out, int column) const {
-  json_append_mycell(out, stmt_.cell(static_cast<size_t>(column)), kJsonValueLimit,
-                     &reject_md5_hex);
+  json_append_mycell(out, stmt_.cell(static_cast<size_t>(column)), kJsonValueLimit, &value_md5_hex);
 }
 
 void MysqlReader::convert(int column, Converted *out) {

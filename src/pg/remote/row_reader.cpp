@@ -2,7 +2,21 @@
 
 #include "pg/base/guard.hpp"
 
+extern "C" {
+#include "common/md5.h"
+}
+
 namespace minibar::pg {
+
+std::string value_md5_hex(std::string_view bytes) {
+  char hexsum[33] = {0};
+  bool ok = false;
+  pg_call([&] {
+    const char *err = nullptr;
+    ok = pg_md5_hash(bytes.data(), bytes.size(), hexsum, &err);
+  });
+  return ok ? std::string(hexsum, 32) : std::string();
+}
 
 RowReader::RowReader(const ColumnTarget *targets, int ntargets, const char *relname,
                      const char *remote_table)

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -16,6 +17,11 @@
 #include "pg/remote/row_fault.hpp"
 
 namespace minibar::pg {
+
+// MD5 of a value (32 hex digits; empty if it cannot be computed): the digest
+// that a row described as JSON gives for a value it cuts (reject records;
+// MySQL MD5(), PostgreSQL md5() compute the same).
+std::string value_md5_hex(std::string_view bytes);
 
 class RowReader {
  public:

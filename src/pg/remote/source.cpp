@@ -58,8 +58,8 @@ class MysqlSource : public MigrationSource {
     }
   }
   Dialect dialect() const override { return Dialect::Mysql; }
-  SourceSchema read_schema(const std::vector<std::string> &only) override {
-    return read_mysql_schema(conn(), db_, only);
+  SourceSchema read_schema(const std::vector<std::string> &only, bool views) override {
+    return read_mysql_schema(conn(), db_, only, views);
   }
   int64_t begin_table(const std::string &table, const KeyRange &range) override {
     std::vector<MysqlRow> r =
@@ -168,8 +168,8 @@ class SqliteSource : public MigrationSource {
   explicit SqliteSource(const SourceConfig &config)
       : config_(config), db_(sqlite_open(config.sqlite)) {}
   Dialect dialect() const override { return Dialect::Sqlite; }
-  SourceSchema read_schema(const std::vector<std::string> &only) override {
-    return read_sqlite_schema(*db_, only);
+  SourceSchema read_schema(const std::vector<std::string> &only, bool views) override {
+    return read_sqlite_schema(*db_, only, views);
   }
   int64_t begin_table(const std::string &table, const KeyRange &range) override {
     // A connection of its own per table (or chunk), in a read transaction
@@ -377,15 +377,22 @@ std::unique_ptr<CommitFence> hold_source_commits(const SourceConfig &config, int
 SourceSchema read_selected_schema(MigrationSource &src, const OptionsKind &kind,
                                   const std::vector<std::string> &tables,
                                   const std::vector<std::string> &exclude,
-                                  const MigrateRules *rules) {
+                                  const MigrateRules *rules, bool views) {
   SourceSchema schema;
   try {
-    schema = src.read_schema(tables);
+    schema = src.read_schema(tables, views);
   } catch (const Error &e) {
     // A name in "tables" the source lacks is a bad option value, not a lost table.
     if (tables.empty() || e.sqlstate() != std::string(sqlstate::kFdwTableNotFound)) throw;
     bad_option(kind, "tables", e.what());
   }
+  if (!views)
+    for (const SourceTable &t : schema.tables)
+      if (t.view)
+        bad_option(kind, "tables",
+                   "\"" + t.name +
+                       "\" is a view, not a table; views are copied only with "
+                       "{\"views\": \"materialize\"} (migrate_database, validate_database)");
   MigrateRules none;
   std::optional<OptionProblem> problem =
       check_named_options(rules ? *rules : none, exclude, schema);
@@ -395,6 +402,10 @@ SourceSchema read_selected_schema(MigrationSource &src, const OptionsKind &kind,
   for (SourceTable &t : schema.tables)
     if (!excluded.count(t.name)) kept.push_back(std::move(t));
   schema.tables = std::move(kept);
+  std::vector<SourceObject> others;  // an excluded view is not reported either
+  for (SourceObject &o : schema.others)
+    if (o.kind != "view" || !excluded.count(o.name)) others.push_back(std::move(o));
+  schema.others = std::move(others);
   return schema;
 }
 

@@ -53,8 +53,9 @@ class MigrationSource {
  public:
   virtual ~MigrationSource() = default;
   virtual Dialect dialect() const = 0;
-  // Tables (all, or `only`) and the objects not migrated.
-  virtual SourceSchema read_schema(const std::vector<std::string> &only) = 0;
+  // Tables (all, or `only`) and the objects not migrated. With views (or
+  // when `only` names one), views are read as tables (SourceTable::view).
+  virtual SourceSchema read_schema(const std::vector<std::string> &only, bool views) = 0;
   // Starts reading a table (or the chunk `range` of it): returns its row
   // count in the view the rows come from.
   virtual int64_t begin_table(const std::string &table, const KeyRange &range = {}) = 0;
@@ -129,11 +130,13 @@ std::unique_ptr<CommitFence> hold_source_commits(const SourceConfig &config, int
 // those "exclude" names. A name in "tables" or "exclude" that the source does
 // not have, and a "columns" / "types" rule (rules, when given) that names no
 // column of the kept tables, is a 22023 error naming the key: nothing has
-// been created yet.
+// been created yet. With views ("views": "materialize"), the source's views
+// are read as tables too; without, a view named in "tables" is a 22023 error
+// and one named in "exclude" is accepted (it is only reported anyway).
 SourceSchema read_selected_schema(MigrationSource &src, const OptionsKind &kind,
                                   const std::vector<std::string> &tables,
                                   const std::vector<std::string> &exclude,
-                                  const MigrateRules *rules);
+                                  const MigrateRules *rules, bool views = false);
 
 // SQLite: measures what each column whose type depends on its values holds
 // (one scan per table, sqlite_profile_sql; see sqlite_type_depends_on_values),

@@ -1,7 +1,6 @@
 #include "pg/remote/sqlite_reader.hpp"
 
 #include "core/convert/describe.hpp"
-#include "pg/migrate/load/rejects.hpp"
 
 namespace minibar::pg {
 
@@ -38,7 +37,7 @@ bool SqliteReader::source_null(int column) const {
 }
 
 void SqliteReader::append_json(std::string &out, int column) const {
-  json_append_cell(out, stmt_.cell(column + offset_), kJsonValueLimit, &reject_md5_hex);
+  json_append_cell(out, stmt_.cell(column + offset_), kJsonValueLimit, &value_md5_hex);
 }
 
 void SqliteReader::convert(int column, Converted *out) {

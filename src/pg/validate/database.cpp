@@ -176,8 +176,8 @@ int64_t validate_database(MigrationSource &src, const std::string &server,
   static constexpr OptionsKind kValidation{
       "validation",
       "the options of validate_checksums in the documentation page \"Validation\" (validation.md)"};
-  SourceSchema schema =
-      read_selected_schema(src, kValidation, options.tables, options.exclude, nullptr);
+  SourceSchema schema = read_selected_schema(src, kValidation, options.tables, options.exclude,
+                                             nullptr, options.views);
   auto id_row = state_rows(
       "INSERT INTO minibar_migrate.validations (server, target_schema, options, run_by) VALUES "
       "($1, $2, $3::pg_catalog.jsonb, $4) RETURNING validation_id",

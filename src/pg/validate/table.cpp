@@ -426,6 +426,8 @@ ValidateOptions parse_validate_options(const std::string &json, bool database_le
       (opt.key == "tables" ? o.tables : o.exclude) = option_names(kValidation, json, opt);
     } else if (database_level && opt.key == "raise_on_mismatch")
       o.raise_on_mismatch = option_bool(kValidation, opt);
+    else if (database_level && opt.key == "views")
+      o.views = option_views(kValidation, opt);
     else
       bad_option(kValidation, opt.key, "unknown option");
   }
@@ -434,7 +436,7 @@ ValidateOptions parse_validate_options(const std::string &json, bool database_le
 
 ValidateResult validate_table(MigrationSource &src, const std::string &remote_table, Oid target,
                               const ValidateOptions &options) {
-  SourceSchema schema = src.read_schema({remote_table});
+  SourceSchema schema = src.read_schema({remote_table}, false);
   const SourceTable *table = schema.table(remote_table);
   if (!table && schema.tables.size() == 1) table = &schema.tables[0];
   if (!table)
@@ -572,7 +574,7 @@ std::vector<std::string> ranges_differ(MigrationSource &src, const std::string &
                                        const std::vector<KeyRange> &ranges) {
   std::vector<std::string> out;
   if (ranges.empty()) return out;
-  SourceSchema schema = src.read_schema({remote_table});
+  SourceSchema schema = src.read_schema({remote_table}, false);
   const SourceTable *table = schema.table(remote_table);
   if (!table && schema.tables.size() == 1) table = &schema.tables[0];
   if (!table)

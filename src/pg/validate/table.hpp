@@ -27,6 +27,7 @@ struct ValidateOptions {
   std::vector<std::string> tables;   // validate_database: only these source tables
   std::vector<std::string> exclude;  // validate_database: not these
   bool raise_on_mismatch = false;    // validate_database: an ERROR when anything differs
+  bool views = false;                // validate_database: also views ("views": "materialize")
 };
 
 // Parses the options jsonb (SPI); 22023 for unknown keys and bad values.

@@ -4,21 +4,7 @@
 
 #include "pg/base/guard.hpp"
 
-extern "C" {
-#include "common/md5.h"
-}
-
 namespace minibar::pg {
-
-std::string reject_md5_hex(std::string_view bytes) {
-  char hexsum[33] = {0};
-  bool ok = false;
-  pg_call([&] {
-    const char *err = nullptr;
-    ok = pg_md5_hash(bytes.data(), bytes.size(), hexsum, &err);
-  });
-  return ok ? std::string(hexsum, 32) : std::string();
-}
 
 RejectLog::RejectLog(int64_t run_id, std::string source_table, std::string target_table)
     : run_id_(run_id),

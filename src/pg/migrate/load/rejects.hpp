@@ -9,11 +9,6 @@
 
 namespace minibar::pg {
 
-// MD5 of a value (32 hex digits; empty if it cannot be computed): the digest
-// that reject records give for a value they cut (MySQL MD5(), PostgreSQL
-// md5() compute the same).
-std::string reject_md5_hex(std::string_view bytes);
-
 struct RejectRecord {
   std::string row;  // JSON object: the key columns, or the whole row (long values cut)
   std::string column;
