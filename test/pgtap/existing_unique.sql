@@ -28,7 +28,7 @@ SELECT is(:'fixture_load'::text, 'ok', 'SQLite fixture written');
 -- 1. In the caller (workers 0).
 SELECT pg_temp.fresh('items0');
 SELECT is((SELECT format('%s/%s', rows_copied, rows_rejected)
-             FROM minibar_migrate.migrate_table('tap_exu', 'items', 'tap_exu.items0', '{"workers": 0}')),
+             FROM minibar_migrate.migrate_table('tap_exu', 'items', 'tap_exu.items0', '{"if_exists": "append", "workers": 0}')),
           '19996/4', 'workers 0: 19,996 rows copied, 4 rejected');
 SELECT is((SELECT count(*) FROM tap_exu.items0), 19997::bigint, 'the target holds its old row and the copied rows');
 SELECT results_eq(
@@ -51,7 +51,7 @@ SELECT is((SELECT code FROM tap_exu.items0 WHERE id = 1), 'c1', 'the first row w
 -- 2. In background workers, the table cut into chunks.
 SELECT pg_temp.fresh('items2');
 SELECT is((SELECT format('%s/%s', rows_copied, rows_rejected)
-             FROM minibar_migrate.migrate_table('tap_exu', 'items', 'tap_exu.items2', '{"workers": 2, "chunk_size": 5000, "resume": true}')),
+             FROM minibar_migrate.migrate_table('tap_exu', 'items', 'tap_exu.items2', '{"if_exists": "append", "workers": 2, "chunk_size": 5000, "resume": true}')),
           '19996/4', 'workers 2, chunks of 5,000: the same counts');
 SELECT is((SELECT chunks FROM minibar_migrate.run_tables WHERE run_id = (SELECT max(run_id) FROM minibar_migrate.runs)),
           4, 'it was copied in 4 chunks');
@@ -64,7 +64,7 @@ SELECT bag_eq($$SELECT * FROM tap_exu.items2$$, $$SELECT * FROM tap_exu.items0$$
 
 -- 3. max_rejects still caps it, and the call keeps nothing.
 SELECT pg_temp.fresh('items_cap');
-SELECT matches(pg_temp.try_text($$SELECT * FROM minibar_migrate.migrate_table('tap_exu', 'items', 'tap_exu.items_cap', '{"workers": 0, "max_rejects": 1}')$$),
+SELECT matches(pg_temp.try_text($$SELECT * FROM minibar_migrate.migrate_table('tap_exu', 'items', 'tap_exu.items_cap', '{"if_exists": "append", "workers": 0, "max_rejects": 1}')$$),
                '^54000 more than 1 rows rejected', 'max_rejects 1: fails with 54000');
 SELECT is((SELECT count(*) FROM tap_exu.items_cap), 1::bigint, 'and the target has only its old row');
 

@@ -66,7 +66,7 @@ SELECT pg_temp.fingerprint('tap_ir.t') AS t_before \gset
 
 -- Workers asked for, no resume: refused before anything is loaded.
 SELECT pg_temp.run_capture('workers into existing',
-  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir.t', '{"workers": 2, "chunk_size": 1000}')$$);
+  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir.t', '{"if_exists": "append", "workers": 2, "chunk_size": 1000}')$$);
 SELECT is((SELECT code FROM pg_temp.outcome WHERE label = 'workers into existing'), '0A000',
           'workers 2 into an existing table without resume: refused (0A000)');
 SELECT ok((SELECT message LIKE '%"tap_ir"."t" exists%' AND hint LIKE '%"workers": 0%' AND hint LIKE '%"resume": true%'
@@ -84,20 +84,20 @@ SELECT is((SELECT status FROM minibar_migrate.runs WHERE target_schema = 'tap_ir
 \set killer_out :out_prefix.killer
 \set killer `rm -f :'killer_out'; ( end=$(($(date +%s) + 30)); seen=no; while [ "$(date +%s)" -lt "$end" ]; do n=$(psql -X -At -d :'db' -c "SELECT count(*) FROM pg_stat_progress_copy WHERE pid = :mypid AND tuples_processed BETWEEN 1 AND 150000" 2>&1); if [ "$n" = 1 ]; then for id in $(mariadb -uroot -N -B -e "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'minibar' AND DB = 'minibar_tap_integ_runs'" 2>&1); do mariadb -uroot -e "KILL CONNECTION $id" 2>&1 && seen=yes; done; [ "$seen" = yes ] && break; fi; sleep 0.01; done; echo "$seen" ) </dev/null >:'killer_out' 2>&1 & echo started`
 SELECT pg_temp.run_capture('killed mid-copy',
-  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 'k', 'tap_ir.k')$$);
+  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 'k', 'tap_ir.k', '{"if_exists": "append"}')$$);
 SELECT is(pg_temp.read_report(:'killer_out', 30), 'yes', 'the copy''s MariaDB connection was killed mid-copy');
 SELECT isnt((SELECT code FROM pg_temp.outcome WHERE label = 'killed mid-copy'), '00000', 'the run failed');
 SELECT is(pg_temp.fingerprint('tap_ir.k'), :'k_before', 'the existing keyless table is exactly as before the run');
 SELECT is((SELECT count(*) FROM minibar_migrate.runs WHERE target_schema = 'tap_ir' AND status IN ('running', 'failed')),
           0::bigint, 'no unfinished run is left');
 -- Again, with nothing killed: exactly the source's rows are added, once.
-SELECT is((SELECT rows_copied FROM minibar_migrate.migrate_table('tap_ir', 'k', 'tap_ir.k')), 500000::bigint,
+SELECT is((SELECT rows_copied FROM minibar_migrate.migrate_table('tap_ir', 'k', 'tap_ir.k', '{"if_exists": "append"}')), 500000::bigint,
           'the repeated call copies the 500,000 rows');
 SELECT is((SELECT count(*) || '/' || count(DISTINCT v) FROM tap_ir.k), '500003/500003',
           'the table holds its 3 rows and each source row once');
 
 -- A resumable run into an existing table: rollback() says how many rows stay.
-SELECT is((SELECT rows_copied FROM minibar_migrate.migrate_table('tap_ir', 's', 'tap_ir.s', '{"workers": 1, "resume": true}')),
+SELECT is((SELECT rows_copied FROM minibar_migrate.migrate_table('tap_ir', 's', 'tap_ir.s', '{"if_exists": "append", "workers": 1, "resume": true}')),
           10::bigint, 'a resumable run with workers into an existing table loads it');
 SELECT max(run_id) AS s_run FROM minibar_migrate.runs WHERE target_schema = 'tap_ir' \gset
 SELECT results_eq(format('SELECT kind, object FROM minibar_migrate.rollback(%s)', :s_run),
@@ -109,7 +109,7 @@ SELECT results_eq(format('SELECT kind, object FROM minibar_migrate.rollback(%s)'
 \set kill2_out :out_prefix.kill2
 \set killer3 `test/scripts/migrate_workers.sh kill :'db' tap_ir one :'kill2_out' 30 </dev/null >/dev/null 2>&1 & echo started`
 SELECT pg_temp.run_capture('resumable existing stopped',
-  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir.t', '{"workers": 1, "chunk_size": 1000, "resume": true}')$$);
+  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir.t', '{"if_exists": "append", "workers": 1, "chunk_size": 1000, "resume": true}')$$);
 SELECT matches(pg_temp.read_report(:'kill2_out', 30), '^killed\|', 'its worker was terminated after a committed chunk');
 SELECT ok((SELECT hint ~ (' ' || (SELECT count(*) - 1 FROM tap_ir.t) || ' rows of its committed chunks are in "tap_ir"."t", which existed before the run')
              FROM pg_temp.outcome WHERE label = 'resumable existing stopped'),
@@ -120,11 +120,11 @@ SELECT is((SELECT count(*) FROM minibar_migrate.rollback(:t_run) WHERE kind = 'r
 
 -- ------------------------------------------------- 2. one run per target schema
 \set conc_out :out_prefix.conc
-\set conc `rm -f :'conc_out'; ( PGOPTIONS='-c client_min_messages=warning' psql -X -At -d :'db' -c "SELECT rows_copied FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir_c.t', '{\"workers\": 1, \"chunk_size\": 1000}')" > :'conc_out'.part 2>&1; echo "exit $?" >> :'conc_out'.part; mv :'conc_out'.part :'conc_out' ) </dev/null >/dev/null 2>&1 & echo started`
+\set conc `rm -f :'conc_out'; ( PGOPTIONS='-c client_min_messages=warning' psql -X -At -d :'db' -c "SELECT rows_copied FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir_c.t', '{\"if_exists\": \"append\", \"workers\": 1, \"chunk_size\": 1000}')" > :'conc_out'.part 2>&1; echo "exit $?" >> :'conc_out'.part; mv :'conc_out'.part :'conc_out' ) </dev/null >/dev/null 2>&1 & echo started`
 SELECT pg_temp.wait_running('tap_ir_c', 30) AS conc_run \gset
 SELECT isnt(:'conc_run'::text, '', 'a run into tap_ir_c is running in another session');
 SELECT pg_temp.run_capture('second run',
-  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir_c.t', '{"workers": 0}')$$);
+  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir_c.t', '{"if_exists": "append", "workers": 0}')$$);
 SELECT is((SELECT code FROM pg_temp.outcome WHERE label = 'second run'), '55006',
           'a second run into the same schema: 55006');
 SELECT ok((SELECT message LIKE '%"tap_ir_c"%run ' || :'conc_run' || '%' FROM pg_temp.outcome WHERE label = 'second run'),
@@ -136,7 +136,7 @@ SELECT is((SELECT count(*) FROM tap_ir_c.t), 200000::bigint, 'its target holds t
 \set drop_out :out_prefix.drop
 \set dropper `rm -f :'drop_out'; ( end=$(($(date +%s) + 30)); seen=no; while [ "$(date +%s)" -lt "$end" ]; do n=$(psql -X -At -d :'db' -c "SELECT count(*) FROM pg_stat_progress_copy p JOIN minibar_migrate.run_tasks k ON true JOIN minibar_migrate.runs r USING (run_id) WHERE p.relid = to_regclass('tap_ir_d.t') AND r.status = 'running' AND k.kind = 'copy' AND k.state = 'done' AND r.target_schema = 'tap_ir_d'" 2>&1); if [ "$n" != "" ] && [ "$n" != 0 ]; then psql -X -d :'db' -qc "DROP TABLE tap_ir_d.t" 2>&1; seen=yes; break; fi; sleep 0.02; done; echo "$seen" ) </dev/null >:'drop_out' 2>&1 & echo started`
 SELECT pg_temp.run_capture('dropped',
-  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir_d.t', '{"workers": 1, "chunk_size": 1000}')$$);
+  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir_d.t', '{"if_exists": "append", "workers": 1, "chunk_size": 1000}')$$);
 SELECT is(pg_temp.read_report(:'drop_out', 30), 'yes', 'the target was dropped while a chunk was being copied');
 SELECT is((SELECT code FROM pg_temp.outcome WHERE label = 'dropped'), '42P01', 'the run fails with 42P01');
 SELECT ok((SELECT message LIKE '%"tap_ir_d"."t"%' AND message NOT LIKE '%OID%' FROM pg_temp.outcome WHERE label = 'dropped'),
@@ -151,7 +151,7 @@ SELECT is((SELECT status FROM minibar_migrate.runs WHERE target_schema = 'tap_ir
 \set kill_out :out_prefix.kill
 \set killer2 `test/scripts/migrate_workers.sh kill :'db' tap_ir_r one :'kill_out' 30 </dev/null >/dev/null 2>&1 & echo started`
 SELECT pg_temp.run_capture('resumable stopped',
-  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 'r', 'tap_ir_r.r', '{"workers": 2, "chunk_size": 20000, "resume": true}')$$);
+  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 'r', 'tap_ir_r.r', '{"if_exists": "append", "workers": 2, "chunk_size": 20000, "resume": true}')$$);
 SELECT matches(pg_temp.read_report(:'kill_out', 30), '^killed\|', 'a worker was terminated after a committed chunk');
 SELECT is((SELECT status FROM minibar_migrate.runs WHERE target_schema = 'tap_ir_r' ORDER BY run_id DESC LIMIT 1),
           'failed', 'the resumable run failed and kept its committed chunks');
@@ -159,7 +159,7 @@ SELECT cmp_ok((SELECT count(*) FROM tap_ir_r.r), '>', 0::bigint, 'committed chun
 -- The run's target renamed since: resume refuses to load it under its new name.
 ALTER TABLE tap_ir_r.r RENAME TO r_moved;
 SELECT pg_temp.run_capture('resumed renamed',
-  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 'r', 'tap_ir_r.r', '{"workers": 2, "chunk_size": 20000, "resume": true}')$$);
+  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 'r', 'tap_ir_r.r', '{"if_exists": "append", "workers": 2, "chunk_size": 20000, "resume": true}')$$);
 SELECT ok((SELECT code = '55000' AND message LIKE '%"tap_ir_r"."r" of run % is now "tap_ir_r"."r_moved"%'
              FROM pg_temp.outcome WHERE label = 'resumed renamed'),
           'resume with the target renamed since: refused (55000), naming the table then and now');
@@ -167,7 +167,7 @@ ALTER TABLE tap_ir_r.r_moved RENAME TO r;
 \set changed `mariadb -uroot minibar_tap_integ_runs -e "DELETE FROM r WHERE id % 1000 = 7; UPDATE r SET v = CONCAT('changed-', id) WHERE id % 1000 = 11" 2>&1 && echo changed`
 SELECT is(:'changed'::text, 'changed', 'the source changed in every chunk: 400 rows deleted, 400 updated');
 \set src_r `mariadb -uroot -N -B -r minibar_tap_integ_runs -e "SET SESSION group_concat_max_len = 67108864; SELECT CONCAT(COUNT(*), '/', MD5(GROUP_CONCAT(CONCAT(id, ':', v) ORDER BY id SEPARATOR ','))) FROM r"`
-SELECT is((SELECT rows_copied FROM minibar_migrate.migrate_table('tap_ir', 'r', 'tap_ir_r.r', '{"workers": 2, "chunk_size": 20000, "resume": true}')),
+SELECT is((SELECT rows_copied FROM minibar_migrate.migrate_table('tap_ir', 'r', 'tap_ir_r.r', '{"if_exists": "append", "workers": 2, "chunk_size": 20000, "resume": true}')),
           399600::bigint, 'the resumed run reports the 399,600 rows the source holds now');
 SELECT is((SELECT count(*) || '/' || md5(string_agg(id || ':' || v, ',' ORDER BY id)) FROM tap_ir_r.r), :'src_r'::text,
           'the target equals the source as of the resumed run (count and md5 of every row)');
@@ -189,7 +189,7 @@ SELECT ok((SELECT count(*) > 0 FROM minibar_migrate.run_notes
 \set kill3_out :out_prefix.kill3
 \set killer4 `test/scripts/migrate_workers.sh kill :'db' tap_ir_e one :'kill3_out' 30 </dev/null >/dev/null 2>&1 & echo started`
 SELECT pg_temp.run_capture('existing resumable stopped',
-  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir_e.t', '{"workers": 1, "chunk_size": 1000, "resume": true}')$$);
+  $$SELECT * FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir_e.t', '{"if_exists": "append", "workers": 1, "chunk_size": 1000, "resume": true}')$$);
 SELECT matches(pg_temp.read_report(:'kill3_out', 30), '^killed\|', 'the run into the existing table was stopped after a committed chunk');
 SELECT max(run_id) AS e_run FROM minibar_migrate.runs WHERE target_schema = 'tap_ir_e' \gset
 SELECT count(*) AS e_done FROM minibar_migrate.run_tasks WHERE run_id = :e_run AND kind = 'copy' AND state = 'done' \gset
@@ -197,7 +197,7 @@ SELECT is((SELECT status FROM minibar_migrate.runs WHERE run_id = :e_run), 'fail
 \set changed_t `mariadb -uroot minibar_tap_integ_runs -e "UPDATE t SET v = CONCAT('changed-', id) WHERE id % 1000 = 11" 2>&1 && echo changed`
 SELECT is(:'changed_t'::text, 'changed', 'the source changed in every chunk of t: 200 rows updated');
 -- Resumed in another session, so that its WARNING can be read.
-\set resumed `psql -X -At -d :'db' -c "SELECT rows_copied FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir_e.t', '{\"workers\": 1, \"chunk_size\": 1000, \"resume\": true}')" 2>&1`
+\set resumed `psql -X -At -d :'db' -c "SELECT rows_copied FROM minibar_migrate.migrate_table('tap_ir', 't', 'tap_ir_e.t', '{\"if_exists\": \"append\", \"workers\": 1, \"chunk_size\": 1000, \"resume\": true}')" 2>&1`
 SELECT matches(:'resumed'::text, E'\\n200000$', 'the resumed run finishes (rows_copied 200000)');
 SELECT is((SELECT status || ' ' || stale_chunks FROM minibar_migrate.runs WHERE run_id = :e_run),
           'done ' || :e_done, 'the run is done with one stale chunk per chunk committed before the stop');

@@ -78,7 +78,7 @@ SELECT is(:'fixture_load'::text, 'ok', 'SQLite fixture written');
 SELECT ok(NOT pg_temp.mallory_is_superuser(), 'mallory starts as a plain role');
 
 -- ======================================================= 1. a table another role made, with a trap
-SELECT pg_temp.refused_with_hint($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.items', '{"workers": 0}')$$,
+SELECT pg_temp.refused_with_hint($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.items', '{"if_exists": "append", "workers": 0}')$$,
           '42501 | refusing to load into table "tap_target_s"."items": it is owned by role "tap_target_mallory", not by "' || current_user || '" or a superuser',
           'migrate_table into mallory''s table with a trigger: refused with 42501, naming the table and its owner');
 SELECT is(pg_temp.try_sql($$SELECT * FROM minibar_migrate.migrate_database('tap_target_lite', 'tap_target_s', '{"tables": ["items"], "workers": 0}')$$) ->> 'code',
@@ -94,24 +94,24 @@ SELECT is((SELECT count(*) FROM tap_target_s.items), 0::bigint, 'and mallory''s 
 SET ROLE tap_target_alice;
 CREATE TABLE tap_target_s.alice_items (id int, n int, label text);
 RESET ROLE;
-SELECT is(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.alice_items', '{"workers": 0}')$$),
+SELECT is(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.alice_items', '{"if_exists": "append", "workers": 0}')$$),
           '42501 | refusing to load into table "tap_target_s"."alice_items": it is owned by role "tap_target_alice", not by "' || current_user || '" or a superuser',
           'a table owned by a plain role, no trigger: refused without the opt-in');
-SELECT results_eq($$SELECT rows_copied, rows_rejected FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.alice_items', '{"workers": 0, "trust_target": true}')$$,
+SELECT results_eq($$SELECT rows_copied, rows_rejected FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.alice_items', '{"if_exists": "append", "workers": 0, "trust_target": true}')$$,
                   $$VALUES (6::bigint, 0::bigint)$$, 'with {"trust_target": true}: loaded');
 SELECT is((SELECT string_agg(id::text, ',' ORDER BY id) FROM tap_target_s.alice_items), '1,2,3,4,5,6',
           'the table holds the six rows');
-SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.alice_items', '{"workers": 2, "trust_target": true, "resume": true}')$$,
+SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.alice_items', '{"if_exists": "append", "workers": 2, "trust_target": true, "resume": true}')$$,
                   $$VALUES (6::bigint)$$, 'and with 2 workers (the copy step checks it again, trusted)');
 
 -- A group's table: trusted by its members, not by a superuser who is no member.
 CREATE TABLE tap_target_s.team_items (id int, n int, label text);
 ALTER TABLE tap_target_s.team_items OWNER TO tap_target_team;
-SELECT matches(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.team_items', '{"workers": 0}')$$),
+SELECT matches(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.team_items', '{"if_exists": "append", "workers": 0}')$$),
                '^42501 \| refusing to load into table "tap_target_s"\."team_items": it is owned by role "tap_target_team"',
                'a superuser is not taken for a member of every role: the group''s table is refused');
 SET ROLE tap_target_alice;
-SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.team_items', '{"workers": 0}')$$,
+SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.team_items', '{"if_exists": "append", "workers": 0}')$$,
                   $$VALUES (6::bigint)$$, 'alice, a member of the group, loads the group''s table without the opt-in');
 RESET ROLE;
 
@@ -126,12 +126,12 @@ END $$;
 SELECT pg_temp.guarded('guarded');
 SELECT pg_temp.guarded('guarded_w');
 SET ROLE tap_target_alice;
-SELECT is(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.guarded', '{"workers": 0}')$$),
+SELECT is(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.guarded', '{"if_exists": "append", "workers": 0}')$$),
           '42501 | refusing to load into table "tap_target_s"."guarded" (owner "' || (SELECT tableowner FROM pg_tables WHERE tablename = 'guarded') || '"): it has row-level security enabled',
           'a table with row-level security: refused without the opt-in');
-SELECT results_eq($$SELECT rows_copied, rows_rejected FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.guarded', '{"workers": 0, "trust_target": true}')$$,
+SELECT results_eq($$SELECT rows_copied, rows_rejected FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.guarded', '{"if_exists": "append", "workers": 0, "trust_target": true}')$$,
                   $$VALUES (3::bigint, 3::bigint)$$, 'with the opt-in: the 3 rows the policy allows are copied, the 3 it refuses rejected');
-SELECT results_eq($$SELECT rows_copied, rows_rejected FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.guarded_w', '{"workers": 1, "trust_target": true, "resume": true}')$$,
+SELECT results_eq($$SELECT rows_copied, rows_rejected FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.guarded_w', '{"if_exists": "append", "workers": 1, "trust_target": true, "resume": true}')$$,
                   $$VALUES (3::bigint, 3::bigint)$$, 'the same in a background worker');
 SELECT throws_ok($$SELECT count(*) FROM tap_target_s.guarded$$, '42501', NULL,
                  '(alice may not even read the table: the run did not count it)');
@@ -153,20 +153,20 @@ SELECT is((SELECT count(*) FROM minibar_migrate.run_notes n JOIN minibar_migrate
 -- ======================================================= 4. one's own table loads as before
 SET SESSION AUTHORIZATION tap_target_alice;
 CREATE TABLE tap_target_s.alice_own (id int, n int, label text);
-SELECT results_eq($$SELECT rows_copied, rows_rejected FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.alice_own', '{"workers": 0}')$$,
+SELECT results_eq($$SELECT rows_copied, rows_rejected FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.alice_own', '{"if_exists": "append", "workers": 0}')$$,
                   $$VALUES (6::bigint, 0::bigint)$$, 'alice loads her own table without the opt-in');
-SELECT results_eq($$SELECT target::text, rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.alice_new', '{"workers": 0}')$$,
+SELECT results_eq($$SELECT target::text, rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.alice_new', '{"if_exists": "append", "workers": 0}')$$,
                   $$VALUES ('tap_target_s.alice_new', 6::bigint)$$, 'and a table the run creates in the superuser''s schema');
-SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.alice_own', '{"workers": 2, "resume": true}')$$,
+SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.alice_own', '{"if_exists": "append", "workers": 2, "resume": true}')$$,
                   $$VALUES (6::bigint)$$, 'her own table with 2 workers');
 RESET SESSION AUTHORIZATION;
 CREATE TABLE tap_target_s.root_own (id int, n int, label text);
-SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.root_own', '{"workers": 0}')$$,
+SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.root_own', '{"if_exists": "append", "workers": 0}')$$,
                   $$VALUES (6::bigint)$$, 'the superuser loads its own table without the opt-in');
 CREATE TABLE tap_target_s.parted (id int, n int, label text) PARTITION BY RANGE (id);
 CREATE TABLE tap_target_s.parted_lo PARTITION OF tap_target_s.parted FOR VALUES FROM (MINVALUE) TO (4);
 CREATE TABLE tap_target_s.parted_hi PARTITION OF tap_target_s.parted FOR VALUES FROM (4) TO (MAXVALUE);
-SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.parted', '{"workers": 0}')$$,
+SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.parted', '{"if_exists": "append", "workers": 0}')$$,
                   $$VALUES (6::bigint)$$, 'and its partitioned table without triggers');
 
 -- ======================================================= 5. triggers on tables the caller trusts
@@ -174,7 +174,7 @@ SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_t
 CREATE TABLE tap_target_s.root_trig (id int, n int, label text);
 CREATE TRIGGER escalate BEFORE INSERT ON tap_target_s.root_trig
   FOR EACH ROW EXECUTE FUNCTION tap_target_s.mallory_escalate();
-SELECT is(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.root_trig', '{"workers": 0}')$$),
+SELECT is(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.root_trig', '{"if_exists": "append", "workers": 0}')$$),
           '42501 | refusing to load into table "tap_target_s"."root_trig" (owner "' || current_user || '"): it has trigger "escalate"',
           'a trigger on the caller''s own table: refused, naming the trigger');
 -- A trigger on one partition of a table of the caller.
@@ -183,10 +183,10 @@ CREATE TABLE tap_target_s.parted (id int, n int, label text) PARTITION BY RANGE 
 CREATE TABLE tap_target_s.parted_lo PARTITION OF tap_target_s.parted FOR VALUES FROM (MINVALUE) TO (4);
 CREATE TABLE tap_target_s.parted_hi PARTITION OF tap_target_s.parted FOR VALUES FROM (4) TO (MAXVALUE);
 CREATE TRIGGER note_who BEFORE INSERT ON tap_target_s.parted_hi FOR EACH ROW EXECUTE FUNCTION tap_target_s.note_who();
-SELECT is(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.parted', '{"workers": 0}')$$),
+SELECT is(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.parted', '{"if_exists": "append", "workers": 0}')$$),
           '42501 | refusing to load into partition "tap_target_s"."parted_hi" of partitioned table "tap_target_s"."parted" (owner "' || current_user || '"): it has trigger "note_who"',
           'a trigger on a partition: refused, naming the partition');
-SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.parted', '{"workers": 0, "trust_target": true}')$$,
+SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_s.parted', '{"if_exists": "append", "workers": 0, "trust_target": true}')$$,
                   $$VALUES (6::bigint)$$, 'with the opt-in: loaded');
 SELECT is((SELECT string_agg(concat_ws(':', who, tbl, n), ',') FROM (SELECT who, tbl, count(*) AS n FROM tap_target_s.who_log GROUP BY 1, 2) w),
           current_user || ':parted_hi:3',
@@ -196,7 +196,7 @@ SELECT is((SELECT string_agg(concat_ws(':', who, tbl, n), ',') FROM (SELECT who,
 -- table had no trigger fails (54000, resumable); mallory, granted TRIGGER on it,
 -- adds one; resuming runs no planner (only the copy step left) and is refused.
 CREATE TABLE tap_target_s.res_t (id int, n int);
-SELECT matches(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'res', 'tap_target_s.res_t', '{"workers": 1, "resume": true, "max_rejects": 0}')$$),
+SELECT matches(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'res', 'tap_target_s.res_t', '{"if_exists": "append", "workers": 1, "resume": true, "max_rejects": 0}')$$),
                '^54000 \| ', 'a resumable run into a trusted table fails on its reject (max_rejects 0)');
 SELECT max(run_id) AS res_run FROM minibar_migrate.runs WHERE status = 'failed' \gset
 SELECT is((SELECT count(*) FROM minibar_migrate.run_tasks WHERE run_id = :res_run AND kind = 'copy' AND state = 'pending'),
@@ -205,7 +205,7 @@ GRANT TRIGGER ON tap_target_s.res_t TO tap_target_mallory;
 SET ROLE tap_target_mallory;
 CREATE TRIGGER escalate BEFORE INSERT ON tap_target_s.res_t FOR EACH ROW EXECUTE FUNCTION tap_target_s.mallory_escalate();
 RESET ROLE;
-SELECT matches(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'res', 'tap_target_s.res_t', '{"workers": 1, "resume": true, "max_rejects": 0}')$$),
+SELECT matches(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'res', 'tap_target_s.res_t', '{"if_exists": "append", "workers": 1, "resume": true, "max_rejects": 0}')$$),
                '^42501 \| refusing to load into table "tap_target_s"\."res_t" \(owner "[^"]+"\): it has trigger "escalate"',
                'resuming it: the copy step refuses the table that gained a trigger');
 SELECT results_eq($$SELECT count(*) FILTER (WHERE run_id > $$ || :res_run || $$), min(status) FILTER (WHERE run_id = $$ || :res_run || $$) FROM minibar_migrate.runs$$,
@@ -216,23 +216,23 @@ SELECT is((SELECT count(*) FROM minibar_migrate.rollback(:res_run)), 0::bigint, 
 
 -- ======================================================= 6. a schema another role owns
 CREATE SCHEMA tap_target_m AUTHORIZATION tap_target_mallory;
-SELECT pg_temp.refused_with_hint($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_m.items', '{"workers": 0}')$$,
+SELECT pg_temp.refused_with_hint($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_m.items', '{"if_exists": "append", "workers": 0}')$$,
           '42501 | refusing to migrate into schema "tap_target_m": it is owned by role "tap_target_mallory", not by "' || current_user || '" or a superuser',
           'migrate_table into mallory''s schema (a new table): refused');
-SELECT is(pg_temp.try_sql($$SELECT * FROM minibar_migrate.migrate_database('tap_target_lite', 'tap_target_m', '{"workers": 0}')$$) ->> 'code',
+SELECT is(pg_temp.try_sql($$SELECT * FROM minibar_migrate.migrate_database('tap_target_lite', 'tap_target_m', '{"if_exists": "append", "workers": 0}')$$) ->> 'code',
           '42501', 'migrate_database into it: refused');
-SELECT is(pg_temp.try_sql($$SELECT * FROM minibar_migrate.migrate_database('tap_target_lite', 'tap_target_m', '{"workers": 2}')$$) ->> 'code',
+SELECT is(pg_temp.try_sql($$SELECT * FROM minibar_migrate.migrate_database('tap_target_lite', 'tap_target_m', '{"if_exists": "append", "workers": 2}')$$) ->> 'code',
           '42501', 'also with 2 workers');
 SELECT is((SELECT count(*) FROM pg_class WHERE relnamespace = 'tap_target_m'::regnamespace), 0::bigint,
           'nothing was created in it');
-SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_m.items', '{"workers": 0, "trust_target": true}')$$,
+SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'tap_target_m.items', '{"if_exists": "append", "workers": 0, "trust_target": true}')$$,
                   $$VALUES (6::bigint)$$, 'with the opt-in: the table is created and loaded');
 -- public is owned by pg_database_owner: the database's owner.
 SELECT pg_catalog.pg_get_userbyid(datdba) AS db_owner FROM pg_database WHERE datname = current_database() \gset
-SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'public.tap_target_pub', '{"workers": 0}')$$,
+SELECT results_eq($$SELECT rows_copied FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'public.tap_target_pub', '{"if_exists": "append", "workers": 0}')$$,
                   $$VALUES (6::bigint)$$, 'public of a database a superuser owns: loaded');
 ALTER DATABASE :"DBNAME" OWNER TO tap_target_mallory;
-SELECT is(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'public.tap_target_pub', '{"workers": 0}')$$),
+SELECT is(pg_temp.outcome($$SELECT * FROM minibar_migrate.migrate_table('tap_target_lite', 'items', 'public.tap_target_pub', '{"if_exists": "append", "workers": 0}')$$),
           '42501 | refusing to migrate into schema "public": it is owned by role "tap_target_mallory", not by "' || current_user || '" or a superuser',
           'public of a database a plain role owns: refused, naming that role');
 ALTER DATABASE :"DBNAME" OWNER TO :"db_owner";

@@ -47,6 +47,18 @@ MigrateOptions parse_migrate_options(const std::string &json, bool database_leve
       o.progress_interval = static_cast<int>(option_int(kMigration, opt, 0, 86400));
     } else if (key == "trust_target") {
       o.trust_target = option_bool(kMigration, opt);
+    } else if (key == "if_exists") {
+      if (type != "string")
+        bad(key, "expected \"append\", \"truncate\", \"recreate\" or \"error\"");
+      o.if_exists = opt.value;
+      if (o.if_exists != "append" && o.if_exists != "truncate" && o.if_exists != "recreate" &&
+          o.if_exists != "error")
+        bad(key, "\"" + o.if_exists +
+                     "\" is not one of \"error\", \"append\", \"truncate\", \"recreate\"");
+    } else if (key == "schema_only") {
+      o.schema_only = option_bool(kMigration, opt);
+    } else if (key == "data_only") {
+      o.data_only = option_bool(kMigration, opt);
     } else if (key == "types" || key == "columns") {
       if (type != "object") bad(key, "expected an object of \"source\": \"PostgreSQL type\"");
       auto rules = spi_rows(
@@ -71,6 +83,10 @@ MigrateOptions parse_migrate_options(const std::string &json, bool database_leve
       bad(key, "unknown option");
     }
   }
+  if (o.schema_only && o.data_only)
+    bad("data_only", "schema_only and data_only together would do nothing");
+  if (o.data_only && o.if_exists == "recreate")
+    bad("if_exists", "\"recreate\" creates tables, which data_only never does");
   return o;
 }
 

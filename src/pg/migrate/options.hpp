@@ -1,7 +1,8 @@
 // The options jsonb of migrate_table / migrate_database: the keys docs/migration.md lists
 // (batch_size, max_rejects, workers, resume, chunk_size) and ours (keep_case,
 // types, columns, ignore_missing_columns, ignore_extra_columns, tables,
-// exclude, analyze, progress, progress_interval, trust_target). Unknown keys and wrong types are
+// exclude, analyze, progress, progress_interval, trust_target, if_exists,
+// schema_only, data_only). Unknown keys and wrong types are
 // errors.
 #pragma once
 
@@ -29,6 +30,11 @@ struct MigrateOptions {
   // another role, in another role's schema, with triggers, with row-level
   // security): the caller vouches for their code.
   bool trust_target = false;
+  // A target that exists: "" (not given: "error" when it holds rows),
+  // "append", "truncate" or "recreate" (pg/migrate/rerun).
+  std::string if_exists;
+  bool schema_only = false;          // create the tables, keys, indexes, foreign keys; copy no row
+  bool data_only = false;            // load existing tables only; create nothing
   std::vector<std::string> tables;   // migrate_database: only these (source names)
   std::vector<std::string> exclude;  // migrate_database: not these
   bool views = false;  // migrate_database: "views": "materialize" copies views into tables

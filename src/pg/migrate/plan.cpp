@@ -11,6 +11,7 @@
 #include "pg/base/json_options.hpp"
 #include "pg/base/log.hpp"
 #include "pg/migrate/plan.hpp"
+#include "pg/migrate/rerun.hpp"
 #include "pg/base/spi.hpp"
 #include "pg/base/target_check.hpp"
 
@@ -161,6 +162,10 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
     for (size_t i = 0; i < plans.size(); i++)
       plan_foreign_keys(plans[i], schema.tables[i], plan_of);
 
+  // Existing targets: checked (and emptied or dropped if asked) before anything is created.
+  std::map<std::string, std::vector<Note>> rerun_notes = prepare_existing_targets(
+      schema.tables, plans, opts, target_nsp, schema_created, chunked, req.resumable);
+
   MigrateContext ctx;
   ctx.source = &src;
   ctx.options = &opts;
@@ -276,6 +281,12 @@ int64_t plan_run(const RunRequest &req, const MigrateOptions &opts, MigrationSou
                    Note{"view", table.name,
                         "materialized: a snapshot of the rows the view returned, in one copy; "
                         "the table has no keys, indexes, NOT NULL or defaults"});
+    for (const Note &n : rerun_notes[table.name]) notes.push_back(n);
+    if (opts.schema_only) {
+      ranges.clear();
+      rt.chunks = 0;
+      notes.push_back({"schema_only", table.name, "no rows copied (schema_only)"});
+    }
     run_add_table(run_id, rt);
     for (const Note &n : notes) run_record_note(run_id, table.name, n);
 

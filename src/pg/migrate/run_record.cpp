@@ -368,7 +368,16 @@ std::optional<TaskRow> run_claim_task(int64_t run_id) {
       "FROM minibar_migrate.run_tasks t WHERE t.run_id = $1::pg_catalog.int8 AND t.state = "
       "'pending' AND NOT EXISTS (SELECT 1 FROM minibar_migrate.run_tasks u WHERE u.run_id = "
       "t.run_id AND u.state = 'pending' AND u.phase < t.phase AND (NOT t.table_scoped OR "
-      "u.source_table = t.source_table)) ORDER BY t.phase, t.rows_estimated DESC NULLS LAST, "
+      "u.source_table = t.source_table)) "
+      // Tables that existed keep their foreign keys while they load: their
+      // copies go one table after the other in foreign-key order (table_no),
+      // so a child's rows find their parents committed or in this transaction.
+      "AND NOT EXISTS (SELECT 1 FROM minibar_migrate.run_tasks u JOIN minibar_migrate.run_tables "
+      "ut ON ut.run_id = u.run_id AND ut.source_table = u.source_table JOIN "
+      "minibar_migrate.run_tables tt ON tt.run_id = t.run_id AND tt.source_table = t.source_table "
+      "WHERE t.kind = 'copy' AND u.run_id = t.run_id AND u.kind = 'copy' AND u.state = "
+      "'pending' AND NOT ut.created AND NOT tt.created AND ut.table_no < tt.table_no) "
+      "ORDER BY t.phase, t.rows_estimated DESC NULLS LAST, "
       "t.task_no LIMIT 1 FOR UPDATE OF t SKIP LOCKED",
       {std::to_string(run_id)});
   if (r.empty()) return std::nullopt;

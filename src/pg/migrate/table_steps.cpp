@@ -238,7 +238,12 @@ LoadCounts load_chunk(MigrateContext &ctx, const ChunkLoad &load) {
     req.rejects = &rejects;
     counts = bulk_load(req);
   }
-  pg_call([&] { table_close(rel, NoLock); });
+  // The rows are visible to the run's next statements: the foreign-key
+  // checks of a child table loaded next in the same transaction see them.
+  pg_call([&] {
+    table_close(rel, NoLock);
+    CommandCounterIncrement();
+  });
   // The report must add up; anything else is an error, never a silent success.
   std::string what =
       "source table " + load.source_table +
