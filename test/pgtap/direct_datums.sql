@@ -13,7 +13,7 @@ DROP SERVER IF EXISTS tap_datums CASCADE;
 CALL pg_temp.mysql_server('tap_datums', 'minibar_datums');
 CREATE SCHEMA tap_datums;
 
-SELECT plan(24);
+SELECT plan(26);
 SELECT is(:'fixture_load'::text, 'loaded', 'MariaDB fixture minibar_datums loaded');
 
 -- The source's own text, through the wrapper's text columns.
@@ -128,6 +128,19 @@ SELECT results_eq(
   $$SELECT id, price::text, exact::text FROM tap_datums.prices ORDER BY id$$,
   $$SELECT id, price::text::numeric(11,3)::text, exact::text::numeric::text FROM tap_datums.lite_src ORDER BY id$$,
   'REAL -> numeric and numeric(11,3) (DECIMAL(10,2) widened: 2.675 and -0.005 are stored, so nothing is rounded): as numeric_in reads the shortest text (1.37, 0.30000000000000004, 1e20, 0.00001234)');
+-- SQLite: every value of a row that does not fit (the pure C++ conversion) is in the reject.
+CREATE TABLE tap_datums.lite_small (id int PRIMARY KEY, price smallint, exact smallint);
+SELECT results_eq(
+  $$SELECT rows_copied, rows_rejected FROM minibar_migrate.migrate_table('tap_datums_lite', 'prices', 'tap_datums.lite_small', '{"if_exists": "append"}')$$,
+  $$VALUES (0::bigint, 7::bigint)$$, 'SQLite REALs into smallint: every row rejected');
+SELECT results_eq(
+  $$SELECT row_data->>'id', (SELECT string_agg(p->>'column', ',' ORDER BY n) FROM jsonb_array_elements(problems) WITH ORDINALITY e(p, n)),
+           column_name = problems->0->>'column' AND reason = problems->0->>'reason'
+      FROM minibar_migrate.rejects
+     WHERE run_id = (SELECT max(run_id) FROM minibar_migrate.rejects WHERE target_table = '"tap_datums"."lite_small"') ORDER BY 1$$,
+  $$VALUES ('1', 'price,exact', true), ('2', 'price,exact', true), ('3', 'price,exact', true), ('4', 'price,exact', true),
+           ('5', 'price,exact', true), ('6', 'price,exact', true), ('7', 'exact', true)$$,
+  'SQLite: each reject lists every column that does not fit (12 fits smallint), the first also in column_name / reason');
 
 SELECT * FROM finish();
 DROP SCHEMA tap_datums CASCADE;

@@ -14,7 +14,7 @@
 -- Source facts: rows per table, and rows with the impossible date (rejected).
 \set src_rows `sqlite3 /var/lib/minibar_migrate/tap/progress.sqlite "SELECT json_object('items', (SELECT count(*) FROM items), 'tiny', (SELECT count(*) FROM tiny), 'odd; name', (SELECT count(*) FROM \"odd; name\"), 'odd; name bad', (SELECT count(*) FROM \"odd; name\" WHERE d = '2024-02-30'), 'long', (SELECT count(*) FROM long))"`
 SET client_min_messages = warning;
-CALL pg_temp.drop_leftovers('{tap_prog_w0,tap_prog_w2,tap_prog_quiet,tap_prog_long,tap_prog_fail,tap_prog_gone}', '{tap_prog_lite}', runs => true);
+CALL pg_temp.drop_leftovers('{tap_prog_w0,tap_prog_w2,tap_prog_quiet,tap_prog_long,tap_prog_fail,tap_prog_gone,tap_prog_my}', '{tap_prog_lite,tap_prog_my}', runs => true);
 CREATE SERVER tap_prog_lite FOREIGN DATA WRAPPER minibar_sqlite OPTIONS (database :'lite_db');
 SELECT :'src_rows'::jsonb AS src \gset
 
@@ -38,7 +38,7 @@ CREATE TEMP TABLE expect_copied AS
   SELECT t AS tbl, (:'src'::jsonb ->> t)::bigint - r AS copied, r AS rejected
     FROM (VALUES ('items', 0), ('tiny', 0), ('odd; name', (:'src'::jsonb ->> 'odd; name bad')::bigint)) AS v(t, r);
 
-SELECT plan(42);
+SELECT plan(44);
 SELECT is(:'lite_load'::text, 'ok', 'SQLite fixture written');
 
 -- ============================================ 1. migrate_database, workers 0
@@ -198,5 +198,16 @@ SELECT is((SELECT r.status || ' ' || (p.eta IS NULL) FROM minibar_migrate.runs r
 SELECT is(pg_temp.try_text(format('SELECT count(*) FROM minibar_migrate.rollback(%s)', pg_temp.last_run('tap_prog_gone'))), 'ok',
           'it is rolled back');
 
+-- ============================================ 7. a MariaDB source, workers 0
+\set my_load `mariadb -e "DROP DATABASE IF EXISTS minibar_prog; CREATE DATABASE minibar_prog; USE minibar_prog; CREATE TABLE minibar_prog.orders (id INT PRIMARY KEY, amount DECIMAL(8,2) NOT NULL); INSERT INTO minibar_prog.orders SELECT seq, seq / 4 FROM seq_1_to_1500; CREATE TABLE minibar_prog.notes (id INT PRIMARY KEY, body VARCHAR(20)); INSERT INTO minibar_prog.notes VALUES (1, 'a'), (2, 'b');" 2>&1 && echo loaded`
+DROP SERVER IF EXISTS tap_prog_my CASCADE;
+CALL pg_temp.mysql_server('tap_prog_my', 'minibar_prog');
+\set out_my `PGOPTIONS='-c client_min_messages=notice' psql -X -At -d :'DBNAME' -c "SELECT count(*) FROM minibar_migrate.migrate_database('tap_prog_my', 'tap_prog_my', '{\"workers\": 0}') WHERE kind = 'table'" 2>&1`
+SELECT is(:'my_load'::text, 'loaded', 'MariaDB fixture minibar_prog: orders (1,500 rows), notes (2)');
+CREATE TEMP TABLE my_copied AS SELECT * FROM pg_temp.copied(:'out_my');
+SELECT pg_temp.bag($$SELECT tbl, copied, rejected, of_n FROM my_copied$$,
+                   $$VALUES ('orders', 1500::bigint, 0::bigint, 2), ('notes', 2, 0, 2)$$,
+                   'MariaDB source: one NOTICE per table copied, with the rows the source holds');
+
 SELECT * FROM finish();
-CALL pg_temp.drop_leftovers('{tap_prog_w0,tap_prog_w2,tap_prog_quiet,tap_prog_long,tap_prog_fail,tap_prog_gone}', '{tap_prog_lite}', runs => true);
+CALL pg_temp.drop_leftovers('{tap_prog_w0,tap_prog_w2,tap_prog_quiet,tap_prog_long,tap_prog_fail,tap_prog_gone,tap_prog_my}', '{tap_prog_lite,tap_prog_my}', runs => true);

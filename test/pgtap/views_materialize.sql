@@ -47,7 +47,7 @@ LANGUAGE sql AS $f$
     FROM pg_attribute a WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
 $f$;
 
-SELECT plan(42);
+SELECT plan(44);
 SELECT is(:'my_load'::text, 'loaded', 'MariaDB fixture minibar_views loaded');
 SELECT is(:'lite_load'::text, 'ok', 'SQLite fixture views.sqlite made');
 SELECT is((SELECT count(*) FROM src_room_sales), 6::bigint, 'the source returns 6 rows for v_room_sales');
@@ -120,6 +120,12 @@ UPDATE tap_views_my.v_totals SET n = n + 1 WHERE room_id = 1;
 SELECT is((SELECT ok FROM minibar_migrate.validate_database('tap_views_my', 'tap_views_my',
              '{"views": "materialize", "tables": ["v_totals"]}') WHERE kind = 'table'),
           false, 'validate_database finds a changed row of a materialized view');
+SELECT throws_ok($$SELECT * FROM minibar_migrate.validate_database('tap_views_my', 'tap_views_my',
+                    '{"views": "materialize", "tables": ["v_totals", "rooms"], "raise_on_mismatch": true}')$$,
+                 '22000', NULL, 'MariaDB source: raise_on_mismatch turns the differing verdict into an ERROR (22000)');
+SELECT throws_like($$SELECT * FROM minibar_migrate.validate_database('tap_views_my', 'tap_views_my',
+                      '{"views": "materialize", "tables": ["v_totals", "rooms"], "raise_on_mismatch": true}')$$,
+                   'validation % found differences: 1 table(s) differ (v_totals)', 'and names only the table that differs');
 SET client_min_messages = warning;
 CREATE TEMP TABLE rolled AS SELECT * FROM minibar_migrate.rollback((SELECT max(run_id) FROM res WHERE label = 'my'));
 SELECT bag_eq($$SELECT kind, replace(object, '"', '') FROM rolled WHERE object ~ 'v_'$$,

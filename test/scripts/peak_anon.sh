@@ -5,12 +5,14 @@
 #   bash test/scripts/peak_anon.sh DB "SELECT ..."   ->   "5936 big_copy|5000000|0|12.2"
 # VmHWM would count the shared buffers the backend touched; RssAnon is the
 # backend's own memory, which is what must stay bounded by the batch size.
+# The session's NOTICEs (progress) are not printed: only the result is.
 set -euo pipefail
 db=$1
 sql=$2
 tag="peak_anon_$$"
 out=$(mktemp)
-psql -X -q -d "$db" -At -v ON_ERROR_STOP=1 -c "SET application_name = '$tag'" -c "$sql" >"$out" 2>&1 &
+psql -X -q -d "$db" -At -v ON_ERROR_STOP=1 -c "SET application_name = '$tag'" \
+  -c "SET client_min_messages = warning" -c "$sql" >"$out" 2>&1 &
 client=$!
 pid=""
 # Wait (polling) for the backend to appear; the client may also end first.
