@@ -189,6 +189,15 @@ void spi_exec(const std::string &sql) {
   pg_call([&] { pg_run(sql, {}, false); });
 }
 
+bool state_table_has_column(const std::string &table, const std::string &column) {
+  return !spi_rows(
+              "SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+              "pg_catalog.to_regclass('minibar_migrate.' || pg_catalog.quote_ident($1)) "
+              "AND attname = $2 AND NOT attisdropped",
+              {table, column})
+              .empty();
+}
+
 SpiRows spi_rows(const std::string &sql, const std::vector<std::string> &args) {
   return run_rows(sql, args, false);
 }

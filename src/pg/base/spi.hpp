@@ -74,6 +74,10 @@ using SpiRows = std::vector<std::vector<std::optional<std::string>>>;
 // The rows of a query as text (NULL: nullopt), run with the current user's
 // rights.
 SpiRows spi_rows(const std::string &sql, const std::vector<std::string> &args = {});
+// True when state table minibar_migrate.<table> has the column: the library
+// serves the tables of the release a database has until ALTER EXTENSION ...
+// UPDATE, and a column a later release added may not be there yet.
+bool state_table_has_column(const std::string &table, const std::string &column);
 
 // The extension's state tables (runs, run_*, rejects, validations, syncs,
 // table_syncs) grant no write to anyone: only this code writes them, through

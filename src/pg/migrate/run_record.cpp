@@ -15,11 +15,7 @@ namespace {
 // pg_dump writes by name). Until ALTER EXTENSION ... UPDATE has run, the
 // library serves a database whose tables are still 0.1's.
 bool run_objects_layout_01() {
-  return !spi_rows(
-              "SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
-              "'minibar_migrate.run_objects'::pg_catalog.regclass AND attname = "
-              "'object_oid' AND NOT attisdropped")
-              .empty();
+  return state_table_has_column("run_objects", "object_oid");
 }
 
 std::string opt(const std::optional<int64_t> &v) {

@@ -25,12 +25,7 @@ void RejectLog::add(const RejectRecord &r) {
   count_++;
   // Release 0.1's rejects table has no problems column; the library serves
   // it until ALTER EXTENSION ... UPDATE.
-  if (!plan_)
-    with_problems_ = !spi_rows(
-                          "SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
-                          "'minibar_migrate.rejects'::pg_catalog.regclass AND attname = "
-                          "'problems' AND NOT attisdropped")
-                          .empty();
+  if (!plan_) with_problems_ = state_table_has_column("rejects", "problems");
   pg_call([&] {
     if (!plan_) {
       Oid types[9] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
